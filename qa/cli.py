@@ -1,0 +1,283 @@
+"""The `qa` command tree. Each command parses its arguments, calls the library, prints.
+
+Nothing heavy is imported here: models load inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from qa import __version__
+from qa.errors import ConfigError, NotAvailableError, QAError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageProblem(click.ClickException):
+    """A configuration or usage error: exit code 2."""
+
+    exit_code = 2
+
+
+def db_option(fn: F) -> F:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="QA_DB",
+        default="qa.db",
+        show_default=True,
+        help="SQLite database (or $QA_DB).",
+    )(fn)
+
+
+def config_option(fn: F) -> F:
+    return click.option(
+        "--config",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        envvar="QA_CONFIG",
+        default=None,
+        help="Site configuration YAML (or $QA_CONFIG, else ./qa.yaml if present).",
+    )(fn)
+
+
+def json_option(fn: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(fn)
+
+
+def fail(exc: QAError) -> NoReturn:
+    raise UsageProblem(str(exc)) from exc
+
+
+def _open(db: Path, config_path: Path | None = None) -> Any:
+    from qa.config import load_config
+    from qa.store import Store
+
+    config = load_config(config_path)
+    return Store(db, redaction=config.redact.policy()), config
+
+
+def not_yet(command: str) -> NoReturn:
+    fail(
+        NotAvailableError(
+            f"`qa {command}` is not available in this version of qa yet. "
+            "See README.md for what each command does today."
+        )
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qa")
+def cli() -> None:
+    """Offline QA and coaching for contact centres: calls, chats and emails.
+
+    Exit codes: 0 everything processed, 1 some inputs failed (each stored
+    with its reason), 2 a usage or configuration error.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV or JSON mapping each file to agent, team, campaign, case, direction, date.",
+)
+@db_option
+@config_option
+@json_option
+def ingest(paths: tuple[Path, ...], manifest: Path | None, db: Path, config: Path | None, as_json: bool) -> None:
+    """Register interactions: audio, chat (JSON, CSV, text) and email (.eml, .mbox).
+
+    PATH may be a file or a folder. A manifest.csv or manifest.json inside a
+    folder is used as its manifest. Files already ingested are skipped.
+    """
+    from qa.ingest.batch import ingest as run_ingest
+    from qa.progress import BarProgress
+
+    try:
+        store, cfg = _open(db, config)
+        report = run_ingest(list(paths), store, cfg, manifest, progress=BarProgress())
+    except QAError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(
+            f"{report.files} files: {len(report.interaction_ids)} interactions written, "
+            f"{len(report.skipped)} already ingested, {len(report.failures)} failed."
+        )
+        for failure in report.failures:
+            click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
+        if report.failures:
+            click.echo("Fix the files above and run the same command again: done files are skipped.", err=True)
+    sys.exit(1 if report.failures else 0)
+
+
+@cli.command()
+@click.option("--model", default=None, help="ASR model: a registry name, a local directory or a hub name.")
+@click.option(
+    "--diarization",
+    type=click.Choice(["auto", "channels", "embedded", "pyannote", "none"]),
+    default="auto",
+    show_default=True,
+)
+@db_option
+def transcribe(model: str | None, diarization: str, db: Path) -> None:
+    """Transcribe registered recordings into agent and customer turns."""
+    not_yet("transcribe")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--scorecard", required=True, type=click.Path(path_type=Path), help="Scorecard YAML.")
+@click.option("--campaigns", type=click.Path(path_type=Path), help="Folder of campaign YAML files.")
+@db_option
+def score(paths: tuple[Path, ...], scorecard: Path, campaigns: Path | None, db: Path) -> None:
+    """Ingest, transcribe and score PATHs against a scorecard (resumable)."""
+    not_yet("score")
+
+
+@cli.command()
+@click.option("--scorecard", required=True, type=click.Path(path_type=Path), help="Scorecard YAML.")
+@click.option("--compare", type=click.Path(path_type=Path), help="Older scorecard to compare with.")
+@db_option
+def rescore(scorecard: Path, compare: Path | None, db: Path) -> None:
+    """Re-score stored transcripts with no audio work."""
+    not_yet("rescore")
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@db_option
+@json_option
+def show(ident: str, db: Path, as_json: bool) -> None:
+    """One interaction: transcript, scores, flags and evidence.
+
+    ID may be a unique prefix of the id, or the source file name.
+    """
+    from qa.export import interaction_dict
+    from qa.show import render_interaction
+    from qa.store import Store
+
+    try:
+        store = Store(db)
+        item = interaction_dict(store, store.resolve_id(ident))
+    except QAError as exc:
+        fail(exc)
+    click.echo(json.dumps(item, indent=2, ensure_ascii=False) if as_json else render_interaction(item))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout.")
+@db_option
+def export(fmt: str, out: Path | None, db: Path) -> None:
+    """Everything, machine-readable: JSON ({"interactions": [...]}) or CSV."""
+    from qa.export import export_csv, export_json
+    from qa.store import Store
+
+    try:
+        store = Store(db)
+    except QAError as exc:
+        fail(exc)
+    text = export_json(store) if fmt == "json" else export_csv(store)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--agent", help="Only this agent's page.")
+@db_option
+def report(out: Path, agent: str | None, db: Path) -> None:
+    """HTML coaching reports: team index, one page per agent, transcripts."""
+    not_yet("report")
+
+
+@cli.command()
+@click.argument("human_csv", type=click.Path(path_type=Path))
+@db_option
+def calibrate(human_csv: Path, db: Path) -> None:
+    """Agreement of automatic and human evaluations."""
+    not_yet("calibrate")
+
+
+@cli.group()
+def scorecard() -> None:
+    """Trainer tools for scorecards."""
+
+
+@scorecard.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+def scorecard_validate(file: Path) -> None:
+    """Check a scorecard and list every problem with its line."""
+    not_yet("scorecard validate")
+
+
+@scorecard.command("test")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--examples", type=click.Path(path_type=Path), help="Folder of labelled examples.")
+def scorecard_test(file: Path, examples: Path | None) -> None:
+    """Check labelled examples against their expected results."""
+    not_yet("scorecard test")
+
+
+@scorecard.command("schema")
+def scorecard_schema() -> None:
+    """Print the JSON Schema of scorecards, for editor autocompletion."""
+    not_yet("scorecard schema")
+
+
+@cli.group()
+def campaigns() -> None:
+    """Campaign files: check them, explain a match."""
+
+
+@campaigns.command("validate")
+@click.argument("folder", type=click.Path(path_type=Path))
+def campaigns_validate(folder: Path) -> None:
+    """Check every campaign file in a folder."""
+    not_yet("campaigns validate")
+
+
+@campaigns.command("check")
+@click.argument("sentence")
+@click.option("--date", "on_date", required=True, help="The interaction's date (YYYY-MM-DD).")
+@click.option("--campaigns", "folder", type=click.Path(path_type=Path), help="Folder of campaigns.")
+def campaigns_check(sentence: str, on_date: str, folder: Path | None) -> None:
+    """Explain which campaign facts a sentence matches or contradicts."""
+    not_yet("campaigns check")
+
+
+@cli.group()
+def models() -> None:
+    """Which models are available, and their checksums."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """List the ASR, diarization and text models and where each comes from."""
+    not_yet("models list")
+
+
+@models.command("verify")
+def models_verify() -> None:
+    """Verify every model file against its pinned sha256."""
+    not_yet("models verify")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as exc:  # raised outside a command body
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)

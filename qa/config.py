@@ -1,0 +1,86 @@
+"""Site configuration (``qa.yaml``): who the agents are, what to redact, names of files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qa.model import Agent
+from qa.redact import RedactionPolicy
+from qa.yamlfile import validate_file
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RedactConfig(_Strict):
+    emails: bool = Field(False, description="Mask email addresses in stored text.")
+    phones: bool = Field(False, description="Mask phone numbers in stored text.")
+    national_ids: bool = Field(False, description="Mask national ids (SSN, NI number).")
+
+    def policy(self) -> RedactionPolicy:
+        return RedactionPolicy(emails=self.emails, phones=self.phones, national_ids=self.national_ids)
+
+
+class EmailConfig(_Strict):
+    agent_domains: list[str] = Field(
+        default_factory=list, description="Sender domains that belong to agents (acme.example)."
+    )
+    agent_addresses: list[str] = Field(
+        default_factory=list, description="Single addresses that belong to agents."
+    )
+
+
+class AgentEntry(_Strict):
+    id: str = Field(description="The agent id used in reports.")
+    name: str | None = None
+    team: str | None = None
+    emails: list[str] = Field(default_factory=list, description="Addresses the agent writes from.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other ids the agent has in chat or telephony exports."
+    )
+
+
+class Config(_Strict):
+    agents: list[AgentEntry] = Field(
+        default_factory=list,
+        description="The roster: one agent id across voice, chat and email.",
+    )
+    redact: RedactConfig = Field(default_factory=RedactConfig)
+    email: EmailConfig = Field(default_factory=EmailConfig)
+    filename_pattern: str | None = Field(
+        None,
+        description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",
+    )
+
+
+    def resolve_agent(self, agent: Agent | None) -> Agent | None:
+        """The roster's agent for an id, alias or email address; the agent as given otherwise."""
+        if agent is None:
+            return None
+        key = agent.id.lower()
+        for entry in self.agents:
+            names = {entry.id.lower(), *(e.lower() for e in entry.emails), *(a.lower() for a in entry.aliases)}
+            if key in names:
+                return Agent(
+                    id=entry.id, name=agent.name or entry.name, team=agent.team or entry.team
+                )
+        return agent
+
+
+CONFIG_ENV = "QA_CONFIG"
+CONFIG_DEFAULT = Path("qa.yaml")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the configuration: the given file, else $QA_CONFIG, else ./qa.yaml if present."""
+    if path is None and os.environ.get(CONFIG_ENV):
+        path = Path(os.environ[CONFIG_ENV])
+    if path is None:
+        if not CONFIG_DEFAULT.exists():
+            return Config()
+        path = CONFIG_DEFAULT
+    return validate_file(path, Config)

@@ -1,0 +1,1 @@
+"""Ingest: read calls, chats and emails into Interactions."""

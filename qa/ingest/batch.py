@@ -1,0 +1,205 @@
+"""The ingest driver: walk the paths, read each file, write what it holds.
+
+Each file is written in one transaction together with the mark that it is
+done, so a killed run leaves whole files and a re-run skips them. A bad file
+is recorded with its reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa.config import Config
+from qa.errors import ConfigError, InputError
+from qa.ingest.audio import AUDIO_EXTENSIONS, probe_audio
+from qa.ingest.chat import parse_chat_csv, parse_chat_json, parse_chat_text
+from qa.ingest.email import Mail, build_thread, group_threads, read_mail_file
+from qa.ingest.metadata import MANIFEST_NAMES, Manifest, apply_metadata, from_filename
+from qa.model import Failure, Interaction
+from qa.progress import NoProgress, Progress
+from qa.store import Store, file_sha256
+
+CHAT_PARSERS = {".json": parse_chat_json, ".csv": parse_chat_csv, ".txt": parse_chat_text}
+EMAIL_EXTENSIONS = {".eml", ".mbox"}
+# Files that configure qa rather than hold interactions: passed over quietly.
+CONFIG_EXTENSIONS = {".yaml", ".yml", ".md", ".sh"}
+SUPPORTED = sorted({*CHAT_PARSERS, *EMAIL_EXTENSIONS, *AUDIO_EXTENSIONS})
+
+
+@dataclass
+class IngestReport:
+    interaction_ids: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    files: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "interactions": len(self.interaction_ids),
+            "interaction_ids": self.interaction_ids,
+            "skipped": len(self.skipped),
+            "failed": len(self.failures),
+            "failures": [f.__dict__ for f in self.failures],
+        }
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The input files under the paths, and the manifests found beside them."""
+    files: list[Path] = []
+    manifests: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"no such file or folder: {path}")
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in candidates:
+            rel = p.relative_to(path) if path.is_dir() else Path(p.name)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            if p.name.lower() in MANIFEST_NAMES and path.is_dir():
+                manifests.append(p)
+            elif p.suffix.lower() not in CONFIG_EXTENSIONS:
+                files.append(p)
+    return files, manifests
+
+
+def ingest(
+    paths: list[Path],
+    store: Store,
+    config: Config,
+    manifest_path: Path | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    files, found = discover(paths)
+    manifest = Manifest.load(manifest_path) if manifest_path else _merge_manifests(found)
+    report = IngestReport(files=len(files))
+    progress = progress or NoProgress()
+    progress.start(len(files), "Ingesting")
+    new_mail = False
+    for path in files:
+        try:
+            new_mail |= _ingest_file(path, store, config, manifest, report)
+        except InputError as exc:
+            _fail(store, report, path, str(exc))
+        except (OSError, UnicodeDecodeError) as exc:  # unreadable from disk
+            _fail(store, report, path, f"cannot read: {exc}")
+        progress.advance(path.name)
+    progress.finish()
+    if new_mail or _pending_mail(store):
+        report.interaction_ids += rebuild_email_threads(store, config, manifest)
+    return report
+
+
+def _merge_manifests(paths: list[Path]) -> Manifest:
+    rows: dict[str, dict[str, Any]] = {}
+    for p in paths:
+        rows.update(Manifest.load(p).rows)
+    return Manifest(rows)
+
+
+def _fail(store: Store, report: IngestReport, path: Path, reason: str) -> None:
+    try:
+        digest = file_sha256(path)
+    except OSError:
+        digest = None
+    failure = Failure(source=str(path), stage="ingest", reason=reason, file_hash=digest)
+    store.record_failure(failure)
+    report.failures.append(failure)
+
+
+def _source_key(path: Path, meta: dict[str, Any]) -> str:
+    """The file's bytes and its metadata: a manifest change re-reads the file."""
+    h = hashlib.sha256(file_sha256(path).encode())
+    h.update(json.dumps(meta, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def _ingest_file(
+    path: Path, store: Store, config: Config, manifest: Manifest, report: IngestReport
+) -> bool:
+    """Ingest one file. Returns True when it brought email messages to thread."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(
+            f"unsupported file type '{suffix or path.name}': qa reads {', '.join(SUPPORTED)}"
+        )
+    file_meta = {**from_filename(path, config.filename_pattern), **manifest.lookup(path)}
+    key = _source_key(path, file_meta)
+    if store.source_done(key):
+        report.skipped.append(str(path))
+        return False
+    if path.stat().st_size == 0:
+        raise InputError("empty file (0 bytes)")
+    if suffix in EMAIL_EXTENSIONS:
+        mails = read_mail_file(path, str(path))
+        store.save_email_messages([m.to_record() for m in mails], str(path), key)
+        return True
+    if suffix in AUDIO_EXTENSIONS:
+        items = [_audio_interaction(path, key)]
+    else:
+        items = _chat_interactions(path, suffix)
+    for item in items:
+        item.source = str(path)
+        meta = {**file_meta, **manifest.lookup(path, item.metadata.get("conversation_id"))}
+        apply_metadata(item, meta)
+        item.agent = config.resolve_agent(item.agent)
+    store.save_interactions(items, source=str(path), file_hash=key, kind=suffix.lstrip("."))
+    report.interaction_ids += [i.id for i in items]
+    return False
+
+
+def _chat_interactions(path: Path, suffix: str) -> list[Interaction]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+        ) from exc
+    if not text.strip():
+        raise InputError("the file holds only white space")
+    return CHAT_PARSERS[suffix](text, str(path))
+
+
+def _audio_interaction(path: Path, key: str) -> Interaction:
+    info = probe_audio(path)
+    digest = file_sha256(path)
+    info["sha256"] = digest
+    info["size"] = path.stat().st_size
+    return Interaction(
+        id=digest[:16],
+        channel="voice",
+        source=str(path),
+        duration=info.get("duration"),
+        status="registered",
+        metadata={"audio": info},
+    )
+
+
+def _pending_mail(store: Store) -> bool:
+    return store.conn.execute(
+        "SELECT 1 FROM email_messages WHERE thread_key IS NULL LIMIT 1"
+    ).fetchone() is not None
+
+
+def rebuild_email_threads(store: Store, config: Config, manifest: Manifest) -> list[str]:
+    """(Re)write every thread that holds a message not yet threaded."""
+    records = store.email_messages()
+    mails = [Mail.from_record(r) for r, _ in records]
+    pending = {r["message_id"] for r, key in records if key is None}
+    ids = []
+    for thread in group_threads(mails):
+        if not pending.intersection(m.message_id for m in thread):
+            continue
+        item = build_thread(thread, config.email.agent_domains, config.email.agent_addresses)
+        source = Path(thread[0].source)
+        apply_metadata(item, {**from_filename(source, config.filename_pattern), **manifest.lookup(source)})
+        item.agent = config.resolve_agent(item.agent)
+        store.save_thread(item, [m.message_id for m in thread])
+        ids.append(item.id)
+    return ids

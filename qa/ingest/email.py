@@ -1,0 +1,291 @@
+"""Email: .eml and .mbox files, threads rebuilt from Message-ID, In-Reply-To and References."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import mailbox
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from qa.errors import InputError
+from qa.model import Agent, Interaction, Turn
+from qa.store import content_id
+from qa.timeutil import iso
+
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass
+class Mail:
+    """One parsed message, before threading."""
+
+    message_id: str
+    in_reply_to: str | None
+    references: list[str]
+    sender: str
+    sender_name: str | None
+    to: list[str]
+    subject: str
+    date: datetime | None
+    body: str
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    source: str = ""
+
+    def parents(self) -> list[str]:
+        ids = list(self.references)
+        if self.in_reply_to and self.in_reply_to not in ids:
+            ids.append(self.in_reply_to)
+        return ids
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "in_reply_to": self.in_reply_to,
+            "references": self.references,
+            "sender": self.sender,
+            "sender_name": self.sender_name,
+            "to": self.to,
+            "subject": self.subject,
+            "date": iso(self.date),
+            "body": self.body,
+            "attachments": self.attachments,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Mail:
+        date = datetime.fromisoformat(rec["date"].replace("Z", "+00:00")) if rec.get("date") else None
+        return cls(**{**rec, "date": date})
+
+
+class _HTMLText(HTMLParser):
+    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in {"script", "style", "head"}:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "head"}:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_QUOTE_HEADER = re.compile(
+    r"^(?:On .{3,200}wrote:\s*$|-{2,}\s*Original Message\s*-{2,}|From: .+|_{10,})",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(
+    r"^(?:-- ?$|Sent from my \w+|Get Outlook for \w+)",
+    re.IGNORECASE,
+)
+
+
+_SIGN_OFF = re.compile(
+    r"^(?:(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|regards|thanks|thank you|cheers|"
+    r"best|sincerely|yours sincerely|yours faithfully|all the best)[,.!]?$",
+    re.IGNORECASE,
+)
+SIGN_OFF_MAX_LINES = 5  # a sign-off further than this from the end is part of the text
+
+
+def strip_reply(body: str) -> str:
+    """The new text of a message: no quoted reply, no signature, no sign-off."""
+    kept: list[str] = []
+    for line in body.splitlines():
+        if _QUOTE_HEADER.match(line.strip()) or _SIGNATURE.match(line.rstrip()):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line.rstrip())
+    while kept and not kept[-1].strip():
+        kept.pop()
+    for i in range(max(0, len(kept) - SIGN_OFF_MAX_LINES), len(kept)):
+        if _SIGN_OFF.match(kept[i].strip()):
+            kept = kept[:i]
+            break
+    return "\n".join(kept).strip()
+
+
+def parse_message(raw: bytes, source: str) -> Mail:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    if not raw.strip():
+        raise InputError("empty message")
+    if msg["From"] is None or msg.defects and not msg.keys():
+        raise InputError("no email headers (From, Date, Message-ID) found: is this an email file?")
+    senders = getaddresses([str(msg["From"])])
+    if not senders or "@" not in senders[0][1]:
+        raise InputError(f"the From header has no address: {msg['From']!r}")
+    name, address = senders[0]
+    date = None
+    if msg["Date"]:
+        try:
+            date = parsedate_to_datetime(str(msg["Date"]))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"unreadable Date header: {msg['Date']!r}") from exc
+    body_part = msg.get_body(preferencelist=("plain", "html"))
+    body = ""
+    if body_part is not None:
+        content = body_part.get_content()
+        body = html_to_text(content) if body_part.get_content_type() == "text/html" else content
+    attachments = [
+        {
+            "filename": part.get_filename() or "(unnamed)",
+            "content_type": part.get_content_type(),
+            "size": len(part.get_payload(decode=True) or b""),
+        }
+        for part in msg.iter_attachments()
+    ]
+    message_id = _first_id(msg["Message-ID"]) or "<%s@qa.local>" % hashlib.sha256(raw).hexdigest()[:24]
+    return Mail(
+        message_id=message_id,
+        in_reply_to=_first_id(msg["In-Reply-To"]),
+        references=_MSGID.findall(str(msg["References"] or "")),
+        sender=address.lower(),
+        sender_name=name or None,
+        to=[a.lower() for _, a in getaddresses([str(msg["To"] or "")]) if a],
+        subject=str(msg["Subject"] or ""),
+        date=date,
+        body=body.replace("\r\n", "\n"),
+        attachments=attachments,
+        source=source,
+    )
+
+
+def _first_id(header: object) -> str | None:
+    found = _MSGID.findall(str(header or ""))
+    return found[0] if found else None
+
+
+def read_mail_file(path: Path, source: str) -> list[Mail]:
+    if path.suffix.lower() == ".mbox":
+        box = mailbox.mbox(str(path), create=False)
+        try:
+            mails = [parse_message(m.as_bytes(), source) for m in box]
+        finally:
+            box.close()
+        if not mails:
+            raise InputError("the mbox holds no messages")
+        return mails
+    return [parse_message(path.read_bytes(), source)]
+
+
+def group_threads(mails: list[Mail]) -> list[list[Mail]]:
+    """Connected components over Message-ID, In-Reply-To and References."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for m in mails:
+        for p in m.parents():
+            parent[find(p)] = find(m.message_id)
+        find(m.message_id)
+    groups: dict[str, list[Mail]] = {}
+    for m in mails:
+        groups.setdefault(find(m.message_id), []).append(m)
+    return [sorted(g, key=_order) for g in groups.values()]
+
+
+def _order(m: Mail) -> tuple[float, str]:
+    return (m.date.timestamp() if m.date else 0.0, m.message_id)
+
+
+def thread_key(thread: list[Mail]) -> str:
+    """Stable as a thread grows: the id its first message answers, or its own."""
+    first = thread[0]
+    return (first.references[0] if first.references else first.in_reply_to) or first.message_id
+
+
+def is_agent_address(address: str, domains: list[str], addresses: list[str]) -> bool:
+    address = address.lower()
+    if address in {a.lower() for a in addresses}:
+        return True
+    domain = address.rsplit("@", 1)[-1]
+    return any(domain == d.lower().lstrip("@") or domain.endswith("." + d.lower().lstrip("@")) for d in domains)
+
+
+def build_thread(thread: list[Mail], domains: list[str], addresses: list[str]) -> Interaction:
+    configured = bool(domains or addresses)
+    first_sender = thread[0].sender
+    turns: list[Turn] = []
+    start = next((m.date for m in thread if m.date), None)
+    agent: Agent | None = None
+    for m in thread:
+        if configured:
+            role = "agent" if is_agent_address(m.sender, domains, addresses) else "customer"
+        else:
+            # Nothing configured: the thread's first writer is taken as the customer.
+            role = "customer" if m.sender == first_sender else "agent"
+        if role == "agent" and agent is None:
+            agent = Agent(id=m.sender, name=m.sender_name)
+        offset = (m.date - start).total_seconds() if (m.date and start) else 0.0
+        turns.append(
+            Turn(
+                role=role,
+                speaker=m.sender,
+                text=strip_reply(m.body),
+                original=m.body,
+                start=offset,
+                end=offset,
+                meta={
+                    "message_id": m.message_id,
+                    "subject": m.subject,
+                    "date": iso(m.date),
+                    "attachments": m.attachments,
+                },
+            )
+        )
+    customer = next((t.speaker for t in turns if t.role == "customer"), None)
+    metadata: dict[str, Any] = {
+        "subject": thread[0].subject,
+        "thread_key": thread_key(thread),
+        "messages": len(thread),
+    }
+    if not configured:
+        metadata["roles"] = "first sender taken as customer; set email.agent_domains in qa.yaml"
+    return Interaction(
+        id=content_id("email", thread_key(thread)),
+        channel="email",
+        source=thread[0].source,
+        agent=agent,
+        turns=turns,
+        started_at=iso(start),
+        duration=turns[-1].start if turns else 0.0,
+        customer_id=customer,
+        metadata=metadata,
+    )

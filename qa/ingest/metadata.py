@@ -1,0 +1,142 @@
+"""Per-file metadata: a manifest (CSV or JSON) and a file-name pattern. The manifest wins."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError, InputError
+from qa.model import Agent, Interaction
+from qa.timeutil import normalise_date
+
+FIELDS = (
+    "agent_id",
+    "agent_name",
+    "team",
+    "campaign",
+    "customer_id",
+    "case_id",
+    "direction",
+    "started_at",
+    "language",
+)
+_ALIASES = {"agent": "agent_id", "date": "started_at", "customer": "customer_id", "case": "case_id"}
+MANIFEST_NAMES = {"manifest.csv", "manifest.json"}
+
+
+def _normalise(row: dict[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        name = _ALIASES.get(key.strip().lower(), key.strip().lower())
+        out[name] = value.strip() if isinstance(value, str) else value
+    direction = out.get("direction")
+    if direction is not None:
+        out["direction"] = str(direction).lower()
+        if out["direction"] not in {"inbound", "outbound"}:
+            raise ConfigError(f"{where}: direction must be inbound or outbound, not {direction!r}")
+    if "started_at" in out:
+        try:
+            out["started_at"] = normalise_date(str(out["started_at"]))
+        except InputError as exc:
+            raise ConfigError(f"{where}: started_at: {exc}") from exc
+    return out
+
+
+class Manifest:
+    """Rows keyed by file name (or relative path, or conversation id)."""
+
+    def __init__(self, rows: dict[str, dict[str, Any]], path: Path | None = None):
+        self.rows = rows
+        self.path = path
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the manifest: {exc}") from exc
+        records: list[tuple[str, dict[str, Any]]] = []
+        if path.suffix.lower() == ".json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{exc.lineno} broken JSON: {exc.msg}") from exc
+            if isinstance(data, dict):
+                data = [{"file": k, **v} for k, v in data.items()]
+            if not isinstance(data, list):
+                raise ConfigError(f"{path}: expected a list of objects, each with a 'file'")
+            records = [(f"{path.name} item {i}", r) for i, r in enumerate(data)]
+        else:
+            reader = csv.DictReader(io.StringIO(text))
+            if "file" not in [h.strip().lower() for h in reader.fieldnames or []]:
+                raise ConfigError(f"{path}: the manifest needs a 'file' column")
+            records = [(f"{path.name}:{i}", r) for i, r in enumerate(reader, start=2)]
+        rows: dict[str, dict[str, Any]] = {}
+        for where, record in records:
+            if not isinstance(record, dict) or not record.get("file"):
+                raise ConfigError(f"{where}: every entry needs a 'file'")
+            row = _normalise({k: v for k, v in record.items() if k != "file"}, where)
+            rows[str(record["file"]).strip()] = row
+        return cls(rows, path)
+
+    def lookup(self, path: Path, conversation_id: str | None = None) -> dict[str, Any]:
+        for key in (conversation_id, str(path), path.as_posix(), path.name, path.stem):
+            if key and key in self.rows:
+                return self.rows[key]
+        for key, row in self.rows.items():
+            if path.as_posix().endswith("/" + key):
+                return row
+        return {}
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """'{agent}_{date}_{id}.wav' -> a regex with one named group per field."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", pattern)
+    parts = re.split(r"(\{\w+\})", stem)
+    regex = ""
+    for part in parts:
+        m = re.fullmatch(r"\{(\w+)\}", part)
+        regex += f"(?P<{m.group(1)}>.+?)" if m else re.escape(part)
+    return re.compile(f"^{regex}$")
+
+
+def from_filename(path: Path, pattern: str | None) -> dict[str, Any]:
+    if not pattern:
+        return {}
+    m = pattern_regex(pattern).match(path.stem)
+    if not m:
+        return {}
+    fields = dict(m.groupdict())
+    if "id" in fields:
+        fields["external_id"] = fields.pop("id")
+    try:
+        return _normalise(fields, f"file name {path.name}")
+    except ConfigError:
+        return {}
+
+
+def apply_metadata(item: Interaction, meta: dict[str, Any]) -> Interaction:
+    """Set agent, team and the other fields from metadata; keep the rest in metadata."""
+    if not meta:
+        return item
+    agent = item.agent or (Agent(id=str(meta["agent_id"])) if meta.get("agent_id") else None)
+    if agent is not None:
+        agent = Agent(
+            id=str(meta.get("agent_id") or agent.id),
+            name=meta.get("agent_name") or agent.name,
+            team=meta.get("team") or agent.team,
+        )
+    item.agent = agent
+    for name in ("campaign", "customer_id", "case_id", "direction", "started_at", "language"):
+        if meta.get(name) is not None:
+            setattr(item, name, str(meta[name]))
+    for key, value in meta.items():
+        if key not in FIELDS:
+            item.metadata[key] = value
+    return item

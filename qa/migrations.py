@@ -1,0 +1,170 @@
+"""Ordered schema migrations. Append new ones; never edit one that has shipped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+Migration = Callable[[Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    db["agents"].create({"id": str, "name": str, "team": str}, pk="id")
+    db["interactions"].create(
+        {
+            "id": str,
+            "channel": str,
+            "source": str,
+            "agent_id": str,
+            "team": str,
+            "campaign": str,
+            "customer_id": str,
+            "case_id": str,
+            "direction": str,
+            "started_at": str,
+            "duration": float,
+            "language": str,
+            "status": str,
+            "error": str,
+            "metadata": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["interactions"].create_index(["agent_id"])
+    db["interactions"].create_index(["channel"])
+    db["turns"].create(
+        {
+            "interaction_id": str,
+            "idx": int,
+            "role": str,
+            "speaker": str,
+            "start": float,
+            "end": float,
+            "text": str,
+            "original": str,
+            "words": str,
+            "meta": str,
+        },
+        pk=("interaction_id", "idx"),
+    )
+    db["turns"].enable_fts(["text"], create_triggers=True)
+    # One row per input file that was read in full: a re-run skips it.
+    db["sources"].create(
+        {"file_hash": str, "source": str, "kind": str, "interaction_ids": str, "ingested_at": str},
+        pk="file_hash",
+    )
+    db["failures"].create(
+        {
+            "id": str,
+            "source": str,
+            "stage": str,
+            "reason": str,
+            "file_hash": str,
+            "run_id": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["runs"].create(
+        {
+            "id": str,
+            "command": str,
+            "args": str,
+            "started_at": str,
+            "finished_at": str,
+            "processed": int,
+            "failed": int,
+            "skipped": int,
+        },
+        pk="id",
+    )
+    db["scorecards"].create(
+        {"hash": str, "name": str, "yaml": str, "created_at": str},
+        pk="hash",
+    )
+    db["evaluations"].create(
+        {
+            "id": str,
+            "interaction_id": str,
+            "scorecard_hash": str,
+            "total": float,
+            "max": float,
+            "percent": float,
+            "auto_fail": int,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["evaluations"].create_index(["interaction_id"])
+    db["criterion_results"].create(
+        {
+            "evaluation_id": str,
+            "criterion_id": str,
+            "idx": int,
+            "section": str,
+            "type": str,
+            "result": str,
+            "points": float,
+            "max_points": float,
+            "confidence": float,
+            "evidence": str,
+            "note": str,
+        },
+        pk=("evaluation_id", "criterion_id"),
+    )
+    db["flags"].create(
+        {
+            "id": str,
+            "interaction_id": str,
+            "kind": str,
+            "severity": str,
+            "campaign": str,
+            "fact": str,
+            "message": str,
+            "evidence": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["flags"].create_index(["interaction_id"])
+    # Every email message read, so that a reply arriving in a later batch joins its thread.
+    db["email_messages"].create(
+        {"message_id": str, "thread_key": str, "source": str, "record": str},
+        pk="message_id",
+    )
+
+
+def apply_migrations(db: Database) -> list[str]:
+    """Apply every migration not yet applied, in order. Returns the names applied."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have applied it while this one waited for the lock.
+            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
+                db.execute("COMMIT")
+                continue
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", [name]
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

@@ -1,0 +1,110 @@
+"""The records every stage passes along. One shape for voice, chat and email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Channel = Literal["voice", "chat", "email"]
+Role = Literal["agent", "customer", "system"]
+ROLES: tuple[str, ...] = ("agent", "customer", "system")
+CHANNELS: tuple[str, ...] = ("voice", "chat", "email")
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+
+
+@dataclass
+class Turn:
+    role: str
+    text: str
+    start: float = 0.0
+    end: float = 0.0
+    speaker: str | None = None
+    words: list[Word] = field(default_factory=list)
+    # The untouched text (an email before quote and signature stripping).
+    original: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Agent:
+    id: str
+    name: str | None = None
+    team: str | None = None
+
+
+@dataclass
+class Interaction:
+    id: str
+    channel: str
+    source: str
+    agent: Agent | None = None
+    turns: list[Turn] = field(default_factory=list)
+    started_at: str | None = None
+    duration: float | None = None
+    language: str | None = None
+    direction: str | None = None
+    customer_id: str | None = None
+    case_id: str | None = None
+    campaign: str | None = None
+    status: str = "ingested"
+    error: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Evidence:
+    turn: int | None
+    role: str | None
+    start: float | None
+    end: float | None
+    quote: str
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    section: str
+    type: str
+    result: Literal["pass", "fail", "na"]
+    points: float
+    max_points: float
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class Evaluation:
+    scorecard_name: str
+    scorecard_hash: str
+    total: float
+    max: float
+    percent: float
+    auto_fail: bool
+    criteria: list[CriterionResult] = field(default_factory=list)
+
+
+@dataclass
+class Flag:
+    kind: str
+    severity: str
+    campaign: str | None
+    fact: str | None
+    message: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    """One input that could not be processed, and why."""
+
+    source: str
+    stage: str
+    reason: str
+    file_hash: str | None = None

@@ -1,0 +1,129 @@
+"""Masking of card numbers (always) and other personal data (by configuration).
+
+Card numbers are found written ("4111 1111 1111 1111", "4111-1111-…") and
+spoken ("four one one one …", as a transcript spells them). Written runs are
+Luhn-checked so that order numbers survive; spoken runs of 13 or more digits
+are masked whatever their checksum, because recognition errors break it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CARD_MASK = "[CARD]"
+EMAIL_MASK = "[EMAIL]"
+PHONE_MASK = "[PHONE]"
+NATIONAL_ID_MASK = "[ID]"
+
+_WRITTEN_CARD = re.compile(r"(?<![\d])\d(?:[ \-.]?\d){12,18}(?![\d])")
+_DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_MULTIPLIERS = {"double": 2, "triple": 3}
+_TOKEN = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple|\d{1,4})"
+_SPOKEN_RUN = re.compile(
+    rf"\b{_TOKEN}(?:[\s,.\-]+{_TOKEN})+\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,12}(?![\w])")
+_NATIONAL_ID = re.compile(
+    r"\b(?:\d{3}-\d{2}-\d{4}|[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D])\b",
+    re.IGNORECASE,
+)
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when the digit string passes the Luhn checksum."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _mask_written_cards(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(digits) <= 19 and luhn_valid(digits):
+            return CARD_MASK
+        return m.group(0)
+
+    return _WRITTEN_CARD.sub(repl, text)
+
+
+def spoken_digits(run: str) -> str:
+    """Digits spelled by a run such as 'four double one 23' -> '41123'."""
+    out: list[str] = []
+    repeat = 1
+    for token in re.split(r"[\s,.\-]+", run.lower()):
+        if not token:
+            continue
+        if token in _MULTIPLIERS:
+            repeat = _MULTIPLIERS[token]
+            continue
+        digit = _DIGIT_WORDS.get(token, token)
+        out.append(digit * repeat)
+        repeat = 1
+    return "".join(out)
+
+
+def _mask_spoken_cards(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if not re.search(r"[a-z]", run, re.IGNORECASE):
+            return run  # all digits: the written rule decides
+        digits = spoken_digits(run)
+        return CARD_MASK if 13 <= len(digits) <= 19 else run
+
+    return _SPOKEN_RUN.sub(repl, text)
+
+
+@dataclass(frozen=True)
+class RedactionPolicy:
+    """What to mask besides card numbers, which are always masked."""
+
+    emails: bool = False
+    phones: bool = False
+    national_ids: bool = False
+
+    def apply(self, text: str) -> str:
+        return redact(text, self)
+
+
+def redact(text: str, policy: RedactionPolicy | None = None) -> str:
+    """Mask card numbers, then whatever else the policy asks for."""
+    if not text:
+        return text
+    text = _mask_spoken_cards(_mask_written_cards(text))
+    if policy is None:
+        return text
+    if policy.emails:
+        text = _EMAIL.sub(EMAIL_MASK, text)
+    if policy.national_ids:
+        text = _NATIONAL_ID.sub(NATIONAL_ID_MASK, text)
+    if policy.phones:
+        text = _PHONE.sub(PHONE_MASK, text)
+    return text
+
+
+def is_digit_token(word: str) -> bool:
+    """True for a token that can be part of a spoken or written number."""
+    token = word.strip(" ,.-").lower()
+    return token.isdigit() or token in _DIGIT_WORDS or token in _MULTIPLIERS

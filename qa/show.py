@@ -1,0 +1,50 @@
+"""Human-readable text of one interaction, as `qa show` prints it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    s = int(seconds)
+    return f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+
+
+def render_interaction(item: dict[str, Any]) -> str:
+    agent = item["agent"]
+    lines = [
+        f"{item['id']}  {item['channel']}  {item['source']}",
+        f"agent: {agent['id'] or '?'}"
+        + (f" ({agent['name']})" if agent.get("name") else "")
+        + (f"  team: {agent['team']}" if agent.get("team") else ""),
+        f"started: {item['started_at'] or '?'}  duration: {_clock(item['duration'])}"
+        f"  status: {item['status']}" + (f"  error: {item['error']}" if item["error"] else ""),
+    ]
+    for key in ("direction", "campaign", "customer_id", "case_id", "language"):
+        if item.get(key):
+            lines.append(f"{key}: {item[key]}")
+    lines.append("")
+    if not item["turns"]:
+        lines.append("(no turns yet)")
+    for turn in item["turns"]:
+        text = turn["text"].replace("\n", "\n" + " " * 18)
+        lines.append(f"[{_clock(turn['start'])}] {turn['role']:<8} {text}")
+    if item["metrics"]:
+        lines += ["", "metrics: " + ", ".join(f"{k}={v}" for k, v in item["metrics"].items())]
+    for ev in item["evaluations"]:
+        verdict = "AUTO-FAIL" if ev["auto_fail"] else f"{ev['percent']:.0f}%"
+        lines += ["", f"scorecard {ev['scorecard']['name']} ({ev['scorecard']['hash'][:8]}): "
+                  f"{ev['total']:g}/{ev['max']:g} {verdict}"]
+        for c in ev["criteria"]:
+            lines.append(f"  {c['result']:<4} {c['points']:g}/{c['max_points']:g}  {c['id']}")
+            for e in c["evidence"][:2]:
+                lines.append(f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}")
+    if item["flags"]:
+        lines += ["", "flags:"]
+        for f in item["flags"]:
+            lines.append(f"  {f['severity']:<7} {f['kind']}: {f['message']}")
+            for e in f["evidence"][:1]:
+                lines.append(f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}")
+    return "\n".join(lines)

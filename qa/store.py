@@ -1,0 +1,291 @@
+"""The SQLite store. Writes go through short explicit transactions so that a
+killed run leaves whole files behind, never half of one, and two processes on
+one database wait for each other instead of failing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from qa.errors import ConfigError
+from qa.migrations import apply_migrations
+from qa.model import Failure, Interaction
+from qa.redact import RedactionPolicy, is_digit_token, redact
+
+DB_ENV = "QA_DB"
+DB_DEFAULT = "qa.db"
+BUSY_TIMEOUT_S = 60.0
+
+
+def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
+    """--db wins, then $QA_DB, then ./qa.db."""
+    return Path(path or os.environ.get(DB_ENV) or DB_DEFAULT)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike[str], redaction: RedactionPolicy | None = None):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            raise ConfigError(f"database folder {self.path.parent} does not exist")
+        # isolation_level=None: this class opens its own transactions (BEGIN IMMEDIATE).
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn = conn
+        self.db = Database(conn)
+        self.redaction = redaction or RedactionPolicy()
+        apply_migrations(self.db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- sources and failures -------------------------------------------------
+
+    def source_done(self, file_hash: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM sources WHERE file_hash = ?", [file_hash]).fetchone()
+        return row is not None
+
+    def _mark_source(self, conn: sqlite3.Connection, source: str, file_hash: str, kind: str, ids: list[str]) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO sources (file_hash, source, kind, interaction_ids, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [file_hash, source, kind, _json(ids), now()],
+        )
+        # A file that failed before and now reads fine is no longer a failure.
+        conn.execute("DELETE FROM failures WHERE source = ? AND stage = 'ingest'", [source])
+
+    def record_failure(self, failure: Failure, run_id: str | None = None) -> None:
+        key = hashlib.sha256(
+            f"{failure.source}\0{failure.stage}\0{failure.file_hash}".encode()
+        ).hexdigest()[:16]
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO failures (id, source, stage, reason, file_hash, run_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [key, failure.source, failure.stage, failure.reason, failure.file_hash, run_id, now()],
+            )
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")]
+
+    # -- interactions -----------------------------------------------------------
+
+    def save_interactions(
+        self,
+        interactions: list[Interaction],
+        source: str | None = None,
+        file_hash: str | None = None,
+        kind: str = "file",
+    ) -> None:
+        """Write interactions (and mark their source file done) in one transaction."""
+        with self.transaction() as conn:
+            for item in interactions:
+                self._write_interaction(conn, item)
+            if file_hash is not None and source is not None:
+                self._mark_source(conn, source, file_hash, kind, [i.id for i in interactions])
+
+    def _write_interaction(self, conn: sqlite3.Connection, item: Interaction) -> None:
+        stamp = now()
+        agent = item.agent
+        if agent is not None:
+            conn.execute(
+                "INSERT INTO agents (id, name, team) VALUES (?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET name = coalesce(excluded.name, agents.name),"
+                " team = coalesce(excluded.team, agents.team)",
+                [agent.id, agent.name, agent.team],
+            )
+        conn.execute(
+            "INSERT INTO interactions (id, channel, source, agent_id, team, campaign, customer_id,"
+            " case_id, direction, started_at, duration, language, status, error, metadata,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET channel = excluded.channel, source = excluded.source,"
+            " agent_id = excluded.agent_id, team = excluded.team, campaign = excluded.campaign,"
+            " customer_id = excluded.customer_id, case_id = excluded.case_id,"
+            " direction = excluded.direction, started_at = excluded.started_at,"
+            " duration = excluded.duration, language = excluded.language,"
+            " status = excluded.status, error = excluded.error, metadata = excluded.metadata,"
+            " updated_at = excluded.updated_at",
+            [
+                item.id,
+                item.channel,
+                item.source,
+                agent.id if agent else None,
+                agent.team if agent else None,
+                item.campaign,
+                item.customer_id,
+                item.case_id,
+                item.direction,
+                item.started_at,
+                item.duration,
+                item.language,
+                item.status,
+                item.error,
+                _json(self._redact_obj(item.metadata)),
+                stamp,
+                stamp,
+            ],
+        )
+        self._write_turns(conn, item)
+
+    def _redact_obj(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value, self.redaction)
+        if isinstance(value, dict):
+            return {k: self._redact_obj(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._redact_obj(v) for v in value]
+        return value
+
+    def _write_turns(self, conn: sqlite3.Connection, item: Interaction) -> None:
+        conn.execute("DELETE FROM turns WHERE interaction_id = ?", [item.id])
+        rows = []
+        for idx, turn in enumerate(item.turns):
+            words = [asdict(w) for w in turn.words]
+            # Redaction happens here, at the one door into the database, for every channel.
+            rows.append(
+                [
+                    item.id,
+                    idx,
+                    turn.role,
+                    turn.speaker,
+                    turn.start,
+                    turn.end,
+                    redact(turn.text, self.redaction),
+                    redact(turn.original, self.redaction) if turn.original is not None else None,
+                    _json(self._redact_words(words)) if words else None,
+                    _json(self._redact_obj(turn.meta)) if turn.meta else None,
+                ]
+            )
+        conn.executemany(
+            "INSERT INTO turns (interaction_id, idx, role, speaker, start, end, text, original,"
+            " words, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _redact_words(self, words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Mask card numbers spoken across several word tokens."""
+        if not words:
+            return words
+        joined = " ".join(str(w["word"]).strip() for w in words)
+        if redact(joined, self.redaction) == joined:
+            return words
+        out = []
+        for i, w in enumerate(words):
+            window = " ".join(str(x["word"]).strip() for x in words[max(0, i - 18) : i + 19])
+            masked = redact(window, self.redaction) != window and is_digit_token(str(w["word"]))
+            out.append({**w, "word": "[CARD]" if masked else redact(str(w["word"]), self.redaction)})
+        return out
+
+    # -- email messages, kept so that later replies join their threads ---------
+
+    def save_email_messages(self, records: list[dict[str, Any]], source: str, file_hash: str) -> None:
+        with self.transaction() as conn:
+            for rec in records:
+                rec = {**rec, "body": redact(rec["body"], self.redaction)}
+                conn.execute(
+                    "INSERT INTO email_messages (message_id, thread_key, source, record)"
+                    " VALUES (?, NULL, ?, ?) ON CONFLICT(message_id) DO NOTHING",
+                    [rec["message_id"], source, _json(rec)],
+                )
+            self._mark_source(conn, source, file_hash, "email", [])
+
+    def email_messages(self) -> list[tuple[dict[str, Any], str | None]]:
+        rows = self.conn.execute("SELECT record, thread_key FROM email_messages").fetchall()
+        return [(json.loads(r[0]), r[1]) for r in rows]
+
+    def save_thread(self, item: Interaction, message_ids: list[str]) -> None:
+        """Write a thread and mark its messages threaded, in one transaction."""
+        with self.transaction() as conn:
+            marks = ",".join("?" * len(message_ids))
+            stale = conn.execute(
+                f"SELECT DISTINCT thread_key FROM email_messages WHERE message_id IN ({marks})"
+                " AND thread_key IS NOT NULL AND thread_key != ?",
+                [*message_ids, item.id],
+            ).fetchall()
+            for (old_id,) in stale:  # the thread grew a new first message: drop the old copy
+                self._delete_interaction(conn, old_id)
+            self._write_interaction(conn, item)
+            conn.executemany(
+                "UPDATE email_messages SET thread_key = ? WHERE message_id = ?",
+                [(item.id, mid) for mid in message_ids],
+            )
+
+    def _delete_interaction(self, conn: sqlite3.Connection, ident: str) -> None:
+        conn.execute(
+            "DELETE FROM criterion_results WHERE evaluation_id IN"
+            " (SELECT id FROM evaluations WHERE interaction_id = ?)",
+            [ident],
+        )
+        for table in ("evaluations", "flags", "turns"):
+            conn.execute(f"DELETE FROM {table} WHERE interaction_id = ?", [ident])
+        conn.execute("DELETE FROM interactions WHERE id = ?", [ident])
+
+    def interaction_ids(self, prefix: str = "") -> list[str]:
+        rows = self.conn.execute(
+            "SELECT id FROM interactions WHERE id LIKE ? ORDER BY id", [prefix + "%"]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def resolve_id(self, ident: str) -> str:
+        """A full id, a unique id prefix, or a source path."""
+        ids = self.interaction_ids(ident)
+        if ident in ids:
+            return ident
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise ConfigError(f"'{ident}' matches {len(ids)} interactions: give more characters")
+        rows = self.conn.execute(
+            "SELECT id FROM interactions WHERE source = ? OR source LIKE ?", [ident, "%/" + ident]
+        ).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        raise ConfigError(f"no interaction '{ident}': list them with `qa export --format csv`")
+
+    def count(self, table: str) -> int:
+        return int(self.db[table].count)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def content_id(*parts: Any) -> str:
+    """A stable id from content: re-reading the same conversation yields the same id."""
+    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

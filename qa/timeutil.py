@@ -1,0 +1,66 @@
+"""Timestamps as chat exports, email headers and manifests write them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from qa.errors import InputError
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
+
+
+def parse_timestamp(value: object) -> datetime | float:
+    """An absolute time (ISO 8601, epoch seconds) or, for 'HH:MM:SS', seconds from the start."""
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"not a timestamp: {value!r}")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(float(value), UTC)
+    text = str(value).strip()
+    clock = _CLOCK.match(text)
+    if clock:
+        hours, minutes, seconds = clock.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+    try:
+        return datetime.fromtimestamp(float(text), UTC)
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InputError(f"not a timestamp: {text!r} (use ISO 8601, e.g. 2026-03-01T09:30:00Z)") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def relative_seconds(stamps: list[datetime | float]) -> tuple[list[float], datetime | None]:
+    """Seconds from the first stamp, and the absolute start when the stamps have one."""
+    if not stamps:
+        return [], None
+    if all(isinstance(s, datetime) for s in stamps):
+        first = min(s for s in stamps if isinstance(s, datetime))
+        return [(s - first).total_seconds() for s in stamps if isinstance(s, datetime)], first
+    if all(isinstance(s, float | int) for s in stamps):
+        base = min(float(s) for s in stamps if not isinstance(s, datetime))
+        return [float(s) - base for s in stamps if not isinstance(s, datetime)], None
+    raise InputError("mixes clock times (HH:MM:SS) and dates in one conversation")
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z") if dt else None
+
+
+def normalise_date(value: str) -> str:
+    """A manifest or file-name date as ISO 8601 ('20260301' -> '2026-03-01')."""
+    text = value.strip()
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if re.fullmatch(r"\d{8}[T_-]?\d{6}", text):
+        digits = re.sub(r"\D", "", text)
+        text = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{digits[12:]}"
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD or ISO 8601)") from exc
+    if len(text) == 10:
+        return text
+    return iso(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)) or text
