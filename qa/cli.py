@@ -91,7 +91,9 @@ def cli() -> None:
 @db_option
 @config_option
 @json_option
-def ingest(paths: tuple[Path, ...], manifest: Path | None, db: Path, config: Path | None, as_json: bool) -> None:
+def ingest(
+    paths: tuple[Path, ...], manifest: Path | None, db: Path, config: Path | None, as_json: bool
+) -> None:
     """Register interactions: audio, chat (JSON, CSV, text) and email (.eml, .mbox).
 
     PATH may be a file or a folder. A manifest.csv or manifest.json inside a
@@ -115,12 +117,17 @@ def ingest(paths: tuple[Path, ...], manifest: Path | None, db: Path, config: Pat
         for failure in report.failures:
             click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
         if report.failures:
-            click.echo("Fix the files above and run the same command again: done files are skipped.", err=True)
+            click.echo(
+                "Fix the files above and run the same command again: done files are skipped.",
+                err=True,
+            )
     sys.exit(1 if report.failures else 0)
 
 
 @cli.command()
-@click.option("--model", default=None, help="ASR model: a registry name, a local directory or a hub name.")
+@click.option(
+    "--model", default=None, help="ASR model: a registry name, a local directory or a hub name."
+)
 @click.option(
     "--diarization",
     type=click.Choice(["auto", "channels", "embedded", "pyannote", "none"]),
@@ -170,12 +177,18 @@ def show(ident: str, db: Path, as_json: bool) -> None:
         item = interaction_dict(store, store.resolve_id(ident))
     except QAError as exc:
         fail(exc)
-    click.echo(json.dumps(item, indent=2, ensure_ascii=False) if as_json else render_interaction(item))
+    click.echo(
+        json.dumps(item, indent=2, ensure_ascii=False) if as_json else render_interaction(item)
+    )
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout."
+)
 @db_option
 def export(fmt: str, out: Path | None, db: Path) -> None:
     """Everything, machine-readable: JSON ({"interactions": [...]}) or CSV."""

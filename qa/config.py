@@ -22,7 +22,9 @@ class RedactConfig(_Strict):
     national_ids: bool = Field(False, description="Mask national ids (SSN, NI number).")
 
     def policy(self) -> RedactionPolicy:
-        return RedactionPolicy(emails=self.emails, phones=self.phones, national_ids=self.national_ids)
+        return RedactionPolicy(
+            emails=self.emails, phones=self.phones, national_ids=self.national_ids
+        )
 
 
 class EmailConfig(_Strict):
@@ -49,13 +51,12 @@ class Config(_Strict):
         default_factory=list,
         description="The roster: one agent id across voice, chat and email.",
     )
-    redact: RedactConfig = Field(default_factory=RedactConfig)
-    email: EmailConfig = Field(default_factory=EmailConfig)
+    redact: RedactConfig = RedactConfig()
+    email: EmailConfig = EmailConfig()
     filename_pattern: str | None = Field(
-        None,
+        default=None,
         description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",
     )
-
 
     def resolve_agent(self, agent: Agent | None) -> Agent | None:
         """The roster's agent for an id, alias or email address; the agent as given otherwise."""
@@ -63,7 +64,11 @@ class Config(_Strict):
             return None
         key = agent.id.lower()
         for entry in self.agents:
-            names = {entry.id.lower(), *(e.lower() for e in entry.emails), *(a.lower() for a in entry.aliases)}
+            names = {
+                entry.id.lower(),
+                *(e.lower() for e in entry.emails),
+                *(a.lower() for a in entry.aliases),
+            }
             if key in names:
                 return Agent(
                     id=entry.id, name=agent.name or entry.name, team=agent.team or entry.team

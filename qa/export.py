@@ -152,7 +152,9 @@ def iter_interactions(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def export_json(store: Store) -> str:
-    return json.dumps({"interactions": list(iter_interactions(store))}, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"interactions": list(iter_interactions(store))}, ensure_ascii=False, indent=2
+    )
 
 
 CSV_COLUMNS = [

@@ -17,8 +17,8 @@ def migration(fn: Migration) -> Migration:
 
 @migration
 def m001_initial(db: Database) -> None:
-    db["agents"].create({"id": str, "name": str, "team": str}, pk="id")
-    db["interactions"].create(
+    db.table("agents").create({"id": str, "name": str, "team": str}, pk="id")
+    db.table("interactions").create(
         {
             "id": str,
             "channel": str,
@@ -40,9 +40,9 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["interactions"].create_index(["agent_id"])
-    db["interactions"].create_index(["channel"])
-    db["turns"].create(
+    db.table("interactions").create_index(["agent_id"])
+    db.table("interactions").create_index(["channel"])
+    db.table("turns").create(
         {
             "interaction_id": str,
             "idx": int,
@@ -57,13 +57,13 @@ def m001_initial(db: Database) -> None:
         },
         pk=("interaction_id", "idx"),
     )
-    db["turns"].enable_fts(["text"], create_triggers=True)
+    db.table("turns").enable_fts(["text"], create_triggers=True)
     # One row per input file that was read in full: a re-run skips it.
-    db["sources"].create(
+    db.table("sources").create(
         {"file_hash": str, "source": str, "kind": str, "interaction_ids": str, "ingested_at": str},
         pk="file_hash",
     )
-    db["failures"].create(
+    db.table("failures").create(
         {
             "id": str,
             "source": str,
@@ -75,7 +75,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": str,
             "command": str,
@@ -88,11 +88,11 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["scorecards"].create(
+    db.table("scorecards").create(
         {"hash": str, "name": str, "yaml": str, "created_at": str},
         pk="hash",
     )
-    db["evaluations"].create(
+    db.table("evaluations").create(
         {
             "id": str,
             "interaction_id": str,
@@ -105,8 +105,8 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["evaluations"].create_index(["interaction_id"])
-    db["criterion_results"].create(
+    db.table("evaluations").create_index(["interaction_id"])
+    db.table("criterion_results").create(
         {
             "evaluation_id": str,
             "criterion_id": str,
@@ -122,7 +122,7 @@ def m001_initial(db: Database) -> None:
         },
         pk=("evaluation_id", "criterion_id"),
     )
-    db["flags"].create(
+    db.table("flags").create(
         {
             "id": str,
             "interaction_id": str,
@@ -136,9 +136,9 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["flags"].create_index(["interaction_id"])
+    db.table("flags").create_index(["interaction_id"])
     # Every email message read, so that a reply arriving in a later batch joins its thread.
-    db["email_messages"].create(
+    db.table("email_messages").create(
         {"message_id": str, "thread_key": str, "source": str, "record": str},
         pk="message_id",
     )

@@ -9,7 +9,11 @@ def _clock(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
     s = int(seconds)
-    return f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+    return (
+        f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+        if s >= 3600
+        else f"{s // 60:02d}:{s % 60:02d}"
+    )
 
 
 def render_interaction(item: dict[str, Any]) -> str:
@@ -35,16 +39,23 @@ def render_interaction(item: dict[str, Any]) -> str:
         lines += ["", "metrics: " + ", ".join(f"{k}={v}" for k, v in item["metrics"].items())]
     for ev in item["evaluations"]:
         verdict = "AUTO-FAIL" if ev["auto_fail"] else f"{ev['percent']:.0f}%"
-        lines += ["", f"scorecard {ev['scorecard']['name']} ({ev['scorecard']['hash'][:8]}): "
-                  f"{ev['total']:g}/{ev['max']:g} {verdict}"]
+        lines += [
+            "",
+            f"scorecard {ev['scorecard']['name']} ({ev['scorecard']['hash'][:8]}): "
+            f"{ev['total']:g}/{ev['max']:g} {verdict}",
+        ]
         for c in ev["criteria"]:
             lines.append(f"  {c['result']:<4} {c['points']:g}/{c['max_points']:g}  {c['id']}")
             for e in c["evidence"][:2]:
-                lines.append(f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}")
+                lines.append(
+                    f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"
+                )
     if item["flags"]:
         lines += ["", "flags:"]
         for f in item["flags"]:
             lines.append(f"  {f['severity']:<7} {f['kind']}: {f['message']}")
             for e in f["evidence"][:1]:
-                lines.append(f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}")
+                lines.append(
+                    f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"
+                )
     return "\n".join(lines)

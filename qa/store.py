@@ -76,7 +76,9 @@ class Store:
         row = self.conn.execute("SELECT 1 FROM sources WHERE file_hash = ?", [file_hash]).fetchone()
         return row is not None
 
-    def _mark_source(self, conn: sqlite3.Connection, source: str, file_hash: str, kind: str, ids: list[str]) -> None:
+    def _mark_source(
+        self, conn: sqlite3.Connection, source: str, file_hash: str, kind: str, ids: list[str]
+    ) -> None:
         conn.execute(
             "INSERT OR REPLACE INTO sources (file_hash, source, kind, interaction_ids, ingested_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -91,13 +93,24 @@ class Store:
         ).hexdigest()[:16]
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO failures (id, source, stage, reason, file_hash, run_id, created_at)"
+                "INSERT OR REPLACE INTO failures"
+                " (id, source, stage, reason, file_hash, run_id, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [key, failure.source, failure.stage, failure.reason, failure.file_hash, run_id, now()],
+                [
+                    key,
+                    failure.source,
+                    failure.stage,
+                    failure.reason,
+                    failure.file_hash,
+                    run_id,
+                    now(),
+                ],
             )
 
     def failures(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")]
+        return [
+            dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")
+        ]
 
     # -- interactions -----------------------------------------------------------
 
@@ -204,12 +217,16 @@ class Store:
         for i, w in enumerate(words):
             window = " ".join(str(x["word"]).strip() for x in words[max(0, i - 18) : i + 19])
             masked = redact(window, self.redaction) != window and is_digit_token(str(w["word"]))
-            out.append({**w, "word": "[CARD]" if masked else redact(str(w["word"]), self.redaction)})
+            out.append(
+                {**w, "word": "[CARD]" if masked else redact(str(w["word"]), self.redaction)}
+            )
         return out
 
     # -- email messages, kept so that later replies join their threads ---------
 
-    def save_email_messages(self, records: list[dict[str, Any]], source: str, file_hash: str) -> None:
+    def save_email_messages(
+        self, records: list[dict[str, Any]], source: str, file_hash: str
+    ) -> None:
         with self.transaction() as conn:
             for rec in records:
                 rec = {**rec, "body": redact(rec["body"], self.redaction)}

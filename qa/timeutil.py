@@ -28,7 +28,9 @@ def parse_timestamp(value: object) -> datetime | float:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise InputError(f"not a timestamp: {text!r} (use ISO 8601, e.g. 2026-03-01T09:30:00Z)") from exc
+        raise InputError(
+            f"not a timestamp: {text!r} (use ISO 8601, e.g. 2026-03-01T09:30:00Z)"
+        ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -56,7 +58,9 @@ def normalise_date(value: str) -> str:
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     if re.fullmatch(r"\d{8}[T_-]?\d{6}", text):
         digits = re.sub(r"\D", "", text)
-        text = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{digits[12:]}"
+        text = (
+            f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{digits[12:]}"
+        )
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:

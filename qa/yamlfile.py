@@ -67,7 +67,7 @@ def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
     return None
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         return "unknown key (check the spelling)"
@@ -79,7 +79,9 @@ def _message(err: dict[str, Any]) -> str:
     return msg[0].lower() + msg[1:] if msg else msg
 
 
-def format_errors(path: Path, exc: ValidationError, lines: dict[Loc, int], base: Loc = ()) -> list[str]:
+def format_errors(
+    path: Path, exc: ValidationError, lines: dict[Loc, int], base: Loc = ()
+) -> list[str]:
     """Turn a pydantic error into ``file:line a → b: message`` lines."""
     problems = []
     for err in exc.errors():

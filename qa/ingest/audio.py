@@ -7,7 +7,18 @@ from typing import Any
 
 from qa.errors import InputError
 
-AUDIO_EXTENSIONS = {".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma", ".webm"}
+AUDIO_EXTENSIONS = {
+    ".wav",
+    ".mp3",
+    ".flac",
+    ".ogg",
+    ".oga",
+    ".opus",
+    ".m4a",
+    ".aac",
+    ".wma",
+    ".webm",
+}
 
 
 def probe_audio(path: Path) -> dict[str, Any]:
@@ -26,7 +37,9 @@ def probe_audio(path: Path) -> dict[str, Any]:
             elif container.duration is not None:
                 duration = container.duration / 1_000_000
             codec = stream.codec_context
-            channels = getattr(codec, "channels", None) or len(getattr(codec.layout, "channels", []))
+            channels = getattr(codec, "channels", None) or len(
+                getattr(codec.layout, "channels", [])
+            )
             return {
                 "format": container.format.name,
                 "codec": codec.name,

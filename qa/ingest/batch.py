@@ -159,7 +159,8 @@ def _chat_interactions(path: Path, suffix: str) -> list[Interaction]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8"
         ) from exc
     if not text.strip():
         raise InputError("the file holds only white space")
@@ -182,9 +183,12 @@ def _audio_interaction(path: Path, key: str) -> Interaction:
 
 
 def _pending_mail(store: Store) -> bool:
-    return store.conn.execute(
-        "SELECT 1 FROM email_messages WHERE thread_key IS NULL LIMIT 1"
-    ).fetchone() is not None
+    return (
+        store.conn.execute(
+            "SELECT 1 FROM email_messages WHERE thread_key IS NULL LIMIT 1"
+        ).fetchone()
+        is not None
+    )
 
 
 def rebuild_email_threads(store: Store, config: Config, manifest: Manifest) -> list[str]:
@@ -198,7 +202,9 @@ def rebuild_email_threads(store: Store, config: Config, manifest: Manifest) -> l
             continue
         item = build_thread(thread, config.email.agent_domains, config.email.agent_addresses)
         source = Path(thread[0].source)
-        apply_metadata(item, {**from_filename(source, config.filename_pattern), **manifest.lookup(source)})
+        apply_metadata(
+            item, {**from_filename(source, config.filename_pattern), **manifest.lookup(source)}
+        )
         item.agent = config.resolve_agent(item.agent)
         store.save_thread(item, [m.message_id for m in thread])
         ids.append(item.id)

@@ -119,7 +119,8 @@ def parse_chat_csv(text: str, source: str) -> list[Interaction]:
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise InputError(
-            f"CSV is missing column(s) {', '.join(missing)}; a chat CSV needs {', '.join(CSV_COLUMNS)}"
+            f"CSV is missing column(s) {', '.join(missing)}; "
+            f"a chat CSV needs {', '.join(CSV_COLUMNS)}"
         )
     reader.fieldnames = header
     conversations: dict[str, dict[str, Any]] = {}
@@ -131,8 +132,12 @@ def parse_chat_csv(text: str, source: str) -> list[Interaction]:
         agent = (row.get("agent") or "").strip()
         entry["agent"] = entry["agent"] or agent or None
         sender = (row.get("sender") or "").strip()
-        role = "agent" if agent and sender.lower() == agent.lower() else _role(sender, f"row {line}")
-        entry["messages"].append((role, row.get("text") or "", (row.get("timestamp") or "").strip()))
+        role = (
+            "agent" if agent and sender.lower() == agent.lower() else _role(sender, f"row {line}")
+        )
+        entry["messages"].append(
+            (role, row.get("text") or "", (row.get("timestamp") or "").strip())
+        )
     if not conversations:
         raise InputError("the CSV has a header but no messages")
     return [

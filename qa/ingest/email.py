@@ -62,7 +62,9 @@ class Mail:
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> Mail:
-        date = datetime.fromisoformat(rec["date"].replace("Z", "+00:00")) if rec.get("date") else None
+        date = (
+            datetime.fromisoformat(rec["date"].replace("Z", "+00:00")) if rec.get("date") else None
+        )
         return cls(**{**rec, "date": date})
 
 
@@ -166,7 +168,9 @@ def parse_message(raw: bytes, source: str) -> Mail:
         }
         for part in msg.iter_attachments()
     ]
-    message_id = _first_id(msg["Message-ID"]) or "<%s@qa.local>" % hashlib.sha256(raw).hexdigest()[:24]
+    message_id = (
+        _first_id(msg["Message-ID"]) or f"<{hashlib.sha256(raw).hexdigest()[:24]}@qa.local>"
+    )
     return Mail(
         message_id=message_id,
         in_reply_to=_first_id(msg["In-Reply-To"]),
@@ -236,7 +240,10 @@ def is_agent_address(address: str, domains: list[str], addresses: list[str]) -> 
     if address in {a.lower() for a in addresses}:
         return True
     domain = address.rsplit("@", 1)[-1]
-    return any(domain == d.lower().lstrip("@") or domain.endswith("." + d.lower().lstrip("@")) for d in domains)
+    return any(
+        domain == d.lower().lstrip("@") or domain.endswith("." + d.lower().lstrip("@"))
+        for d in domains
+    )
 
 
 def build_thread(thread: list[Mail], domains: list[str], addresses: list[str]) -> Interaction:

@@ -133,6 +133,9 @@ def apply_metadata(item: Interaction, meta: dict[str, Any]) -> Interaction:
             team=meta.get("team") or agent.team,
         )
     item.agent = agent
+    given = str(meta.get("started_at") or "")
+    if len(given) == 10 and (item.started_at or "").startswith(given):
+        meta = {k: v for k, v in meta.items() if k != "started_at"}  # keep the precise time
     for name in ("campaign", "customer_id", "case_id", "direction", "started_at", "language"):
         if meta.get(name) is not None:
             setattr(item, name, str(meta[name]))

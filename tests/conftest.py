@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+import math
+import struct
+import wave
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.config import Config, EmailConfig
+from qa.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "qa.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config(email=EmailConfig(agent_domains=["northwind.example"]))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write_chat_json(path: Path, agent: str = "a1", text: str = "Hello, how can I help?") -> Path:
+    path.write_text(
+        json.dumps(
+            {
+                "agent": agent,
+                "messages": [
+                    {"from": "customer", "text": "Hi there", "ts": "2026-03-01T10:00:00Z"},
+                    {"from": "agent", "text": text, "ts": "2026-03-01T10:00:30Z"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_tone_wav(path: Path, seconds: float = 1.0, rate: int = 8000, channels: int = 1) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        frames = bytearray()
+        for i in range(int(seconds * rate)):
+            sample = int(8000 * math.sin(2 * math.pi * 440 * i / rate))
+            frames += struct.pack("<h", sample) * channels
+        w.writeframes(bytes(frames))
+    return path
