@@ -101,6 +101,7 @@ def m001_initial(db: Database) -> None:
             "max": float,
             "percent": float,
             "auto_fail": int,
+            "passed": int,
             "created_at": str,
         },
         pk="id",
@@ -119,6 +120,7 @@ def m001_initial(db: Database) -> None:
             "confidence": float,
             "evidence": str,
             "note": str,
+            "details": str,
         },
         pk=("evaluation_id", "criterion_id"),
     )

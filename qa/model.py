@@ -77,6 +77,7 @@ class CriterionResult:
     confidence: float
     evidence: list[Evidence] = field(default_factory=list)
     note: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Evaluation:
     max: float
     percent: float
     auto_fail: bool
+    passed: bool = False
     criteria: list[CriterionResult] = field(default_factory=list)
 
 

@@ -75,6 +75,9 @@ def _message(err: Any) -> str:
         return "must be a number"
     if kind == "missing":
         return "is required"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"unknown type {ctx.get('tag')!r}: use one of {ctx.get('expected_tags')}"
     msg = str(err.get("msg", "invalid"))
     return msg[0].lower() + msg[1:] if msg else msg
 
@@ -105,4 +108,4 @@ def validate_file(path: Path, model: type[M], text: str | None = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise FileErrors(format_errors(path, exc, lines)) from exc
+        raise FileErrors(format_errors(path, exc, lines, data)) from exc

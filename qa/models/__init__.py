@@ -1,0 +1,1 @@
+"""Model registry and loaders. Every loader imports its heavy library lazily."""

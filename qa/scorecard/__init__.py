@@ -1,0 +1,1 @@
+"""Scorecards: the YAML schema, the criterion types and the scoring engine."""

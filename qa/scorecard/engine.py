@@ -1,0 +1,87 @@
+"""Score one interaction against one scorecard: N/A rules, points, auto-fail, evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa.model import CriterionResult, Evaluation, Interaction
+from qa.scorecard.context import Context, Outcome
+from qa.scorecard.criteria import EVALUATORS
+from qa.scorecard.load import LoadedScorecard
+from qa.scorecard.matching import Matcher
+from qa.scorecard.schema import Condition, CriterionBase
+
+
+def _condition_holds(cond: Condition, ctx: Context) -> str | None:
+    """None when the condition holds, else why the criterion is N/A."""
+    item = ctx.item
+    if cond.direction and item.direction != cond.direction:
+        return f"only for {cond.direction} interactions"
+    if cond.campaign and (item.campaign or "").lower() != cond.campaign.lower():
+        return f"only for campaign {cond.campaign}"
+    if cond.min_turns is not None and len(item.turns) < cond.min_turns:
+        return f"only with at least {cond.min_turns} turns"
+    if cond.customer_mentions and not ctx.find(cond.customer_mentions.model_copy(update={"speaker": "customer"})):
+        return "the customer never raised it"
+    if cond.agent_mentions and not ctx.find(cond.agent_mentions.model_copy(update={"speaker": "agent"})):
+        return "the agent never raised it"
+    return None
+
+
+def evaluate_criterion(criterion: CriterionBase, ctx: Context, card_channels: list[str]) -> Outcome:
+    channels = criterion.channels or card_channels
+    if ctx.item.channel not in channels:
+        return Outcome("na", note=f"not scored on {ctx.item.channel}")
+    if not ctx.turns:
+        return Outcome("na", note="no transcript")
+    if criterion.applies_when is not None:
+        why = _condition_holds(criterion.applies_when, ctx)
+        if why:
+            return Outcome("na", note=why)
+    return EVALUATORS[criterion.type](criterion, ctx)  # type: ignore[attr-defined]
+
+
+def score_interaction(
+    item: Interaction,
+    card: LoadedScorecard,
+    matcher: Matcher,
+    metrics: dict[str, Any] | None = None,
+) -> Evaluation:
+    ctx = Context(item, matcher, metrics)
+    results: list[CriterionResult] = []
+    auto_fail = False
+    for section, criterion in card.scorecard.criteria():
+        out = evaluate_criterion(criterion, ctx, list(card.scorecard.channels))
+        max_points = 0.0 if out.result == "na" else criterion.max_points
+        fraction = out.fraction if out.fraction is not None else (1.0 if out.result == "pass" else 0.0)
+        if out.result == "fail" and criterion.critical:
+            auto_fail = True
+        results.append(
+            CriterionResult(
+                id=criterion.id,
+                section=section.id,
+                type=criterion.type,  # type: ignore[attr-defined]
+                result=out.result,  # type: ignore[arg-type]
+                points=round(max_points * fraction, 2),
+                max_points=max_points,
+                confidence=round(out.confidence, 2) if out.result != "na" else 1.0,
+                evidence=out.evidence,
+                note=out.note,
+                details=out.details,
+            )
+        )
+    total = round(sum(r.points for r in results), 2)
+    maximum = round(sum(r.max_points for r in results), 2)
+    percent = round(100 * total / maximum, 1) if maximum else 0.0
+    if auto_fail:
+        percent = 0.0  # a critical failure fails the whole evaluation
+    return Evaluation(
+        scorecard_name=card.scorecard.name,
+        scorecard_hash=card.hash,
+        total=total,
+        max=maximum,
+        percent=percent,
+        auto_fail=auto_fail,
+        passed=not auto_fail and percent >= card.scorecard.pass_mark,
+        criteria=results,
+    )

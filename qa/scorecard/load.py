@@ -1,0 +1,41 @@
+"""Read a scorecard file: validate it strictly and key it by the hash of its text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError
+from qa.scorecard.schema import Scorecard
+from qa.yamlfile import validate_file
+
+
+@dataclass(frozen=True)
+class LoadedScorecard:
+    scorecard: Scorecard
+    hash: str
+    text: str
+    path: Path
+
+
+def load_scorecard(path: Path) -> LoadedScorecard:
+    if not path.exists():
+        raise ConfigError(f"no scorecard at {path}: pass the path of a YAML file (see scorecards/)")
+    text = path.read_text(encoding="utf-8")
+    card = validate_file(path, Scorecard, text)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return LoadedScorecard(card, digest, text, path)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Scorecard.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "qa scorecard"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2)

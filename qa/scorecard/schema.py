@@ -1,0 +1,254 @@
+"""The scorecard schema. Strict: an unknown key is an error, so a typo never passes silently.
+
+Each criterion names a versioned ``type`` (``phrase.v1``). A later ``phrase.v2``
+would be a new model here; a scorecard written for v1 keeps its meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Channel = Literal["voice", "chat", "email"]
+Speaker = Literal["agent", "customer", "any"]
+MatchMode = Literal["exact", "fuzzy", "regex", "semantic"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Window(Strict):
+    """Where to look. At most one of the four; none means the whole interaction."""
+
+    first_seconds: float | None = Field(None, gt=0, description="The first N seconds.")
+    last_seconds: float | None = Field(None, gt=0, description="The last N seconds.")
+    first_turns: int | None = Field(None, gt=0, description="The first N turns of the speaker.")
+    last_turns: int | None = Field(None, gt=0, description="The last N turns of the speaker.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Window:
+        given = [k for k, v in self.model_dump().items() if v is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of first_seconds, last_seconds, first_turns, last_turns, not {given}")
+        return self
+
+
+class Phrases(Strict):
+    """A set of phrases and how to match them."""
+
+    phrases: list[str] = Field(min_length=1, description="What to look for.")
+    match: MatchMode = Field("fuzzy", description="exact, fuzzy, regex or semantic.")
+    threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Similarity needed: fuzzy default 0.85, semantic default 0.6.",
+    )
+    speaker: Speaker = Field("agent", description="Whose turns to search.")
+
+
+class Condition(Strict):
+    """When a criterion applies. Every given part must hold, else the result is N/A."""
+
+    direction: Literal["inbound", "outbound"] | None = None
+    campaign: str | None = Field(None, description="Only interactions of this campaign.")
+    customer_mentions: Phrases | None = Field(None, description="The customer says one of these.")
+    agent_mentions: Phrases | None = Field(None, description="The agent says one of these.")
+    min_turns: int | None = Field(None, ge=0, description="At least this many turns.")
+
+
+class CriterionBase(Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Stable id, used in results and calibration.")
+    name: str | None = Field(None, description="Shown in reports.")
+    description: str | None = None
+    points: float | None = Field(None, ge=0, description="Points when met. Give points or weight.")
+    weight: float | None = Field(None, ge=0, description="Relative weight, instead of points.")
+    critical: bool = Field(False, description="A failure fails the whole evaluation (auto-fail).")
+    channels: list[Channel] | None = Field(None, description="Only these channels; N/A elsewhere.")
+    applies_when: Condition | None = Field(None, description="N/A unless this holds.")
+    coaching: str | None = Field(None, description="What the agent should do, in plain words.")
+
+    @model_validator(mode="after")
+    def _points_or_weight(self) -> CriterionBase:
+        if self.points is not None and self.weight is not None:
+            raise ValueError("give points or weight, not both")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        if self.points is not None:
+            return self.points
+        return self.weight if self.weight is not None else 1.0
+
+
+class PhraseV1(CriterionBase, Phrases):
+    type: Literal["phrase.v1"]
+    mode: Literal["required", "forbidden"] = Field("required", description="Must or must not be said.")
+    window: Window | None = None
+
+
+class QuestionV1(CriterionBase):
+    type: Literal["question.v1"]
+    kind: Literal["open", "closed", "any"] = Field("open", description="Which questions count.")
+    min: int = Field(1, ge=0, description="At least this many.")
+    max: int | None = Field(None, ge=0, description="At most this many.")
+    speaker: Speaker = "agent"
+    window: Window | None = None
+
+
+class Event(Strict):
+    """A moment in the interaction: phrases said, or a question asked."""
+
+    phrases: list[str] | None = None
+    match: MatchMode = "fuzzy"
+    threshold: float | None = Field(None, ge=0, le=1)
+    speaker: Speaker = "agent"
+    question: Literal["open", "closed", "any"] | None = Field(
+        None, description="A question of this kind (instead of, or as well as, phrases)."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> Event:
+        if not self.phrases and not self.question:
+            raise ValueError("an event needs phrases or question")
+        return self
+
+
+class OrderV1(CriterionBase):
+    type: Literal["order.v1"]
+    first: Event = Field(description="What must come first.")
+    then: Event = Field(description="What must come after it.")
+    missing_first: Literal["fail", "na"] = Field("fail", description="When `then` happens without `first`.")
+
+
+class MetricV1(CriterionBase):
+    type: Literal["metric.v1"]
+    metric: Literal[
+        "talk_ratio",
+        "silence_total",
+        "silence_longest",
+        "overtalk",
+        "monologue_longest",
+        "wpm_agent",
+        "wpm_customer",
+        "turns",
+        "first_response",
+        "response_avg",
+        "response_longest",
+        "handle_time",
+    ]
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bound(self) -> MetricV1:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        return self
+
+
+class ScriptReadingV1(CriterionBase):
+    type: Literal["script_reading.v1"]
+    script: list[str] = Field(min_length=1, description="The script lines as trainers wrote them.")
+    max_score: float = Field(0.5, ge=0, le=1, description="Fail when the reading score is above this.")
+    verbatim_similarity: float = Field(0.85, ge=0, le=1, description="A turn this close to a line is read.")
+    min_run_words: int = Field(12, ge=1, description="Shorter near-verbatim runs do not count.")
+    fast_wpm: float = Field(165, gt=0, description="Monologues faster than this sound read.")
+    long_monologue_s: float = Field(25, gt=0, description="Agent turns longer than this are monologues.")
+
+
+class NeedsDiscoveryV1(CriterionBase):
+    type: Literal["needs_discovery.v1"]
+    pitch: Phrases = Field(description="What counts as the pitch (product names, offers).")
+    min_open_questions: int = Field(2, ge=0, description="Open questions needed before the pitch.")
+    require_acknowledgement: bool = Field(True, description="Needs must be restated or acknowledged.")
+
+
+class KeyPoint(Strict):
+    id: str
+    phrases: list[str] = Field(min_length=1)
+    match: MatchMode = "fuzzy"
+    threshold: float | None = Field(None, ge=0, le=1)
+
+
+class ProductExplanationV1(CriterionBase):
+    type: Literal["product_explanation.v1"]
+    key_points: list[KeyPoint] = Field(min_length=1)
+    min_coverage: float = Field(0.6, ge=0, le=1, description="Share of key points that must be covered.")
+    require_needs_link: bool = Field(True, description="Tie at least one point to a stated need.")
+    require_check: bool = Field(True, description="End with a check for understanding.")
+
+
+class UpsellTimingV1(CriterionBase):
+    type: Literal["upsell_timing.v1"]
+    pitch: Phrases = Field(description="What counts as a pitch.")
+    complaint: Phrases | None = Field(None, description="Complaint cues; defaults cover common ones.")
+    resolution: Phrases | None = Field(None, description="Resolution cues; defaults cover common ones.")
+
+
+class RetentionV1(CriterionBase):
+    type: Literal["retention.v1"]
+    churn: Phrases | None = Field(None, description="Churn cues; defaults: cancel, switch, pay off…")
+    save: Phrases | None = Field(None, description="Retention moves; defaults: ask why, offer, review…")
+    within_turns: int = Field(2, ge=1, description="The move must come within this many agent turns.")
+
+
+Criterion = Annotated[
+    PhraseV1
+    | QuestionV1
+    | OrderV1
+    | MetricV1
+    | ScriptReadingV1
+    | NeedsDiscoveryV1
+    | ProductExplanationV1
+    | UpsellTimingV1
+    | RetentionV1,
+    Field(discriminator="type"),
+]
+
+
+class Section(Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str | None = None
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class Scorecard(Strict):
+    name: str
+    version: str | int | None = None
+    description: str | None = None
+    language: str = Field("en", description="The language of the phrases (ISO 639-1).")
+    channels: list[Channel] = Field(default_factory=lambda: ["voice", "chat", "email"])
+    pass_mark: float = Field(80, ge=0, le=100, description="Percent needed to pass.")
+    sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Scorecard:
+        seen: set[str] = set()
+        for section in self.sections:
+            for c in section.criteria:
+                if c.id in seen:
+                    raise ValueError(f"criterion id '{c.id}' is used twice")
+                seen.add(c.id)
+        return self
+
+    def criteria(self) -> list[tuple[Section, CriterionBase]]:
+        return [(s, c) for s in self.sections for c in s.criteria]
+
+
+CRITERION_TYPES = sorted(
+    m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+    for m in (
+        PhraseV1,
+        QuestionV1,
+        OrderV1,
+        MetricV1,
+        ScriptReadingV1,
+        NeedsDiscoveryV1,
+        ProductExplanationV1,
+        UpsellTimingV1,
+        RetentionV1,
+    )
+)

@@ -1,0 +1,118 @@
+"""Text helpers shared by the analysers: normalising, sentences, words, questions.
+
+Languages written without spaces (Chinese, Japanese) are handled by treating
+each CJK character as a token, so that exact and fuzzy matching still work.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(rf"(?<=[.!?。！？])\s+|(?<=[。！？])(?=[^\s{_CJK}]?)|\n+")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    yes okay ok oh um uh yeah hi hello thanks thank please well right sure really like get got
+    im i'm it's that's don't can't i've i'll you're we're let me us also one""".split()
+)
+
+OPEN_STARTS = (
+    "what",
+    "how",
+    "why",
+    "which",
+    "where",
+    "when",
+    "who",
+    "tell me",
+    "describe",
+    "walk me through",
+    "talk me through",
+    "explain",
+    "could you tell me",
+    "can you tell me",
+    "would you tell me",
+    "help me understand",
+    "what's",
+    "how's",
+)
+CLOSED_STARTS = (
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "can",
+    "could",
+    "would",
+    "will",
+    "shall",
+    "should",
+    "have",
+    "has",
+    "had",
+    "may",
+    "might",
+    "am",
+    "isn't",
+    "aren't",
+    "don't",
+    "doesn't",
+)
+
+
+def normalise(text: str) -> str:
+    """Lower case, unified punctuation and spacing; keeps CJK characters as they are."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    return " ".join(_TOKEN.findall(text))
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'"))
+
+
+def content_words(text: str) -> set[str]:
+    return {t for t in tokens(text) if t not in STOPWORDS and (len(t) > 2 or _is_cjk(t))}
+
+
+def _is_cjk(token: str) -> bool:
+    return bool(re.fullmatch(rf"[{_CJK}]", token))
+
+
+@lru_cache(maxsize=65536)
+def sentences(text: str) -> tuple[str, ...]:
+    parts = (p.strip() for p in _SENTENCE_END.split(text))
+    return tuple(p for p in parts if p)
+
+
+def question_kind(sentence: str) -> str | None:
+    """'open', 'closed', or None when the sentence is not a question."""
+    s = normalise(sentence)
+    stripped = sentence.strip()
+    is_question = stripped.endswith(("?", "？")) or s.startswith(OPEN_STARTS[:7])
+    if not is_question or not s:
+        return None
+    if s.startswith(("how many", "how much", "how long", "how old")):
+        return "closed"  # asks for a figure, not for the customer's story
+    for start in OPEN_STARTS:
+        if s == start or s.startswith(start + " "):
+            return "open"
+    if s.startswith(CLOSED_STARTS) or s.split(" ", 1)[0] in CLOSED_STARTS:
+        return "closed"
+    return "closed" if stripped.endswith(("?", "？")) else None
+
+
+def word_count(text: str) -> int:
+    return len(tokens(text))
