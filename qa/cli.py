@@ -142,21 +142,115 @@ def transcribe(model: str | None, diarization: str, db: Path) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--scorecard", required=True, type=click.Path(path_type=Path), help="Scorecard YAML.")
+@click.option(
+    "--scorecard",
+    "card_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Scorecard YAML.",
+)
 @click.option("--campaigns", type=click.Path(path_type=Path), help="Folder of campaign YAML files.")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Metadata CSV or JSON.",
+)
 @db_option
-def score(paths: tuple[Path, ...], scorecard: Path, campaigns: Path | None, db: Path) -> None:
-    """Ingest, transcribe and score PATHs against a scorecard (resumable)."""
-    not_yet("score")
+@config_option
+@json_option
+def score(
+    paths: tuple[Path, ...],
+    card_path: Path,
+    campaigns: Path | None,
+    manifest: Path | None,
+    db: Path,
+    config: Path | None,
+    as_json: bool,
+) -> None:
+    """Ingest, transcribe and score PATHs against a scorecard (the main job).
+
+    Resumable: files already ingested and interactions already scored with
+    this version of the scorecard are skipped.
+    """
+    from qa.progress import BarProgress
+    from qa.scorecard.load import load_scorecard
+    from qa.scorecard.matching import Matcher
+    from qa.scoring import score_paths
+
+    try:
+        if campaigns is not None:
+            raise NotAvailableError(
+                "--campaigns: campaign checks are not available in this version yet"
+            )
+        card = load_scorecard(card_path)
+        store, cfg = _open(db, config)
+        report = score_paths(list(paths), store, cfg, card, Matcher(), manifest, BarProgress())
+    except QAError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(
+            f"{card.scorecard.name} ({card.hash[:8]}): {report.scored} scored, "
+            f"{report.already} already scored, {len(report.failures)} failed."
+        )
+        if report.waiting:
+            click.echo(f"{len(report.waiting)} recording(s) wait for transcription.", err=True)
+        for failure in report.failures:
+            click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
+        click.echo("See one with `qa show ID`, all with `qa export`.", err=True)
+    sys.exit(1 if report.failures else 0)
 
 
 @cli.command()
-@click.option("--scorecard", required=True, type=click.Path(path_type=Path), help="Scorecard YAML.")
+@click.option(
+    "--scorecard",
+    "card_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Scorecard YAML.",
+)
 @click.option("--compare", type=click.Path(path_type=Path), help="Older scorecard to compare with.")
 @db_option
-def rescore(scorecard: Path, compare: Path | None, db: Path) -> None:
-    """Re-score stored transcripts with no audio work."""
-    not_yet("rescore")
+@json_option
+def rescore(card_path: Path, compare: Path | None, db: Path, as_json: bool) -> None:
+    """Re-score stored transcripts with no audio work.
+
+    With --compare OLD.yaml, print which interactions and agents change, per criterion.
+    """
+    from qa.progress import BarProgress
+    from qa.scorecard.load import load_scorecard
+    from qa.scorecard.matching import Matcher
+    from qa.scoring import rescore as run_rescore
+
+    try:
+        card = load_scorecard(card_path)
+        old = load_scorecard(compare) if compare else None
+        store, _ = _open(db)
+        report, comparison = run_rescore(store, card, Matcher(), old, BarProgress())
+    except QAError as exc:
+        fail(exc)
+    if as_json:
+        out = report.as_dict()
+        if comparison is not None:
+            out["compare"] = comparison.as_dict()
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"{card.scorecard.name} ({card.hash[:8]}): {report.scored} interactions re-scored.")
+    if comparison is None:
+        return
+    changed = {c.interaction_id for c in comparison.changes}
+    click.echo(
+        f"Compared with {compare}: {len(changed)} of {comparison.interactions} interactions change."
+    )
+    for crit, n in comparison.by_criterion().items():
+        click.echo(f"  criterion {crit}: {n} result(s) change")
+    for agent, n in comparison.by_agent().items():
+        click.echo(f"  agent {agent}: {n} interaction(s) change")
+    for c in comparison.changes:
+        click.echo(
+            f"    {c.interaction_id} {c.agent or '-'} {c.criterion}: {c.before} -> {c.after}"
+        )
 
 
 @cli.command()
@@ -231,23 +325,75 @@ def scorecard() -> None:
 
 @scorecard.command("validate")
 @click.argument("file", type=click.Path(path_type=Path))
-def scorecard_validate(file: Path) -> None:
+@json_option
+def scorecard_validate(file: Path, as_json: bool) -> None:
     """Check a scorecard and list every problem with its line."""
-    not_yet("scorecard validate")
+    from qa.scorecard.load import load_scorecard
+
+    try:
+        card = load_scorecard(file)
+    except QAError as exc:
+        fail(exc)
+    criteria = card.scorecard.criteria()
+    summary = {
+        "name": card.scorecard.name,
+        "hash": card.hash,
+        "sections": len(card.scorecard.sections),
+        "criteria": len(criteria),
+        "types": sorted({c.type for _, c in criteria}),  # type: ignore[attr-defined]
+    }
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        click.echo(
+            f"{file}: OK. {summary['name']} ({card.hash[:8]}), {summary['sections']} sections, "
+            f"{summary['criteria']} criteria ({', '.join(summary['types'])})."
+        )
 
 
 @scorecard.command("test")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--examples", type=click.Path(path_type=Path), help="Folder of labelled examples.")
-def scorecard_test(file: Path, examples: Path | None) -> None:
-    """Check labelled examples against their expected results."""
-    not_yet("scorecard test")
+@click.option(
+    "--examples",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Folder of labelled examples (JSON with `expected`).",
+)
+@json_option
+def scorecard_test(file: Path, examples: Path, as_json: bool) -> None:
+    """Check labelled examples against their expected results; exit 1 on any mismatch."""
+    from qa.scorecard.load import load_scorecard
+    from qa.scorecard.matching import Matcher
+    from qa.scorecard.trainer import check_examples
+
+    try:
+        checks = check_examples(load_scorecard(file), examples, Matcher())
+    except QAError as exc:
+        fail(exc)
+    bad = [c for c in checks if not c.ok]
+    if as_json:
+        click.echo(json.dumps([{**c.__dict__, "ok": c.ok} for c in checks], indent=2))
+    else:
+        width = max(len(c.example) for c in checks)
+        cwidth = max(len(c.criterion) for c in checks)
+        click.echo(f"{'example':<{width}}  {'criterion':<{cwidth}}  expected  actual  ")
+        for c in checks:
+            mark = "ok" if c.ok else "MISMATCH"
+            click.echo(
+                f"{c.example:<{width}}  {c.criterion:<{cwidth}}  {c.expected:<8}  {c.actual:<6}  {mark}"
+            )
+            if not c.ok and c.note:
+                click.echo(f"{'':<{width}}  {'':<{cwidth}}  ({c.note})")
+        click.echo(f"{len(checks) - len(bad)} passed, {len(bad)} failed")
+    sys.exit(1 if bad else 0)
 
 
 @scorecard.command("schema")
 def scorecard_schema() -> None:
     """Print the JSON Schema of scorecards, for editor autocompletion."""
-    not_yet("scorecard schema")
+    from qa.scorecard.load import json_schema_text
+
+    click.echo(json_schema_text())
 
 
 @cli.group()

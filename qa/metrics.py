@@ -60,9 +60,13 @@ def voice_metrics(turns: list[Turn], duration: float | None) -> dict[str, Any]:
         "silence_total": round(sum(g for g in gaps if g > 0), 2),
         "silence_longest": round(max([0.0, *gaps]), 2),
         "overtalk": round(_overlap(agent, customer), 2),
-        "monologue_longest": round(max([0.0] + [e - s - MONOLOGUE_GAP_S for s, e in monologues]), 2),
+        "monologue_longest": round(
+            max([0.0] + [e - s - MONOLOGUE_GAP_S for s, e in monologues]), 2
+        ),
         "wpm_agent": round(agent_words / (agent_time / 60), 1) if agent_time > 0 else None,
-        "wpm_customer": round(customer_words / (customer_time / 60), 1) if customer_time > 0 else None,
+        "wpm_customer": round(customer_words / (customer_time / 60), 1)
+        if customer_time > 0
+        else None,
         "turns": len(turns),
     }
 

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from qa.errors import ConfigError
 from qa.migrations import apply_migrations
-from qa.model import Failure, Interaction
+from qa.model import Agent, Evaluation, Failure, Interaction, Turn, Word
 from qa.redact import RedactionPolicy, is_digit_token, redact
 
 DB_ENV = "QA_DB"
@@ -267,6 +267,116 @@ class Store:
         for table in ("evaluations", "flags", "turns"):
             conn.execute(f"DELETE FROM {table} WHERE interaction_id = ?", [ident])
         conn.execute("DELETE FROM interactions WHERE id = ?", [ident])
+
+    # -- scorecards and evaluations ---------------------------------------------
+
+    def save_scorecard(self, name: str, digest: str, text: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO scorecards (hash, name, yaml, created_at) VALUES (?, ?, ?, ?)",
+                [digest, name, text, now()],
+            )
+
+    def save_evaluations(self, pairs: list[tuple[str, Evaluation, dict[str, Any]]]) -> None:
+        """Write evaluations (interaction id, evaluation, metrics); one transaction for the lot."""
+        with self.transaction() as conn:
+            for interaction_id, ev, metrics in pairs:
+                eid = content_id("evaluation", interaction_id, ev.scorecard_hash)
+                conn.execute("DELETE FROM criterion_results WHERE evaluation_id = ?", [eid])
+                conn.execute(
+                    "INSERT OR REPLACE INTO evaluations (id, interaction_id, scorecard_hash, total,"
+                    " max, percent, auto_fail, passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        eid,
+                        interaction_id,
+                        ev.scorecard_hash,
+                        ev.total,
+                        ev.max,
+                        ev.percent,
+                        int(ev.auto_fail),
+                        int(ev.passed),
+                        now(),
+                    ],
+                )
+                conn.executemany(
+                    "INSERT INTO criterion_results (evaluation_id, criterion_id, idx, section, type,"
+                    " result, points, max_points, confidence, evidence, note, details)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [
+                            eid,
+                            c.id,
+                            i,
+                            c.section,
+                            c.type,
+                            c.result,
+                            c.points,
+                            c.max_points,
+                            c.confidence,
+                            _json([asdict(e) for e in c.evidence]),
+                            c.note,
+                            _json(c.details) if c.details else None,
+                        ]
+                        for i, c in enumerate(ev.criteria)
+                    ],
+                )
+                if metrics:
+                    conn.execute(
+                        "UPDATE interactions SET metadata = json_set(coalesce(metadata, '{}'),"
+                        " '$.metrics', json(?)) WHERE id = ?",
+                        [_json(metrics), interaction_id],
+                    )
+
+    def evaluated_ids(self, scorecard_hash: str) -> set[str]:
+        rows = self.conn.execute(
+            "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?", [scorecard_hash]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def load_interactions(self, ids: list[str] | None = None) -> list[Interaction]:
+        """Interactions with their turns, as the scoring stage needs them."""
+        where, params = "", []
+        if ids is not None:
+            if not ids:
+                return []
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _wanted (id TEXT PRIMARY KEY)")
+            self.conn.execute("DELETE FROM _wanted")
+            self.conn.executemany("INSERT OR IGNORE INTO _wanted VALUES (?)", [(i,) for i in ids])
+            where = " WHERE i.id IN (SELECT id FROM _wanted)"
+        items: dict[str, Interaction] = {}
+        for r in self.db.query(
+            "SELECT i.*, a.name AS agent_name FROM interactions i"
+            f" LEFT JOIN agents a ON a.id = i.agent_id{where} ORDER BY i.id",
+            params,
+        ):
+            items[r["id"]] = Interaction(
+                id=r["id"],
+                channel=r["channel"],
+                source=r["source"],
+                agent=Agent(r["agent_id"], r["agent_name"], r["team"]) if r["agent_id"] else None,
+                started_at=r["started_at"],
+                duration=r["duration"],
+                language=r["language"],
+                direction=r["direction"],
+                customer_id=r["customer_id"],
+                case_id=r["case_id"],
+                campaign=r["campaign"],
+                status=r["status"],
+                error=r["error"],
+                metadata=json.loads(r["metadata"]) if r["metadata"] else {},
+            )
+        join = " WHERE interaction_id IN (SELECT id FROM _wanted)" if ids is not None else ""
+        for r in self.conn.execute(
+            f"SELECT interaction_id, role, speaker, start, end, text, words FROM turns{join}"
+            " ORDER BY interaction_id, idx"
+        ):
+            item = items.get(r[0])
+            if item is not None:
+                words = [Word(**w) for w in json.loads(r[6])] if r[6] else []
+                item.turns.append(
+                    Turn(role=r[1], speaker=r[2], start=r[3], end=r[4], text=r[5], words=words)
+                )
+        return list(items.values())
 
     def interaction_ids(self, prefix: str = "") -> list[str]:
         rows = self.conn.execute(

@@ -94,7 +94,10 @@ class Context:
         found: dict[int, str] = {}
         if event.phrases:
             spec = Phrases(
-                phrases=event.phrases, match=event.match, threshold=event.threshold, speaker=event.speaker
+                phrases=event.phrases,
+                match=event.match,
+                threshold=event.threshold,
+                speaker=event.speaker,
             )
             found.update({h.turn: h.sentence for h in self.find(spec)})
         if event.question:
@@ -108,7 +111,9 @@ class Context:
         text = quote if quote is not None else t.text
         return Evidence(turn=turn, role=t.role, start=t.start, end=t.end, quote=_clip(text))
 
-    def window_evidence(self, start: float, end: float, note: str, role: str | None = None) -> Evidence:
+    def window_evidence(
+        self, start: float, end: float, note: str, role: str | None = None
+    ) -> Evidence:
         """Evidence for something not found: the span that was searched."""
         return Evidence(turn=None, role=role, start=round(start, 2), end=round(end, 2), quote=note)
 

@@ -30,7 +30,9 @@ Evaluator = Callable[[Any, Context], Outcome]
 EVALUATORS: dict[str, Evaluator] = {}
 
 
-def evaluator(type_name: str) -> Callable[[Callable[[C, Context], Outcome]], Callable[[C, Context], Outcome]]:
+def evaluator(
+    type_name: str,
+) -> Callable[[Callable[[C, Context], Outcome]], Callable[[C, Context], Outcome]]:
     def register(fn: Callable[[C, Context], Outcome]) -> Callable[[C, Context], Outcome]:
         EVALUATORS[type_name] = fn
         return fn
@@ -50,7 +52,9 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     where = f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
     if c.mode == "required":
         if hits:
-            return Outcome("pass", [ctx.evidence(h.turn, h.sentence) for h in hits[:3]], hits[0].score)
+            return Outcome(
+                "pass", [ctx.evidence(h.turn, h.sentence) for h in hits[:3]], hits[0].score
+            )
         note = f"none of {shown} found in the {where}"
         return Outcome("fail", [ctx.window_evidence(start, end, note, c.speaker)], 0.85, note=note)
     if hits:
@@ -69,8 +73,14 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
     if c.max is not None:
         note += f" and at most {c.max}"
     if not evidence:
-        evidence = [ctx.window_evidence(start, end, f"no {c.kind} questions from the {c.speaker}", c.speaker)]
-    return Outcome("pass" if ok else "fail", evidence, 0.8, note=note, details={"count": len(found)})
+        evidence = [
+            ctx.window_evidence(
+                start, end, f"no {c.kind} questions from the {c.speaker}", c.speaker
+            )
+        ]
+    return Outcome(
+        "pass" if ok else "fail", evidence, 0.8, note=note, details={"count": len(found)}
+    )
 
 
 @evaluator("order.v1")
@@ -90,7 +100,9 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
         return Outcome("fail", [ctx.evidence(then_turn, then_quote)], 0.8, note=note)
     t, q = firsts[0]
     note = "the steps came in the wrong order"
-    return Outcome("fail", [ctx.evidence(then_turn, then_quote), ctx.evidence(t, q)], 0.85, note=note)
+    return Outcome(
+        "fail", [ctx.evidence(then_turn, then_quote), ctx.evidence(t, q)], 0.85, note=note
+    )
 
 
 @evaluator("metric.v1")
@@ -100,10 +112,17 @@ def metric_v1(c: MetricV1, ctx: Context) -> Outcome:
         return Outcome("na", note=f"{c.metric} is not measured for {ctx.item.channel}")
     ok = (c.min is None or value >= c.min) and (c.max is None or value <= c.max)
     bounds = " and ".join(
-        b for b in (f"≥ {c.min:g}" if c.min is not None else "", f"≤ {c.max:g}" if c.max is not None else "") if b
+        b
+        for b in (
+            f"≥ {c.min:g}" if c.min is not None else "",
+            f"≤ {c.max:g}" if c.max is not None else "",
+        )
+        if b
     )
     note = f"{c.metric} = {value:g} (wanted {bounds})"
-    return Outcome("pass" if ok else "fail", [_metric_pointer(c.metric, value, ctx, note)], 0.95, note=note)
+    return Outcome(
+        "pass" if ok else "fail", [_metric_pointer(c.metric, value, ctx, note)], 0.95, note=note
+    )
 
 
 def _metric_pointer(metric: str, value: float, ctx: Context, note: str) -> Any:
@@ -140,7 +159,10 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
     read_words = 0
     for i in agent:
         text = normalise(ctx.turns[i].text)
-        if word_count(text) >= c.min_run_words and _best_line(text, script) >= c.verbatim_similarity:
+        if (
+            word_count(text) >= c.min_run_words
+            and _best_line(text, script) >= c.verbatim_similarity
+        ):
             read_turns.append(i)
             read_words += word_count(text)
     total_words = sum(word_count(ctx.turns[i].text) for i in agent) or 1
@@ -173,7 +195,11 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
     if asked:
         signals["ignored_questions"] = len(ignored) / asked
 
-    said = set().union(*(content_words(ctx.turns[i].text) for i in ctx.of("customer"))) if ctx.of("customer") else set()
+    said = (
+        set().union(*(content_words(ctx.turns[i].text) for i in ctx.of("customer")))
+        if ctx.of("customer")
+        else set()
+    )
     if len(said) >= 5:
         reused = said & set().union(*(content_words(ctx.turns[i].text) for i in agent))
         signals["low_reuse"] = 1 - min(1.0, len(reused) / len(said) / 0.3)
@@ -188,9 +214,13 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
         f"{k} {v:.2f}" for k, v in signals.items()
     )
     if not evidence:
-        evidence = [ctx.window_evidence(0, ctx.end_time, "no near-verbatim script runs found", "agent")]
+        evidence = [
+            ctx.window_evidence(0, ctx.end_time, "no near-verbatim script runs found", "agent")
+        ]
     confidence = round(min(0.95, 0.5 + abs(score - c.max_score)), 2)
-    return Outcome("fail" if score > c.max_score else "pass", evidence, confidence, note=note, details=details)
+    return Outcome(
+        "fail" if score > c.max_score else "pass", evidence, confidence, note=note, details=details
+    )
 
 
 def _best_line(text: str, script: list[str]) -> float:
@@ -200,7 +230,9 @@ def _best_line(text: str, script: list[str]) -> float:
         if not line:
             continue
         short, long = (line, text) if len(line) <= len(text) else (text, line)
-        score = fuzz.partial_ratio(short, long) / 100 * min(1.0, len(short) / max(1, len(long)) * 1.5)
+        score = (
+            fuzz.partial_ratio(short, long) / 100 * min(1.0, len(short) / max(1, len(long)) * 1.5)
+        )
         best = max(best, score if len(line) <= len(text) else fuzz.ratio(line, text) / 100)
     return best
 
@@ -215,7 +247,9 @@ def _customer_needs(ctx: Context, before: int | None = None) -> list[tuple[int, 
     idxs = [i for i in ctx.of("customer") if before is None or i < before]
     found = []
     for hit in ctx.find(spec, idxs):
-        found += [(hit.turn, s) for s in sentences(ctx.turns[hit.turn].text) if _has_any(s, cues.NEEDS)]
+        found += [
+            (hit.turn, s) for s in sentences(ctx.turns[hit.turn].text) if _has_any(s, cues.NEEDS)
+        ]
     return found
 
 
@@ -252,12 +286,18 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     if pitches:
         evidence.append(ctx.evidence(pitches[0].turn, pitches[0].sentence))
     if not evidence:
-        evidence = [ctx.window_evidence(0, ctx.end_time, "no open questions and no stated needs", "agent")]
+        evidence = [
+            ctx.window_evidence(0, ctx.end_time, "no open questions and no stated needs", "agent")
+        ]
     note = (
         f"{len(open_qs)} open question(s) before the pitch (wanted {c.min_open_questions}); "
         f"needs {'acknowledged' if ack else 'not acknowledged'}; {len(needs)} stated need(s)"
     )
-    details = {"open_questions": len(open_qs), "needs": [s for _, s in needs], "acknowledged": bool(ack)}
+    details = {
+        "open_questions": len(open_qs),
+        "needs": [s for _, s in needs],
+        "acknowledged": bool(ack),
+    }
     return Outcome("pass" if ok else "fail", evidence, 0.75, fraction, note, details)
 
 
@@ -272,7 +312,9 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
             covered[kp.id] = (hits[0].turn, hits[0].sentence)
     if not covered:
         note = "no key point was explained"
-        return Outcome("fail", [ctx.window_evidence(0, ctx.end_time, note, "agent")], 0.8, 0.0, note)
+        return Outcome(
+            "fail", [ctx.window_evidence(0, ctx.end_time, note, "agent")], 0.8, 0.0, note
+        )
     coverage = len(covered) / len(c.key_points)
     needs = _customer_needs(ctx)
     need_words = set().union(*(content_words(s) for _, s in needs)) if needs else set()
@@ -286,13 +328,21 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
             break
     first = min(t for t, _ in covered.values())
     check = next(
-        ((q.turn, q.sentence) for q in ctx.questions("agent") if q.turn >= first and _has_any(q.sentence, cues.CHECK_UNDERSTANDING)),
+        (
+            (q.turn, q.sentence)
+            for q in ctx.questions("agent")
+            if q.turn >= first and _has_any(q.sentence, cues.CHECK_UNDERSTANDING)
+        ),
         None,
     )
     parts = [min(1.0, coverage / c.min_coverage) if c.min_coverage else 1.0]
     parts += [1.0 if link else 0.0] if c.require_needs_link else []
     parts += [1.0 if check else 0.0] if c.require_check else []
-    ok = coverage >= c.min_coverage and (link or not c.require_needs_link) and (check or not c.require_check)
+    ok = (
+        coverage >= c.min_coverage
+        and (link or not c.require_needs_link)
+        and (check or not c.require_check)
+    )
     evidence = [ctx.evidence(t, s) for t, s in sorted(covered.values())[:3]]
     if link:
         evidence.append(ctx.evidence(*link))
@@ -305,7 +355,12 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         + f"; {'tied' if link else 'not tied'} to the customer's needs"
         + f"; {'checked' if check else 'no check for'} understanding"
     )
-    details = {"covered": sorted(covered), "missing": missing, "linked": bool(link), "checked": bool(check)}
+    details = {
+        "covered": sorted(covered),
+        "missing": missing,
+        "linked": bool(link),
+        "checked": bool(check),
+    }
     return Outcome("pass" if ok else "fail", evidence, 0.75, sum(parts) / len(parts), note, details)
 
 
@@ -314,8 +369,12 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     pitches = {h.turn: h.sentence for h in ctx.find(c.pitch)}
     if not pitches:
         return Outcome("na", note="no pitch in this interaction")
-    complaints = {h.turn: h.sentence for h in ctx.find(_cues(c.complaint, cues.COMPLAINT, "customer"))}
-    resolutions = {h.turn: h.sentence for h in ctx.find(_cues(c.resolution, cues.RESOLUTION, "agent"))}
+    complaints = {
+        h.turn: h.sentence for h in ctx.find(_cues(c.complaint, cues.COMPLAINT, "customer"))
+    }
+    resolutions = {
+        h.turn: h.sentence for h in ctx.find(_cues(c.resolution, cues.RESOLUTION, "agent"))
+    }
     open_complaint: int | None = None
     for i in range(len(ctx.turns)):
         if i in complaints and open_complaint is None:
@@ -324,10 +383,15 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
             open_complaint = None
         if i in pitches and open_complaint is not None:
             note = "pitched while the customer's problem was still open"
-            ev = [ctx.evidence(open_complaint, complaints[open_complaint]), ctx.evidence(i, pitches[i])]
+            ev = [
+                ctx.evidence(open_complaint, complaints[open_complaint]),
+                ctx.evidence(i, pitches[i]),
+            ]
             return Outcome("fail", ev, 0.8, note=note)
     first = min(pitches)
-    return Outcome("pass", [ctx.evidence(first, pitches[first])], 0.75, note="no pitch over an open problem")
+    return Outcome(
+        "pass", [ctx.evidence(first, pitches[first])], 0.75, note="no pitch over an open problem"
+    )
 
 
 @evaluator("retention.v1")
@@ -340,8 +404,9 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     saves = ctx.find(_cues(c.save, cues.SAVE, "agent"), later)
     if saves:
         ev = [ctx.evidence(cue.turn, cue.sentence), ctx.evidence(saves[0].turn, saves[0].sentence)]
-        return Outcome("pass", ev, min(0.9, saves[0].score), note="the churn cue got a retention move")
+        return Outcome(
+            "pass", ev, min(0.9, saves[0].score), note="the churn cue got a retention move"
+        )
     ev = [ctx.evidence(cue.turn, cue.sentence)] + [ctx.evidence(i) for i in later[:1]]
     note = f"no retention move within {c.within_turns} agent turn(s) of the churn cue"
     return Outcome("fail", ev, 0.8, note=note)
-

@@ -21,9 +21,13 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
         return f"only for campaign {cond.campaign}"
     if cond.min_turns is not None and len(item.turns) < cond.min_turns:
         return f"only with at least {cond.min_turns} turns"
-    if cond.customer_mentions and not ctx.find(cond.customer_mentions.model_copy(update={"speaker": "customer"})):
+    if cond.customer_mentions and not ctx.find(
+        cond.customer_mentions.model_copy(update={"speaker": "customer"})
+    ):
         return "the customer never raised it"
-    if cond.agent_mentions and not ctx.find(cond.agent_mentions.model_copy(update={"speaker": "agent"})):
+    if cond.agent_mentions and not ctx.find(
+        cond.agent_mentions.model_copy(update={"speaker": "agent"})
+    ):
         return "the agent never raised it"
     return None
 
@@ -53,7 +57,9 @@ def score_interaction(
     for section, criterion in card.scorecard.criteria():
         out = evaluate_criterion(criterion, ctx, list(card.scorecard.channels))
         max_points = 0.0 if out.result == "na" else criterion.max_points
-        fraction = out.fraction if out.fraction is not None else (1.0 if out.result == "pass" else 0.0)
+        fraction = (
+            out.fraction if out.fraction is not None else (1.0 if out.result == "pass" else 0.0)
+        )
         if out.result == "fail" and criterion.critical:
             auto_fail = True
         results.append(

@@ -84,7 +84,9 @@ class Matcher:
             return 1.0 if _regex(phrase).search(sentence) else 0.0
         return fuzzy_score(phrase, sentence)
 
-    def _semantic(self, units: list[tuple[int, str]], phrases: list[str], threshold: float) -> list[Hit]:
+    def _semantic(
+        self, units: list[tuple[int, str]], phrases: list[str], threshold: float
+    ) -> list[Hit]:
         vectors = self.embedder.embed([s for _, s in units] + phrases)
         sims = vectors[: len(units)] @ vectors[len(units) :].T
         best: dict[int, Hit] = {}

@@ -31,7 +31,9 @@ class Window(Strict):
     def _one(self) -> Window:
         given = [k for k, v in self.model_dump().items() if v is not None]
         if len(given) > 1:
-            raise ValueError(f"give one of first_seconds, last_seconds, first_turns, last_turns, not {given}")
+            raise ValueError(
+                f"give one of first_seconds, last_seconds, first_turns, last_turns, not {given}"
+            )
         return self
 
 
@@ -60,7 +62,9 @@ class Condition(Strict):
 
 
 class CriterionBase(Strict):
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Stable id, used in results and calibration.")
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$", description="Stable id, used in results and calibration."
+    )
     name: str | None = Field(None, description="Shown in reports.")
     description: str | None = None
     points: float | None = Field(None, ge=0, description="Points when met. Give points or weight.")
@@ -85,7 +89,9 @@ class CriterionBase(Strict):
 
 class PhraseV1(CriterionBase, Phrases):
     type: Literal["phrase.v1"]
-    mode: Literal["required", "forbidden"] = Field("required", description="Must or must not be said.")
+    mode: Literal["required", "forbidden"] = Field(
+        "required", description="Must or must not be said."
+    )
     window: Window | None = None
 
 
@@ -120,7 +126,9 @@ class OrderV1(CriterionBase):
     type: Literal["order.v1"]
     first: Event = Field(description="What must come first.")
     then: Event = Field(description="What must come after it.")
-    missing_first: Literal["fail", "na"] = Field("fail", description="When `then` happens without `first`.")
+    missing_first: Literal["fail", "na"] = Field(
+        "fail", description="When `then` happens without `first`."
+    )
 
 
 class MetricV1(CriterionBase):
@@ -152,18 +160,26 @@ class MetricV1(CriterionBase):
 class ScriptReadingV1(CriterionBase):
     type: Literal["script_reading.v1"]
     script: list[str] = Field(min_length=1, description="The script lines as trainers wrote them.")
-    max_score: float = Field(0.5, ge=0, le=1, description="Fail when the reading score is above this.")
-    verbatim_similarity: float = Field(0.85, ge=0, le=1, description="A turn this close to a line is read.")
+    max_score: float = Field(
+        0.5, ge=0, le=1, description="Fail when the reading score is above this."
+    )
+    verbatim_similarity: float = Field(
+        0.85, ge=0, le=1, description="A turn this close to a line is read."
+    )
     min_run_words: int = Field(12, ge=1, description="Shorter near-verbatim runs do not count.")
     fast_wpm: float = Field(165, gt=0, description="Monologues faster than this sound read.")
-    long_monologue_s: float = Field(25, gt=0, description="Agent turns longer than this are monologues.")
+    long_monologue_s: float = Field(
+        25, gt=0, description="Agent turns longer than this are monologues."
+    )
 
 
 class NeedsDiscoveryV1(CriterionBase):
     type: Literal["needs_discovery.v1"]
     pitch: Phrases = Field(description="What counts as the pitch (product names, offers).")
     min_open_questions: int = Field(2, ge=0, description="Open questions needed before the pitch.")
-    require_acknowledgement: bool = Field(True, description="Needs must be restated or acknowledged.")
+    require_acknowledgement: bool = Field(
+        True, description="Needs must be restated or acknowledged."
+    )
 
 
 class KeyPoint(Strict):
@@ -176,7 +192,9 @@ class KeyPoint(Strict):
 class ProductExplanationV1(CriterionBase):
     type: Literal["product_explanation.v1"]
     key_points: list[KeyPoint] = Field(min_length=1)
-    min_coverage: float = Field(0.6, ge=0, le=1, description="Share of key points that must be covered.")
+    min_coverage: float = Field(
+        0.6, ge=0, le=1, description="Share of key points that must be covered."
+    )
     require_needs_link: bool = Field(True, description="Tie at least one point to a stated need.")
     require_check: bool = Field(True, description="End with a check for understanding.")
 
@@ -184,15 +202,25 @@ class ProductExplanationV1(CriterionBase):
 class UpsellTimingV1(CriterionBase):
     type: Literal["upsell_timing.v1"]
     pitch: Phrases = Field(description="What counts as a pitch.")
-    complaint: Phrases | None = Field(None, description="Complaint cues; defaults cover common ones.")
-    resolution: Phrases | None = Field(None, description="Resolution cues; defaults cover common ones.")
+    complaint: Phrases | None = Field(
+        None, description="Complaint cues; defaults cover common ones."
+    )
+    resolution: Phrases | None = Field(
+        None, description="Resolution cues; defaults cover common ones."
+    )
 
 
 class RetentionV1(CriterionBase):
     type: Literal["retention.v1"]
-    churn: Phrases | None = Field(None, description="Churn cues; defaults: cancel, switch, pay off…")
-    save: Phrases | None = Field(None, description="Retention moves; defaults: ask why, offer, review…")
-    within_turns: int = Field(2, ge=1, description="The move must come within this many agent turns.")
+    churn: Phrases | None = Field(
+        None, description="Churn cues; defaults: cancel, switch, pay off…"
+    )
+    save: Phrases | None = Field(
+        None, description="Retention moves; defaults: ask why, offer, review…"
+    )
+    within_turns: int = Field(
+        2, ge=1, description="The move must come within this many agent turns."
+    )
 
 
 Criterion = Annotated[

@@ -1,0 +1,109 @@
+"""Trainer tools: check a scorecard against labelled example interactions.
+
+An example is the JSON that `qa show ID --json` prints (only `channel` and
+`turns` are needed), plus `expected`: criterion id -> pass, fail or na.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qa.errors import ConfigError
+from qa.model import Agent, Interaction, Turn
+from qa.scorecard.engine import score_interaction
+from qa.scorecard.load import LoadedScorecard
+from qa.scorecard.matching import Matcher
+from qa.store import content_id
+from qa.yamlfile import FileErrors
+
+
+class ExampleTurn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["agent", "customer", "system"]
+    text: str
+    start: float = 0.0
+    end: float | None = None
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str | None = None
+    channel: Literal["voice", "chat", "email"]
+    direction: Literal["inbound", "outbound"] | None = None
+    campaign: str | None = None
+    duration: float | None = None
+    turns: list[ExampleTurn] = Field(min_length=1)
+    expected: dict[str, Literal["pass", "fail", "na"]] = Field(min_length=1)
+
+
+def load_example(path: Path) -> tuple[Interaction, dict[str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ex = Example.model_validate(data)
+    except json.JSONDecodeError as exc:
+        raise FileErrors([f"{path.name}:{exc.lineno} broken JSON: {exc.msg}"]) from exc
+    except ValidationError as exc:
+        raise FileErrors(
+            [f"{path.name} {' → '.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        ) from exc
+    turns = [
+        Turn(
+            role=t.role,
+            speaker=t.role,
+            text=t.text,
+            start=t.start,
+            end=t.end if t.end is not None else t.start,
+        )
+        for t in ex.turns
+    ]
+    item = Interaction(
+        id=ex.id or content_id("example", path.name),
+        channel=ex.channel,
+        source=str(path),
+        agent=Agent(id="example"),
+        turns=turns,
+        direction=ex.direction,
+        campaign=ex.campaign,
+        duration=ex.duration,
+    )
+    return item, dict(ex.expected)
+
+
+@dataclass
+class ExampleCheck:
+    example: str
+    criterion: str
+    expected: str
+    actual: str
+    note: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+def check_examples(card: LoadedScorecard, examples: Path, matcher: Matcher) -> list[ExampleCheck]:
+    files = sorted(examples.glob("*.json")) if examples.is_dir() else [examples]
+    if not files:
+        raise ConfigError(f"no example .json files in {examples}")
+    known = {c.id for _, c in card.scorecard.criteria()}
+    checks: list[ExampleCheck] = []
+    problems: list[str] = []
+    for path in files:
+        item, expected = load_example(path)
+        unknown = sorted(set(expected) - known)
+        if unknown:
+            problems.append(f"{path.name} expected: unknown criterion id(s) {', '.join(unknown)}")
+            continue
+        results = {c.id: c for c in score_interaction(item, card, matcher).criteria}
+        for cid, want in expected.items():
+            got = results[cid]
+            checks.append(ExampleCheck(path.name, cid, want, got.result, got.note))
+    if problems:
+        raise FileErrors(problems)
+    return checks

@@ -1,0 +1,186 @@
+"""The scoring stage over the store: `qa score` and `qa rescore`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa.config import Config
+from qa.ingest.batch import IngestReport, ingest
+from qa.metrics import compute_metrics
+from qa.model import Evaluation, Failure, Interaction
+from qa.progress import NoProgress, Progress
+from qa.scorecard.engine import score_interaction
+from qa.scorecard.load import LoadedScorecard
+from qa.scorecard.matching import Matcher
+from qa.store import Store
+
+SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
+
+
+@dataclass
+class ScoreReport:
+    scored: int = 0
+    already: int = 0
+    waiting: list[str] = field(default_factory=list)  # recordings not transcribed yet
+    failures: list[Failure] = field(default_factory=list)
+    ingest: IngestReport | None = None
+    evaluations: dict[str, Evaluation] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scored": self.scored,
+            "already_scored": self.already,
+            "waiting_for_transcription": len(self.waiting),
+            "failed": len(self.failures),
+            "failures": [f.__dict__ for f in self.failures],
+        }
+        if self.ingest is not None:
+            out["ingest"] = self.ingest.as_dict()
+        return out
+
+
+def score_interactions(
+    store: Store,
+    items: list[Interaction],
+    card: LoadedScorecard,
+    matcher: Matcher,
+    progress: Progress | None = None,
+    report: ScoreReport | None = None,
+) -> ScoreReport:
+    report = report or ScoreReport()
+    progress = progress or NoProgress()
+    store.save_scorecard(card.scorecard.name, card.hash, card.text)
+    progress.start(len(items), "Scoring")
+    batch: list[tuple[str, Evaluation, dict[str, Any]]] = []
+    for item in items:
+        if item.channel == "voice" and not item.turns:
+            report.waiting.append(item.id)
+        else:
+            metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
+            ev = score_interaction(item, card, matcher, metrics)
+            batch.append((item.id, ev, metrics))
+            report.evaluations[item.id] = ev
+            report.scored += 1
+        if len(batch) >= SAVE_EVERY:
+            store.save_evaluations(batch)
+            batch = []
+        progress.advance(item.source)
+    store.save_evaluations(batch)
+    progress.finish()
+    return report
+
+
+def _under(source: str, roots: list[Path]) -> bool:
+    resolved = Path(source).resolve()
+    return any(resolved == r or r in resolved.parents for r in roots)
+
+
+def score_paths(
+    paths: list[Path],
+    store: Store,
+    config: Config,
+    card: LoadedScorecard,
+    matcher: Matcher,
+    manifest: Path | None = None,
+    progress: Progress | None = None,
+) -> ScoreReport:
+    """The main job: ingest the paths, then score what they hold and is not scored yet."""
+    ingested = ingest(paths, store, config, manifest, progress)
+    roots = [p.resolve() for p in paths]
+    done = store.evaluated_ids(card.hash)
+    wanted = [
+        r["id"]
+        for r in store.db.query("SELECT id, source FROM interactions")
+        if _under(r["source"], roots)
+    ]
+    todo = [i for i in wanted if i not in done]
+    report = ScoreReport(
+        already=len(wanted) - len(todo), ingest=ingested, failures=list(ingested.failures)
+    )
+    return score_interactions(store, store.load_interactions(todo), card, matcher, progress, report)
+
+
+@dataclass
+class Change:
+    interaction_id: str
+    agent: str | None
+    criterion: str
+    before: str
+    after: str
+    points_before: float
+    points_after: float
+
+
+@dataclass
+class Comparison:
+    changes: list[Change]
+    interactions: int
+
+    def by_criterion(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.changes:
+            out[c.criterion] = out.get(c.criterion, 0) + 1
+        return dict(sorted(out.items()))
+
+    def by_agent(self) -> dict[str, int]:
+        out: dict[str, set[str]] = {}
+        for c in self.changes:
+            out.setdefault(c.agent or "(no agent)", set()).add(c.interaction_id)
+        return {k: len(v) for k, v in sorted(out.items())}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "interactions_scored": self.interactions,
+            "interactions_changed": len({c.interaction_id for c in self.changes}),
+            "by_criterion": self.by_criterion(),
+            "by_agent": self.by_agent(),
+            "changes": [c.__dict__ for c in self.changes],
+        }
+
+
+def rescore(
+    store: Store,
+    card: LoadedScorecard,
+    matcher: Matcher,
+    compare_with: LoadedScorecard | None = None,
+    progress: Progress | None = None,
+) -> tuple[ScoreReport, Comparison | None]:
+    """Score every stored transcript again; with an older card, say what changed."""
+    items = [i for i in store.load_interactions() if i.turns]
+    report = score_interactions(store, items, card, matcher, progress)
+    if compare_with is None:
+        return report, None
+    changes: list[Change] = []
+    for item in items:
+        metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
+        old = {c.id: c for c in score_interaction(item, compare_with, matcher, metrics).criteria}
+        for c in report.evaluations[item.id].criteria:
+            before = old.get(c.id)
+            was = before.result if before else "absent"
+            if was != c.result or (before and before.points != c.points):
+                changes.append(
+                    Change(
+                        item.id,
+                        item.agent.id if item.agent else None,
+                        c.id,
+                        was,
+                        c.result,
+                        before.points if before else 0.0,
+                        c.points,
+                    )
+                )
+        for gone in set(old) - {c.id for c in report.evaluations[item.id].criteria}:
+            changes.append(
+                Change(
+                    item.id,
+                    item.agent.id if item.agent else None,
+                    gone,
+                    old[gone].result,
+                    "absent",
+                    old[gone].points,
+                    0.0,
+                )
+            )
+    return report, Comparison(changes, len(items))
