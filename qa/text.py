@@ -97,9 +97,19 @@ def sentences(text: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+_LEAD_IN = re.compile(r"^(?:(?:and|so|but|okay|ok|great|well|now|right|then|also|alright)\s+)+")
+_ASK_OPEN = re.compile(
+    r"\b(?:may|can|could|might) i ask (?:you )?(?:what|how|why|which)\b"
+    r"|\b(?:can|could|would) you (?:tell|walk|talk) me (?:about|through|what|how|why)\b"
+    r"|^would you mind (?:telling|explaining)\b"
+)
+
+
 def question_kind(sentence: str) -> str | None:
     """'open', 'closed', or None when the sentence is not a question."""
-    s = normalise(sentence)
+    s = _LEAD_IN.sub("", normalise(sentence))
+    if _ASK_OPEN.search(s):
+        return "open"
     stripped = sentence.strip()
     is_question = stripped.endswith(("?", "？")) or s.startswith(OPEN_STARTS[:7])
     if not is_question or not s:

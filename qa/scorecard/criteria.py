@@ -155,6 +155,8 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
     if not agent:
         return Outcome("na", note="the agent said nothing")
     script = [normalise(line) for line in c.script]
+    # Words the script itself uses do not show that the agent listened.
+    script_words = set().union(*(content_words(line) for line in c.script))
     read_turns: list[int] = []
     read_words = 0
     for i in agent:
@@ -189,7 +191,7 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
         if nxt is None:
             continue
         reply = normalise(ctx.turns[nxt].text)
-        overlap = content_words(t.text) & content_words(reply)
+        overlap = (content_words(t.text) & content_words(reply)) - script_words
         if _best_line(reply, script) >= c.verbatim_similarity and not overlap:
             ignored.append((i, nxt))
     if asked:
@@ -200,6 +202,7 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
         if ctx.of("customer")
         else set()
     )
+    said = said - script_words
     if len(said) >= 5:
         reused = said & set().union(*(content_words(ctx.turns[i].text) for i in agent))
         signals["low_reuse"] = 1 - min(1.0, len(reused) / len(said) / 0.3)

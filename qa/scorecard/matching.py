@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from qa.errors import ConfigError
 from qa.models.text import Embedder, shared_embedder
-from qa.text import normalise, sentences
+from qa.text import normalise, sentences, tokens
 
 FUZZY_DEFAULT = 0.85
 SEMANTIC_DEFAULT = 0.6
@@ -32,16 +32,33 @@ def _regex(pattern: str) -> re.Pattern[str]:
         raise ConfigError(f"bad regex {pattern!r}: {exc}") from exc
 
 
+@lru_cache(maxsize=65536)
+def _windows(sentence: str, size: int) -> tuple[str, ...]:
+    toks = tokens(sentence)
+    if len(toks) <= size:
+        return (" ".join(toks),)
+    return tuple(" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1))
+
+
 def fuzzy_score(phrase: str, sentence: str) -> float:
-    """How well the phrase appears in the sentence, 0..1. Works on characters, so CJK too."""
-    p, s = normalise(phrase), normalise(sentence)
-    if not p or not s:
+    """How well the phrase appears in the sentence, 0..1.
+
+    The phrase is compared with runs of whole words of about its own length, so
+    "our new plan" does not match "a new plan" by sharing characters across word
+    boundaries. CJK characters count as words, so this works without spaces too.
+    """
+    p = " ".join(tokens(phrase))
+    if not p:
         return 0.0
-    if p in s:
+    if f" {p} " in f" {' '.join(tokens(sentence))} ":
         return 1.0
-    if len(s) < len(p):
-        return fuzz.ratio(p, s) / 100
-    return fuzz.partial_ratio(p, s) / 100
+    n = len(p.split(" "))
+    best = 0.0
+    for size in {max(1, n - 1), n, n + 1}:
+        found = process.extractOne(p, _windows(sentence, size), scorer=fuzz.ratio)
+        if found:
+            best = max(best, found[1] / 100)
+    return best
 
 
 class Matcher:
@@ -92,7 +109,11 @@ class Matcher:
         best: dict[int, Hit] = {}
         for row, (idx, sent) in enumerate(units):
             col = int(sims[row].argmax())
-            score = max(float(sims[row][col]), fuzzy_score(phrases[col], sent) if phrases else 0.0)
+            score = float(sims[row][col])
+            # A near-verbatim mention is a match whatever the embedding says.
+            literal = max(fuzzy_score(p, sent) for p in phrases)
+            if literal >= FUZZY_DEFAULT:
+                score = max(score, literal)
             if score >= threshold and (idx not in best or score > best[idx].score):
                 best[idx] = Hit(idx, sent, phrases[col], round(score, 3))
         return [best[i] for i in sorted(best)]
