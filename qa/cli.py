@@ -184,7 +184,9 @@ def score(
             )
         card = load_scorecard(card_path)
         store, cfg = _open(db, config)
-        report = score_paths(list(paths), store, cfg, card, Matcher(), manifest, BarProgress())
+        report = score_paths(
+            list(paths), store, cfg, card, Matcher(vectors=store), manifest, BarProgress()
+        )
     except QAError as exc:
         fail(exc)
     if as_json:
@@ -227,7 +229,7 @@ def rescore(card_path: Path, compare: Path | None, db: Path, as_json: bool) -> N
         card = load_scorecard(card_path)
         old = load_scorecard(compare) if compare else None
         store, _ = _open(db)
-        report, comparison = run_rescore(store, card, Matcher(), old, BarProgress())
+        report, comparison = run_rescore(store, card, Matcher(vectors=store), old, BarProgress())
     except QAError as exc:
         fail(exc)
     if as_json:
@@ -335,19 +337,20 @@ def scorecard_validate(file: Path, as_json: bool) -> None:
     except QAError as exc:
         fail(exc)
     criteria = card.scorecard.criteria()
+    types = sorted({c.type for _, c in criteria})  # type: ignore[attr-defined]
     summary = {
         "name": card.scorecard.name,
         "hash": card.hash,
         "sections": len(card.scorecard.sections),
         "criteria": len(criteria),
-        "types": sorted({c.type for _, c in criteria}),  # type: ignore[attr-defined]
+        "types": types,
     }
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:
         click.echo(
             f"{file}: OK. {summary['name']} ({card.hash[:8]}), {summary['sections']} sections, "
-            f"{summary['criteria']} criteria ({', '.join(summary['types'])})."
+            f"{summary['criteria']} criteria ({', '.join(types)})."
         )
 
 

@@ -146,6 +146,12 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migration
+def m002_embeddings(db: Database) -> None:
+    # Sentence embeddings, so that a rescore does not run the text model again.
+    db.table("embeddings").create({"key": str, "vector": bytes}, pk="key")
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

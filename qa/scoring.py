@@ -11,12 +11,13 @@ from qa.ingest.batch import IngestReport, ingest
 from qa.metrics import compute_metrics
 from qa.model import Evaluation, Failure, Interaction
 from qa.progress import NoProgress, Progress
-from qa.scorecard.engine import score_interaction
+from qa.scorecard.engine import _semantic_specs, score_interaction, semantic_sentences
 from qa.scorecard.load import LoadedScorecard
 from qa.scorecard.matching import Matcher
 from qa.store import Store
 
 SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
+PREFETCH = 256  # interactions whose sentences are embedded together, in large batches
 
 
 @dataclass
@@ -54,7 +55,12 @@ def score_interactions(
     store.save_scorecard(card.scorecard.name, card.hash, card.text)
     progress.start(len(items), "Scoring")
     batch: list[tuple[str, Evaluation, dict[str, Any]]] = []
-    for item in items:
+    uses_semantic = any(_semantic_specs(c) for _, c in card.scorecard.criteria())
+    for n, item in enumerate(items):
+        if uses_semantic and n % PREFETCH == 0:
+            matcher.prefetch(
+                [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
+            )
         if item.channel == "voice" and not item.turns:
             report.waiting.append(item.id)
         else:

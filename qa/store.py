@@ -335,7 +335,8 @@ class Store:
 
     def load_interactions(self, ids: list[str] | None = None) -> list[Interaction]:
         """Interactions with their turns, as the scoring stage needs them."""
-        where, params = "", []
+        where = ""
+        params: list[str] = []
         if ids is not None:
             if not ids:
                 return []
@@ -377,6 +378,26 @@ class Store:
                     Turn(role=r[1], speaker=r[2], start=r[3], end=r[4], text=r[5], words=words)
                 )
         return list(items.values())
+
+    # -- embedding cache ----------------------------------------------------------
+
+    def load_vectors(self, keys: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk
+            )
+            out.update({k: v for k, v in rows})
+        return out
+
+    def save_vectors(self, vectors: dict[str, bytes]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO embeddings (key, vector) VALUES (?, ?)",
+                list(vectors.items()),
+            )
 
     def interaction_ids(self, prefix: str = "") -> list[str]:
         rows = self.conn.execute(

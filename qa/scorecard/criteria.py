@@ -11,11 +11,11 @@ from rapidfuzz import fuzz
 from qa.scorecard import cues
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.schema import (
-    Phrases,
     CriterionBase,
     MetricV1,
     NeedsDiscoveryV1,
     OrderV1,
+    Phrases,
     PhraseV1,
     ProductExplanationV1,
     QuestionV1,
@@ -322,7 +322,7 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
     needs = _customer_needs(ctx)
     need_words = set().union(*(content_words(s) for _, s in needs)) if needs else set()
     link = None
-    for turn, sent in sorted(covered.values()):
+    for turn in sorted(t for t, _ in covered.values()):
         for s in sentences(ctx.turns[turn].text):
             if _has_any(s, cues.LINK) or len(content_words(s) & need_words) >= 2:
                 link = (turn, s)

@@ -10,6 +10,7 @@ from qa.scorecard.criteria import EVALUATORS
 from qa.scorecard.load import LoadedScorecard
 from qa.scorecard.matching import Matcher
 from qa.scorecard.schema import Condition, CriterionBase
+from qa.text import sentences
 
 
 def _condition_holds(cond: Condition, ctx: Context) -> str | None:
@@ -91,3 +92,34 @@ def score_interaction(
         passed=not auto_fail and percent >= card.scorecard.pass_mark,
         criteria=results,
     )
+
+
+def semantic_sentences(card: LoadedScorecard, item: Interaction) -> list[str]:
+    """The sentences that the card's semantic matches will embed for this interaction."""
+    ctx = Context(item, Matcher())
+    wanted: set[int] = set()
+    for _, c in card.scorecard.criteria():
+        for spec, window in _semantic_specs(c):
+            idxs, _, _ = ctx.window(spec, window)
+            wanted.update(idxs)
+    return [s for i in sorted(wanted) for s in sentences(item.turns[i].text)]
+
+
+def _semantic_specs(c: CriterionBase) -> list[tuple[str, Any]]:
+    """(speaker, window) pairs of every semantic phrase list inside a criterion."""
+    found: list[tuple[str, Any]] = []
+    if getattr(c, "match", None) == "semantic":
+        found.append((getattr(c, "speaker", "agent"), getattr(c, "window", None)))
+    cond = c.applies_when
+    if cond is not None:
+        for spec in (cond.customer_mentions, cond.agent_mentions):
+            if spec is not None and spec.match == "semantic":
+                found.append(("any", None))
+    for name in ("first", "then", "pitch", "complaint", "resolution", "churn", "save"):
+        spec = getattr(c, name, None)
+        if spec is not None and getattr(spec, "match", None) == "semantic":
+            found.append((spec.speaker, None))
+    for kp in getattr(c, "key_points", None) or []:
+        if kp.match == "semantic":
+            found.append(("agent", None))
+    return found

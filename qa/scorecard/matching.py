@@ -9,11 +9,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from qa.errors import ConfigError
-from qa.models.text import Embedder, shared_embedder
+from qa.models.text import Embedder, TextEmbedder, VectorStore
 from qa.text import normalise, sentences, tokens
 
 FUZZY_DEFAULT = 0.85
-SEMANTIC_DEFAULT = 0.6
+SEMANTIC_DEFAULT = 0.5
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,25 @@ def _regex(pattern: str) -> re.Pattern[str]:
         raise ConfigError(f"bad regex {pattern!r}: {exc}") from exc
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=131072)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
+@lru_cache(maxsize=131072)
 def _windows(sentence: str, size: int) -> tuple[str, ...]:
-    toks = tokens(sentence)
+    toks = _words(sentence)
     if len(toks) <= size:
         return (" ".join(toks),)
     return tuple(" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1))
 
 
+@lru_cache(maxsize=131072)
+def _padded(sentence: str) -> str:
+    return f" {' '.join(_words(sentence))} "
+
+
+@lru_cache(maxsize=262144)
 def fuzzy_score(phrase: str, sentence: str) -> float:
     """How well the phrase appears in the sentence, 0..1.
 
@@ -47,12 +58,16 @@ def fuzzy_score(phrase: str, sentence: str) -> float:
     "our new plan" does not match "a new plan" by sharing characters across word
     boundaries. CJK characters count as words, so this works without spaces too.
     """
-    p = " ".join(tokens(phrase))
-    if not p:
+    words = _words(phrase)
+    if not words:
         return 0.0
-    if f" {p} " in f" {' '.join(tokens(sentence))} ":
+    p = " ".join(words)
+    padded = _padded(sentence)
+    if f" {p} " in padded:
         return 1.0
-    n = len(p.split(" "))
+    n = len(words)
+    if n >= 3 and not any(f" {w} " in padded for w in words):
+        return 0.0  # not one word in common: far below any useful threshold
     best = 0.0
     for size in {max(1, n - 1), n, n + 1}:
         found = process.extractOne(p, _windows(sentence, size), scorer=fuzz.ratio)
@@ -62,14 +77,21 @@ def fuzzy_score(phrase: str, sentence: str) -> float:
 
 
 class Matcher:
-    def __init__(self, embedder: Embedder | None = None):
+    def __init__(self, embedder: Embedder | None = None, vectors: VectorStore | None = None):
         self._embedder = embedder
+        self._vectors = vectors
 
     @property
     def embedder(self) -> Embedder:
+        """Made on first use: a scorecard without semantic matching never loads the model."""
         if self._embedder is None:
-            self._embedder = shared_embedder()
+            self._embedder = TextEmbedder(vectors=self._vectors)
         return self._embedder
+
+    def prefetch(self, sentences_: list[str]) -> None:
+        """Embed many sentences in large batches ahead of the criteria that will ask."""
+        if sentences_:
+            self.embedder.embed(sentences_)
 
     def find(
         self,
@@ -83,12 +105,18 @@ class Matcher:
         if not units:
             return []
         if mode == "semantic":
-            return self._semantic(units, phrases, threshold or SEMANTIC_DEFAULT)
+            return self._semantic(
+                units, phrases, SEMANTIC_DEFAULT if threshold is None else threshold
+            )
         best: dict[int, Hit] = {}
         for idx, sent in units:
             for phrase in phrases:
                 score = self._score(mode, phrase, sent, texts[idx])
-                limit = 1.0 if mode in {"exact", "regex"} else threshold or FUZZY_DEFAULT
+                limit = (
+                    1.0
+                    if mode in {"exact", "regex"}
+                    else (FUZZY_DEFAULT if threshold is None else threshold)
+                )
                 if score >= limit and (idx not in best or score > best[idx].score):
                     best[idx] = Hit(idx, sent, phrase, score)
         return [best[i] for i in sorted(best)]
@@ -96,7 +124,8 @@ class Matcher:
     @staticmethod
     def _score(mode: str, phrase: str, sentence: str, whole: str) -> float:
         if mode == "exact":
-            return 1.0 if normalise(phrase) and normalise(phrase) in normalise(sentence) else 0.0
+            p = normalise(phrase)
+            return 1.0 if p and f" {p} " in f" {normalise(sentence)} " else 0.0
         if mode == "regex":
             return 1.0 if _regex(phrase).search(sentence) else 0.0
         return fuzzy_score(phrase, sentence)

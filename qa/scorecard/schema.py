@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Channel = Literal["voice", "chat", "email"]
 Speaker = Literal["agent", "customer", "any"]
 MatchMode = Literal["exact", "fuzzy", "regex", "semantic"]
+ALL_CHANNELS: tuple[Channel, ...] = ("voice", "chat", "email")
 
 
 class Strict(BaseModel):
@@ -46,7 +47,7 @@ class Phrases(Strict):
         None,
         ge=0,
         le=1,
-        description="Similarity needed: fuzzy default 0.85, semantic default 0.6.",
+        description="Similarity needed: fuzzy default 0.85, semantic default 0.5 (cosine).",
     )
     speaker: Speaker = Field("agent", description="Whose turns to search.")
 
@@ -248,7 +249,7 @@ class Scorecard(Strict):
     version: str | int | None = None
     description: str | None = None
     language: str = Field("en", description="The language of the phrases (ISO 639-1).")
-    channels: list[Channel] = Field(default_factory=lambda: ["voice", "chat", "email"])
+    channels: list[Channel] = Field(default_factory=lambda: list(ALL_CHANNELS))
     pass_mark: float = Field(80, ge=0, le=100, description="Percent needed to pass.")
     sections: list[Section] = Field(min_length=1)
 
