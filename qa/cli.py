@@ -349,7 +349,7 @@ def scorecard_validate(file: Path, as_json: bool) -> None:
         click.echo(json.dumps(summary, indent=2))
     else:
         click.echo(
-            f"{file}: OK. {summary['name']} ({card.hash[:8]}), {summary['sections']} sections, "
+            f"{card.path}: OK. {summary['name']} ({card.hash[:8]}), {summary['sections']} sections, "
             f"{summary['criteria']} criteria ({', '.join(types)})."
         )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError
+from qa.resources import resolve_scorecard, shipped_scorecards
 from qa.scorecard.schema import Scorecard
 from qa.yamlfile import validate_file
 
@@ -22,8 +23,13 @@ class LoadedScorecard:
 
 
 def load_scorecard(path: Path) -> LoadedScorecard:
+    """Load a scorecard file, or a shipped one by name (`inbound_service`)."""
+    path = resolve_scorecard(path)
     if not path.exists():
-        raise ConfigError(f"no scorecard at {path}: pass the path of a YAML file (see scorecards/)")
+        raise ConfigError(
+            f"no scorecard at {path}: pass the path of a YAML file, or one of the shipped "
+            f"cards: {', '.join(shipped_scorecards())}"
+        )
     text = path.read_text(encoding="utf-8")
     card = validate_file(path, Scorecard, text)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
