@@ -124,20 +124,62 @@ def ingest(
     sys.exit(1 if report.failures else 0)
 
 
+def voice_options(fn: F) -> F:
+    options = [
+        click.option(
+            "--model", default=None, help="ASR model: tiny.en, base, a folder or a hub name."
+        ),
+        click.option(
+            "--diarization",
+            type=click.Choice(["auto", "channels", "embedded", "pyannote", "none"]),
+            default=None,
+            help="auto: channels for stereo, embedded for mono.",
+        ),
+        click.option(
+            "--speakers", type=int, default=None, help="Voices on a mono call (default 2)."
+        ),
+        click.option("--min-speakers", type=int, default=None, help="With --speakers 0: at least."),
+        click.option("--max-speakers", type=int, default=None, help="With --speakers 0: at most."),
+        click.option("--language", default=None, help="Language code; default: detect."),
+        click.option(
+            "--pyannote-pipeline", default=None, help="pyannote: local folder or hub name."
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @cli.command()
+@voice_options
 @click.option(
-    "--model", default=None, help="ASR model: a registry name, a local directory or a hub name."
-)
-@click.option(
-    "--diarization",
-    type=click.Choice(["auto", "channels", "embedded", "pyannote", "none"]),
-    default="auto",
-    show_default=True,
+    "--redo", is_flag=True, help="Transcribe done recordings again (the cache still applies)."
 )
 @db_option
-def transcribe(model: str | None, diarization: str, db: Path) -> None:
+@config_option
+@json_option
+def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice: Any) -> None:
     """Transcribe registered recordings into agent and customer turns."""
-    not_yet("transcribe")
+    from qa.progress import BarProgress
+    from qa.voice.batch import transcribe_pending, voice_settings
+
+    try:
+        store, cfg = _open(db, config)
+        settings = voice_settings(cfg, **voice)
+        report = transcribe_pending(store, settings, progress=BarProgress(), redo=redo)
+    except QAError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        d = report.as_dict()
+        click.echo(
+            f"{d['transcribed']} recordings transcribed ({d['audio_minutes']} audio minutes, "
+            f"{d['real_time_factor'] or '-'}x real time), {d['failed']} failed."
+        )
+        for failure in report.failures:
+            click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
+    sys.exit(1 if report.failures else 0)
 
 
 @cli.command()
@@ -155,6 +197,7 @@ def transcribe(model: str | None, diarization: str, db: Path) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Metadata CSV or JSON.",
 )
+@voice_options
 @db_option
 @config_option
 @json_option
@@ -166,6 +209,7 @@ def score(
     db: Path,
     config: Path | None,
     as_json: bool,
+    **voice: Any,
 ) -> None:
     """Ingest, transcribe and score PATHs against a scorecard (the main job).
 
@@ -176,6 +220,7 @@ def score(
     from qa.scorecard.load import load_scorecard
     from qa.scorecard.matching import Matcher
     from qa.scoring import score_paths
+    from qa.voice.batch import voice_settings
 
     try:
         if campaigns is not None:
@@ -184,8 +229,10 @@ def score(
             )
         card = load_scorecard(card_path)
         store, cfg = _open(db, config)
+        settings = voice_settings(cfg, **voice)
+        matcher = Matcher(vectors=store)
         report = score_paths(
-            list(paths), store, cfg, card, Matcher(vectors=store), manifest, BarProgress()
+            list(paths), store, cfg, card, matcher, manifest, BarProgress(), settings
         )
     except QAError as exc:
         fail(exc)

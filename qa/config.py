@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +37,20 @@ class EmailConfig(_Strict):
     )
 
 
+class VoiceConfig(_Strict):
+    model: str = Field("tiny.en", description="ASR model: registry name, local folder or hub name.")
+    language: str | None = Field(None, description="Language code; empty to detect.")
+    diarization: Literal["auto", "channels", "embedded", "pyannote", "none"] = "auto"
+    pyannote_pipeline: str | None = Field(None, description="Local folder or hub name.")
+    agent_channel: Literal["left", "right"] = Field("left", description="Stereo channel map.")
+    speakers: int | None = Field(2, ge=1, description="Voices on a mono call; empty to estimate.")
+    min_speakers: int = Field(1, ge=1)
+    max_speakers: int = Field(2, ge=1)
+    company_names: list[str] = Field(
+        default_factory=list, description="Names the agent says in greetings; help tell roles."
+    )
+
+
 class AgentEntry(_Strict):
     id: str = Field(description="The agent id used in reports.")
     name: str | None = None
@@ -52,6 +67,7 @@ class Config(_Strict):
         description="The roster: one agent id across voice, chat and email.",
     )
     redact: RedactConfig = RedactConfig()
+    voice: VoiceConfig = VoiceConfig()
     email: EmailConfig = EmailConfig()
     filename_pattern: str | None = Field(
         default=None,

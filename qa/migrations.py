@@ -152,6 +152,12 @@ def m002_embeddings(db: Database) -> None:
     db.table("embeddings").create({"key": str, "vector": bytes}, pk="key")
 
 
+@migration
+def m003_transcripts(db: Database) -> None:
+    # Raw recognition per audio channel, keyed by audio hash and settings: never run twice.
+    db.table("transcripts").create({"key": str, "result": str, "created_at": str}, pk="key")
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

@@ -15,6 +15,9 @@ from qa.scorecard.engine import _semantic_specs, score_interaction, semantic_sen
 from qa.scorecard.load import LoadedScorecard
 from qa.scorecard.matching import Matcher
 from qa.store import Store
+from qa.voice.asr import Transcriber
+from qa.voice.batch import pending, transcribe_pending
+from qa.voice.pipeline import VoiceSettings
 
 SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
 PREFETCH = 256  # interactions whose sentences are embedded together, in large batches
@@ -62,7 +65,8 @@ def score_interactions(
                 [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
             )
         if item.channel == "voice" and not item.turns:
-            report.waiting.append(item.id)
+            if item.status == "registered":
+                report.waiting.append(item.id)
         else:
             metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
             ev = score_interaction(item, card, matcher, metrics)
@@ -91,9 +95,14 @@ def score_paths(
     matcher: Matcher,
     manifest: Path | None = None,
     progress: Progress | None = None,
+    voice: VoiceSettings | None = None,
+    transcriber: Transcriber | None = None,
 ) -> ScoreReport:
-    """The main job: ingest the paths, then score what they hold and is not scored yet."""
+    """The main job: ingest the paths, transcribe new recordings, score what is not scored yet."""
     ingested = ingest(paths, store, config, manifest, progress)
+    transcribed = None
+    if voice is not None and pending(store):
+        transcribed = transcribe_pending(store, voice, transcriber, progress)
     roots = [p.resolve() for p in paths]
     done = store.evaluated_ids(card.hash)
     wanted = [
@@ -102,9 +111,8 @@ def score_paths(
         if _under(r["source"], roots)
     ]
     todo = [i for i in wanted if i not in done]
-    report = ScoreReport(
-        already=len(wanted) - len(todo), ingest=ingested, failures=list(ingested.failures)
-    )
+    failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
+    report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
     return score_interactions(store, store.load_interactions(todo), card, matcher, progress, report)
 
 

@@ -379,6 +379,26 @@ class Store:
                 )
         return list(items.values())
 
+    # -- transcripts ------------------------------------------------------------
+
+    def cached_transcript(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT result FROM transcripts WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def save_transcript(self, key: str, result: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO transcripts (key, result, created_at) VALUES (?, ?, ?)",
+                [key, result, now()],
+            )
+
+    def set_status(self, ident: str, status: str, error: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE interactions SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+                [status, error, now(), ident],
+            )
+
     # -- embedding cache ----------------------------------------------------------
 
     def load_vectors(self, keys: list[str]) -> dict[str, bytes]:

@@ -1,0 +1,1 @@
+"""The voice stage: decode, transcribe, separate speakers, label agent and customer."""

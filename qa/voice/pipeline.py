@@ -1,0 +1,226 @@
+"""One recording in, agent and customer turns out.
+
+Stereo: each channel is transcribed on its own and the channel map gives the
+roles (checked against the content, in case the recording is swapped). Mono:
+transcribe, diarize, give each word the speaker whose segment covers it, merge
+words into turns, and decide which voice is the agent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import ConfigError, InputError
+from qa.model import Turn, Word
+from qa.voice.asr import SAMPLE_RATE, AsrResult, AsrSettings, Transcriber
+from qa.voice.diarize import Segment, SpeakerCount, diarize_embedded, diarize_pyannote
+from qa.voice.roles import decide_roles, stereo_swapped
+
+DIARIZATION_MODES = ("auto", "channels", "embedded", "pyannote", "none")
+ROLE_TURNS = 4  # how many of a speaker's first turns the role decision reads
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    diarization: str = "auto"
+    speakers: SpeakerCount = field(default_factory=SpeakerCount)
+    agent_channel: int = 0  # the channel map: 0 = left is the agent
+    pyannote_pipeline: str | None = None
+    company_names: tuple[str, ...] = ()
+    turn_gap: float = 1.0  # a pause this long within one voice starts a new turn
+
+    def __post_init__(self) -> None:
+        if self.diarization not in DIARIZATION_MODES:
+            raise ConfigError(f"--diarization must be one of {', '.join(DIARIZATION_MODES)}")
+        if self.diarization == "pyannote" and not self.pyannote_pipeline:
+            raise ConfigError(
+                "--diarization pyannote needs --pyannote-pipeline: a local folder or a hub name"
+            )
+
+
+@dataclass
+class VoiceResult:
+    turns: list[Turn]
+    language: str | None
+    duration: float
+    info: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode(path: Path) -> list[np.ndarray]:
+    """16 kHz float channels: one for mono, two for stereo."""
+    from faster_whisper import decode_audio
+
+    try:
+        probe = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
+    except Exception as exc:  # PyAV raises many error classes; all mean "unreadable"
+        raise InputError(f"cannot decode audio ({type(exc).__name__}: {exc})") from exc
+    left, right = probe
+    if left.size == 0:
+        raise InputError("the recording holds no samples")
+    if np.allclose(left, right):
+        return [left]  # mono, or stereo with the same signal twice
+    return [left, right]
+
+
+TranscriptCache = Callable[[str, Callable[[], AsrResult]], AsrResult]
+
+
+def _no_cache(key: str, run: Callable[[], AsrResult]) -> AsrResult:
+    return run()
+
+
+def transcribe_recording(
+    path: Path,
+    settings: VoiceSettings,
+    transcriber: Transcriber,
+    cache: TranscriptCache = _no_cache,
+    audio_hash: str | None = None,
+) -> VoiceResult:
+    channels = decode(path)
+    duration = len(channels[0]) / SAMPLE_RATE
+    digest = audio_hash or hashlib.sha256(path.read_bytes()).hexdigest()
+    results = [
+        cache(f"{digest}:{i}:{settings.asr.key()}", partial(transcriber, audio))
+        for i, audio in enumerate(channels)
+    ]
+    if not any(r.words for r in results):
+        raise InputError("no speech found: the recording is silent or too quiet")
+    mode = settings.diarization
+    if mode == "auto":
+        mode = "channels" if len(channels) == 2 else "embedded"
+    if mode == "channels":
+        if len(channels) != 2:
+            raise InputError("--diarization channels needs a stereo recording; this one is mono")
+        return _stereo(results, settings, duration)
+    return _mono(channels[0], results[0], mode, settings, duration)
+
+
+def _stereo(results: list[AsrResult], settings: VoiceSettings, duration: float) -> VoiceResult:
+    agent_ch = settings.agent_channel
+    cust_ch = 1 - agent_ch
+    firsts = [_first_texts(r.words, settings.turn_gap) for r in results]
+    swapped, conf = stereo_swapped(firsts[agent_ch], firsts[cust_ch], settings.company_names)
+    if swapped:
+        agent_ch, cust_ch = cust_ch, agent_ch
+    labelled = [(w, "agent", f"ch{agent_ch}") for w in results[agent_ch].words]
+    labelled += [(w, "customer", f"ch{cust_ch}") for w in results[cust_ch].words]
+    info = {
+        "diarization": "channels",
+        "agent_channel": ["left", "right"][agent_ch],
+        "roles_swapped": swapped,
+        "role_confidence": conf if swapped else max(conf, 0.5),
+    }
+    warnings = (
+        ["agent and customer channels were swapped: fixed from the content"] if swapped else []
+    )
+    language = results[agent_ch].language or results[cust_ch].language
+    return VoiceResult(
+        words_to_turns(labelled, settings.turn_gap), language, duration, info, warnings
+    )
+
+
+def _mono(
+    audio: np.ndarray, result: AsrResult, mode: str, settings: VoiceSettings, duration: float
+) -> VoiceResult:
+    if mode == "none":
+        segments = [Segment(0.0, duration, "S1")]
+    elif mode == "pyannote":
+        assert settings.pyannote_pipeline
+        segments = diarize_pyannote(audio, settings.pyannote_pipeline, settings.speakers)
+    else:
+        speech = result.speech or [(w.start, w.end) for w in result.words]
+        segments = diarize_embedded(audio, speech, settings.speakers)
+    speakers = [(w, speaker_at(segments, w)) for w in result.words]
+    voices = sorted({s for _, s in speakers})
+    warnings: list[str] = []
+    first = speakers[0][1] if speakers else None
+    texts = {v: _first_texts([w for w, s in speakers if s == v], settings.turn_gap) for v in voices}
+    if len(voices) < 2:
+        decision_agent, conf = (voices[0] if voices else "S1"), 0.5
+        if mode != "none":
+            warnings.append("only one voice found: roles are a guess")
+    else:
+        decision = decide_roles(texts, first, settings.company_names)
+        decision_agent, conf = decision.agent, decision.confidence
+    labelled = [(w, "agent" if s == decision_agent else "customer", s) for w, s in speakers]
+    info = {
+        "diarization": mode,
+        "speakers": len(voices),
+        "agent_speaker": decision_agent,
+        "role_confidence": conf,
+    }
+    return VoiceResult(
+        words_to_turns(labelled, settings.turn_gap), result.language, duration, info, warnings
+    )
+
+
+def speaker_at(segments: list[Segment], word: Word) -> str:
+    """The speaker whose segments overlap the word most (the nearest one if none does)."""
+    best, best_overlap = None, 0.0
+    for seg in segments:
+        overlap = min(seg.end, word.end) - max(seg.start, word.start)
+        if overlap > best_overlap:
+            best, best_overlap = seg.speaker, overlap
+    if best is not None:
+        return best
+    mid = (word.start + word.end) / 2
+    return min(segments, key=lambda s: min(abs(s.start - mid), abs(s.end - mid))).speaker
+
+
+def words_to_turns(labelled: list[tuple[Word, str, str]], gap: float) -> list[Turn]:
+    """Merge time-ordered words into turns: a new turn at a change of voice or a long pause."""
+    turns: list[Turn] = []
+    for word, role, speaker in sorted(labelled, key=lambda x: (x[0].start, x[0].end)):
+        last = turns[-1] if turns else None
+        if last is not None and last.speaker == speaker and word.start - last.end < gap:
+            last.words.append(word)
+            last.end = max(last.end, word.end)
+            last.text = _join(last.text, word.word)
+        else:
+            turns.append(
+                Turn(
+                    role=role,
+                    speaker=speaker,
+                    start=word.start,
+                    end=word.end,
+                    text=word.word,
+                    words=[word],
+                )
+            )
+    return turns
+
+
+def _join(text: str, word: str) -> str:
+    return text + word if word[:1] in {",", ".", "?", "!", "'"} else f"{text} {word}"
+
+
+def _first_texts(words: list[Word], gap: float) -> list[str]:
+    turns = words_to_turns([(w, "x", "x") for w in words], gap)
+    return [t.text for t in turns[:ROLE_TURNS]]
+
+
+def result_to_json(result: AsrResult) -> str:
+    return json.dumps(
+        {
+            "words": [asdict(w) for w in result.words],
+            "language": result.language,
+            "speech": result.speech,
+        }
+    )
+
+
+def result_from_json(text: str) -> AsrResult:
+    data = json.loads(text)
+    return AsrResult(
+        [Word(**w) for w in data["words"]], data["language"], [tuple(s) for s in data["speech"]]
+    )
