@@ -1,0 +1,185 @@
+"""The voice stage with a fake recogniser: fast, and no model on the path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.config import Config
+from qa.ingest.batch import ingest
+from qa.model import Word
+from qa.store import Store
+from qa.voice.asr import AsrResult, drop_repetition_loops
+from qa.voice.batch import transcribe_pending
+from qa.voice.diarize import Segment, merge_segments
+from qa.voice.pipeline import VoiceSettings, speaker_at, words_to_turns
+from qa.voice.roles import decide_roles, stereo_swapped
+from tests.conftest import write_tone_wav
+
+
+class FakeTranscriber:
+    """Gives fixed words per channel, told apart by the signal's loudness."""
+
+    def __init__(self, by_level: dict[int, list[tuple[float, float, str]]]):
+        self.by_level = by_level
+        self.calls = 0
+
+    def __call__(self, audio: np.ndarray) -> AsrResult:
+        self.calls += 1
+        level = int(round(float(np.abs(audio).max()) * 10))
+        words = [Word(s, e, w) for s, e, w in self.by_level.get(level, [])]
+        return AsrResult(words, "en", [(w.start, w.end) for w in words])
+
+
+def stereo_file(path: Path, left: float, right: float, seconds: float = 3.0) -> Path:
+    import wave
+
+    rate = 8000
+    n = int(rate * seconds)
+    t = np.arange(n) / rate
+    sig = np.sin(2 * np.pi * 300 * t)
+    frames = np.stack([sig * left, sig * right], axis=1)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((frames * 32767).astype("<i2").tobytes())
+    return path
+
+
+AGENT_WORDS = [
+    (0.0, 0.4, "Thank"),
+    (0.4, 0.6, "you"),
+    (0.6, 0.8, "for"),
+    (0.8, 1.2, "calling"),
+    (1.2, 1.8, "Northwind."),
+    (2.5, 2.7, "How"),
+    (2.7, 2.8, "can"),
+    (2.8, 2.9, "I"),
+    (2.9, 3.0, "help?"),
+]
+CUSTOMER_WORDS = [(1.9, 2.1, "Hi,"), (2.1, 2.3, "my"), (2.3, 2.6, "bill.")]
+
+
+def test_words_merge_into_turns_by_voice_and_pause() -> None:
+    words = [(Word(s, e, w), "agent", "A") for s, e, w in AGENT_WORDS]
+    words += [(Word(s, e, w), "customer", "C") for s, e, w in CUSTOMER_WORDS]
+    turns = words_to_turns(words, gap=1.0)
+    assert [(t.role, t.text) for t in turns] == [
+        ("agent", "Thank you for calling Northwind."),
+        ("customer", "Hi, my bill."),
+        ("agent", "How can I help?"),
+    ]
+    assert (turns[1].start, turns[1].end) == (1.9, 2.6)
+    assert len(turns[0].words) == 5
+
+
+def test_speaker_by_overlap_then_nearest() -> None:
+    segs = [Segment(0, 1, "S1"), Segment(1, 2, "S2")]
+    assert speaker_at(segs, Word(0.8, 1.4, "x")) == "S2"
+    assert speaker_at(segs, Word(2.5, 2.6, "y")) == "S2"
+    assert merge_segments([Segment(0, 1, "S1"), Segment(1, 2, "S1"), Segment(2, 3, "S2")]) == [
+        Segment(0, 2, "S1"),
+        Segment(2, 3, "S2"),
+    ]
+
+
+def test_roles_from_content_and_first_speaker() -> None:
+    decision = decide_roles(
+        {
+            "S1": ["Hi, my bill is wrong."],
+            "S2": ["Thank you for calling Northwind, how can I help?"],
+        },
+        first_speaker="S1",
+        company_names=["Northwind"],
+    )
+    assert decision.agent == "S2" and decision.confidence > 0.9
+    swapped, _ = stereo_swapped(
+        ["I want to cancel."], ["Thanks for calling Northwind, my name is Ana."]
+    )
+    assert swapped
+    assert (
+        stereo_swapped(["Thanks for calling, my name is Ana."], ["Hi, I was charged twice."])[0]
+        is False
+    )
+
+
+def test_repetition_loops_are_cut() -> None:
+    words = [
+        Word(i, i + 1, w)
+        for i, w in enumerate("thank you thank you thank you thank you thank you bye".split())
+    ]
+    assert [w.word for w in drop_repetition_loops(words)] == [
+        "thank",
+        "you",
+        "thank",
+        "you",
+        "thank",
+        "you",
+        "bye",
+    ]
+
+
+def _ingest(tmp_path: Path, *files: Path) -> Store:
+    store = Store(tmp_path / "qa.db")
+    ingest(list(files), store, Config())
+    return store
+
+
+def test_stereo_roles_from_channel_map_and_swap_fix(tmp_path: Path) -> None:
+    straight = stereo_file(tmp_path / "a.wav", left=0.5, right=0.3)
+    swapped = stereo_file(tmp_path / "b.wav", left=0.2, right=0.6)
+    store = _ingest(tmp_path, straight, swapped)
+    fake = FakeTranscriber({5: AGENT_WORDS, 3: CUSTOMER_WORDS, 2: CUSTOMER_WORDS, 6: AGENT_WORDS})
+    report = transcribe_pending(store, VoiceSettings(), fake)
+    assert len(report.transcribed) == 2 and not report.failures
+    items = {Path(i.source).name: i for i in store.load_interactions()}
+    for name in ("a.wav", "b.wav"):
+        item = items[name]
+        assert item.status == "transcribed"
+        assert [t.role for t in item.turns] == ["agent", "customer", "agent"]
+        assert item.turns[0].text.startswith("Thank you for calling")
+        assert item.metadata["metrics"]["turns"] == 3
+    assert items["a.wav"].metadata["voice"]["roles_swapped"] is False
+    assert items["b.wav"].metadata["voice"]["roles_swapped"] is True
+    assert items["b.wav"].metadata["voice"]["agent_channel"] == "right"
+
+
+def test_each_recording_is_recognised_once(tmp_path: Path) -> None:
+    wav = stereo_file(tmp_path / "a.wav", left=0.5, right=0.3)
+    store = _ingest(tmp_path, wav)
+    fake = FakeTranscriber({5: AGENT_WORDS, 3: CUSTOMER_WORDS})
+    transcribe_pending(store, VoiceSettings(), fake)
+    assert fake.calls == 2
+    assert transcribe_pending(store, VoiceSettings(), fake).transcribed == []
+    again = transcribe_pending(store, VoiceSettings(), fake, redo=True)  # cache serves it
+    assert len(again.transcribed) == 1 and fake.calls == 2 and again.asr_runs == 0
+
+
+def test_bad_recordings_are_recorded_and_the_batch_goes_on(tmp_path: Path) -> None:
+    good = stereo_file(tmp_path / "good.wav", left=0.5, right=0.3)
+    silent = write_tone_wav(tmp_path / "silent.wav", seconds=2.0)
+    store = _ingest(tmp_path, good, silent)
+    fake = FakeTranscriber({5: AGENT_WORDS, 3: CUSTOMER_WORDS})  # the tone gets no words
+    report = transcribe_pending(store, VoiceSettings(), fake)
+    assert [Path(f.source).name for f in report.failures] == ["silent.wav"]
+    assert "no speech found" in report.failures[0].reason
+    statuses = {Path(i.source).name: i.status for i in store.load_interactions()}
+    assert statuses == {"good.wav": "transcribed", "silent.wav": "failed"}
+
+
+def test_moved_recording_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    wav = stereo_file(tmp_path / "gone.wav", left=0.5, right=0.3)
+    store = _ingest(tmp_path, wav)
+    wav.unlink()
+    report = transcribe_pending(store, VoiceSettings(), FakeTranscriber({}))
+    assert "no longer at" in report.failures[0].reason
+
+
+def test_pyannote_needs_a_pipeline() -> None:
+    from qa.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--pyannote-pipeline"):
+        VoiceSettings(diarization="pyannote")
