@@ -473,15 +473,54 @@ def models() -> None:
 
 
 @models.command("list")
-def models_list() -> None:
+@json_option
+def models_list(as_json: bool) -> None:
     """List the ASR, diarization and text models and where each comes from."""
-    not_yet("models list")
+    from qa.models.registry import DEFAULT_ASR, REGISTRY, available
+
+    rows = [
+        {
+            "name": spec.name,
+            "use": spec.use,
+            "package": spec.package,
+            "default": spec.name == DEFAULT_ASR,
+            "installed": available(spec),
+            "note": spec.note,
+        }
+        for spec in REGISTRY.values()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        mark = "*" if r["default"] else " "
+        state = "installed" if r["installed"] else "NOT INSTALLED (run bash scripts/setup.sh)"
+        click.echo(f"{mark} {r['name']:<18} {r['use']:<20} {state:<10}  from {r['package']}")
+        click.echo(f"    {r['note']}")
+    click.echo("Any local CTranslate2 folder, or a hub name when online, also works with --model.")
 
 
 @models.command("verify")
-def models_verify() -> None:
-    """Verify every model file against its pinned sha256."""
-    not_yet("models verify")
+@json_option
+def models_verify(as_json: bool) -> None:
+    """Verify every model file against its pinned sha256 (joins `base` on first use)."""
+    from qa.models.registry import REGISTRY, verify
+
+    results = {name: verify(spec) for name, spec in REGISTRY.items()}
+    bad = [
+        (name, f, v)
+        for name, rows in results.items()
+        for f, v in rows
+        if v.startswith(("missing", "CHECKSUM"))
+    ]
+    if as_json:
+        click.echo(json.dumps({n: dict(r) for n, r in results.items()}, indent=2))
+    else:
+        for name, rows in results.items():
+            for f, verdict in rows:
+                click.echo(f"{name:<18} {f:<18} {verdict}")
+        click.echo("All model files verified." if not bad else f"{len(bad)} problem(s).")
+    sys.exit(1 if bad else 0)
 
 
 def main() -> None:

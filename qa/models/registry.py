@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ REGISTRY: dict[str, ModelSpec] = {
         package="resemblyzer",
         module="resemblyzer",
         folder="",
-        files={"pretrained.pt": ""},
+        files={"pretrained.pt": "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"},
         note="GE2E voice encoder for mono diarization",
     ),
 }
@@ -132,6 +133,11 @@ def model_dir(spec: ModelSpec) -> Path:
         if name != "model.bin":
             shutil.copyfile(source / name, target / name)
     return target
+
+
+def available(spec: ModelSpec) -> bool:
+    modules = [spec.module] + [m for m, _ in spec.parts]
+    return all(importlib.util.find_spec(m) is not None for m in modules)
 
 
 def resolve_asr(ref: str | None) -> str:

@@ -1,0 +1,195 @@
+"""Voice accuracy and speed, side by side in one run.
+
+Accuracy on the real two-speaker phone call that pyannote.audio ships: normalised
+WER, DER (pyannote.metrics, 0.5 s collar) for each diarization backend available
+offline, the share of words given the right speaker, and stereo roles. Speed: the
+real-time factor of qa's whole voice stage (decode, recognition, diarization,
+roles) against plain faster-whisper with the same model, threads and files; the
+overhead ratio; peak memory of each, measured in a child process.
+
+    .venv/bin/python bench/bench_voice.py [--repeat 3] [--long-minutes 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.voice_ref import (  # noqa: E402
+    SAMPLE_WAV,
+    normalise,
+    reference_text,
+    rttm,
+    rttm_speakers_at,
+    write_stereo_from_rttm,
+)
+
+FILES = [SAMPLE_WAV, *sorted((ROOT / "examples" / "calls").glob("*"))]
+
+
+def accuracy() -> dict[str, object]:
+    import jiwer
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from qa.voice.asr import AsrSettings, WhisperTranscriber, speech_regions
+    from qa.voice.diarize import diarize_embedded
+    from qa.voice.pipeline import VoiceSettings, decode, transcribe_recording
+
+    whisper = WhisperTranscriber(AsrSettings())
+    [audio] = decode(SAMPLE_WAV)
+    out: dict[str, object] = {}
+    mono = transcribe_recording(SAMPLE_WAV, VoiceSettings(), whisper)
+    hyp = " ".join(t.text for t in mono.turns)
+    out["wer"] = round(jiwer.wer(normalise(reference_text()), normalise(hyp)), 3)
+
+    ref = Annotation()
+    for start, end, spk in rttm():
+        ref[Segment(start, end)] = spk
+    der = {}
+    for name, segments in {"embedded": diarize_embedded(audio, speech_regions(audio))}.items():
+        h = Annotation()
+        for s in segments:
+            h[Segment(s.start, s.end)] = s.speaker
+        der[name] = round(float(DiarizationErrorRate(collar=0.5)(ref, h)), 3)
+    der["pyannote"] = "no pipeline available offline (needs a local folder or hub access)"
+    out["der"] = der
+
+    # Words with the right speaker: map each hypothesis voice to the reference speaker it
+    # overlaps most, then count words whose voice maps to a speaker active at that moment.
+    words = [(w, t.speaker) for t in mono.turns for w in t.words]
+    votes: dict[tuple[str, str], int] = {}
+    for w, voice in words:
+        for spk in rttm_speakers_at((w.start + w.end) / 2):
+            votes[(voice, spk)] = votes.get((voice, spk), 0) + 1
+    mapping = {}
+    for (voice, spk), _ in sorted(votes.items(), key=lambda kv: -kv[1]):
+        if voice not in mapping and spk not in mapping.values():
+            mapping[voice] = spk
+    judged = [(v, rttm_speakers_at((w.start + w.end) / 2)) for w, v in words]
+    judged = [(v, a) for v, a in judged if a]
+    out["words_right_speaker"] = round(sum(mapping.get(v) in a for v, a in judged) / len(judged), 3)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stereo = transcribe_recording(
+            write_stereo_from_rttm(Path(tmp) / "s.wav"), VoiceSettings(), whisper
+        )
+    expected = {"agent": "speaker90", "customer": "speaker91"}
+    turns_right = 0
+    for t in stereo.turns:
+        active = [rttm_speakers_at((w.start + w.end) / 2) for w in t.words]
+        turns_right += (
+            sum(expected[t.role] in a for a in active if a) >= sum(1 for a in active if a) / 2
+        )
+    swapped = transcribe_recording(
+        ROOT / "examples/calls/d.novak_20260304_1002.wav", VoiceSettings(), whisper
+    )
+    out["stereo_turn_roles_right"] = f"{turns_right}/{len(stereo.turns)}"
+    out["swapped_example_fixed"] = (
+        bool(swapped.info["roles_swapped"]) and swapped.turns[0].role == "agent"
+    )
+    return out
+
+
+def child(mode: str, files: list[str]) -> None:
+    """One timed pass in a fresh process: its peak memory is its own."""
+    from qa.voice.asr import AsrSettings, WhisperTranscriber, _whisper
+    from qa.voice.pipeline import VoiceSettings, transcribe_recording
+
+    settings = AsrSettings()
+    whisper = WhisperTranscriber(settings)
+    model = _whisper(whisper.model_ref, settings.compute_type, settings.cpu_threads)
+    audio_s = 0.0
+    start = time.perf_counter()
+    for f in files:
+        if mode == "qa":
+            audio_s += transcribe_recording(Path(f), VoiceSettings(), whisper).duration
+        else:
+            from faster_whisper import decode_audio
+
+            audio = decode_audio(f)
+            audio_s += len(audio) / 16000
+            segments, _ = model.transcribe(
+                audio,
+                language="en",
+                beam_size=settings.beam_size,
+                vad_filter=True,
+                word_timestamps=True,
+                condition_on_previous_text=False,
+            )
+            list(segments)
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"audio_s": audio_s, "wall_s": wall, "peak_mb": peak_mb}))
+
+
+def timed_child(mode: str, files: list[Path]) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, *map(str, files)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--long-minutes", type=int, default=0, help="also one recording this long")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1:])
+        return
+
+    acc = accuracy()
+    runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
+    for _ in range(args.repeat):  # interleaved, so drift hits both alike
+        for mode in ("faster-whisper", "qa"):
+            runs[mode].append(timed_child(mode, FILES))
+    print(
+        f"# voice benchmark, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, tiny.en int8, beam 5, VAD on"
+    )
+    print(f"WER (normalised) on the reference call: {acc['wer']}")
+    print(f"DER (0.5 s collar): {acc['der']}")
+    print(f"words with the right speaker (mono, embedded): {acc['words_right_speaker']}")
+    print(
+        f"stereo turns with the right role: {acc['stereo_turn_roles_right']}; swapped example fixed: {acc['swapped_example_fixed']}"
+    )
+    rtf = {}
+    for mode, rs in runs.items():
+        rtf[mode] = statistics.median(r["audio_s"] / r["wall_s"] for r in rs)
+        peak = max(r["peak_mb"] for r in rs)
+        print(
+            f"{mode:>15}: {rtf[mode]:5.1f}x real time (median of {len(rs)}, {rs[0]['audio_s']:.0f} s of audio), peak {peak:.0f} MB"
+        )
+    print(
+        f"qa overhead over plain faster-whisper: {rtf['faster-whisper'] / rtf['qa'] - 1:+.0%} time"
+    )
+    if args.long_minutes:
+        with tempfile.TemporaryDirectory() as tmp:
+            long = Path(tmp) / "long.wav"
+            reps = args.long_minutes * 2
+            subprocess.run(["sox", *[str(SAMPLE_WAV)] * reps, str(long)], check=True)
+            r = timed_child("qa", [long])
+            print(
+                f"{args.long_minutes}-minute recording: {r['audio_s'] / r['wall_s']:.1f}x real time, peak {r['peak_mb']:.0f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()
