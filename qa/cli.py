@@ -351,12 +351,61 @@ def export(fmt: str, out: Path | None, db: Path) -> None:
 
 
 @cli.command()
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--agent", help="Only this agent's page.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write.",
+)
+@click.option("--agent", help="Only this agent.")
+@click.option("--team", help="Only this team.")
+@click.option("--since", help="From this date (YYYY-MM-DD).")
+@click.option("--until", help="Up to this date (YYYY-MM-DD).")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Your templates; they override the defaults (reach those as default:NAME).",
+)
+@click.option("--no-audio", is_flag=True, help="Do not copy recordings into the report folder.")
 @db_option
-def report(out: Path, agent: str | None, db: Path) -> None:
-    """HTML coaching reports: team index, one page per agent, transcripts."""
-    not_yet("report")
+@json_option
+def report(
+    out: Path,
+    agent: str | None,
+    team: str | None,
+    since: str | None,
+    until: str | None,
+    templates: Path | None,
+    no_audio: bool,
+    db: Path,
+    as_json: bool,
+) -> None:
+    """HTML coaching reports: team index, one page per agent, transcripts. Works offline."""
+    from qa.progress import BarProgress
+    from qa.report.build import build_report
+    from qa.report.data import Filters
+
+    try:
+        store, _ = _open(db)
+        summary = build_report(
+            store, out, Filters(agent, team, since, until), templates, BarProgress(), not no_audio
+        )
+    except QAError as exc:
+        fail(exc)
+    result = {
+        "out": str(summary.out),
+        "index": str(summary.out / "index.html"),
+        "agents": summary.agents,
+        "transcripts": summary.transcripts,
+        "evaluations": summary.evaluations,
+    }
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(
+            f"Wrote {summary.agents} agent pages and {summary.transcripts} transcripts "
+            f"({summary.evaluations} evaluations). Open {result['index']} in a browser."
+        )
 
 
 @cli.command()

@@ -1,0 +1,1 @@
+"""HTML coaching reports: team index, one page per agent, one page per transcript."""

@@ -1,0 +1,393 @@
+"""Turn report data into pages: the team index, one page per agent, one per transcript."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+
+from qa.progress import NoProgress, Progress
+from qa.report.data import Filters, ReportData, load_report_data
+from qa.resources import shipped_dir
+from qa.store import Store
+
+CHANNELS = ("voice", "chat", "email")
+TOP_OPPORTUNITIES = 3
+EVIDENCE_PER_OPPORTUNITY = 3
+STRENGTH_MIN_RATE = 0.9  # met this often, over at least STRENGTH_MIN_APPLICABLE evaluations
+STRENGTH_MIN_APPLICABLE = 2
+METRICS = {
+    "voice": [
+        ("talk_ratio", "Talk ratio (agent share)", "{:.0%}"),
+        ("silence_total", "Silence per call (s)", "{:.0f}"),
+        ("silence_longest", "Longest silence (s)", "{:.1f}"),
+        ("monologue_longest", "Longest monologue (s)", "{:.0f}"),
+        ("wpm_agent", "Agent words per minute", "{:.0f}"),
+    ],
+    "chat": [
+        ("first_response", "First response (s)", "{:.0f}"),
+        ("response_avg", "Average response (s)", "{:.0f}"),
+    ],
+    "email": [
+        ("first_response", "First response (h)", "h"),
+        ("response_avg", "Average response (h)", "h"),
+    ],
+}
+
+
+def templates_env(user_dir: Path | None = None) -> Environment:
+    """The user's folder first, then the packaged defaults (also reachable as `default:NAME`)."""
+    default = FileSystemLoader(str(shipped_dir("qa.report_templates", "reports")))
+    loaders: list[Any] = []
+    if user_dir is not None:
+        loaders.append(FileSystemLoader(str(user_dir)))
+    loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
+    return Environment(
+        loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined, trim_blocks=True
+    )
+
+
+def slug(agent_id: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", agent_id).strip("-.")[:60] or "agent"
+    return f"{safe}-{hashlib.sha1(agent_id.encode()).hexdigest()[:6]}"
+
+
+@dataclass
+class ReportSummary:
+    out: Path
+    agents: int
+    transcripts: int
+    evaluations: int
+
+
+def _evidence(e: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **e,
+        "interaction_id": item["id"],
+        "channel": item["channel"],
+        "date": (item["started_at"] or "")[:10],
+    }
+
+
+def _trend(points: list[tuple[str, float]]) -> list[dict[str, Any]]:
+    """Average score per week (per day over short spans), x scaled to 0..1."""
+    dated = sorted((d, p) for d, p in points if d)
+    if not dated:
+        return []
+    first, last = date.fromisoformat(dated[0][0]), date.fromisoformat(dated[-1][0])
+    weekly = (last - first).days > 21
+    buckets: dict[str, list[float]] = defaultdict(list)
+    for d, p in dated:
+        day = date.fromisoformat(d)
+        key = (day.fromordinal(day.toordinal() - day.weekday())).isoformat() if weekly else d
+        buckets[key].append(p)
+    keys = sorted(buckets)
+    span = max(1, len(keys) - 1)
+    return [
+        {
+            "x": i / span,
+            "y": sum(buckets[k]) / len(buckets[k]),
+            "label": ("week of " if weekly else "") + k,
+        }
+        for i, k in enumerate(keys)
+    ]
+
+
+def _metric_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for channel, specs in METRICS.items():
+        mine = [i["metadata"].get("metrics", {}) for i in items if i["channel"] == channel]
+        for key, label, fmt in specs:
+            values = [m[key] for m in mine if isinstance(m.get(key), int | float)]
+            if not values:
+                continue
+            avg = sum(values) / len(values)
+            text = f"{avg / 3600:.1f}" if fmt == "h" else fmt.format(avg)
+            rows.append({"label": label, "channel": channel, "value": text})
+    return rows
+
+
+class ReportBuilder:
+    def __init__(self, data: ReportData, env: Environment, out: Path, copy_audio: bool = True):
+        self.data, self.env, self.out, self.copy_audio = data, env, out, copy_audio
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        dates = sorted(
+            (i["started_at"] or "")[:10] for i in data.interactions.values() if i["started_at"]
+        )
+        period = f"{dates[0]} to {dates[-1]}" if dates else "no dated interactions"
+        self.generated = {"at": stamp, "period": period}
+
+    # -- per agent ------------------------------------------------------------------
+
+    def agents(self) -> dict[str, dict[str, Any]]:
+        by_agent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for item in self.data.interactions.values():
+            by_agent[item["agent_id"] or "(unknown agent)"].append(item)
+        agents = {aid: self._agent(aid, items) for aid, items in by_agent.items()}
+        self._percentiles(agents)
+        return agents
+
+    def _agent(self, aid: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+        evals = [
+            (i, self.data.evaluations[i["id"]]) for i in items if i["id"] in self.data.evaluations
+        ]
+        by_channel: dict[str, dict[str, Any]] = {}
+        for ch in CHANNELS:
+            scores = [e["percent"] for i, e in evals if i["channel"] == ch]
+            if scores:
+                by_channel[ch] = {
+                    "count": len(scores),
+                    "average": sum(scores) / len(scores),
+                    "percentile": None,
+                    "peers": 0,
+                }
+        all_scores = [e["percent"] for _, e in evals]
+        first = items[0]
+        flag_list = [
+            {**f, "evidence": [_evidence(e, i) for e in f["evidence"][:1]]}
+            for i in items
+            for f in self.data.flags.get(i["id"], [])
+        ]
+        return {
+            "id": aid,
+            "name": first.get("agent_name") or aid,
+            "team": first.get("agent_team"),
+            "slug": slug(aid),
+            "evaluations": len(evals),
+            "average": sum(all_scores) / len(all_scores) if all_scores else None,
+            "auto_fails": sum(1 for _, e in evals if e["auto_fail"]),
+            "flags": len(flag_list),
+            "flag_list": flag_list,
+            "by_channel": by_channel,
+            "trend": _trend([((i["started_at"] or "")[:10], e["percent"]) for i, e in evals]),
+            "metrics": _metric_rows(items),
+            "evaluation_list": sorted(
+                (
+                    {
+                        "date": (i["started_at"] or "")[:10],
+                        "channel": i["channel"],
+                        "scorecard": e["scorecard"],
+                        "percent": e["percent"],
+                        "auto_fail": e["auto_fail"],
+                        "interaction_id": i["id"],
+                    }
+                    for i, e in evals
+                ),
+                key=lambda r: r["date"],
+                reverse=True,
+            ),
+            **self._coaching(evals),
+        }
+
+    def _coaching(self, evals: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+        stats: dict[tuple[str, str], dict[str, Any]] = {}
+        for item, ev in evals:
+            for r in self.data.results.get(ev["id"], []):
+                if r["result"] == "na":
+                    continue
+                key = (ev["scorecard_hash"], r["criterion_id"])
+                s = stats.setdefault(
+                    key,
+                    {"applicable": 0, "passed": 0, "failed": 0, "points_lost": 0.0, "evidence": []},
+                )
+                s["applicable"] += 1
+                if r["result"] == "pass":
+                    s["passed"] += 1
+                else:
+                    s["failed"] += 1
+                    s["points_lost"] += (r["max_points"] or 0) - (r["points"] or 0)
+                    if len(s["evidence"]) < EVIDENCE_PER_OPPORTUNITY and r["evidence"]:
+                        # The agent's own words at that moment, where the result has them.
+                        own = [e for e in r["evidence"] if e.get("role") == "agent"]
+                        s["evidence"].append(_evidence((own or r["evidence"])[0], item))
+        opportunities, strengths = [], []
+        for key, s in stats.items():
+            info = self.data.criteria.get(key, {"name": key[1], "coaching": "", "scorecard": ""})
+            row = {
+                **s,
+                "name": info["name"],
+                "coaching": info["coaching"] or f"Work on: {info['name']}.",
+                "rate": s["failed"] / s["applicable"],
+            }
+            if s["failed"]:
+                opportunities.append(row)
+            if (
+                s["applicable"] >= STRENGTH_MIN_APPLICABLE
+                and s["passed"] / s["applicable"] >= STRENGTH_MIN_RATE
+            ):
+                strengths.append(row)
+        opportunities.sort(key=lambda r: (-r["points_lost"], -r["rate"], r["name"]))
+        strengths.sort(key=lambda r: (-r["passed"], r["name"]))
+        return {"opportunities": opportunities[:TOP_OPPORTUNITIES], "strengths": strengths[:3]}
+
+    @staticmethod
+    def _percentiles(agents: dict[str, dict[str, Any]]) -> None:
+        """Each agent's average against peers in the same team and on the same channel."""
+        groups: dict[tuple[Any, str], list[float]] = defaultdict(list)
+        for a in agents.values():
+            for ch, s in a["by_channel"].items():
+                groups[(a["team"], ch)].append(s["average"])
+        for a in agents.values():
+            for ch, s in a["by_channel"].items():
+                peers = groups[(a["team"], ch)]
+                below = sum(1 for p in peers if p < s["average"]) + 0.5 * (
+                    sum(1 for p in peers if p == s["average"]) - 1
+                )
+                s["peers"] = len(peers)
+                s["percentile"] = 100 * (below + 0.5) / len(peers) if len(peers) > 1 else None
+
+    # -- team -------------------------------------------------------------------------
+
+    def team(self, agents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        scores = [e["percent"] for e in self.data.evaluations.values()]
+        failed: dict[tuple[str, str], dict[str, Any]] = {}
+        for ev in self.data.evaluations.values():
+            for r in self.data.results.get(ev["id"], []):
+                if r["result"] == "na":
+                    continue
+                key = (ev["scorecard_hash"], r["criterion_id"])
+                info = self.data.criteria.get(key, {"name": r["criterion_id"], "scorecard": ""})
+                row = failed.setdefault(
+                    key,
+                    {
+                        "name": info["name"],
+                        "scorecard": info["scorecard"],
+                        "failed": 0,
+                        "applicable": 0,
+                    },
+                )
+                row["applicable"] += 1
+                row["failed"] += r["result"] == "fail"
+        most = sorted(
+            ({**r, "rate": r["failed"] / r["applicable"]} for r in failed.values() if r["failed"]),
+            key=lambda r: (-r["failed"], -r["rate"]),
+        )[:10]
+        items = self.data.interactions
+        return {
+            "evaluations": len(scores),
+            "average": sum(scores) / len(scores) if scores else None,
+            "auto_fails": sum(1 for e in self.data.evaluations.values() if e["auto_fail"]),
+            "flags": sum(len(f) for f in self.data.flags.values()),
+            "agents": sorted(agents.values(), key=lambda a: a["name"].lower()),
+            "most_failed": most,
+            "trend": _trend(
+                [
+                    ((items[i]["started_at"] or "")[:10], e["percent"])
+                    for i, e in self.data.evaluations.items()
+                ]
+            ),
+        }
+
+    # -- transcripts ------------------------------------------------------------------
+
+    def transcript(self, item: dict[str, Any]) -> dict[str, Any]:
+        turns = [
+            dict(t, results=[], flags=[], flagged=False)
+            for t in self.data.turns.get(item["id"], [])
+        ]
+        ev = self.data.evaluations.get(item["id"])
+        unplaced = []
+        card = ev["scorecard_hash"] if ev else ""
+        for r in self.data.results.get(ev["id"], []) if ev else []:
+            name = self.data.criteria.get((card, r["criterion_id"]), {}).get(
+                "name", r["criterion_id"]
+            )
+            shown = {"result": r["result"], "name": name, "note": r["note"]}
+            placed = {
+                e["turn"]
+                for e in r["evidence"]
+                if e.get("turn") is not None and e["turn"] < len(turns)
+            }
+            for t in placed:
+                turns[t]["results"].append(shown)
+            if not placed:
+                unplaced.append(shown)
+        flags = self.data.flags.get(item["id"], [])
+        for f in flags:
+            for e in f["evidence"]:
+                if e.get("turn") is not None and e["turn"] < len(turns):
+                    turns[e["turn"]]["flags"].append(f)
+                    turns[e["turn"]]["flagged"] = True
+        return {
+            "id": item["id"],
+            "channel": item["channel"],
+            "agent_name": item.get("agent_name") or item["agent_id"] or "unknown agent",
+            "date": (item["started_at"] or "")[:10] or None,
+            "source_name": Path(item["source"]).name,
+            "duration": item["duration"],
+            "evaluation": ev,
+            "turns": turns,
+            "unplaced": unplaced,
+            "flags": flags,
+            "audio": self._audio(item),
+        }
+
+    def _audio(self, item: dict[str, Any]) -> str | None:
+        if item["channel"] != "voice" or not self.copy_audio:
+            return None
+        source = Path(item["source"])
+        if not source.exists():
+            return None
+        rel = f"audio/{item['id']}{source.suffix.lower()}"
+        target = self.out / rel
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        return rel
+
+    # -- writing ----------------------------------------------------------------------
+
+    def render(self, template: str, target: Path, root: str, **context: Any) -> None:
+        html = self.env.get_template(template).render(
+            root=root, generated=self.generated, channels=CHANNELS, **context
+        )
+        target.write_text(html, encoding="utf-8")
+
+
+def build_report(
+    store: Store,
+    out: Path,
+    filters: Filters | None = None,
+    templates: Path | None = None,
+    progress: Progress | None = None,
+    copy_audio: bool = True,
+) -> ReportSummary:
+    filters = filters or Filters()
+    progress = progress or NoProgress()
+    data = load_report_data(store, filters)
+    env = templates_env(templates)
+    for sub in ("agents", "t", "assets"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    assets = shipped_dir("qa.report_templates", "reports") / "assets"
+    for asset in assets.iterdir():
+        shutil.copyfile(asset, out / "assets" / asset.name)
+    builder = ReportBuilder(data, env, out, copy_audio)
+    agents = builder.agents()
+    progress.start(len(agents) + len(data.interactions), "Writing report pages")
+    builder.render(
+        "index.html",
+        out / "index.html",
+        "",
+        team=builder.team(agents),
+        calibration=(out / "calibration.html").exists(),
+    )
+    for agent in agents.values():
+        builder.render("agent.html", out / "agents" / f"{agent['slug']}.html", "../", agent=agent)
+        progress.advance(agent["name"])
+    for item in data.interactions.values():
+        builder.render(
+            "transcript.html",
+            out / "t" / f"{item['id']}.html",
+            "../",
+            item=builder.transcript(item),
+        )
+        progress.advance(item["id"])
+    progress.finish()
+    return ReportSummary(out, len(agents), len(data.interactions), len(data.evaluations))
