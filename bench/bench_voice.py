@@ -104,6 +104,29 @@ def accuracy() -> dict[str, object]:
     return out
 
 
+def model_choice() -> list[tuple[str, int, float, float]]:
+    """WER and speed of each shipped ASR model and beam on the reference call."""
+    import jiwer
+
+    from qa.voice.asr import AsrSettings, WhisperTranscriber
+    from qa.voice.pipeline import decode
+
+    [audio] = decode(SAMPLE_WAV)
+    rows = []
+    for model in ("tiny.en", "base"):
+        for beam in (1, 5):
+            whisper = WhisperTranscriber(AsrSettings(model=model, beam_size=beam, language="en"))
+            whisper(audio[:16000])  # load the model outside the timing
+            start = time.perf_counter()
+            result = whisper(audio)
+            wall = time.perf_counter() - start
+            hyp = " ".join(w.word for w in result.words)
+            rows.append(
+                (model, beam, jiwer.wer(normalise(reference_text()), normalise(hyp)), 30.0 / wall)
+            )
+    return rows
+
+
 def child(mode: str, files: list[str]) -> None:
     """One timed pass in a fresh process: its peak memory is its own."""
     from qa.voice.asr import AsrSettings, WhisperTranscriber, _whisper
@@ -157,6 +180,7 @@ def main() -> None:
         return
 
     acc = accuracy()
+    choice = model_choice()
     runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
     for _ in range(args.repeat):  # interleaved, so drift hits both alike
         for mode in ("faster-whisper", "qa"):
@@ -170,6 +194,10 @@ def main() -> None:
     print(
         f"stereo turns with the right role: {acc['stereo_turn_roles_right']}; swapped example fixed: {acc['swapped_example_fixed']}"
     )
+    for model, beam, wer, speed in choice:
+        print(
+            f"model {model:<8} beam {beam}: WER {wer:.3f}, {speed:.1f}x real time (recognition only)"
+        )
     rtf = {}
     for mode, rs in runs.items():
         rtf[mode] = statistics.median(r["audio_s"] / r["wall_s"] for r in rs)

@@ -409,11 +409,40 @@ def report(
 
 
 @cli.command()
-@click.argument("human_csv", type=click.Path(path_type=Path))
+@click.argument("human_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--scorecard", "card_path", type=click.Path(path_type=Path), help="Compare with this scorecard."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write calibration.html (and the report) here.",
+)
 @db_option
-def calibrate(human_csv: Path, db: Path) -> None:
-    """Agreement of automatic and human evaluations."""
-    not_yet("calibrate")
+@json_option
+def calibrate(
+    human_csv: Path, card_path: Path | None, out: Path | None, db: Path, as_json: bool
+) -> None:
+    """Agreement of automatic and human evaluations, per criterion and overall.
+
+    HUMAN.csv has interaction_id (or source), criterion_id, result (pass/fail/na
+    or points), and optionally evaluator and comment. Importing a file twice adds nothing.
+    """
+    from qa.calibrate import render_calibration, run_calibration
+
+    try:
+        store, _ = _open(db)
+        cal = run_calibration(store, human_csv, card_path, out)
+    except QAError as exc:
+        fail(exc)
+    assert cal.imported is not None
+    if as_json:
+        click.echo(json.dumps(cal.as_dict(), indent=2))
+    else:
+        click.echo(render_calibration(cal))
+        if out:
+            click.echo(f"Wrote {out / 'calibration.html'}")
+    sys.exit(1 if cal.imported.bad else 0)
 
 
 @cli.group()

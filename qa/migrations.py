@@ -158,6 +158,25 @@ def m003_transcripts(db: Database) -> None:
     db.table("transcripts").create({"key": str, "result": str, "created_at": str}, pk="key")
 
 
+@migration
+def m004_human_evaluations(db: Database) -> None:
+    db.table("human_evaluations").create(
+        {
+            "id": str,
+            "interaction_id": str,
+            "criterion_id": str,
+            "result": str,
+            "points": float,
+            "evaluator": str,
+            "comment": str,
+            "source_file": str,
+            "imported_at": str,
+        },
+        pk="id",
+    )
+    db.table("human_evaluations").create_index(["interaction_id", "criterion_id"])
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

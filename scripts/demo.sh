@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The main job on the demo batch: ingest and score everything in examples/, then export it.
+# The main job on the demo batch: ingest, transcribe and score everything in
+# examples/ (calls, chats, emails), then write the coaching reports and exports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QA_DB=${QA_DB:-out/demo.db}
 mkdir -p out
-.venv/bin/qa score examples --scorecard scorecards/inbound_service.yaml --config examples/qa.yaml
+status=0
+.venv/bin/qa score examples --scorecard scorecards/inbound_service.yaml --config examples/qa.yaml || status=$?
+.venv/bin/qa report --out out/report
 .venv/bin/qa export --format csv --out out/demo.csv
 .venv/bin/qa export --format json --out out/demo.json
-echo "Database: $QA_DB. Exports: out/demo.csv, out/demo.json. Try: .venv/bin/qa show webchat_0142.txt"
+echo "Reports: out/report/index.html. Database: $QA_DB. Exports: out/demo.csv, out/demo.json."
+exit $status

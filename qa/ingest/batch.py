@@ -63,9 +63,21 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
                 continue
             if p.name.lower() in MANIFEST_NAMES and path.is_dir():
                 manifests.append(p)
-            elif p.suffix.lower() not in CONFIG_EXTENSIONS:
+            elif p.suffix.lower() not in CONFIG_EXTENSIONS and not _is_human_evaluations(p):
                 files.append(p)
     return files, manifests
+
+
+def _is_human_evaluations(path: Path) -> bool:
+    """A calibration CSV (for `qa calibrate`) that sits among the interactions."""
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline().lower()
+    except OSError:
+        return False
+    return "criterion_id" in header and "result" in header
 
 
 def ingest(

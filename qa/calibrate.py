@@ -1,0 +1,407 @@
+"""Agreement between automatic and human evaluations, per criterion and overall.
+
+Human evaluations arrive as CSV (`interaction_id` or `source`, `criterion_id`,
+`result`, optional `evaluator` and `comment`), are stored once each, and are
+compared with the latest automatic evaluation of each interaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError, QAError
+from qa.store import Store, content_id, now
+
+RESULTS = ("pass", "fail", "na")
+
+
+# -- statistics (pure) ----------------------------------------------------------------
+
+
+def agreement(pairs: list[tuple[str, str]]) -> float | None:
+    return sum(a == b for a, b in pairs) / len(pairs) if pairs else None
+
+
+def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
+    """Cohen's kappa; None when it is undefined (no pairs, or both raters used one class only)."""
+    if not pairs:
+        return None
+    n = len(pairs)
+    po = sum(a == b for a, b in pairs) / n
+    left, right = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    pe = sum(left[c] * right[c] for c in set(left) | set(right)) / (n * n)
+    if math.isclose(pe, 1.0):
+        return None
+    return (po - pe) / (1 - pe)
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    if len(xs) < 2:
+        return None
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sx = math.sqrt(sum((x - mx) ** 2 for x in xs))
+    sy = math.sqrt(sum((y - my) ** 2 for y in ys))
+    if sx == 0 or sy == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (sx * sy)
+
+
+def confusion(pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """rows: the machine's result; columns: the human's."""
+    table = {a: dict.fromkeys(RESULTS, 0) for a in RESULTS}
+    for machine, human in pairs:
+        table.setdefault(machine, dict.fromkeys(RESULTS, 0))
+        table[machine][human] = table[machine].get(human, 0) + 1
+    return table
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+@dataclass
+class BadRow:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    already: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def import_human_csv(store: Store, path: Path, criterion_ids: set[str]) -> ImportResult:
+    """Store each valid row once; list every bad row with its line and reason."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if (
+        "criterion_id" not in header
+        or "result" not in header
+        or not {"interaction_id", "source"} & set(header)
+    ):
+        raise ConfigError(
+            f"{path}: needs the columns interaction_id (or source), criterion_id and result; "
+            f"it has {', '.join(header) or 'none'}"
+        )
+    reader.fieldnames = header
+    out = ImportResult()
+    seen: set[tuple[str, str, str]] = set()
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        ref = (row.get("interaction_id") or row.get("source") or "").strip()
+        crit = (row.get("criterion_id") or "").strip()
+        result = (row.get("result") or "").strip().lower()
+        evaluator = (row.get("evaluator") or "").strip() or "human"
+        try:
+            ident = store.resolve_id(ref) if ref else ""
+        except QAError:
+            ident = ""
+        if not ident:
+            out.bad.append(BadRow(line, f"unknown interaction {ref!r}"))
+            continue
+        if crit not in criterion_ids:
+            out.bad.append(BadRow(line, f"unknown criterion {crit!r}"))
+            continue
+        points: float | None = None
+        if result not in RESULTS:
+            try:
+                points = float(result)
+            except ValueError:
+                out.bad.append(
+                    BadRow(line, f"result {result!r} is not pass, fail, na or a number of points")
+                )
+                continue
+        key = (ident, crit, evaluator)
+        if key in seen:
+            out.bad.append(BadRow(line, f"duplicate: {evaluator} already rated {crit} on {ident}"))
+            continue
+        seen.add(key)
+        rows.append(
+            (
+                ident,
+                crit,
+                result if points is None else "",
+                points,
+                evaluator,
+                (row.get("comment") or "").strip(),
+            )
+        )
+    with store.transaction() as conn:
+        for ident, crit, result, points, evaluator, comment in rows:
+            rid = content_id("human", ident, crit, evaluator, result, points, comment)
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO human_evaluations (id, interaction_id, criterion_id, result,"
+                " points, evaluator, comment, source_file, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [rid, ident, crit, result or None, points, evaluator, comment, str(path), now()],
+            )
+            if cur.rowcount:
+                out.added += 1
+            else:
+                out.already += 1
+    return out
+
+
+# -- comparison ----------------------------------------------------------------------------
+
+
+@dataclass
+class Disagreement:
+    interaction_id: str
+    agent: str | None
+    criterion: str
+    machine: str
+    human: str
+    evaluator: str
+    comment: str
+    evidence: list[dict[str, Any]]
+    note: str | None
+
+    @property
+    def kind(self) -> str:
+        return f"{self.criterion}: machine {self.machine}, human {self.human}"
+
+
+@dataclass
+class CriterionAgreement:
+    criterion: str
+    pairs: int
+    agreement: float | None
+    kappa: float | None
+    confusion: dict[str, dict[str, int]]
+    pearson_points: float | None = None
+    point_pairs: int = 0
+
+
+@dataclass
+class Calibration:
+    criteria: list[CriterionAgreement]
+    overall: CriterionAgreement
+    disagreements: list[Disagreement]
+    humans: list[CriterionAgreement]  # human vs human, where several rated the same thing
+    imported: ImportResult | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        def row(c: CriterionAgreement) -> dict[str, Any]:
+            return {
+                k: getattr(c, k)
+                for k in (
+                    "criterion",
+                    "pairs",
+                    "agreement",
+                    "kappa",
+                    "confusion",
+                    "pearson_points",
+                    "point_pairs",
+                )
+            }
+
+        return {
+            "overall": row(self.overall),
+            "criteria": [row(c) for c in self.criteria],
+            "human_vs_human": [row(c) for c in self.humans],
+            "disagreements": [{**d.__dict__, "kind": d.kind} for d in self.disagreements],
+            "import": None
+            if self.imported is None
+            else {
+                "added": self.imported.added,
+                "already": self.imported.already,
+                "bad_rows": [b.__dict__ for b in self.imported.bad],
+            },
+        }
+
+
+def _machine_results(
+    store: Store, scorecard_hash: str | None
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """(interaction, criterion) -> the latest automatic result (optionally of one scorecard)."""
+    where = "WHERE e.scorecard_hash = ?" if scorecard_hash else ""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in store.db.query(
+        "SELECT e.interaction_id, i.agent_id, c.criterion_id, c.result, c.points, c.evidence, c.note"
+        " FROM criterion_results c JOIN evaluations e ON e.id = c.evaluation_id"
+        f" JOIN interactions i ON i.id = e.interaction_id {where} ORDER BY e.created_at",
+        [scorecard_hash] if scorecard_hash else [],
+    ):
+        r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else []
+        out[(r["interaction_id"], r["criterion_id"])] = r
+    return out
+
+
+def calibrate(store: Store, scorecard_hash: str | None = None) -> Calibration:
+    machine = _machine_results(store, scorecard_hash)
+    humans = list(
+        store.db.query(
+            "SELECT * FROM human_evaluations ORDER BY interaction_id, criterion_id, evaluator"
+        )
+    )
+    by_criterion: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    disagreements: list[Disagreement] = []
+    for h in humans:
+        m = machine.get((h["interaction_id"], h["criterion_id"]))
+        if m is None:
+            continue
+        if h["result"]:
+            by_criterion[h["criterion_id"]].append((m["result"], h["result"]))
+            if m["result"] != h["result"]:
+                disagreements.append(
+                    Disagreement(
+                        h["interaction_id"],
+                        m["agent_id"],
+                        h["criterion_id"],
+                        m["result"],
+                        h["result"],
+                        h["evaluator"],
+                        h["comment"] or "",
+                        m["evidence"],
+                        m["note"],
+                    )
+                )
+        elif h["points"] is not None:
+            points[h["criterion_id"]].append((float(m["points"] or 0), float(h["points"])))
+    criteria = sorted({h["criterion_id"] for h in humans})
+    rows = [_row(c, by_criterion.get(c, []), points.get(c, [])) for c in criteria]
+    overall = _row(
+        "(all)",
+        [p for c in criteria for p in by_criterion.get(c, [])],
+        [p for c in criteria for p in points.get(c, [])],
+    )
+    counts = Counter(d.kind for d in disagreements)
+    disagreements.sort(key=lambda d: (-counts[d.kind], d.kind, d.interaction_id))
+    return Calibration(rows, overall, disagreements, _between_humans(humans))
+
+
+def _row(
+    name: str, pairs: list[tuple[str, str]], pts: list[tuple[float, float]]
+) -> CriterionAgreement:
+    return CriterionAgreement(
+        name,
+        len(pairs),
+        agreement(pairs),
+        cohen_kappa(pairs),
+        confusion(pairs),
+        pearson([a for a, _ in pts], [b for _, b in pts]),
+        len(pts),
+    )
+
+
+def _between_humans(humans: list[dict[str, Any]]) -> list[CriterionAgreement]:
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for h in humans:
+        if h["result"]:
+            grouped[(h["interaction_id"], h["criterion_id"])].append(h["result"])
+    by_criterion: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (_, crit), results in grouped.items():
+        by_criterion[crit] += list(combinations(results, 2))
+    rows = [_row(c, p, []) for c, p in sorted(by_criterion.items()) if p]
+    if rows:
+        rows.append(_row("(all)", [p for c in by_criterion.values() for p in c], []))
+    return rows
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def run_calibration(
+    store: Store, human_csv: Path, card_path: Path | None, out: Path | None
+) -> Calibration:
+    """Import the human CSV, score with the card where needed, compare, and write the page."""
+    card_hash = None
+    if card_path is not None:
+        from qa.scorecard.load import load_scorecard
+        from qa.scorecard.matching import Matcher
+        from qa.scoring import score_interactions
+
+        card = load_scorecard(card_path)
+        card_hash = card.hash
+        done = store.evaluated_ids(card.hash)
+        todo = [i for i in store.load_interactions() if i.turns and i.id not in done]
+        if todo:  # stored transcripts only: no audio work
+            score_interactions(store, todo, card, Matcher(vectors=store))
+        ids = {c.id for _, c in card.scorecard.criteria()}
+    else:
+        ids = {
+            r[0] for r in store.conn.execute("SELECT DISTINCT criterion_id FROM criterion_results")
+        }
+    if not ids:
+        raise ConfigError("nothing has been scored yet: run `qa score` first, or pass --scorecard")
+    imported = import_human_csv(store, human_csv, ids)
+    cal = calibrate(store, card_hash)
+    cal.imported = imported
+    if out is not None:
+        from qa.report.build import build_report, templates_env
+
+        build_report(store, out)
+        html = (
+            templates_env()
+            .get_template("calibration.html")
+            .render(
+                root="",
+                generated={"at": now(), "period": "all evaluations"},
+                cal=cal,
+                results=RESULTS,
+            )
+        )
+        (out / "calibration.html").write_text(html, encoding="utf-8")
+    return cal
+
+
+def _fmt(v: float | None, pct: bool = False) -> str:
+    if v is None:
+        return "undefined" if not pct else "-"
+    return f"{v:.0%}" if pct else f"{v:.2f}"
+
+
+def render_calibration(cal: Calibration) -> str:
+    lines = []
+    imp = cal.imported
+    if imp is not None:
+        lines.append(f"Imported {imp.added} human ratings ({imp.already} already stored).")
+        if imp.bad:
+            lines.append(f"Ignored {len(imp.bad)} bad row(s):")
+            lines += [f"  line {b.line}: {b.reason}" for b in imp.bad]
+        lines.append("")
+    width = max([len(c.criterion) for c in cal.criteria] + [9])
+    lines.append(f"{'criterion':<{width}}  pairs  agreement  kappa      pearson(points)")
+    for c in [*cal.criteria, cal.overall]:
+        pearson_text = _fmt(c.pearson_points) if c.point_pairs else "-"
+        lines.append(
+            f"{c.criterion:<{width}}  {c.pairs:>5}  {_fmt(c.agreement, True):>9}  {_fmt(c.kappa):<9}  {pearson_text}"
+        )
+    lines += [
+        "",
+        "confusion, all criteria (rows: machine, columns: human)",
+        "       " + "".join(f"{h:>6}" for h in RESULTS),
+    ]
+    for m in RESULTS:
+        lines.append(
+            f"{m:>6} "
+            + "".join(f"{cal.overall.confusion.get(m, {}).get(h, 0):>6}" for h in RESULTS)
+        )
+    if cal.humans:
+        lines += ["", "human against human (the ceiling):"]
+        lines += [
+            f"  {c.criterion:<{width}}  {c.pairs:>5}  {_fmt(c.agreement, True):>9}  {_fmt(c.kappa)}"
+            for c in cal.humans
+        ]
+    lines += ["", f"{len(cal.disagreements)} disagreement(s), most frequent kind first:"]
+    for d in cal.disagreements[:30]:
+        quote = d.evidence[0]["quote"] if d.evidence else "(no evidence)"
+        lines.append(f"  {d.kind} | {d.interaction_id} | agent {d.agent or '-'}")
+        lines.append(f"      machine saw: {quote}")
+        if d.comment:
+            lines.append(f"      {d.evaluator} said: {d.comment}")
+    return "\n".join(lines)
