@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from qa import __version__
-from qa.errors import ConfigError, NotAvailableError, QAError
+from qa.errors import ConfigError, QAError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,15 +60,6 @@ def _open(db: Path, config_path: Path | None = None) -> Any:
 
     config = load_config(config_path)
     return Store(db, redaction=config.redact.policy()), config
-
-
-def not_yet(command: str) -> NoReturn:
-    fail(
-        NotAvailableError(
-            f"`qa {command}` is not available in this version of qa yet. "
-            "See README.md for what each command does today."
-        )
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,6 +207,7 @@ def score(
     Resumable: files already ingested and interactions already scored with
     this version of the scorecard are skipped.
     """
+    from qa.campaigns.schema import load_campaigns
     from qa.progress import BarProgress
     from qa.scorecard.load import load_scorecard
     from qa.scorecard.matching import Matcher
@@ -223,16 +215,13 @@ def score(
     from qa.voice.batch import voice_settings
 
     try:
-        if campaigns is not None:
-            raise NotAvailableError(
-                "--campaigns: campaign checks are not available in this version yet"
-            )
         card = load_scorecard(card_path)
+        active = load_campaigns(campaigns) if campaigns is not None else None
         store, cfg = _open(db, config)
         settings = voice_settings(cfg, **voice)
         matcher = Matcher(vectors=store)
         report = score_paths(
-            list(paths), store, cfg, card, matcher, manifest, BarProgress(), settings
+            list(paths), store, cfg, card, matcher, manifest, BarProgress(), settings, None, active
         )
     except QAError as exc:
         fail(exc)
@@ -241,7 +230,8 @@ def score(
     else:
         click.echo(
             f"{card.scorecard.name} ({card.hash[:8]}): {report.scored} scored, "
-            f"{report.already} already scored, {len(report.failures)} failed."
+            f"{report.already} already scored, {len(report.failures)} failed"
+            + (f", {report.flags} campaign flags." if active is not None else ".")
         )
         if report.waiting:
             click.echo(f"{len(report.waiting)} recording(s) wait for transcription.", err=True)
@@ -260,13 +250,17 @@ def score(
     help="Scorecard YAML.",
 )
 @click.option("--compare", type=click.Path(path_type=Path), help="Older scorecard to compare with.")
+@click.option("--campaigns", type=click.Path(path_type=Path), help="Folder of campaign YAML files.")
 @db_option
 @json_option
-def rescore(card_path: Path, compare: Path | None, db: Path, as_json: bool) -> None:
+def rescore(
+    card_path: Path, compare: Path | None, campaigns: Path | None, db: Path, as_json: bool
+) -> None:
     """Re-score stored transcripts with no audio work.
 
     With --compare OLD.yaml, print which interactions and agents change, per criterion.
     """
+    from qa.campaigns.schema import load_campaigns
     from qa.progress import BarProgress
     from qa.scorecard.load import load_scorecard
     from qa.scorecard.matching import Matcher
@@ -275,8 +269,10 @@ def rescore(card_path: Path, compare: Path | None, db: Path, as_json: bool) -> N
     try:
         card = load_scorecard(card_path)
         old = load_scorecard(compare) if compare else None
+        active = load_campaigns(campaigns) if campaigns is not None else None
         store, _ = _open(db)
-        report, comparison = run_rescore(store, card, Matcher(vectors=store), old, BarProgress())
+        matcher = Matcher(vectors=store)
+        report, comparison = run_rescore(store, card, matcher, old, BarProgress(), active)
     except QAError as exc:
         fail(exc)
     if as_json:
@@ -531,18 +527,95 @@ def campaigns() -> None:
 
 @campaigns.command("validate")
 @click.argument("folder", type=click.Path(path_type=Path))
-def campaigns_validate(folder: Path) -> None:
-    """Check every campaign file in a folder."""
-    not_yet("campaigns validate")
+@json_option
+def campaigns_validate(folder: Path, as_json: bool) -> None:
+    """Check every campaign file in a folder; every problem with its file, line and path."""
+    from qa.campaigns.schema import load_campaigns
+
+    try:
+        found = load_campaigns(folder)
+    except QAError as exc:
+        fail(exc)
+    rows = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "from": str(c.valid_from),
+            "to": str(c.valid_to),
+            "facts": len(c.facts),
+            "disclosures": len(c.disclosures),
+            "retired_claims": len(c.retired_claims),
+        }
+        for c in found
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        click.echo(
+            f"{r['id']:<20} {r['from']} to {r['to']}  {r['facts']} facts, "
+            f"{r['disclosures']} disclosures, {r['retired_claims']} retired claims"
+        )
+    click.echo(f"{folder}: {len(rows)} campaign(s) OK.")
 
 
 @campaigns.command("check")
 @click.argument("sentence")
 @click.option("--date", "on_date", required=True, help="The interaction's date (YYYY-MM-DD).")
-@click.option("--campaigns", "folder", type=click.Path(path_type=Path), help="Folder of campaigns.")
-def campaigns_check(sentence: str, on_date: str, folder: Path | None) -> None:
-    """Explain which campaign facts a sentence matches or contradicts."""
-    not_yet("campaigns check")
+@click.option(
+    "--campaigns",
+    "folder",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of campaigns.",
+)
+@click.option(
+    "--channel", type=click.Choice(["voice", "chat", "email"]), default="voice", show_default=True
+)
+@json_option
+def campaigns_check(sentence: str, on_date: str, folder: Path, channel: str, as_json: bool) -> None:
+    """Explain which campaign facts an agent's sentence matches or contradicts."""
+    import datetime as dt
+
+    from qa.campaigns.check import explain
+    from qa.campaigns.schema import load_campaigns
+
+    try:
+        day = dt.date.fromisoformat(on_date)
+    except ValueError:
+        fail(ConfigError(f"--date {on_date!r}: use YYYY-MM-DD"))
+    try:
+        result = explain(sentence, day, channel, load_campaigns(folder))
+    except QAError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(
+        f"Active on {result['date']} ({channel}): {', '.join(result['active_campaigns']) or 'none'}"
+    )
+    click.echo(f"Speaks of: {', '.join(result['topics']) or 'no campaign product'}")
+    for q in result["quantities"]:
+        click.echo(
+            f"  quantity: {q['text']!r} -> {q['kind']} {q['value']:g} {q['unit'] or ''} {q['period'] or ''}"
+        )
+    for c in result["comparisons"]:
+        verdict = "consistent" if c["consistent"] else "CONTRADICTS"
+        click.echo(
+            f"  {c['campaign']} {c['fact']}: said {c['stated']!r}, fact {c['expected']}: {verdict}"
+        )
+    for f in result["flags"]:
+        click.echo(f"  FLAG {f['kind']}: {f['message']}")
+    if not result["flags"]:
+        click.echo("  no flag")
+
+
+@campaigns.command("schema")
+def campaigns_schema() -> None:
+    """Print the JSON Schema of campaign files, for editor autocompletion."""
+    from qa.campaigns.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, default=str))
 
 
 @cli.group()

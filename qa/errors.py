@@ -11,7 +11,3 @@ class ConfigError(QAError):
 
 class InputError(QAError):
     """One input file cannot be read. The batch records it and goes on."""
-
-
-class NotAvailableError(ConfigError):
-    """A command or feature that this version does not provide yet."""

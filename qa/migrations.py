@@ -177,6 +177,12 @@ def m004_human_evaluations(db: Database) -> None:
     db.table("human_evaluations").create_index(["interaction_id", "criterion_id"])
 
 
+@migration
+def m005_evaluation_campaigns(db: Database) -> None:
+    # Which campaign files an evaluation was checked against: changed files mean a re-check.
+    db.table("evaluations").add_column("campaigns_hash", str)
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

@@ -6,15 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa.campaigns.check import check_interaction
+from qa.campaigns.schema import Campaign
 from qa.config import Config
 from qa.ingest.batch import IngestReport, ingest
 from qa.metrics import compute_metrics
-from qa.model import Evaluation, Failure, Interaction
+from qa.model import Evaluation, Failure, Flag, Interaction
 from qa.progress import NoProgress, Progress
 from qa.scorecard.engine import _semantic_specs, score_interaction, semantic_sentences
 from qa.scorecard.load import LoadedScorecard
 from qa.scorecard.matching import Matcher
-from qa.store import Store
+from qa.store import Store, content_id
 from qa.voice.asr import Transcriber
 from qa.voice.batch import pending, transcribe_pending
 from qa.voice.pipeline import VoiceSettings
@@ -27,6 +29,7 @@ PREFETCH = 256  # interactions whose sentences are embedded together, in large b
 class ScoreReport:
     scored: int = 0
     already: int = 0
+    flags: int = 0
     waiting: list[str] = field(default_factory=list)  # recordings not transcribed yet
     failures: list[Failure] = field(default_factory=list)
     ingest: IngestReport | None = None
@@ -36,6 +39,7 @@ class ScoreReport:
         out: dict[str, Any] = {
             "scored": self.scored,
             "already_scored": self.already,
+            "flags": self.flags,
             "waiting_for_transcription": len(self.waiting),
             "failed": len(self.failures),
             "failures": [f.__dict__ for f in self.failures],
@@ -52,12 +56,13 @@ def score_interactions(
     matcher: Matcher,
     progress: Progress | None = None,
     report: ScoreReport | None = None,
+    campaigns: list[Campaign] | None = None,
 ) -> ScoreReport:
     report = report or ScoreReport()
     progress = progress or NoProgress()
     store.save_scorecard(card.scorecard.name, card.hash, card.text)
     progress.start(len(items), "Scoring")
-    batch: list[tuple[str, Evaluation, dict[str, Any]]] = []
+    batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
     uses_semantic = any(_semantic_specs(c) for _, c in card.scorecard.criteria())
     for n, item in enumerate(items):
         if uses_semantic and n % PREFETCH == 0:
@@ -69,8 +74,10 @@ def score_interactions(
                 report.waiting.append(item.id)
         else:
             metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
-            ev = score_interaction(item, card, matcher, metrics)
-            batch.append((item.id, ev, metrics))
+            flags = check_interaction(item, campaigns, matcher) if campaigns is not None else None
+            ev = score_interaction(item, card, matcher, metrics, flags)
+            batch.append((item.id, ev, metrics, flags, campaigns_key(campaigns)))
+            report.flags += len(flags or [])
             report.evaluations[item.id] = ev
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
@@ -80,6 +87,13 @@ def score_interactions(
     store.save_evaluations(batch)
     progress.finish()
     return report
+
+
+def campaigns_key(campaigns: list[Campaign] | None) -> str | None:
+    """Which campaign files an evaluation was checked against: a change re-checks."""
+    if campaigns is None:
+        return None
+    return content_id("campaigns", [c.model_dump(mode="json") for c in campaigns])
 
 
 def _under(source: str, roots: list[Path]) -> bool:
@@ -97,6 +111,7 @@ def score_paths(
     progress: Progress | None = None,
     voice: VoiceSettings | None = None,
     transcriber: Transcriber | None = None,
+    campaigns: list[Campaign] | None = None,
 ) -> ScoreReport:
     """The main job: ingest the paths, transcribe new recordings, score what is not scored yet."""
     ingested = ingest(paths, store, config, manifest, progress)
@@ -104,7 +119,7 @@ def score_paths(
     if voice is not None and pending(store):
         transcribed = transcribe_pending(store, voice, transcriber, progress)
     roots = [p.resolve() for p in paths]
-    done = store.evaluated_ids(card.hash)
+    done = store.evaluated_ids(card.hash, campaigns_key(campaigns))
     wanted = [
         r["id"]
         for r in store.db.query("SELECT id, source FROM interactions")
@@ -113,7 +128,8 @@ def score_paths(
     todo = [i for i in wanted if i not in done]
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
     report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
-    return score_interactions(store, store.load_interactions(todo), card, matcher, progress, report)
+    items = store.load_interactions(todo)
+    return score_interactions(store, items, card, matcher, progress, report, campaigns)
 
 
 @dataclass
@@ -160,16 +176,20 @@ def rescore(
     matcher: Matcher,
     compare_with: LoadedScorecard | None = None,
     progress: Progress | None = None,
+    campaigns: list[Campaign] | None = None,
 ) -> tuple[ScoreReport, Comparison | None]:
     """Score every stored transcript again; with an older card, say what changed."""
     items = [i for i in store.load_interactions() if i.turns]
-    report = score_interactions(store, items, card, matcher, progress)
+    report = score_interactions(store, items, card, matcher, progress, campaigns=campaigns)
     if compare_with is None:
         return report, None
     changes: list[Change] = []
     for item in items:
         metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
-        old = {c.id: c for c in score_interaction(item, compare_with, matcher, metrics).criteria}
+        flags = check_interaction(item, campaigns, matcher) if campaigns is not None else None
+        old = {
+            c.id: c for c in score_interaction(item, compare_with, matcher, metrics, flags).criteria
+        }
         for c in report.evaluations[item.id].criteria:
             before = old.get(c.id)
             was = before.result if before else "absent"

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from qa.errors import ConfigError
 from qa.migrations import apply_migrations
-from qa.model import Agent, Evaluation, Failure, Interaction, Turn, Word
+from qa.model import Agent, Evaluation, Failure, Flag, Interaction, Turn, Word
 from qa.redact import RedactionPolicy, is_digit_token, redact
 
 DB_ENV = "QA_DB"
@@ -277,15 +277,21 @@ class Store:
                 [digest, name, text, now()],
             )
 
-    def save_evaluations(self, pairs: list[tuple[str, Evaluation, dict[str, Any]]]) -> None:
-        """Write evaluations (interaction id, evaluation, metrics); one transaction for the lot."""
+    def save_evaluations(
+        self, pairs: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]]
+    ) -> None:
+        """Write evaluations (interaction id, evaluation, metrics, campaign flags or None when
+        campaigns were not checked); one transaction for the lot."""
         with self.transaction() as conn:
-            for interaction_id, ev, metrics in pairs:
+            for interaction_id, ev, metrics, flags, campaigns_key in pairs:
+                if flags is not None:
+                    self._write_flags(conn, interaction_id, flags)
                 eid = content_id("evaluation", interaction_id, ev.scorecard_hash)
                 conn.execute("DELETE FROM criterion_results WHERE evaluation_id = ?", [eid])
                 conn.execute(
                     "INSERT OR REPLACE INTO evaluations (id, interaction_id, scorecard_hash, total,"
-                    " max, percent, auto_fail, passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " max, percent, auto_fail, passed, created_at, campaigns_hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         eid,
                         interaction_id,
@@ -296,6 +302,7 @@ class Store:
                         int(ev.auto_fail),
                         int(ev.passed),
                         now(),
+                        campaigns_key,
                     ],
                 )
                 conn.executemany(
@@ -327,9 +334,40 @@ class Store:
                         [_json(metrics), interaction_id],
                     )
 
-    def evaluated_ids(self, scorecard_hash: str) -> set[str]:
+    def _write_flags(
+        self, conn: sqlite3.Connection, interaction_id: str, flags: list[Flag]
+    ) -> None:
+        conn.execute("DELETE FROM flags WHERE interaction_id = ?", [interaction_id])
+        conn.executemany(
+            "INSERT INTO flags (id, interaction_id, kind, severity, campaign, fact, message,"
+            " evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    content_id("flag", interaction_id, i, f.kind, f.fact),
+                    interaction_id,
+                    f.kind,
+                    f.severity,
+                    f.campaign,
+                    f.fact,
+                    redact(f.message, self.redaction),
+                    _json(
+                        [
+                            {**asdict(e), "quote": redact(e.quote, self.redaction)}
+                            for e in f.evidence
+                        ]
+                    ),
+                    now(),
+                ]
+                for i, f in enumerate(flags)
+            ],
+        )
+
+    def evaluated_ids(self, scorecard_hash: str, campaigns_hash: str | None = None) -> set[str]:
+        """Interactions already scored with this card (and checked against these campaigns)."""
         rows = self.conn.execute(
-            "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?", [scorecard_hash]
+            "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?"
+            " AND (? IS NULL OR campaigns_hash = ?)",
+            [scorecard_hash, campaigns_hash, campaigns_hash],
         ).fetchall()
         return {r[0] for r in rows}
 

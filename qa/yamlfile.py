@@ -37,7 +37,10 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except ValueError:
+        return node.value  # an impossible date (2026-13-01): let validation say so, with its line
 
 
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Loc, int]]:

@@ -7,7 +7,8 @@ bash scripts/setup.sh
 export QA_DB=${QA_DB:-out/demo.db}
 mkdir -p out
 status=0
-.venv/bin/qa score examples --scorecard scorecards/inbound_service.yaml --config examples/qa.yaml || status=$?
+.venv/bin/qa score examples --scorecard scorecards/inbound_service.yaml --campaigns scorecards/campaigns \
+    --config examples/qa.yaml || status=$?
 .venv/bin/qa report --out out/report
 .venv/bin/qa export --format csv --out out/demo.csv
 .venv/bin/qa export --format json --out out/demo.json

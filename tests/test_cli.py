@@ -60,7 +60,7 @@ def test_examples_export_shape(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(runner.invoke(cli, ["export", "--db", db]).stdout)
     items = data["interactions"]
-    assert {i["channel"] for i in items} >= {"chat", "email"}
+    assert {i["channel"] for i in items} == {"chat", "email", "voice"}
     keys = {
         "id",
         "channel",
@@ -83,6 +83,10 @@ def test_examples_export_shape(tmp_path: Path) -> None:
     for item in items:
         assert keys <= set(item)
         assert set(item["agent"]) == {"id", "name", "team"} and item["agent"]["id"]
+        if item["channel"] == "voice":
+            assert (
+                item["status"] == "registered" and item["turns"] == []
+            )  # ingest does not transcribe
         for turn in item["turns"]:
             assert turn["role"] in {"agent", "customer", "system"}
             assert {"speaker", "start", "end", "text", "words"} <= set(turn)
@@ -94,7 +98,7 @@ def test_examples_export_shape(tmp_path: Path) -> None:
     assert prefix.exit_code == 0 and one["id"] in prefix.output
     # The same agent across chat and email, through the roster in qa.yaml.
     chen = {i["channel"] for i in items if i["agent"]["id"] == "l.chen"}
-    assert chen == {"chat", "email"}
+    assert chen == {"chat", "email", "voice"}
 
 
 def test_unknown_id_is_a_usage_error(tmp_path: Path) -> None:

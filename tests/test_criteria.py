@@ -8,12 +8,15 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from qa.campaigns.check import check_interaction
+from qa.campaigns.schema import load_campaigns
 from qa.model import Agent, Interaction, Turn
 from qa.scorecard.context import Context
 from qa.scorecard.criteria import EVALUATORS
 from qa.scorecard.matching import Matcher
 from qa.scorecard.schema import Criterion, CriterionBase
 from qa.text import word_count
+from tests.conftest import ROOT
 
 CHANNELS = ["voice", "chat", "email"]
 CRITERION: TypeAdapter[Any] = TypeAdapter(Criterion)
@@ -31,13 +34,23 @@ def conversation(channel: str, lines: list[tuple[str, str]]) -> Interaction:
             turns.append(Turn(role=role, text=text, start=t, end=t))
             t += 30.0 if channel == "chat" else 10800.0
     return Interaction(
-        id="t", channel=channel, source="t", agent=Agent("a"), turns=turns, duration=t
+        id="t",
+        channel=channel,
+        source="t",
+        agent=Agent("a"),
+        turns=turns,
+        duration=t,
+        started_at="2026-03-10T10:00:00Z",
     )
 
 
 def verdict(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> Any:
     c: CriterionBase = CRITERION.validate_python({"id": "c", **criterion})
-    out = EVALUATORS[c.type](c, Context(conversation(channel, lines), Matcher()))  # type: ignore[attr-defined]
+    item = conversation(channel, lines)
+    flags = None
+    if c.type == "campaign_consistency.v1":  # type: ignore[attr-defined]
+        flags = check_interaction(item, load_campaigns(ROOT / "scorecards" / "campaigns"))
+    out = EVALUATORS[c.type](c, Context(item, Matcher(), None, flags))  # type: ignore[attr-defined]
     assert out.evidence or out.result == "na", "every verdict carries evidence"
     for e in out.evidence:
         assert e.quote
@@ -205,6 +218,17 @@ CASES: dict[str, tuple[dict[str, Any], list[tuple[str, str]], list[tuple[str, st
             ("customer", "My internet has stopped working again."),
             ("agent", "Have you thought about Fibre Max? It is twice as fast."),
             ("customer", "I just want it working."),
+        ],
+    ),
+    "campaign_consistency.v1": (
+        {"type": "campaign_consistency.v1"},
+        [
+            ("customer", "How much is Spring Unlimited?"),
+            ("agent", "Spring Unlimited is $35 a month for 12 months."),
+        ],
+        [
+            ("customer", "How much is Spring Unlimited?"),
+            ("agent", "Spring Unlimited is $39 a month for 12 months."),
         ],
     ),
     "retention.v1": (

@@ -72,12 +72,19 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def exported(report_dir: Path) -> list[dict]:  # type: ignore[type-arg]
+    db = report_dir.parent / "qa.db"
+    return json.loads(CliRunner().invoke(cli, ["export", "--db", str(db)]).stdout)["interactions"]
+
+
 def test_report_has_index_agents_and_transcripts(report_dir: Path) -> None:
     index = (report_dir / "index.html").read_text()
     assert "Team overview" in index and "Lin Chen" in index
     agents = list((report_dir / "agents").glob("*.html"))
     transcripts = list((report_dir / "t").glob("*.html"))
-    assert len(agents) == 5 and len(transcripts) == 8
+    items = exported(report_dir)
+    assert len(agents) == len({i["agent"]["id"] for i in items}) >= 5  # unknown agents share a page
+    assert len(transcripts) == len(items) >= 10
     for page in agents + transcripts + [report_dir / "index.html"]:
         html = page.read_text()
         assert "http://" not in html and "https://" not in html, page  # nothing from the network
@@ -142,9 +149,8 @@ def test_filters_and_template_override(tmp_path: Path, report_dir: Path) -> None
         cli, ["report", "--out", str(tmp_path / "x"), "--db", str(db), "--since", "2026-03-06"]
     )
     assert result.exit_code == 0
-    assert (
-        len(list((tmp_path / "x" / "t").glob("*.html"))) == 3
-    )  # two attacks and the mailbox thread
+    later = [i for i in exported(report_dir) if (i["started_at"] or "") >= "2026-03-06"]
+    assert len(list((tmp_path / "x" / "t").glob("*.html"))) == len(later) >= 3
 
 
 def test_csv_export_one_row_per_criterion(report_dir: Path) -> None:
@@ -152,4 +158,6 @@ def test_csv_export_one_row_per_criterion(report_dir: Path) -> None:
     text = CliRunner().invoke(cli, ["export", "--format", "csv", "--db", str(db)]).stdout
     rows = text.strip().splitlines()
     assert rows[0].startswith("interaction_id,source,channel")
-    assert len(rows) == 1 + 8 * 10  # 8 interactions, 10 criteria each
+    card = yaml.safe_load((ROOT / "scorecards/inbound_service.yaml").read_text())
+    criteria = sum(len(sec["criteria"]) for sec in card["sections"])
+    assert len(rows) == 1 + len(exported(report_dir)) * criteria

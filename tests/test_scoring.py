@@ -13,9 +13,18 @@ from tests.conftest import EXAMPLES, ROOT, write_tone_wav
 CARD = ROOT / "scorecards" / "inbound_service.yaml"
 
 
+TEXT_EXAMPLES = [
+    str(EXAMPLES / "chats"),
+    str(EXAMPLES / "emails"),
+    "--manifest",
+    str(EXAMPLES / "manifest.csv"),
+]
+
+
 def score_examples(db: Path) -> CliRunner:
+    """The chats and emails of the demo batch (the calls have tests of their own)."""
     runner = CliRunner()
-    args = ["score", str(EXAMPLES), "--scorecard", str(CARD), "--db", str(db)]
+    args = ["score", *TEXT_EXAMPLES, "--scorecard", str(CARD), "--db", str(db)]
     result = runner.invoke(cli, [*args, "--config", str(EXAMPLES / "qa.yaml")])
     assert result.exit_code == 0, result.output
     return runner
@@ -52,10 +61,13 @@ def test_score_stores_results_with_evidence(tmp_path: Path) -> None:
 def test_second_run_scores_nothing(tmp_path: Path) -> None:
     db = tmp_path / "qa.db"
     score_examples(db)
-    args = ["score", str(EXAMPLES), "--scorecard", str(CARD), "--db", str(db), "--json"]
+    args = ["score", *TEXT_EXAMPLES, "--scorecard", str(CARD), "--db", str(db), "--json"]
     result = CliRunner().invoke(cli, [*args, "--config", str(EXAMPLES / "qa.yaml")])
     summary = json.loads(result.stdout)
-    assert summary["scored"] == 0 and summary["already_scored"] == 6
+    total = len(
+        json.loads(CliRunner().invoke(cli, ["export", "--db", str(db)]).stdout)["interactions"]
+    )
+    assert summary["scored"] == 0 and summary["already_scored"] == total > 5
 
 
 def test_bad_scorecard_stops_before_any_work(tmp_path: Path) -> None:
@@ -110,14 +122,14 @@ def test_rescore_compare_reports_exactly_what_changed(tmp_path: Path) -> None:
     text = runner.invoke(
         cli, ["rescore", "--scorecard", str(stricter), "--compare", str(CARD), "--db", str(db)]
     ).output
-    assert f"{len(expected)} of 6 interactions change" in text
+    assert f"{len(expected)} of {len(data)} interactions change" in text
 
 
 def test_rescore_does_no_audio_work(tmp_path: Path) -> None:
     db = tmp_path / "qa.db"
-    wav = write_tone_wav(tmp_path / "call.wav")
-    assert CliRunner().invoke(cli, ["ingest", str(wav), "--db", str(db)]).exit_code == 0
     score_examples(db)
+    wav = write_tone_wav(tmp_path / "call.wav")  # registered, never transcribed
+    assert CliRunner().invoke(cli, ["ingest", str(wav), "--db", str(db)]).exit_code == 0
     probe = (
         "import sys\nfrom qa.cli import main\n"
         f"sys.argv = ['qa', 'rescore', '--scorecard', {str(CARD)!r}, '--db', {str(db)!r}]\n"
@@ -127,5 +139,5 @@ def test_rescore_does_no_audio_work(tmp_path: Path) -> None:
         "main()\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
-    assert "6 interactions re-scored" in out.stdout, out.stdout + out.stderr
+    assert " interactions re-scored" in out.stdout, out.stdout + out.stderr
     assert "AUDIO False" in out.stdout

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from qa.metrics import compute_metrics
-from qa.model import Evidence, Interaction
+from qa.model import Evidence, Flag, Interaction
 from qa.scorecard.matching import Hit, Matcher
 from qa.scorecard.schema import Event, Phrases, Window
 from qa.text import question_kind, sentences
@@ -35,8 +35,15 @@ class Question:
 
 
 class Context:
-    def __init__(self, item: Interaction, matcher: Matcher, metrics: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        item: Interaction,
+        matcher: Matcher,
+        metrics: dict[str, Any] | None = None,
+        flags: list[Flag] | None = None,
+    ):
         self.item = item
+        self.flags = flags  # None: no campaigns were checked
         self.turns = item.turns
         self.matcher = matcher
         self._metrics = metrics

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from qa.scorecard import cues
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.schema import (
+    CampaignConsistencyV1,
     CriterionBase,
     MetricV1,
     NeedsDiscoveryV1,
@@ -413,3 +414,16 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     ev = [ctx.evidence(cue.turn, cue.sentence)] + [ctx.evidence(i) for i in later[:1]]
     note = f"no retention move within {c.within_turns} agent turn(s) of the churn cue"
     return Outcome("fail", ev, 0.8, note=note)
+
+
+@evaluator("campaign_consistency.v1")
+def campaign_consistency_v1(c: CampaignConsistencyV1, ctx: Context) -> Outcome:
+    if ctx.flags is None:
+        return Outcome("na", note="no campaigns were checked (qa score --campaigns DIR)")
+    hits = [f for f in ctx.flags if f.kind in c.kinds]
+    if hits:
+        evidence = [e for f in hits for e in f.evidence][:4]
+        note = "; ".join(f"{f.kind}: {f.message}" for f in hits[:3])
+        return Outcome("fail", evidence, 0.85, note=note, details={"flags": [f.kind for f in hits]})
+    note = f"nothing inconsistent with the active campaigns ({', '.join(c.kinds)})"
+    return Outcome("pass", [ctx.window_evidence(0, ctx.end_time, note, "agent")], 0.8, note=note)

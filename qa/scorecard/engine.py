@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.model import CriterionResult, Evaluation, Interaction
+from qa.model import CriterionResult, Evaluation, Flag, Interaction
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.criteria import EVALUATORS
 from qa.scorecard.load import LoadedScorecard
@@ -51,8 +51,9 @@ def score_interaction(
     card: LoadedScorecard,
     matcher: Matcher,
     metrics: dict[str, Any] | None = None,
+    flags: list[Flag] | None = None,
 ) -> Evaluation:
-    ctx = Context(item, matcher, metrics)
+    ctx = Context(item, matcher, metrics, flags)
     results: list[CriterionResult] = []
     auto_fail = False
     for section, criterion in card.scorecard.criteria():

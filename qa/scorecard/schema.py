@@ -224,6 +224,32 @@ class RetentionV1(CriterionBase):
     )
 
 
+FlagKind = Literal[
+    "contradiction",
+    "retired_claim",
+    "expired_offer",
+    "denied_offer",
+    "missing_disclosure",
+    "missed_key_point",
+]
+
+
+VIOLATION_KINDS: tuple[FlagKind, ...] = (
+    "contradiction",
+    "retired_claim",
+    "expired_offer",
+    "denied_offer",
+)
+
+
+class CampaignConsistencyV1(CriterionBase):
+    type: Literal["campaign_consistency.v1"]
+    kinds: list[FlagKind] = Field(
+        default_factory=lambda: list(VIOLATION_KINDS),
+        description="Campaign flag kinds that fail this criterion (make it critical to auto-fail).",
+    )
+
+
 Criterion = Annotated[
     PhraseV1
     | QuestionV1
@@ -233,7 +259,8 @@ Criterion = Annotated[
     | NeedsDiscoveryV1
     | ProductExplanationV1
     | UpsellTimingV1
-    | RetentionV1,
+    | RetentionV1
+    | CampaignConsistencyV1,
     Field(discriminator="type"),
 ]
 
@@ -279,5 +306,6 @@ CRITERION_TYPES = sorted(
         ProductExplanationV1,
         UpsellTimingV1,
         RetentionV1,
+        CampaignConsistencyV1,
     )
 )

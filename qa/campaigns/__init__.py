@@ -1,0 +1,1 @@
+"""Campaigns: what marketing currently offers, and statements that contradict it."""
