@@ -31,14 +31,14 @@ def make_batch(folder: Path) -> Path:
         b"From: Sam <sam@example.com>\nTo: care@northwind.example\nSubject: hi\n"
         b"Date: Mon, 02 Mar 2026 08:14:00 +0000\nMessage-ID: <e1@example.com>\n\nHello there\n"
     )
-    (folder / "f.eml").write_bytes(
-        b"From: Ann <ann@northwind.example>\nTo: Sam <sam@example.com>\nSubject: Re: hi\n"
-        b"Date: Mon, 02 Mar 2026 09:14:00 +0000\nMessage-ID: <e2@northwind.example>\n"
-        b"In-Reply-To: <e1@example.com>\nReferences: <e1@example.com>\n\nHello Sam\n"
-    )
-    (folder / "g.eml").write_bytes(
+    (folder / "f.mbox").write_bytes(
+        b"From bo@example.com Tue Mar 03 08:14:00 2026\n"
         b"From: Bo <bo@example.com>\nTo: care@northwind.example\nSubject: other\n"
-        b"Date: Tue, 03 Mar 2026 08:14:00 +0000\nMessage-ID: <g1@example.com>\n\nA second thread\n"
+        b"Date: Tue, 03 Mar 2026 08:14:00 +0000\nMessage-ID: <g1@example.com>\n\nA second thread\n\n"
+        b"From ann@northwind.example Tue Mar 03 09:14:00 2026\n"
+        b"From: Ann <ann@northwind.example>\nTo: Bo <bo@example.com>\nSubject: Re: other\n"
+        b"Date: Tue, 03 Mar 2026 09:14:00 +0000\nMessage-ID: <g2@northwind.example>\n"
+        b"In-Reply-To: <g1@example.com>\nReferences: <g1@example.com>\n\nHello Bo\n"
     )
     write_tone_wav(folder / "h.wav")
     # The bad ones.
@@ -50,12 +50,11 @@ def make_batch(folder: Path) -> Path:
 
 def test_ten_files_three_bad(tmp_path: Path, config: Config) -> None:
     folder = make_batch(tmp_path / "batch")
+    assert len(list(folder.iterdir())) == 10
     db = tmp_path / "qa.db"
     store = Store(db)
     report = ingest([folder], store, config)
-    assert report.files == 11  # ten inputs plus the audio file
-    # e.eml and f.eml are one thread, so 7 good inputs give 7 interactions:
-    # a, b, c, d, the e+f thread, g, h.
+    assert report.files == 10
     assert store.count("interactions") == 7
     reasons = {Path(f.source).name: f.reason for f in report.failures}
     assert set(reasons) == {"bad.json", "bad.csv", "notes.docx"}
@@ -65,9 +64,9 @@ def test_ten_files_three_bad(tmp_path: Path, config: Config) -> None:
     assert len(store.failures()) == 3
 
     again = ingest([folder], store, config)
-    assert again.interaction_ids == [] and len(again.skipped) == 8
+    assert again.interaction_ids == [] and len(again.skipped) == 7
     assert store.count("interactions") == 7
-    assert store.count("turns") == 2 + 2 + 1 + 2 + 2 + 1
+    assert store.count("turns") == 2 + 2 + 1 + 2 + 1 + 2
     assert len(store.failures()) == 3
 
 
