@@ -104,26 +104,43 @@ def accuracy() -> dict[str, object]:
     return out
 
 
-def model_choice() -> list[tuple[str, int, float, float]]:
-    """WER and speed of each shipped ASR model and beam on the reference call."""
+def settings_choice() -> list[tuple[str, float, float, float]]:
+    """WER and speed of the choices behind the defaults: model, beam, VAD padding. On the
+    reference call, and pooled with the demo calls (whose script is their reference)."""
     import jiwer
+    from faster_whisper import decode_audio
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_example_calls import CALLS, OUT
 
     from qa.voice.asr import AsrSettings, WhisperTranscriber
-    from qa.voice.pipeline import decode
 
-    [audio] = decode(SAMPLE_WAV)
+    files = [(SAMPLE_WAV, reference_text())]
+    files += [(OUT / name, " ".join(t for _, t in turns)) for name, (_, _, turns) in CALLS.items()]
+    audio = [(decode_audio(str(f)), normalise(ref)) for f, ref in files]
+    variants = {
+        "tiny.en, beam 1, pad 400": AsrSettings(beam_size=1, vad_speech_pad_ms=400),
+        "tiny.en, beam 5, pad 400": AsrSettings(vad_speech_pad_ms=400),
+        "tiny.en, beam 5, pad 1000 (default)": AsrSettings(),
+        "base, beam 5, pad 1000": AsrSettings(model="base", language="en"),
+    }
     rows = []
-    for model in ("tiny.en", "base"):
-        for beam in (1, 5):
-            whisper = WhisperTranscriber(AsrSettings(model=model, beam_size=beam, language="en"))
-            whisper(audio[:16000])  # load the model outside the timing
+    for label, settings in variants.items():
+        whisper = WhisperTranscriber(settings)
+        whisper(audio[0][0][:16000])  # load the model outside the timing
+        errors = words = 0
+        sample_wer, wall, seconds = 0.0, 0.0, 0.0
+        for i, (a, ref) in enumerate(audio):
             start = time.perf_counter()
-            result = whisper(audio)
-            wall = time.perf_counter() - start
-            hyp = " ".join(w.word for w in result.words)
-            rows.append(
-                (model, beam, jiwer.wer(normalise(reference_text()), normalise(hyp)), 30.0 / wall)
-            )
+            hyp = normalise(" ".join(w.word for w in whisper(a).words))
+            wall += time.perf_counter() - start
+            seconds += len(a) / 16000
+            out = jiwer.process_words(ref, hyp)
+            errors += out.substitutions + out.deletions + out.insertions
+            words += len(ref.split())
+            if i == 0:
+                sample_wer = out.wer
+        rows.append((label, sample_wer, errors / words, seconds / wall))
     return rows
 
 
@@ -180,7 +197,7 @@ def main() -> None:
         return
 
     acc = accuracy()
-    choice = model_choice()
+    choice = settings_choice()
     runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
     for _ in range(args.repeat):  # interleaved, so drift hits both alike
         for mode in ("faster-whisper", "qa"):
@@ -194,9 +211,10 @@ def main() -> None:
     print(
         f"stereo turns with the right role: {acc['stereo_turn_roles_right']}; swapped example fixed: {acc['swapped_example_fixed']}"
     )
-    for model, beam, wer, speed in choice:
+    for label, sample_wer, pooled, speed in choice:
         print(
-            f"model {model:<8} beam {beam}: WER {wer:.3f}, {speed:.1f}x real time (recognition only)"
+            f"{label:<36} WER {sample_wer:.3f} reference call, {pooled:.3f} pooled with demo calls,"
+            f" {speed:.1f}x (recognition only)"
         )
     rtf = {}
     for mode, rs in runs.items():

@@ -38,7 +38,7 @@ def test_tiny_en_on_the_reference_call(whisper: WhisperTranscriber) -> None:
     result = whisper(audio)
     hyp = " ".join(w.word for w in result.words)
     wer = jiwer.wer(normalise(reference_text()), normalise(hyp))
-    assert wer <= 0.17, (wer, hyp)
+    assert wer <= 0.13, (wer, hyp)
     assert result.language == "en"
     assert all(0 <= w.start <= w.end <= 30.01 for w in result.words)
 
@@ -55,10 +55,13 @@ def test_stereo_call_built_from_the_reference(tmp_path: Path, whisper: WhisperTr
     judged = [(role, active) for _, role, active in words if active]
     assert len(judged) >= 40
     assert sum(expected[role] in active for role, active in judged) / len(judged) >= 0.95
-    for turn in result.turns:  # every turn has the role of the channel its speaker was put on
+    # Every turn of three words or more has the role of the channel its speaker was put on
+    # (a lone word at a channel's edge carries more timing noise than evidence).
+    for turn in result.turns:
         active = [rttm_speakers_at((w.start + w.end) / 2) for w in turn.words]
-        right = sum(expected[turn.role] in a for a in active if a)
-        assert right >= sum(1 for a in active if a) / 2, turn.text
+        judged_words = sum(1 for a in active if a)
+        if judged_words >= 3:
+            assert sum(expected[turn.role] in a for a in active if a) >= judged_words / 2, turn.text
 
 
 def test_embedded_diarization_on_the_reference_call() -> None:
