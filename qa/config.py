@@ -49,6 +49,11 @@ class VoiceConfig(_Strict):
     company_names: list[str] = Field(
         default_factory=list, description="Names the agent says in greetings; help tell roles."
     )
+    hotwords: str | None = Field(
+        None,
+        description="Company and product names to bias recognition towards. Off by default: "
+        "bench/bench_voice.py measures whether it helps on your calls.",
+    )
 
 
 class AgentEntry(_Strict):

@@ -10,17 +10,6 @@ from typing import Any
 
 from qa.store import Store
 
-METRIC_KEYS = (
-    "talk_ratio",
-    "silence_total",
-    "silence_longest",
-    "overtalk",
-    "monologue_longest",
-    "wpm_agent",
-    "wpm_customer",
-    "turns",
-)
-
 
 def _loads(value: str | None, default: Any) -> Any:
     return json.loads(value) if value else default

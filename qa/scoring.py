@@ -13,7 +13,7 @@ from qa.ingest.batch import IngestReport, ingest
 from qa.metrics import compute_metrics
 from qa.model import Evaluation, Failure, Flag, Interaction
 from qa.progress import NoProgress, Progress
-from qa.scorecard.engine import _semantic_specs, score_interaction, semantic_sentences
+from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.scorecard.matching import Matcher
 from qa.store import Store, content_id
@@ -63,7 +63,7 @@ def score_interactions(
     store.save_scorecard(card.scorecard.name, card.hash, card.text)
     progress.start(len(items), "Scoring")
     batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
-    uses_semantic = any(_semantic_specs(c) for _, c in card.scorecard.criteria())
+    uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
     for n, item in enumerate(items):
         if uses_semantic and n % PREFETCH == 0:
             matcher.prefetch(

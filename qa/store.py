@@ -70,6 +70,24 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    # -- runs -----------------------------------------------------------------------
+
+    def start_run(self, command: str, args: dict[str, Any]) -> str:
+        run_id = content_id("run", command, now(), os.getpid())
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO runs (id, command, args, started_at) VALUES (?, ?, ?, ?)",
+                [run_id, command, _json(args), now()],
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, processed: int, failed: int, skipped: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, processed = ?, failed = ?, skipped = ? WHERE id = ?",
+                [now(), processed, failed, skipped, run_id],
+            )
+
     # -- sources and failures -------------------------------------------------
 
     def source_done(self, file_hash: str) -> bool:

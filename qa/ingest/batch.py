@@ -90,6 +90,7 @@ def ingest(
     files, found = discover(paths)
     manifest = Manifest.load(manifest_path) if manifest_path else _merge_manifests(found)
     report = IngestReport(files=len(files))
+    run_id = store.start_run("ingest", {"paths": [str(p) for p in paths], "files": len(files)})
     progress = progress or NoProgress()
     progress.start(len(files), "Ingesting")
     new_mail = False
@@ -97,13 +98,14 @@ def ingest(
         try:
             new_mail |= _ingest_file(path, store, config, manifest, report)
         except InputError as exc:
-            _fail(store, report, path, str(exc))
+            _fail(store, report, path, str(exc), run_id)
         except (OSError, UnicodeDecodeError) as exc:  # unreadable from disk
-            _fail(store, report, path, f"cannot read: {exc}")
+            _fail(store, report, path, f"cannot read: {exc}", run_id)
         progress.advance(path.name)
     progress.finish()
     if new_mail or _pending_mail(store):
         report.interaction_ids += rebuild_email_threads(store, config, manifest)
+    store.finish_run(run_id, len(report.interaction_ids), len(report.failures), len(report.skipped))
     return report
 
 
@@ -114,13 +116,13 @@ def _merge_manifests(paths: list[Path]) -> Manifest:
     return Manifest(rows)
 
 
-def _fail(store: Store, report: IngestReport, path: Path, reason: str) -> None:
+def _fail(store: Store, report: IngestReport, path: Path, reason: str, run_id: str) -> None:
     try:
         digest = file_sha256(path)
     except OSError:
         digest = None
     failure = Failure(source=str(path), stage="ingest", reason=reason, file_hash=digest)
-    store.record_failure(failure)
+    store.record_failure(failure, run_id)
     report.failures.append(failure)
 
 

@@ -8,7 +8,6 @@ same loading code.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from qa.errors import ConfigError
 from qa.resources import CHECKOUT
+from qa.store import file_sha256 as sha256
 
 MODELS_DIR_ENV = "QA_MODELS_DIR"
 
@@ -100,14 +100,6 @@ def _module_dir(module: str) -> Path:
             f"the model package for {module} is not installed: run `bash scripts/setup.sh`"
         ) from exc
     return Path(next(iter(mod.__path__)))
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def model_dir(spec: ModelSpec) -> Path:

@@ -100,13 +100,13 @@ def semantic_sentences(card: LoadedScorecard, item: Interaction) -> list[str]:
     ctx = Context(item, Matcher())
     wanted: set[int] = set()
     for _, c in card.scorecard.criteria():
-        for spec, window in _semantic_specs(c):
+        for spec, window in semantic_specs(c):
             idxs, _, _ = ctx.window(spec, window)
             wanted.update(idxs)
     return [s for i in sorted(wanted) for s in sentences(item.turns[i].text)]
 
 
-def _semantic_specs(c: CriterionBase) -> list[tuple[str, Any]]:
+def semantic_specs(c: CriterionBase) -> list[tuple[str, Any]]:
     """(speaker, window) pairs of every semantic phrase list inside a criterion."""
     found: list[tuple[str, Any]] = []
     if getattr(c, "match", None) == "semantic":
