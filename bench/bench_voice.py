@@ -127,6 +127,7 @@ def settings_choice() -> list[tuple[str, float, float, float]]:
         "tiny.en, beam 1, pad 400": AsrSettings(beam_size=1, vad_speech_pad_ms=400),
         "tiny.en, beam 5, pad 400": AsrSettings(vad_speech_pad_ms=400),
         "tiny.en, beam 5, pad 1000 (default)": AsrSettings(),
+        "tiny.en, default, batched (8)": AsrSettings(batch_size=8),
         "tiny.en, default + hotwords": AsrSettings(
             hotwords="Northwind Mobile, Spring Unlimited, Fibre Max, Winter Saver"
         ),
