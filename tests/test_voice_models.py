@@ -128,9 +128,6 @@ def test_real_bad_inputs(tmp_path: Path, whisper: WhisperTranscriber) -> None:
         reasons,
         [(i.source, i.status, i.metadata.get("voice")) for i in store.load_interactions()],
     )
-    assert "corrupt.flac" in reasons or any(
-        Path(i.source).name == "corrupt.flac" and i.status == "transcribed"
-        for i in store.load_interactions()
-    )
+    assert "corrupt.flac" in reasons  # cut short: too little left to hear
     statuses = {Path(i.source).name: i.status for i in store.load_interactions()}
     assert statuses["good.flac"] == "transcribed"

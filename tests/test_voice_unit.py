@@ -183,3 +183,27 @@ def test_pyannote_needs_a_pipeline() -> None:
 
     with pytest.raises(ConfigError, match="--pyannote-pipeline"):
         VoiceSettings(diarization="pyannote")
+
+
+def test_export_gives_voice_turns_words_and_metrics(tmp_path: Path) -> None:
+    import json
+
+    from qa.export import export_json
+
+    store = _ingest(tmp_path, stereo_file(tmp_path / "a.wav", left=0.5, right=0.3))
+    transcribe_pending(store, VoiceSettings(), FakeTranscriber({5: AGENT_WORDS, 3: CUSTOMER_WORDS}))
+    [item] = json.loads(export_json(store))["interactions"]
+    assert item["channel"] == "voice" and item["status"] == "transcribed"
+    first = item["turns"][0]
+    assert (first["role"], first["start"], first["end"]) == ("agent", 0.0, 1.8)
+    assert first["words"][0] == {"start": 0.0, "end": 0.4, "word": "Thank"}
+    assert {
+        "talk_ratio",
+        "silence_total",
+        "silence_longest",
+        "overtalk",
+        "monologue_longest",
+        "wpm_agent",
+        "wpm_customer",
+        "turns",
+    } <= set(item["metrics"])
