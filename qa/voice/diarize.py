@@ -103,6 +103,35 @@ def _cluster(embeddings: np.ndarray, count: SpeakerCount, settings: EmbeddedSett
     return best[1]
 
 
+CHUNK_S = 120.0  # audio embedded at once: the encoder's memory grows with it (60 min took 9.5 GB)
+WINDOW_S = 1.6  # the encoder's window
+
+
+def _window_embeddings(
+    encoder: Any, wav: np.ndarray, rate: float
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Embeddings of overlapping windows over the whole recording, a chunk at a time."""
+    chunk = int(CHUNK_S * SAMPLE_RATE)
+    overlap = int(WINDOW_S * SAMPLE_RATE)
+    vectors: list[np.ndarray] = []
+    spans: list[tuple[float, float]] = []
+    for offset in range(0, len(wav), chunk):
+        piece = wav[offset : offset + chunk + overlap]
+        if len(piece) < overlap:
+            break
+        _, partials, splits = encoder.embed_utterance(
+            piece, return_partials=True, rate=rate, min_coverage=0.5
+        )
+        last = offset + chunk >= len(wav)
+        for vec, sl in zip(partials, splits, strict=True):
+            start, stop = (offset + sl.start) / SAMPLE_RATE, (offset + sl.stop) / SAMPLE_RATE
+            # A window whose centre lies in the next chunk is that chunk's to give.
+            if last or (start + stop) / 2 < (offset + chunk) / SAMPLE_RATE:
+                vectors.append(vec)
+                spans.append((start, stop))
+    return np.stack(vectors) if vectors else np.zeros((0, 256)), spans
+
+
 def diarize_embedded(
     audio: np.ndarray,
     speech: list[tuple[float, float]],
@@ -116,10 +145,7 @@ def diarize_embedded(
     wav = audio.astype(np.float32)
     peak = float(np.abs(wav).max()) or 1.0
     wav = wav / peak * 0.9
-    _, partials, splits = encoder.embed_utterance(
-        wav, return_partials=True, rate=settings.rate, min_coverage=0.5
-    )
-    spans = [(s.start / SAMPLE_RATE, s.stop / SAMPLE_RATE) for s in splits]
+    partials, spans = _window_embeddings(encoder, wav, settings.rate)
     keep = [
         i
         for i, (s, e) in enumerate(spans)
