@@ -95,7 +95,18 @@ def _cluster(embeddings: np.ndarray, count: SpeakerCount, settings: EmbeddedSett
         closest = min(1 - float(unit[i] @ unit[j]) for i in range(k) for j in range(i + 1, k))
         if closest < settings.same_speaker_distance:
             continue  # two "speakers" that sound alike are one speaker
-        score = float(silhouette_score(embeddings, labels, metric="cosine"))
+        if len(candidates) == 1:
+            return labels
+        # On a sample: the full silhouette holds an n x n matrix (1.7 GB for an hour).
+        score = float(
+            silhouette_score(
+                embeddings,
+                labels,
+                metric="cosine",
+                sample_size=min(n, SILHOUETTE_SAMPLE),
+                random_state=0,
+            )
+        )
         if best is None or score > best[0]:
             best = (score, labels)
     if best is None:
@@ -103,6 +114,7 @@ def _cluster(embeddings: np.ndarray, count: SpeakerCount, settings: EmbeddedSett
     return best[1]
 
 
+SILHOUETTE_SAMPLE = 2000
 CHUNK_S = 120.0  # audio embedded at once: the encoder's memory grows with it (60 min took 9.5 GB)
 WINDOW_S = 1.6  # the encoder's window
 
