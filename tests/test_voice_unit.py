@@ -207,3 +207,17 @@ def test_export_gives_voice_turns_words_and_metrics(tmp_path: Path) -> None:
         "wpm_customer",
         "turns",
     } <= set(item["metrics"])
+
+
+def test_long_recordings_are_cut_at_quiet_moments() -> None:
+    from qa.voice.asr import PIECE_S, SAMPLE_RATE, split_long
+
+    rng = np.random.default_rng(0)
+    audio = (rng.normal(size=int(SAMPLE_RATE * PIECE_S * 2.5)) * 0.1).astype(np.float32)
+    quiet = int(SAMPLE_RATE * (PIECE_S - 10))
+    audio[quiet : quiet + SAMPLE_RATE] = 0.0
+    pieces = split_long(audio)
+    assert len(pieces) == 3
+    assert sum(len(p) for _, p in pieces) == len(audio)
+    assert quiet <= pieces[1][0] <= quiet + SAMPLE_RATE  # the first cut falls in the silence
+    assert split_long(audio[: SAMPLE_RATE * 30])[0][1].size == SAMPLE_RATE * 30

@@ -58,6 +58,31 @@ class Transcriber(Protocol):
     def __call__(self, audio: np.ndarray) -> AsrResult: ...
 
 
+PIECE_S = 600.0  # recordings longer than this are recognised in pieces of about this length
+CUT_SEARCH_S = 20.0  # each cut goes at the quietest half second of this stretch before it
+
+
+def split_long(audio: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(first sample, piece) pairs; one piece for anything up to PIECE_S."""
+    piece, search, frame = (
+        int(PIECE_S * SAMPLE_RATE),
+        int(CUT_SEARCH_S * SAMPLE_RATE),
+        SAMPLE_RATE // 2,
+    )
+    out, start = [], 0
+    while len(audio) - start > piece:
+        window = audio[start + piece - search : start + piece]
+        energy = [
+            float(np.square(window[i : i + frame]).mean())
+            for i in range(0, len(window) - frame + 1, frame)
+        ]
+        cut = start + piece - search + int(np.argmin(energy)) * frame + frame // 2
+        out.append((start, audio[start:cut]))
+        start = cut
+    out.append((start, audio[start:]))
+    return out
+
+
 SPEECH_PAD_S = 0.2  # around each word, when speech regions are rebuilt from word times
 SPEECH_GAP_S = 0.5  # closer regions merge
 
@@ -115,6 +140,22 @@ class WhisperTranscriber:
         self.model_ref = resolve_asr(settings.model)
 
     def __call__(self, audio: np.ndarray) -> AsrResult:
+        """Long recordings go in pieces cut at quiet moments, so memory stays bounded."""
+        words: list[Word] = []
+        language = None
+        for start, piece in split_long(audio):
+            result = self._recognise(piece)
+            language = language or result.language
+            offset = start / SAMPLE_RATE
+            words += [
+                Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word)
+                for w in result.words
+            ]
+        # Speech regions from the words: the VAD already ran inside transcribe(), and a
+        # second pass would cost time for the same answer.
+        return AsrResult(words, language, speech_from_words(words))
+
+    def _recognise(self, audio: np.ndarray) -> AsrResult:
         s = self.settings
         model = _whisper(self.model_ref, s.compute_type, s.cpu_threads)
         batched: dict[str, Any] = {}
@@ -143,7 +184,4 @@ class WhisperTranscriber:
             for w in (seg.words or [])
             if w.word.strip()
         ]
-        words = drop_repetition_loops(words)
-        # Speech regions from the words: the VAD already ran inside transcribe(), and a
-        # second pass would cost time for the same answer.
-        return AsrResult(words, info.language, speech_from_words(words))
+        return AsrResult(drop_repetition_loops(words), info.language, [])
