@@ -115,7 +115,7 @@ def _cluster(embeddings: np.ndarray, count: SpeakerCount, settings: EmbeddedSett
 
 
 SILHOUETTE_SAMPLE = 2000
-CHUNK_S = 120.0  # audio embedded at once: the encoder's memory grows with it (60 min took 9.5 GB)
+CHUNK_S = 120.0  # audio embedded at once: the encoder's memory grows with the length it is given
 WINDOW_S = 1.6  # the encoder's window
 
 
