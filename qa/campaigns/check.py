@@ -105,6 +105,10 @@ class SentenceCheck:
     quantities: list[Quantity] = field(default_factory=list)
 
 
+def _flag(kind: str, campaign: str, fact: str, message: str, evidence: list[Evidence]) -> Flag:
+    return Flag(kind, SEVERITY[kind], campaign, fact, message, evidence)
+
+
 def _mentions(text: str, phrases: list[str], threshold: float = PRODUCT_MATCH) -> bool:
     return any(fuzzy_score(p, text) >= threshold for p in phrases)
 
@@ -227,9 +231,8 @@ def check_sentence(
                 out.findings.append(Finding(c.id, f.id, q.text, f.value.describe(), ok))
                 if not ok:
                     out.flags.append(
-                        Flag(
+                        _flag(
                             "contradiction",
-                            SEVERITY["contradiction"],
                             c.id,
                             _fact_label(c, f),
                             f"said {q.text!r}, but {c.name} has {f.id} {f.value.describe()}",
@@ -244,9 +247,8 @@ def check_sentence(
         )
         if presented:
             out.flags.append(
-                Flag(
+                _flag(
                     "expired_offer",
-                    SEVERITY["expired_offer"],
                     c.id,
                     f"valid {c.valid_from} to {c.valid_to}",
                     f"presented {c.name}, which {_window_word(c, day)}",
@@ -260,9 +262,8 @@ def check_sentence(
             if _phrase_hit(s.text, claim, matcher) or _paraphrase(s.text, claim, matcher):
                 source = f" from {claim.campaign}" if claim.campaign else ""
                 out.flags.append(
-                    Flag(
+                    _flag(
                         "retired_claim",
-                        SEVERITY["retired_claim"],
                         c.id,
                         f"retired claim {claim.id}{source}",
                         f"made a claim that {c.name} retired: {claim.phrases[0]!r}",
@@ -326,9 +327,8 @@ def _denied(item: Interaction, all_sentences: list[Sentence], active: list[Campa
             denial = next((x for x in reply if _denies(x.text)), None)
             if denial is not None:
                 flags.append(
-                    Flag(
+                    _flag(
                         "denied_offer",
-                        SEVERITY["denied_offer"],
                         c.id,
                         f"{c.name} valid {c.valid_from} to {c.valid_to}",
                         f"the customer cited {c.name}, an active offer, and the agent denied it",
@@ -350,9 +350,8 @@ def _pitch_obligations(
         for d in c.disclosures:
             if not any(_phrase_hit(s.text, d, matcher) for s in agent):
                 flags.append(
-                    Flag(
+                    _flag(
                         "missing_disclosure",
-                        SEVERITY["missing_disclosure"],
                         c.id,
                         f"disclosure {d.id}: {d.phrases[0]}",
                         f"pitched {c.name} without the mandatory disclosure {d.id!r}",
@@ -362,9 +361,8 @@ def _pitch_obligations(
         for k in c.key_points:
             if not any(_phrase_hit(s.text, k, matcher) for s in agent):
                 flags.append(
-                    Flag(
+                    _flag(
                         "missed_key_point",
-                        SEVERITY["missed_key_point"],
                         c.id,
                         f"key point {k.id}: {k.phrases[0]}",
                         f"pitched {c.name} without its key point {k.id!r}",
