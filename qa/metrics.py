@@ -37,6 +37,13 @@ def _overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> floa
     return total
 
 
+MIN_TALK_FOR_WPM_S = 1.0  # a pace over less talk than this means nothing
+
+
+def _wpm(words: int, seconds: float) -> float | None:
+    return round(words / (seconds / 60), 1) if seconds >= MIN_TALK_FOR_WPM_S else None
+
+
 def voice_metrics(turns: list[Turn], duration: float | None) -> dict[str, Any]:
     agent = _merge([(t.start, t.end) for t in turns if t.role == "agent" and t.end > t.start])
     customer = _merge([(t.start, t.end) for t in turns if t.role == "customer" and t.end > t.start])
@@ -63,10 +70,8 @@ def voice_metrics(turns: list[Turn], duration: float | None) -> dict[str, Any]:
         "monologue_longest": round(
             max([0.0] + [e - s - MONOLOGUE_GAP_S for s, e in monologues]), 2
         ),
-        "wpm_agent": round(agent_words / (agent_time / 60), 1) if agent_time > 0 else None,
-        "wpm_customer": round(customer_words / (customer_time / 60), 1)
-        if customer_time > 0
-        else None,
+        "wpm_agent": _wpm(agent_words, agent_time),
+        "wpm_customer": _wpm(customer_words, customer_time),
         "turns": len(turns),
     }
 

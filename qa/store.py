@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -73,7 +74,9 @@ class Store:
     # -- runs -----------------------------------------------------------------------
 
     def start_run(self, command: str, args: dict[str, Any]) -> str:
-        run_id = content_id("run", command, now(), os.getpid())
+        run_id = uuid.uuid4().hex[
+            :16
+        ]  # a run is an event, not content: two may start in one second
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO runs (id, command, args, started_at) VALUES (?, ?, ?, ?)",
