@@ -131,3 +131,17 @@ def test_real_bad_inputs(tmp_path: Path, whisper: WhisperTranscriber) -> None:
     assert "corrupt.flac" in reasons  # cut short: too little left to hear
     statuses = {Path(i.source).name: i.status for i in store.load_interactions()}
     assert statuses["good.flac"] == "transcribed"
+
+
+def test_mono_reference_call_diarized_and_roles_given(whisper: WhisperTranscriber) -> None:
+    """Real speech, mono: embedded diarization, then roles. The first voice (Diane,
+    speaker90 in the RTTM) opens the call, so she is taken as the agent."""
+    result = transcribe_recording(SAMPLE_WAV, VoiceSettings(), whisper)
+    assert result.info["diarization"] == "embedded" and result.info["speakers"] == 2
+    expected = {"agent": "speaker90", "customer": "speaker91"}
+    judged = [
+        (t.role, rttm_speakers_at((w.start + w.end) / 2)) for t in result.turns for w in t.words
+    ]
+    judged = [(role, active) for role, active in judged if active]
+    assert len(judged) >= 60
+    assert sum(expected[role] in active for role, active in judged) / len(judged) >= 0.9
