@@ -106,9 +106,6 @@ class RedactionPolicy:
     phones: bool = False
     national_ids: bool = False
 
-    def apply(self, text: str) -> str:
-        return redact(text, self)
-
 
 def redact(text: str, policy: RedactionPolicy | None = None) -> str:
     """Mask card numbers, then whatever else the policy asks for."""

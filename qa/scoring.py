@@ -34,6 +34,7 @@ class ScoreReport:
     failures: list[Failure] = field(default_factory=list)
     ingest: IngestReport | None = None
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
+    flags_by_id: dict[str, list[Flag] | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -79,6 +80,7 @@ def score_interactions(
             batch.append((item.id, ev, metrics, flags, campaigns_key(campaigns)))
             report.flags += len(flags or [])
             report.evaluations[item.id] = ev
+            report.flags_by_id[item.id] = flags
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
             store.save_evaluations(batch)
@@ -186,7 +188,7 @@ def rescore(
     changes: list[Change] = []
     for item in items:
         metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
-        flags = check_interaction(item, campaigns, matcher) if campaigns is not None else None
+        flags = report.flags_by_id.get(item.id)  # checked once, in the scoring above
         old = {
             c.id: c for c in score_interaction(item, compare_with, matcher, metrics, flags).criteria
         }

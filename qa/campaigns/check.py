@@ -347,25 +347,18 @@ def _pitch_obligations(
         pitch = next((s for s in agent if _mentions(s.text, c.products + [c.name])), None)
         if pitch is None:
             continue
-        for d in c.disclosures:
-            if not any(_phrase_hit(s.text, d, matcher) for s in agent):
+        obligations = [
+            ("missing_disclosure", d, "disclosure", "the mandatory disclosure")
+            for d in c.disclosures
+        ] + [("missed_key_point", k, "key point", "its key point") for k in c.key_points]
+        for kind, item, label, wording in obligations:
+            if not any(_phrase_hit(s.text, item, matcher) for s in agent):
                 flags.append(
                     _flag(
-                        "missing_disclosure",
+                        kind,
                         c.id,
-                        f"disclosure {d.id}: {d.phrases[0]}",
-                        f"pitched {c.name} without the mandatory disclosure {d.id!r}",
-                        [pitch.evidence()],
-                    )
-                )
-        for k in c.key_points:
-            if not any(_phrase_hit(s.text, k, matcher) for s in agent):
-                flags.append(
-                    _flag(
-                        "missed_key_point",
-                        c.id,
-                        f"key point {k.id}: {k.phrases[0]}",
-                        f"pitched {c.name} without its key point {k.id!r}",
+                        f"{label} {item.id}: {item.phrases[0]}",
+                        f"pitched {c.name} without {wording} {item.id!r}",
                         [pitch.evidence()],
                     )
                 )

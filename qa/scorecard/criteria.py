@@ -243,7 +243,7 @@ def _best_line(text: str, script: list[str]) -> float:
 
 def _asks_or_objects(text: str) -> bool:
     lowered = normalise(text)
-    return "?" in text or any(normalise(o) in lowered for o in cues.OBJECTION[:5])
+    return "?" in text or any(normalise(o) in lowered for o in cues.OBJECTION)
 
 
 def _customer_needs(ctx: Context, before: int | None = None) -> list[tuple[int, str]]:

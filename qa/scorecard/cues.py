@@ -163,7 +163,4 @@ OBJECTION = [
     "i don't need",
     "i already have",
     "can't afford",
-    "why",
-    "but",
-    "what about",
 ]
