@@ -270,9 +270,11 @@ def rescore(
         card = load_scorecard(card_path)
         old = load_scorecard(compare) if compare else None
         active = load_campaigns(campaigns) if campaigns is not None else None
-        store, _ = _open(db)
+        store, cfg = _open(db)
         matcher = Matcher(vectors=store)
-        report, comparison = run_rescore(store, card, matcher, old, BarProgress(), active)
+        report, comparison = run_rescore(
+            store, card, matcher, old, BarProgress(), active, cfg.timezone
+        )
     except QAError as exc:
         fail(exc)
     if as_json:

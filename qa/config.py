@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from qa.errors import InputError
 from qa.model import Agent
 from qa.redact import RedactionPolicy
+from qa.timeutil import site_zone
 from qa.yamlfile import validate_file
 
 
@@ -78,6 +80,20 @@ class Config(_Strict):
         default=None,
         description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",
     )
+    timezone: str | None = Field(
+        default=None,
+        description="The site's IANA time zone (America/New_York): the local date of contacts "
+        "whose times are in UTC, for campaign windows. Empty: UTC.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        try:
+            site_zone(value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
 
     def resolve_agent(self, agent: Agent | None) -> Agent | None:
         """The roster's agent for an id, alias or email address; the agent as given otherwise."""

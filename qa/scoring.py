@@ -58,6 +58,7 @@ def score_interactions(
     progress: Progress | None = None,
     report: ScoreReport | None = None,
     campaigns: list[Campaign] | None = None,
+    site_tz: str | None = None,
 ) -> ScoreReport:
     report = report or ScoreReport()
     progress = progress or NoProgress()
@@ -75,7 +76,11 @@ def score_interactions(
                 report.waiting.append(item.id)
         else:
             metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
-            flags = check_interaction(item, campaigns, matcher) if campaigns is not None else None
+            flags = (
+                check_interaction(item, campaigns, matcher, site_tz)
+                if campaigns is not None
+                else None
+            )
             ev = score_interaction(item, card, matcher, metrics, flags)
             batch.append((item.id, ev, metrics, flags, campaigns_key(campaigns)))
             report.flags += len(flags or [])
@@ -131,7 +136,9 @@ def score_paths(
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
     report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
     items = store.load_interactions(todo)
-    return score_interactions(store, items, card, matcher, progress, report, campaigns)
+    return score_interactions(
+        store, items, card, matcher, progress, report, campaigns, config.timezone
+    )
 
 
 @dataclass
@@ -179,10 +186,13 @@ def rescore(
     compare_with: LoadedScorecard | None = None,
     progress: Progress | None = None,
     campaigns: list[Campaign] | None = None,
+    site_tz: str | None = None,
 ) -> tuple[ScoreReport, Comparison | None]:
     """Score every stored transcript again; with an older card, say what changed."""
     items = [i for i in store.load_interactions() if i.turns]
-    report = score_interactions(store, items, card, matcher, progress, campaigns=campaigns)
+    report = score_interactions(
+        store, items, card, matcher, progress, campaigns=campaigns, site_tz=site_tz
+    )
     if compare_with is None:
         return report, None
     changes: list[Change] = []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qa.errors import InputError
 
@@ -31,7 +33,7 @@ def parse_timestamp(value: object) -> datetime | float:
         raise InputError(
             f"not a timestamp: {text!r} (use ISO 8601, e.g. 2026-03-01T09:30:00Z)"
         ) from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def relative_seconds(stamps: list[datetime | float]) -> tuple[list[float], datetime | None]:
@@ -39,6 +41,8 @@ def relative_seconds(stamps: list[datetime | float]) -> tuple[list[float], datet
     if not stamps:
         return [], None
     if all(isinstance(s, datetime) for s in stamps):
+        if len({s.tzinfo is None for s in stamps if isinstance(s, datetime)}) > 1:
+            raise InputError("mixes times with and without a UTC offset in one conversation")
         first = min(s for s in stamps if isinstance(s, datetime))
         return [(s - first).total_seconds() for s in stamps if isinstance(s, datetime)], first
     if all(isinstance(s, float | int) for s in stamps):
@@ -47,8 +51,46 @@ def relative_seconds(stamps: list[datetime | float]) -> tuple[list[float], datet
     raise InputError("mixes clock times (HH:MM:SS) and dates in one conversation")
 
 
-def iso(dt: datetime | None) -> str | None:
-    return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z") if dt else None
+def iso(stamp: datetime | None) -> str | None:
+    """ISO 8601 that keeps the stamp's own offset ('Z' for UTC, none for a local time)."""
+    if stamp is None:
+        return None
+    if stamp.utcoffset() == dt.timedelta(0):
+        stamp = stamp.astimezone(UTC)
+    return stamp.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def site_zone(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone a site configured (``timezone: America/New_York``); None when unset."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"unknown time zone {name!r} (use an IANA name: Europe/Paris)") from exc
+
+
+def local_date(ts: str | None, site_tz: str | None = None) -> dt.date | None:
+    """The contact's own calendar date: what a campaign's window is judged on.
+
+    A stamp with a non-zero offset carries the contact's local time, and its date is read
+    as written. A UTC stamp ('Z', '+00:00', epoch seconds) is an instant only: it is moved
+    into the site's time zone when one is configured. A stamp without an offset, or a bare
+    date, is already a local time.
+    """
+    if not ts:
+        return None
+    text = ts.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    zone = site_zone(site_tz)
+    if zone is not None and stamp.utcoffset() == dt.timedelta(0):
+        stamp = stamp.astimezone(zone)
+    return stamp.date()
 
 
 def normalise_date(value: str) -> str:
@@ -67,4 +109,4 @@ def normalise_date(value: str) -> str:
         raise InputError(f"not a date: {value!r} (use YYYY-MM-DD or ISO 8601)") from exc
     if len(text) == 10:
         return text
-    return iso(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)) or text
+    return iso(parsed) or text

@@ -18,6 +18,7 @@ from qa.campaigns.schema import Campaign, Fact, PhraseSet
 from qa.model import Evidence, Flag, Interaction
 from qa.scorecard.matching import Matcher, fuzzy_score
 from qa.text import normalise, sentences
+from qa.timeutil import local_date
 
 SEVERITY = {
     "contradiction": "high",
@@ -281,19 +282,18 @@ def _sentences(item: Interaction) -> list[Sentence]:
     ]
 
 
-def interaction_day(item: Interaction) -> dt.date | None:
-    if not item.started_at:
-        return None
-    try:
-        return dt.date.fromisoformat(item.started_at[:10])
-    except ValueError:
-        return None
+def interaction_day(item: Interaction, site_tz: str | None = None) -> dt.date | None:
+    """The contact's local date: campaign windows are judged on it (see qa.timeutil)."""
+    return local_date(item.started_at, site_tz)
 
 
 def check_interaction(
-    item: Interaction, campaigns: list[Campaign], matcher: Matcher | None = None
+    item: Interaction,
+    campaigns: list[Campaign],
+    matcher: Matcher | None = None,
+    site_tz: str | None = None,
 ) -> list[Flag]:
-    day = interaction_day(item)
+    day = interaction_day(item, site_tz)
     if day is None or not item.turns:
         return []
     flags: list[Flag] = []

@@ -8,7 +8,7 @@ import hashlib
 import mailbox
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -153,6 +153,8 @@ def parse_message(raw: bytes, source: str) -> Mail:
     if msg["Date"]:
         try:
             date = parsedate_to_datetime(str(msg["Date"]))
+            if date.tzinfo is None:  # '-0000': a UTC time whose local offset is unknown
+                date = date.replace(tzinfo=UTC)
         except (TypeError, ValueError) as exc:
             raise InputError(f"unreadable Date header: {msg['Date']!r}") from exc
     body_part = msg.get_body(preferencelist=("plain", "html"))
