@@ -92,8 +92,8 @@ def _mask_spoken_cards(text: str) -> str:
         run = m.group(0)
         if not re.search(r"[a-z]", run, re.IGNORECASE):
             return run  # all digits: the written rule decides
-        digits = spoken_digits(run)
-        return CARD_MASK if 13 <= len(digits) <= 19 else run
+        # No upper bound: a card read out with its expiry or security code is one long run.
+        return CARD_MASK if len(spoken_digits(run)) >= 13 else run
 
     return _SPOKEN_RUN.sub(repl, text)
 

@@ -1,0 +1,297 @@
+"""Mutation score of the modules that decide results, one module at a time, with mutmut.
+
+Each module is mutated in a copy of the checkout (build/mutation/<module>/) and only the
+test files that exercise it are run against each mutant. Surviving mutants listed in
+bench/mutation_equivalents.md (mutant name, the mutated line, why it cannot change
+behaviour) count as equivalent; the score is killed / (mutants - equivalent).
+
+    .venv/bin/python bench/mutation.py                 # every module (tens of minutes)
+    .venv/bin/python bench/mutation.py redact metrics  # some of them
+    .venv/bin/python bench/mutation.py --list          # the modules and their tests
+
+Not part of CI: run it before calling a change to one of these modules done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = ROOT / "bench" / "mutation_equivalents.md"
+WORK = ROOT / "build" / "mutation"
+TARGET = 85.0  # per cent of non-equivalent mutants that the tests must kill
+COPY = ["qa", "tests", "scorecards", "reports", "examples", "cli.py", "pyproject.toml"]
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    sources: tuple[str, ...]  # files mutated
+    tests: tuple[str, ...]  # test files run against each mutant
+
+
+MODULES = [
+    Module("redact", ("qa/redact.py",), ("tests/test_redact.py", "tests/test_mut_redact.py")),
+    Module(
+        "metrics",
+        ("qa/metrics.py",),
+        ("tests/test_voice_unit.py", "tests/test_hypothesis.py", "tests/test_mut_metrics.py"),
+    ),
+    Module(
+        "ingest_batch",
+        ("qa/ingest/batch.py",),
+        ("tests/test_ingest_batch.py", "tests/test_email.py", "tests/test_mut_ingest_batch.py"),
+    ),
+    Module(
+        "roles", ("qa/voice/roles.py",), ("tests/test_voice_unit.py", "tests/test_mut_roles.py")
+    ),
+    Module(
+        "store",
+        ("qa/store.py", "qa/store/*.py"),
+        (
+            "tests/test_ingest_batch.py",
+            "tests/test_email.py",
+            "tests/test_redact.py",
+            "tests/test_scoring.py",
+            "tests/test_mut_store.py",
+        ),
+    ),
+    Module(
+        "scoring",
+        ("qa/scoring.py", "qa/scorecard/engine.py"),
+        ("tests/test_scoring.py", "tests/test_criteria.py", "tests/test_mut_scoring.py"),
+    ),
+    Module(
+        "criteria",
+        ("qa/scorecard/criteria.py",),
+        ("tests/test_criteria.py", "tests/test_mut_criteria.py"),
+    ),
+    Module(
+        "campaigns",
+        ("qa/campaigns/check.py", "qa/campaigns/schema.py", "qa/campaigns/windows.py"),
+        ("tests/test_campaigns.py", "tests/test_campaigns_*.py", "tests/test_mut_campaigns.py"),
+    ),
+    Module(
+        "quantities",
+        ("qa/campaigns/quantities.py",),
+        ("tests/test_campaigns.py", "tests/test_campaigns_*.py", "tests/test_mut_quantities.py"),
+    ),
+]
+
+# mutmut's exit codes of a mutant's test run (mutmut/stats.py).
+KILLED = {1, 3, 36, 24, -24, 152, 255, 37}  # a failing test, a timeout, a type error
+SURVIVED = {0}
+NO_TESTS = {5, 33}  # no selected test reaches the mutated function: counts as surviving
+
+
+@dataclass
+class Result:
+    module: str
+    mutants: int = 0
+    killed: int = 0
+    survivors: dict[str, str] = field(default_factory=dict)  # name -> diff
+    equivalent: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # listed as equivalent, line changed
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def survived(self) -> int:
+        return len(self.survivors) - len(self.equivalent)
+
+    @property
+    def score(self) -> float | None:
+        live = self.mutants - len(self.equivalent)
+        return round(100 * self.killed / live, 1) if live else None
+
+
+def existing(patterns: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for pattern in patterns:
+        found += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern))
+    return found
+
+
+def prepare(module: Module, sources: list[str], tests: list[str]) -> Path:
+    work = WORK / module.name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, work / name)
+    text = (work / "pyproject.toml").read_text(encoding="utf-8")
+    base = tomllib.loads(text).get("tool", {}).get("mutmut", {})
+    settings = {
+        **base,
+        "only_mutate": sources,
+        "pytest_add_cli_args_test_selection": tests,
+        "use_git_change_detection": False,
+    }
+    lines = [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    text += "\n[tool.mutmut]\n" + "\n".join(lines) + "\n"
+    (work / "pyproject.toml").write_text(text, encoding="utf-8")
+    return work
+
+
+DIFFS = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+out = {}
+for line in sys.stdin:
+    path, name = line.split()
+    out[name] = get_diff_for_mutant(name, path=path)
+print(json.dumps(out))
+"""
+
+
+def collect(work: Path, result: Result) -> None:
+    wanted: list[tuple[str, str]] = []
+    for meta in sorted((work / "mutants").rglob("*.py.meta")):
+        path = str(meta.relative_to(work / "mutants"))[: -len(".meta")]
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        for name, code in codes.items():
+            result.mutants += 1
+            if code in KILLED:
+                result.killed += 1
+            else:
+                wanted.append((path, name))
+    if not wanted:
+        return
+    out = subprocess.run(
+        [sys.executable, "-c", DIFFS],
+        input="".join(f"{p} {n}\n" for p, n in wanted),
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result.survivors = json.loads(out.stdout)
+
+
+def mutated_lines(diff: str) -> str:
+    """The mutant's lines, as the equivalents file quotes them."""
+    plus = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("+") and ln[1:2] != "+"]
+    return " / ".join(plus)
+
+
+def load_equivalents() -> dict[str, tuple[str, str]]:
+    """mutant name -> (the mutated line as recorded, the reason it changes nothing)."""
+    found: dict[str, tuple[str, str]] = {}
+    pattern = re.compile(r"^- `([\w.]+)` `(.*)`: (.+)$")
+    for line in EQUIVALENTS.read_text(encoding="utf-8").splitlines():
+        m = pattern.match(line)
+        if m:
+            found[m.group(1)] = (m.group(2), m.group(3))
+    return found
+
+
+def judge(result: Result, equivalents: dict[str, tuple[str, str]]) -> None:
+    for name, diff in result.survivors.items():
+        if name not in equivalents:
+            continue
+        if equivalents[name][0] == mutated_lines(diff):
+            result.equivalent.append(name)
+        else:
+            result.stale.append(name)
+
+
+def run_module(module: Module, children: int, timeout: float) -> Result:
+    result = Result(module.name)
+    sources = existing(module.sources)
+    tests = existing(module.tests)
+    if not sources:
+        result.error = "no such source file"
+        return result
+    work = prepare(module, sources, tests)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QA_DB")}
+    start = time.monotonic()
+    log = work / "mutmut.log"
+    with log.open("w") as fh:
+        # Its own process group, so that a timeout stops mutmut's workers too.
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            cwd=work,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            if proc.wait(timeout=timeout) != 0:
+                result.error = f"mutmut exited {proc.returncode}: see {log}"
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            result.error = f"stopped after {timeout:.0f} s: partial"
+    result.seconds = time.monotonic() - start
+    collect(work, result)
+    return result
+
+
+def print_table(results: list[Result]) -> None:
+    head = ("module", "mutants", "killed", "survived", "equivalent", "score", "time")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in results:
+        score = f"{r.score:.1f} %" if r.score is not None else "-"
+        if r.score is not None and r.score < TARGET:
+            score += " (below target)"
+        row = (r.module, r.mutants, r.killed, r.survived, len(r.equivalent), score)
+        print("| " + " | ".join(str(c) for c in row) + f" | {r.seconds:.0f} s |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", help="module names (default: all)")
+    parser.add_argument("--list", action="store_true", help="show the modules and exit")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per module")
+    parser.add_argument("--survivors", action="store_true", help="print each live survivor")
+    args = parser.parse_args()
+    chosen = [m for m in MODULES if not args.modules or m.name in args.modules]
+    unknown = set(args.modules) - {m.name for m in MODULES}
+    if unknown:
+        parser.error(f"unknown module(s): {', '.join(sorted(unknown))}")
+    if args.list:
+        for m in MODULES:
+            print(f"{m.name}: {', '.join(existing(m.sources))} <- {', '.join(existing(m.tests))}")
+        return
+    equivalents = load_equivalents()
+    results = []
+    for module in chosen:
+        print(f"{module.name} ...", file=sys.stderr, flush=True)
+        result = run_module(module, args.children, args.timeout)
+        judge(result, equivalents)
+        results.append(result)
+        if result.error:
+            print(f"  {module.name}: {result.error}", file=sys.stderr)
+        for name in result.stale:
+            print(f"  {name}: listed as equivalent, but its line changed", file=sys.stderr)
+        if args.survivors:
+            for name, diff in sorted(result.survivors.items()):
+                if name not in result.equivalent:
+                    print(f"\n# {name}\n{diff}")
+    print(f"\nMutation score, {date.today()}, {os.cpu_count()} cores, {platform.python_version()}")
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
