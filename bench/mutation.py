@@ -15,6 +15,7 @@ Not part of CI: run it before calling a change to one of these modules done.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import platform
@@ -41,6 +42,9 @@ class Module:
     name: str
     sources: tuple[str, ...]  # files mutated
     tests: tuple[str, ...]  # test files run against each mutant
+    # Only the mutants of these functions (fnmatch patterns on mutmut's names), when given.
+    functions: tuple[str, ...] = ()
+    deselect: str = ""  # a pytest -k expression: tests too slow to run per mutant
 
 
 MODULES = [
@@ -54,6 +58,7 @@ MODULES = [
         "ingest_batch",
         ("qa/ingest/batch.py",),
         ("tests/test_ingest_batch.py", "tests/test_email.py", "tests/test_mut_ingest_batch.py"),
+        deselect="not killed_run and not two_processes",
     ),
     Module(
         "roles", ("qa/voice/roles.py",), ("tests/test_voice_unit.py", "tests/test_mut_roles.py")
@@ -68,6 +73,34 @@ MODULES = [
             "tests/test_scoring.py",
             "tests/test_mut_store.py",
         ),
+        # The writes: what reaches the database and how. Reads are pinned by their callers.
+        functions=tuple(
+            f"qa.store*{name}__mutmut_*"
+            for name in (
+                "__init__",
+                "transaction",
+                "start_run",
+                "finish_run",
+                "_mark_source",
+                "record_failure",
+                "save_interactions",
+                "_write_interaction",
+                "_redact_obj",
+                "_write_turns",
+                "_redact_words",
+                "save_email_messages",
+                "save_thread",
+                "_delete_interaction",
+                "save_scorecard",
+                "save_evaluations",
+                "_write_flags",
+                "save_transcript",
+                "set_status",
+                "save_vectors",
+                "content_id",
+            )
+        ),
+        deselect="not killed_run and not two_processes",
     ),
     Module(
         "scoring",
@@ -162,12 +195,14 @@ print(json.dumps(out))
 """
 
 
-def collect(work: Path, result: Result) -> None:
+def collect(work: Path, result: Result, functions: tuple[str, ...]) -> None:
     wanted: list[tuple[str, str]] = []
     for meta in sorted((work / "mutants").rglob("*.py.meta")):
         path = str(meta.relative_to(work / "mutants"))[: -len(".meta")]
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         for name, code in codes.items():
+            if functions and not any(fnmatch.fnmatch(name, f) for f in functions):
+                continue
             result.mutants += 1
             if code in KILLED:
                 result.killed += 1
@@ -220,6 +255,8 @@ def run_module(module: Module, children: int, timeout: float) -> Result:
     if not sources:
         result.error = "no such source file"
         return result
+    if module.deselect:
+        tests += ["-k", module.deselect]
     work = prepare(module, sources, tests)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QA_DB")}
     start = time.monotonic()
@@ -227,7 +264,8 @@ def run_module(module: Module, children: int, timeout: float) -> Result:
     with log.open("w") as fh:
         # Its own process group, so that a timeout stops mutmut's workers too.
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
+            + list(module.functions),
             cwd=work,
             env=env,
             stdout=fh,
@@ -242,7 +280,7 @@ def run_module(module: Module, children: int, timeout: float) -> Result:
             proc.wait()
             result.error = f"stopped after {timeout:.0f} s: partial"
     result.seconds = time.monotonic() - start
-    collect(work, result)
+    collect(work, result, module.functions)
     return result
 
 

@@ -1,0 +1,104 @@
+"""Role labelling pinned: cue scores, the first-speaker weight, the margin and its confidence,
+and the stereo swap rule."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qa.voice.roles import RoleSettings, agent_score, confidence, decide_roles, stereo_swapped
+
+
+def test_agent_cues_count_one_each() -> None:
+    assert agent_score(["Thank you for calling. How can I help?"]) == 2.0
+    assert agent_score(["My name is Dana,", "let me check that"]) == 2.0
+    assert agent_score(["hello"]) == 0.0
+    assert agent_score([]) == 0.0
+
+
+def test_customer_cues_count_against() -> None:
+    assert agent_score(["I'm calling about my bill"]) == -2.0
+    assert agent_score(["I want to", "I was charged twice"]) == -2.0
+    assert agent_score(["Thanks for calling, how may I help", "my account"]) == 1.0
+
+
+def test_cues_match_whole_words_only() -> None:
+    assert agent_score(["zmy name isn't"]) == 0.0
+    assert agent_score(["amy bill"]) == 0.0
+    assert agent_score(["MY BILL"]) == -1.0  # case does not matter
+
+
+def test_company_names_weigh_one_and_a_half() -> None:
+    assert agent_score(["Welcome to Northwind Energy"], ["Northwind Energy"]) == 1.5
+    assert agent_score(["welcome to northwind energy"], ["Northwind Energy", "Acme"]) == 1.5
+    assert agent_score(["Northwinds"], ["Northwind"]) == 0.0
+    assert agent_score(["anything"], [""]) == 0.0
+    assert agent_score(["Acme, my name is Jo"], ["Acme"]) == 2.5
+
+
+@pytest.mark.parametrize(
+    ("margin", "expected"),
+    [(0.0, 0.5), (1.0, 0.73), (2.0, 0.88), (-1.0, 0.27), (0.5, 0.62)],
+)
+def test_confidence_is_the_logistic_of_the_margin(margin: float, expected: float) -> None:
+    assert confidence(margin) == expected
+    assert confidence(margin) == round(1 / (1 + math.exp(-margin)), 2)
+
+
+def test_first_speaker_weight_decides_a_tie() -> None:
+    texts = {"A": ["hello"], "B": ["hello"]}
+    decision = decide_roles(texts, "B")
+    assert decision.agent == "B"
+    assert decision.scores == {"A": 0.0, "B": 0.5}
+    assert decision.confidence == 0.62  # margin 0.5
+    assert decide_roles(texts, "A").agent == "A"
+
+
+def test_first_speaker_weight_is_a_setting() -> None:
+    texts = {"A": ["how can I help"], "B": ["hello"]}
+    assert decide_roles(texts, "B").agent == "A"  # 1.0 beats 0.5
+    heavy = decide_roles(texts, "B", settings=RoleSettings(first_speaker_bonus=1.5))
+    assert heavy.agent == "B"
+    assert heavy.scores == {"A": 1.0, "B": 1.5}
+    assert heavy.confidence == 0.62
+    unknown = decide_roles(texts, "C")  # a first speaker with no text of its own
+    assert unknown.scores == {"A": 1.0, "B": 0.0}
+
+
+def test_decision_margin_and_ranking() -> None:
+    texts = {
+        "S1": ["I'm calling about my order"],
+        "S2": ["thank you for calling, my name is Ann, how can I help"],
+        "S3": ["hello"],
+    }
+    decision = decide_roles(texts, "S1", ["Northwind"])
+    assert decision.agent == "S2"
+    assert decision.scores == {"S1": -1.5, "S2": 3.0, "S3": 0.0}
+    assert decision.confidence == 0.95  # margin 3.0 over the runner-up S3
+
+
+def test_one_speaker_margin_is_its_score() -> None:
+    decision = decide_roles({"only": ["how can I help"]}, "only")
+    assert decision.agent == "only"
+    assert decision.confidence == confidence(1.5)
+    negative = decide_roles({"only": ["my bill"]}, None)
+    assert negative.confidence == confidence(-1.0)
+
+
+def test_stereo_swap_needs_the_margin() -> None:
+    agentish = ["Thank you for calling Northwind, my name is Ann"]
+    customerish = ["hi, I'm calling about my bill"]
+    swapped, conf = stereo_swapped(customerish, agentish, ["Northwind"])
+    assert swapped is True
+    assert conf == confidence(5.5)  # 3.5 - (-2.0)
+    kept, conf = stereo_swapped(agentish, customerish, ["Northwind"])
+    assert kept is False
+    assert conf == confidence(5.5)  # the confidence of the map as it is
+    # Exactly the margin swaps; just under it does not.
+    assert stereo_swapped(["hello"], ["how can I help"])[0] is True
+    assert (
+        stereo_swapped(["hello"], ["how can I help"], settings=RoleSettings(min_margin=1.5))[0]
+        is False
+    )
+    assert stereo_swapped(["hello"], ["hello"]) == (False, 0.5)
