@@ -16,6 +16,14 @@ class Word:
     start: float
     end: float
     word: str
+    # How sure the recogniser (or the vendor's) was of the word, 0..1; None when not given.
+    probability: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "word": self.word}
+        if self.probability is not None:
+            out["probability"] = self.probability
+        return out
 
 
 @dataclass

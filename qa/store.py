@@ -205,7 +205,7 @@ class Store:
         conn.execute("DELETE FROM turns WHERE interaction_id = ?", [item.id])
         rows = []
         for idx, turn in enumerate(item.turns):
-            words = [asdict(w) for w in turn.words]
+            words = [w.as_dict() for w in turn.words]
             # Redaction happens here, at the one door into the database, for every channel.
             rows.append(
                 [
@@ -427,14 +427,23 @@ class Store:
             )
         join = " WHERE interaction_id IN (SELECT id FROM _wanted)" if ids is not None else ""
         for r in self.conn.execute(
-            f"SELECT interaction_id, role, speaker, start, end, text, words FROM turns{join}"
+            f"SELECT interaction_id, role, speaker, start, end, text, words, meta FROM turns{join}"
             " ORDER BY interaction_id, idx"
         ):
             item = items.get(r[0])
             if item is not None:
                 words = [Word(**w) for w in json.loads(r[6])] if r[6] else []
+                meta = json.loads(r[7]) if r[7] else {}
                 item.turns.append(
-                    Turn(role=r[1], speaker=r[2], start=r[3], end=r[4], text=r[5], words=words)
+                    Turn(
+                        role=r[1],
+                        speaker=r[2],
+                        start=r[3],
+                        end=r[4],
+                        text=r[5],
+                        words=words,
+                        meta=meta,
+                    )
                 )
         return list(items.values())
 

@@ -20,6 +20,16 @@ from qa.ingest.audio import AUDIO_EXTENSIONS, probe_audio
 from qa.ingest.chat import parse_chat_csv, parse_chat_json, parse_chat_text
 from qa.ingest.email import Mail, build_thread, group_threads, read_mail_file
 from qa.ingest.metadata import MANIFEST_NAMES, Manifest, apply_metadata, from_filename
+from qa.ingest.transcripts import (
+    TRANSCRIPT_EXTENSIONS,
+    Parsed,
+    RoleHints,
+    build_interaction,
+    parse_call_text,
+    parse_srt,
+    parse_transcript_json,
+    parse_vtt,
+)
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.store import Store, file_sha256
@@ -28,7 +38,7 @@ CHAT_PARSERS = {".json": parse_chat_json, ".csv": parse_chat_csv, ".txt": parse_
 EMAIL_EXTENSIONS = {".eml", ".mbox"}
 # Files that configure qa rather than hold interactions: passed over quietly.
 CONFIG_EXTENSIONS = {".yaml", ".yml", ".md", ".sh"}
-SUPPORTED = sorted({*CHAT_PARSERS, *EMAIL_EXTENSIONS, *AUDIO_EXTENSIONS})
+SUPPORTED = sorted({*CHAT_PARSERS, *EMAIL_EXTENSIONS, *AUDIO_EXTENSIONS, *TRANSCRIPT_EXTENSIONS})
 
 
 @dataclass
@@ -156,7 +166,7 @@ def _ingest_file(
     if suffix in AUDIO_EXTENSIONS:
         items = [_audio_interaction(path, key)]
     else:
-        items = _chat_interactions(path, suffix)
+        items = _text_interactions(path, suffix, file_meta.get("channel"), config)
     for item in items:
         item.source = str(path)
         meta = {**file_meta, **manifest.lookup(path, item.metadata.get("conversation_id"))}
@@ -167,7 +177,7 @@ def _ingest_file(
     return False
 
 
-def _chat_interactions(path: Path, suffix: str) -> list[Interaction]:
+def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -178,7 +188,48 @@ def _chat_interactions(path: Path, suffix: str) -> list[Interaction]:
         ) from exc
     if not text.strip():
         raise InputError("the file holds only white space")
-    return CHAT_PARSERS[suffix](text, str(path))
+    return text
+
+
+def _text_interactions(
+    path: Path, suffix: str, channel: str | None, config: Config
+) -> list[Interaction]:
+    """Chats, and call transcripts that already exist (captions, vendor JSON, plain text
+    marked `channel: voice` in the manifest)."""
+    text = _read_text(path)
+    parsed: Parsed | None = None
+    if suffix == ".vtt":
+        parsed = parse_vtt(text)
+    elif suffix == ".srt":
+        parsed = parse_srt(text)
+    elif suffix == ".txt" and channel == "voice":
+        parsed = parse_call_text(text)
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from exc
+        parsed = parse_transcript_json(text, data)
+    if parsed is not None:
+        items = [build_interaction(parsed, str(path), _role_hints(config))]
+    else:
+        items = CHAT_PARSERS[suffix](text, str(path))
+    if channel is not None and any(i.channel != channel for i in items):
+        raise InputError(
+            f"the manifest says channel {channel}, but the file holds {items[0].channel}"
+        )
+    return items
+
+
+def _role_hints(config: Config) -> RoleHints:
+    names = {n.lower() for a in config.agents for n in (a.id, a.name, *a.aliases) if n}
+    return RoleHints(
+        company_names=tuple(config.voice.company_names),
+        agent_names=tuple(sorted(names)),
+        agent_channel=0 if config.voice.agent_channel == "left" else 1,
+    )
 
 
 def _audio_interaction(path: Path, key: str) -> Interaction:

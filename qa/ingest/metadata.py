@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError, InputError
-from qa.model import Agent, Interaction
+from qa.model import CHANNELS, Agent, Interaction
 from qa.timeutil import normalise_date
 
 FIELDS = (
@@ -23,6 +23,7 @@ FIELDS = (
     "direction",
     "started_at",
     "language",
+    "channel",
 )
 _ALIASES = {"agent": "agent_id", "date": "started_at", "customer": "customer_id", "case": "case_id"}
 MANIFEST_NAMES = {"manifest.csv", "manifest.json"}
@@ -40,6 +41,13 @@ def _normalise(row: dict[str, Any], where: str) -> dict[str, Any]:
         out["direction"] = str(direction).lower()
         if out["direction"] not in {"inbound", "outbound"}:
             raise ConfigError(f"{where}: direction must be inbound or outbound, not {direction!r}")
+    channel = out.get("channel")
+    if channel is not None:
+        out["channel"] = str(channel).lower()
+        if out["channel"] not in CHANNELS:
+            raise ConfigError(
+                f"{where}: channel must be one of {', '.join(CHANNELS)}, not {channel!r}"
+            )
     if "started_at" in out:
         try:
             out["started_at"] = normalise_date(str(out["started_at"]))

@@ -43,7 +43,9 @@ def pending(store: Store, redo: bool = False) -> list[Interaction]:
     ids = [
         r[0]
         for r in store.conn.execute(
-            f"SELECT id FROM interactions WHERE channel = 'voice' AND status IN ({marks}) ORDER BY id",
+            # Recordings only: a transcript that came as a file has nothing to recognise.
+            f"SELECT id FROM interactions WHERE channel = 'voice' AND status IN ({marks})"
+            " AND json_extract(metadata, '$.audio') IS NOT NULL ORDER BY id",
             statuses,
         )
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,7 @@ def _first_texts(words: list[Word], gap: float) -> list[str]:
 def result_to_json(result: AsrResult) -> str:
     return json.dumps(
         {
-            "words": [asdict(w) for w in result.words],
+            "words": [w.as_dict() for w in result.words],
             "language": result.language,
             "speech": result.speech,
         }

@@ -99,3 +99,19 @@ def stereo_swapped(
     """Whether the channel the map calls 'customer' sounds like the agent. With its confidence."""
     margin = agent_score(customer_side, company_names) - agent_score(agent_side, company_names)
     return margin >= settings.min_margin, confidence(abs(margin))
+
+
+def channel_roles(
+    texts: list[list[str]], agent_channel: int, company_names: Sequence[str] = ()
+) -> tuple[int, float, str | None]:
+    """Which of two channels is the agent's: the channel map, unless the content shows it
+    swapped. Returns the agent's channel, the confidence and a warning when swapped."""
+    customer_channel = 1 - agent_channel
+    swapped, conf = stereo_swapped(texts[agent_channel], texts[customer_channel], company_names)
+    if swapped:
+        return (
+            customer_channel,
+            conf,
+            "agent and customer channels were swapped: fixed from the content",
+        )
+    return agent_channel, max(conf, 0.5), None
