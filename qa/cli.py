@@ -629,7 +629,7 @@ def models() -> None:
 @json_option
 def models_list(as_json: bool) -> None:
     """List the ASR, diarization and text models and where each comes from."""
-    from qa.models.registry import DEFAULT_ASR, REGISTRY, available
+    from qa.models.registry import DEFAULT_ASR, MODELS_EXTRA_HINT, REGISTRY, available
 
     rows = [
         {
@@ -647,7 +647,7 @@ def models_list(as_json: bool) -> None:
         return
     for r in rows:
         mark = "*" if r["default"] else " "
-        state = "installed" if r["installed"] else "NOT INSTALLED (run bash scripts/setup.sh)"
+        state = "installed" if r["installed"] else f"NOT INSTALLED ({MODELS_EXTRA_HINT})"
         click.echo(f"{mark} {r['name']:<18} {r['use']:<20} {state:<10}  from {r['package']}")
         click.echo(f"    {r['note']}")
     click.echo("Any local CTranslate2 folder, or a hub name when online, also works with --model.")

@@ -7,3 +7,4 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check qa tests bench cli.py
 .venv/bin/mypy qa
 .venv/bin/python -m pytest -q "$@"
+bash scripts/wheel_check.sh

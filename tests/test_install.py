@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -38,3 +39,16 @@ def test_installed_package_finds_shipped_scorecards(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "shipped_scorecards/inbound_service.yaml: OK" in out.stdout
+    # The model registry's data travels as package data, and nothing is missing from the wheel.
+    out = subprocess.run(
+        [sys.executable, "-m", "qa", "models", "list", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert {m["name"] for m in json.loads(out.stdout)} >= {"tiny.en", "base", "all-MiniLM-L6-v2"}
+    installed = {p.relative_to(target).as_posix() for p in (target / "qa").rglob("*.py")}
+    shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "qa").rglob("*.py")}
+    assert shipped <= installed, sorted(shipped - installed)

