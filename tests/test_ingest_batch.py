@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -171,35 +170,52 @@ def test_script_is_stored_verbatim_and_cards_never_stored(tmp_path: Path, config
     assert "<script>alert(1)</script>" in exported
 
 
+# Runs `qa ARGS…` and SIGKILLs the process when SQLite is about to run the Nth statement
+# that contains POINT: a kill at a chosen point of a transaction, not on a timer.
+KILL_AT = """
+import os, signal, sqlite3, sys
+point, nth, seen = sys.argv[1], int(sys.argv[2]), [0]
+_connect = sqlite3.connect
+def trace(sql):
+    if point in sql:
+        seen[0] += 1
+        if seen[0] == nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+def connect(*args, **kwargs):
+    conn = _connect(*args, **kwargs)
+    conn.set_trace_callback(trace)
+    return conn
+sqlite3.connect = connect
+from qa.cli import main
+sys.argv = ["qa", *sys.argv[3:]]
+main()
+"""
+
+
+def counts(db: Path) -> tuple[int, int, int]:
+    store = Store(db)
+    try:
+        return store.count("interactions"), store.count("turns"), store.count("sources")
+    finally:
+        store.close()
+
+
 def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(400):
-        write_chat_json(folder / f"c{i:03d}.json", text=f"Reply number {i}")
+    for i in range(10):
+        write_chat_json(folder / f"c{i:02d}.json", text=f"Reply number {i}")
     db = tmp_path / "qa.db"
-    cmd = [sys.executable, "-m", "qa", "ingest", str(folder), "--db", str(db)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    written = 0
-    while time.time() < deadline:
-        time.sleep(0.02)
-        if db.exists():
-            try:
-                written = Store(db).count("interactions")
-            except Exception:
-                continue
-            if written >= 20:
-                break
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    partial = Store(db).count("interactions")
-    assert 20 <= partial < 400, "the kill should land mid-way"
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
-    store = Store(db)
-    assert store.count("interactions") == 400
-    assert store.count("turns") == 800
-    assert store.count("sources") == 400
+    args = ["ingest", str(folder), "--db", str(db)]
+    # Killed as the third file's done mark is written: its interaction is written, not committed.
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT, "INTO sources", "3", *args], env=env, capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert counts(db) == (2, 4, 2)  # two whole files, nothing of the third
+    subprocess.run([sys.executable, "-m", "qa", *args], env=env, check=True, capture_output=True)
+    assert counts(db) == (10, 20, 10)
 
 
 def test_two_processes_on_one_database(tmp_path: Path) -> None:
@@ -207,21 +223,32 @@ def test_two_processes_on_one_database(tmp_path: Path) -> None:
     for n in range(2):
         f = tmp_path / f"f{n}"
         f.mkdir()
-        for i in range(60):
+        for i in range(30):
             write_chat_json(f / f"c{i}.json", text=f"batch {n} message {i}")
         folders.append(f)
     db = tmp_path / "qa.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "qa", "ingest", str(f), "--db", str(db)],
+            [sys.executable, "-m", "qa", "ingest", str(f), "--db", str(db), "--json"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         for f in folders
     ]
+    ids: list[str] = []
     for p in procs:
-        _, err = p.communicate(timeout=120)
+        out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err.decode()
-    assert Store(db).count("interactions") == 120
+        summary = json.loads(out)
+        assert (summary["interactions"], summary["failed"], summary["skipped"]) == (30, 0, 0)
+        ids += summary["interaction_ids"]
+    assert len(set(ids)) == 60
+    assert counts(db) == (60, 120, 60)
+    store = Store(db)
+    texts = {r["text"] for r in store.db.query("SELECT text FROM turns WHERE role = 'agent'")}
+    runs = list(store.db.query("SELECT processed, failed FROM runs WHERE command = 'ingest'"))
+    store.close()
+    assert texts == {f"batch {n} message {i}" for n in range(2) for i in range(30)}
+    assert sorted((r["processed"], r["failed"]) for r in runs) == [(30, 0), (30, 0)]
