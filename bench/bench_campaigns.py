@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qa.campaigns.evaluate import VIOLATIONS, evaluate
 from qa.campaigns.schema import load_campaigns
-from qa.scorecard.matching import Matcher
+from qa.matching import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

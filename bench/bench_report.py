@@ -20,10 +20,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_scoring import synthetic_batch, without_semantic  # noqa: E402
 
+from qa.matching import Matcher  # noqa: E402
 from qa.model import Agent  # noqa: E402
 from qa.report.build import build_report  # noqa: E402
 from qa.scorecard.load import load_scorecard  # noqa: E402
-from qa.scorecard.matching import Matcher  # noqa: E402
 from qa.scoring import score_interactions  # noqa: E402
 from qa.store import Store  # noqa: E402
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from qa.matching import Matcher
 from qa.model import Agent, Interaction, Turn
 from qa.scorecard.load import load_scorecard
-from qa.scorecard.matching import Matcher
 from qa.scoring import rescore, score_interactions
 from qa.store import Store, content_id
 

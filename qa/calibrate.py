@@ -321,8 +321,8 @@ def run_calibration(
     """Import the human CSV, score with the card where needed, compare, and write the page."""
     card_hash = None
     if card_path is not None:
+        from qa.matching import Matcher
         from qa.scorecard.load import load_scorecard
-        from qa.scorecard.matching import Matcher
         from qa.scoring import score_interactions
 
         card = load_scorecard(card_path)

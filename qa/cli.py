@@ -208,9 +208,9 @@ def score(
     this version of the scorecard are skipped.
     """
     from qa.campaigns.schema import load_campaigns
+    from qa.matching import Matcher
     from qa.progress import BarProgress
     from qa.scorecard.load import load_scorecard
-    from qa.scorecard.matching import Matcher
     from qa.scoring import score_paths
     from qa.voice.batch import voice_settings
 
@@ -261,9 +261,9 @@ def rescore(
     With --compare OLD.yaml, print which interactions and agents change, per criterion.
     """
     from qa.campaigns.schema import load_campaigns
+    from qa.matching import Matcher
     from qa.progress import BarProgress
     from qa.scorecard.load import load_scorecard
-    from qa.scorecard.matching import Matcher
     from qa.scoring import rescore as run_rescore
 
     try:
@@ -488,8 +488,8 @@ def scorecard_validate(file: Path, as_json: bool) -> None:
 @json_option
 def scorecard_test(file: Path, examples: Path, as_json: bool) -> None:
     """Check labelled examples against their expected results; exit 1 on any mismatch."""
+    from qa.matching import Matcher
     from qa.scorecard.load import load_scorecard
-    from qa.scorecard.matching import Matcher
     from qa.scorecard.trainer import check_examples
 
     try:

@@ -10,12 +10,12 @@ from qa.campaigns.check import check_interaction
 from qa.campaigns.schema import Campaign
 from qa.config import Config
 from qa.ingest.batch import IngestReport, ingest
+from qa.matching import Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evaluation, Failure, Flag, Interaction
 from qa.progress import NoProgress, Progress
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
-from qa.scorecard.matching import Matcher
 from qa.store import Store, content_id
 from qa.voice.asr import Transcriber
 from qa.voice.batch import pending, transcribe_pending

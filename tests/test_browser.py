@@ -113,8 +113,8 @@ def test_voice_transcript_seeks_audio(browser: Any, tmp_path: Path) -> None:
     wav = stereo_file(tmp_path / "call.wav", left=0.5, right=0.3)
     from qa.config import Config
     from qa.ingest.batch import ingest
+    from qa.matching import Matcher
     from qa.scorecard.load import load_scorecard
-    from qa.scorecard.matching import Matcher
     from qa.scoring import score_interactions
     from qa.store import Store
     from qa.voice.batch import transcribe_pending

@@ -122,7 +122,7 @@ def test_lexical_precision_and_recall_on_the_labelled_set(campaigns) -> None:  #
 
 @pytest.mark.models
 def test_with_semantic_matching_every_violation_kind_meets_its_target(campaigns) -> None:  # type: ignore[no-untyped-def]
-    from qa.scorecard.matching import Matcher
+    from qa.matching import Matcher
 
     scores, misses, _ = evaluate(EVAL, campaigns, Matcher())
     for kind in VIOLATIONS:

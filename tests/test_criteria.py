@@ -10,10 +10,10 @@ from pydantic import TypeAdapter
 
 from qa.campaigns.check import check_interaction
 from qa.campaigns.schema import load_campaigns
+from qa.matching import Matcher
 from qa.model import Agent, Interaction, Turn
 from qa.scorecard.context import Context
 from qa.scorecard.criteria import EVALUATORS
-from qa.scorecard.matching import Matcher
 from qa.scorecard.schema import Criterion, CriterionBase
 from qa.text import word_count
 from tests.conftest import ROOT

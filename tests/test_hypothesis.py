@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa.ingest.chat import parse_chat_text
+from qa.matching import fuzzy_score
 from qa.metrics import voice_metrics
 from qa.model import Turn
-from qa.scorecard.matching import fuzzy_score
 from qa.text import question_kind, sentences
 
 words = st.lists(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from qa.matching import Matcher
 from qa.models.text import TextEmbedder, default_text_model_dir
-from qa.scorecard.matching import Matcher
 
 pytestmark = pytest.mark.models
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from qa.campaigns.quantities import Quantity, extract
 from qa.campaigns.schema import Campaign, Fact, PhraseSet
+from qa.matching import Matcher, fuzzy_score
 from qa.model import Evidence, Flag, Interaction
-from qa.scorecard.matching import Matcher, fuzzy_score
 from qa.text import normalise, sentences
 from qa.timeutil import local_date
 

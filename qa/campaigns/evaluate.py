@@ -11,8 +11,8 @@ import yaml
 
 from qa.campaigns.check import FLAG_KINDS, check_interaction
 from qa.campaigns.schema import Campaign
+from qa.matching import Matcher
 from qa.model import Agent, Interaction, Turn
-from qa.scorecard.matching import Matcher
 
 VIOLATIONS = ("contradiction", "retired_claim", "expired_offer", "denied_offer")
 

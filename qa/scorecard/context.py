@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evidence, Flag, Interaction
-from qa.scorecard.matching import Hit, Matcher
 from qa.scorecard.schema import Event, Phrases, Window
 from qa.text import question_kind, sentences
 

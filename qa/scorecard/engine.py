@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from qa.matching import Matcher
 from qa.model import CriterionResult, Evaluation, Flag, Interaction
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.criteria import EVALUATORS
 from qa.scorecard.load import LoadedScorecard
-from qa.scorecard.matching import Matcher
 from qa.scorecard.schema import Condition, CriterionBase
 from qa.text import sentences
 

@@ -14,10 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qa.errors import ConfigError
+from qa.matching import Matcher
 from qa.model import Agent, Interaction, Turn
 from qa.scorecard.engine import score_interaction
 from qa.scorecard.load import LoadedScorecard
-from qa.scorecard.matching import Matcher
 from qa.store import content_id
 from qa.yamlfile import FileErrors
 
