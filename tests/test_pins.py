@@ -17,12 +17,12 @@ from qa.campaigns.quantities import extract
 from qa.cli import cli
 from qa.config import Config, VoiceConfig
 from qa.ingest.batch import ingest
+from qa.matching import Matcher
 from qa.metrics import voice_metrics
 from qa.model import Agent, Evaluation, Evidence, Flag, Interaction, Turn, Word
 from qa.redact import CARD_MASK, RedactionPolicy
 from qa.scorecard.engine import score_interaction
 from qa.scorecard.load import LoadedScorecard, load_scorecard
-from qa.scorecard.matching import Matcher
 from qa.store import Store
 from qa.voice.batch import transcribe_pending, voice_settings
 from qa.voice.roles import decide_roles
