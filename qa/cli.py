@@ -15,6 +15,7 @@ import click
 
 from qa import __version__
 from qa.errors import ConfigError, QAError
+from qa.vocabulary import Channel, Diarization, choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,7 +123,7 @@ def voice_options(fn: F) -> F:
         ),
         click.option(
             "--diarization",
-            type=click.Choice(["auto", "channels", "embedded", "pyannote", "none"]),
+            type=click.Choice(choices(Diarization)),
             default=None,
             help="auto: channels for stereo, embedded for mono.",
         ),
@@ -572,7 +573,7 @@ def campaigns_validate(folder: Path, as_json: bool) -> None:
     help="Folder of campaigns.",
 )
 @click.option(
-    "--channel", type=click.Choice(["voice", "chat", "email"]), default="voice", show_default=True
+    "--channel", type=click.Choice(choices(Channel)), default=str(Channel.VOICE), show_default=True
 )
 @json_option
 def campaigns_check(sentence: str, on_date: str, folder: Path, channel: str, as_json: bool) -> None:

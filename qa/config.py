@@ -12,6 +12,7 @@ from qa.errors import InputError
 from qa.model import Agent
 from qa.redact import RedactionPolicy
 from qa.timeutil import site_zone
+from qa.vocabulary import Diarization
 from qa.yamlfile import validate_file
 
 
@@ -42,7 +43,7 @@ class EmailConfig(_Strict):
 class VoiceConfig(_Strict):
     model: str = Field("tiny.en", description="ASR model: registry name, local folder or hub name.")
     language: str | None = Field(None, description="Language code; empty to detect.")
-    diarization: Literal["auto", "channels", "embedded", "pyannote", "none"] = "auto"
+    diarization: Diarization = Diarization.AUTO
     pyannote_pipeline: str | None = Field(None, description="Local folder or hub name.")
     agent_channel: Literal["left", "right"] = Field("left", description="Stereo channel map.")
     speakers: int | None = Field(2, ge=1, description="Voices on a mono call; empty to estimate.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from qa.model import Interaction, Turn
 from qa.text import word_count
+from qa.vocabulary import Channel
 
 # Consecutive agent turns closer than this form one monologue.
 MONOLOGUE_GAP_S = 1.0
@@ -103,6 +104,6 @@ def text_metrics(turns: list[Turn]) -> dict[str, Any]:
 
 
 def compute_metrics(item: Interaction) -> dict[str, Any]:
-    if item.channel == "voice":
+    if item.channel == Channel.VOICE:
         return voice_metrics(item.turns, item.duration)
     return text_metrics(item.turns)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Channel = Literal["voice", "chat", "email"]
+from qa.vocabulary import CHANNELS, Channel, Status
+
+__all__ = ["CHANNELS", "Channel"]
 Role = Literal["agent", "customer", "system"]
 ROLES: tuple[str, ...] = ("agent", "customer", "system")
-CHANNELS: tuple[str, ...] = ("voice", "chat", "email")
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Interaction:
     customer_id: str | None = None
     case_id: str | None = None
     campaign: str | None = None
-    status: str = "ingested"
+    status: str = Status.INGESTED
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 

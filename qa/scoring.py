@@ -17,6 +17,7 @@ from qa.progress import NoProgress, Progress
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.store import Store, content_id
+from qa.vocabulary import Channel, Status
 from qa.voice.asr import Transcriber
 from qa.voice.batch import pending, transcribe_pending
 from qa.voice.pipeline import VoiceSettings
@@ -71,8 +72,8 @@ def score_interactions(
             matcher.prefetch(
                 [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
             )
-        if item.channel == "voice" and not item.turns:
-            if item.status == "registered":
+        if item.channel == Channel.VOICE and not item.turns:
+            if item.status == Status.REGISTERED:
                 report.waiting.append(item.id)
         else:
             metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}

@@ -22,6 +22,7 @@ from qa.errors import ConfigError
 from qa.migrations import apply_migrations
 from qa.model import Agent, Evaluation, Failure, Flag, Interaction, Turn, Word
 from qa.redact import RedactionPolicy, is_digit_token, redact
+from qa.vocabulary import Channel
 
 DB_ENV = "QA_DB"
 DB_DEFAULT = "qa.db"
@@ -256,7 +257,7 @@ class Store:
                     " VALUES (?, NULL, ?, ?) ON CONFLICT(message_id) DO NOTHING",
                     [rec["message_id"], source, _json(rec)],
                 )
-            self._mark_source(conn, source, file_hash, "email", [])
+            self._mark_source(conn, source, file_hash, Channel.EMAIL, [])
 
     def email_messages(self) -> list[tuple[dict[str, Any], str | None]]:
         rows = self.conn.execute("SELECT record, thread_key FROM email_messages").fetchall()

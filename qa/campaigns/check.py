@@ -19,16 +19,8 @@ from qa.matching import Matcher, fuzzy_score
 from qa.model import Evidence, Flag, Interaction
 from qa.text import normalise, sentences
 from qa.timeutil import local_date
+from qa.vocabulary import FLAG_SEVERITY, FlagKind
 
-SEVERITY = {
-    "contradiction": "high",
-    "retired_claim": "high",
-    "expired_offer": "high",
-    "denied_offer": "high",
-    "missing_disclosure": "medium",
-    "missed_key_point": "info",
-}
-FLAG_KINDS = tuple(SEVERITY)
 PRODUCT_MATCH = 0.88  # fuzzy score for a product name to count as mentioned
 CLAIM_SEMANTIC = 0.88  # cosine to a retired claim: paraphrases 0.90-0.93, a negated near miss 0.83
 CLAIM_MATCH = 0.9  # claims differ by one word ("free phone" vs "a phone"): stay strict
@@ -106,8 +98,8 @@ class SentenceCheck:
     quantities: list[Quantity] = field(default_factory=list)
 
 
-def _flag(kind: str, campaign: str, fact: str, message: str, evidence: list[Evidence]) -> Flag:
-    return Flag(kind, SEVERITY[kind], campaign, fact, message, evidence)
+def _flag(kind: FlagKind, campaign: str, fact: str, message: str, evidence: list[Evidence]) -> Flag:
+    return Flag(kind, FLAG_SEVERITY[kind], campaign, fact, message, evidence)
 
 
 def _mentions(text: str, phrases: list[str], threshold: float = PRODUCT_MATCH) -> bool:
@@ -233,7 +225,7 @@ def check_sentence(
                 if not ok:
                     out.flags.append(
                         _flag(
-                            "contradiction",
+                            FlagKind.CONTRADICTION,
                             c.id,
                             _fact_label(c, f),
                             f"said {q.text!r}, but {c.name} has {f.id} {f.value.describe()}",
@@ -249,7 +241,7 @@ def check_sentence(
         if presented:
             out.flags.append(
                 _flag(
-                    "expired_offer",
+                    FlagKind.EXPIRED_OFFER,
                     c.id,
                     f"valid {c.valid_from} to {c.valid_to}",
                     f"presented {c.name}, which {_window_word(c, day)}",
@@ -264,7 +256,7 @@ def check_sentence(
                 source = f" from {claim.campaign}" if claim.campaign else ""
                 out.flags.append(
                     _flag(
-                        "retired_claim",
+                        FlagKind.RETIRED_CLAIM,
                         c.id,
                         f"retired claim {claim.id}{source}",
                         f"made a claim that {c.name} retired: {claim.phrases[0]!r}",
@@ -328,7 +320,7 @@ def _denied(item: Interaction, all_sentences: list[Sentence], active: list[Campa
             if denial is not None:
                 flags.append(
                     _flag(
-                        "denied_offer",
+                        FlagKind.DENIED_OFFER,
                         c.id,
                         f"{c.name} valid {c.valid_from} to {c.valid_to}",
                         f"the customer cited {c.name}, an active offer, and the agent denied it",
@@ -348,9 +340,9 @@ def _pitch_obligations(
         if pitch is None:
             continue
         obligations = [
-            ("missing_disclosure", d, "disclosure", "the mandatory disclosure")
+            (FlagKind.MISSING_DISCLOSURE, d, "disclosure", "the mandatory disclosure")
             for d in c.disclosures
-        ] + [("missed_key_point", k, "key point", "its key point") for k in c.key_points]
+        ] + [(FlagKind.MISSED_KEY_POINT, k, "key point", "its key point") for k in c.key_points]
         for kind, item, label, wording in obligations:
             if not any(_phrase_hit(s.text, item, matcher) for s in agent):
                 flags.append(

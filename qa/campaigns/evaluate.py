@@ -9,12 +9,13 @@ from typing import Any
 
 import yaml
 
-from qa.campaigns.check import FLAG_KINDS, check_interaction
+from qa.campaigns.check import check_interaction
 from qa.campaigns.schema import Campaign
 from qa.matching import Matcher
 from qa.model import Agent, Interaction, Turn
+from qa.vocabulary import FLAG_KINDS, VIOLATION_KINDS
 
-VIOLATIONS = ("contradiction", "retired_claim", "expired_offer", "denied_offer")
+VIOLATIONS = VIOLATION_KINDS
 
 
 @dataclass
@@ -57,7 +58,7 @@ def evaluate(
     path: Path, campaigns: list[Campaign], matcher: Matcher | None = None
 ) -> tuple[dict[str, KindScore], list[str], int]:
     cases = yaml.safe_load(path.read_text())["cases"]
-    scores = {k: KindScore(k) for k in FLAG_KINDS}
+    scores: dict[str, KindScore] = {k: KindScore(k) for k in FLAG_KINDS}
     misses = []
     for case in cases:
         judged = set(case.get("kinds", VIOLATIONS))

@@ -9,10 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from qa.errors import ConfigError
-from qa.scorecard.schema import ALL_CHANNELS
+from qa.vocabulary import CHANNELS, Channel
 from qa.yamlfile import FileErrors, validate_file
-
-Channel = Literal["voice", "chat", "email"]
 
 
 class Strict(BaseModel):
@@ -96,7 +94,7 @@ class Campaign(Strict):
     name: str
     valid_from: dt.date = Field(alias="from")
     valid_to: dt.date = Field(alias="to")
-    channels: list[Channel] = Field(default_factory=lambda: list(ALL_CHANNELS))
+    channels: list[Channel] = Field(default_factory=lambda: list(CHANNELS))
     products: list[str] = Field(min_length=1, description="Names people use for what is on offer.")
     facts: list[Fact] = Field(default_factory=list)
     disclosures: list[PhraseSet] = Field(

@@ -33,6 +33,7 @@ from qa.ingest.transcripts import (
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.store import Store, file_sha256
+from qa.vocabulary import Channel, Status
 
 CHAT_PARSERS = {".json": parse_chat_json, ".csv": parse_chat_csv, ".txt": parse_chat_text}
 EMAIL_EXTENSIONS = {".eml", ".mbox"}
@@ -202,7 +203,7 @@ def _text_interactions(
         parsed = parse_vtt(text)
     elif suffix == ".srt":
         parsed = parse_srt(text)
-    elif suffix == ".txt" and channel == "voice":
+    elif suffix == ".txt" and channel == Channel.VOICE:
         parsed = parse_call_text(text)
     elif suffix == ".json":
         try:
@@ -239,10 +240,10 @@ def _audio_interaction(path: Path, key: str) -> Interaction:
     info["size"] = path.stat().st_size
     return Interaction(
         id=digest[:16],
-        channel="voice",
+        channel=Channel.VOICE,
         source=str(path),
         duration=info.get("duration"),
-        status="registered",
+        status=Status.REGISTERED,
         metadata={"audio": info},
     )
 

@@ -12,6 +12,7 @@ from qa.errors import InputError
 from qa.model import Agent, Interaction, Turn
 from qa.store import content_id
 from qa.timeutil import iso, parse_timestamp, relative_seconds
+from qa.vocabulary import Channel
 
 CSV_COLUMNS = ("conversation_id", "timestamp", "sender", "text", "agent")
 _ROLE_ALIASES = {
@@ -62,13 +63,13 @@ def _build(
         Turn(role=role, speaker=role, text=text, start=offset, end=offset)
         for (role, text, _), offset in zip(messages, offsets, strict=True)
     ]
-    ident = content_id("chat", conv_id, [(r, t, str(ts)) for r, t, ts in messages])
+    ident = content_id(Channel.CHAT, conv_id, [(r, t, str(ts)) for r, t, ts in messages])
     metadata: dict[str, Any] = {}
     if conv_id:
         metadata["conversation_id"] = conv_id
     return Interaction(
         id=ident,
-        channel="chat",
+        channel=Channel.CHAT,
         source=source,
         agent=agent,
         turns=turns,
@@ -97,8 +98,8 @@ def _conversation_from_json(item: Any, index: int) -> Interaction:
     messages = item.get("messages")
     if not isinstance(messages, list) or not messages:
         raise InputError(f"{where}: 'messages' must be a non-empty list")
-    if item.get("channel", "chat") != "chat":
-        raise InputError(f"{where}: channel must be 'chat', not {item.get('channel')!r}")
+    if item.get("channel", Channel.CHAT) != Channel.CHAT:
+        raise InputError(f"{where}: channel must be '{Channel.CHAT}', not {item.get('channel')!r}")
     parsed = []
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict) or "text" not in msg or "from" not in msg:

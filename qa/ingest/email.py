@@ -19,6 +19,7 @@ from qa.errors import InputError
 from qa.model import Agent, Interaction, Turn
 from qa.store import content_id
 from qa.timeutil import iso
+from qa.vocabulary import Channel
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 
@@ -288,8 +289,8 @@ def build_thread(thread: list[Mail], domains: list[str], addresses: list[str]) -
     if not configured:
         metadata["roles"] = "first sender taken as customer; set email.agent_domains in qa.yaml"
     return Interaction(
-        id=content_id("email", thread_key(thread)),
-        channel="email",
+        id=content_id(Channel.EMAIL, thread_key(thread)),
+        channel=Channel.EMAIL,
         source=thread[0].source,
         agent=agent,
         turns=turns,

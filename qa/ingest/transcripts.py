@@ -26,6 +26,7 @@ from qa.errors import InputError
 from qa.model import Agent, Interaction, Turn, Word
 from qa.store import content_id
 from qa.timeutil import normalise_date
+from qa.vocabulary import Channel, Status
 from qa.voice.roles import agent_score, channel_roles, decide_roles
 
 TRANSCRIPT_EXTENSIONS = {".vtt", ".srt"}
@@ -249,7 +250,7 @@ def json_format(data: Any) -> str | None:
             return "amazon-transcribe"
         if isinstance(data.get("Transcript"), list):
             return "contact-lens"
-        if isinstance(data.get("turns"), list) or data.get("channel") == "voice":
+        if isinstance(data.get("turns"), list) or data.get("channel") == Channel.VOICE:
             return "turns"
     if isinstance(data, list) and data and isinstance(data[0], dict):
         first = data[0]
@@ -614,12 +615,12 @@ def build_interaction(parsed: Parsed, source: str, hints: RoleHints) -> Interact
     voice.update({k: v for k, v in parsed.extra.items() if k in ("job", "contact_id")})
     item = Interaction(
         id=ident,
-        channel="voice",
+        channel=Channel.VOICE,
         source=source,
         turns=out_turns,
         duration=max((t.end for t in out_turns), default=0.0),
         language=parsed.language,
-        status="transcribed",
+        status=Status.TRANSCRIBED,
         metadata={"voice": voice, "warnings": warnings},
     )
     _apply_header(item, parsed.extra)

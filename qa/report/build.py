@@ -17,25 +17,25 @@ from qa.progress import NoProgress, Progress
 from qa.report.data import Filters, ReportData, load_report_data
 from qa.resources import shipped_dir
 from qa.store import Store
+from qa.vocabulary import CHANNELS, Channel
 
-CHANNELS = ("voice", "chat", "email")
 TOP_OPPORTUNITIES = 3
 EVIDENCE_PER_OPPORTUNITY = 3
 STRENGTH_MIN_RATE = 0.9  # met this often, over at least STRENGTH_MIN_APPLICABLE evaluations
 STRENGTH_MIN_APPLICABLE = 2
 METRICS = {
-    "voice": [
+    Channel.VOICE: [
         ("talk_ratio", "Talk ratio (agent share)", "{:.0%}"),
         ("silence_total", "Silence per call (s)", "{:.0f}"),
         ("silence_longest", "Longest silence (s)", "{:.1f}"),
         ("monologue_longest", "Longest monologue (s)", "{:.0f}"),
         ("wpm_agent", "Agent words per minute", "{:.0f}"),
     ],
-    "chat": [
+    Channel.CHAT: [
         ("first_response", "First response (s)", "{:.0f}"),
         ("response_avg", "Average response (s)", "{:.0f}"),
     ],
-    "email": [
+    Channel.EMAIL: [
         ("first_response", "First response (h)", "h"),
         ("response_avg", "Average response (h)", "h"),
     ],
@@ -330,7 +330,7 @@ class ReportBuilder:
         }
 
     def _audio(self, item: dict[str, Any]) -> str | None:
-        if item["channel"] != "voice" or not self.copy_audio:
+        if item["channel"] != Channel.VOICE or not self.copy_audio:
             return None
         source = Path(item["source"])
         if not source.exists():

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from qa.store import Store
+from qa.vocabulary import Status
 
 
 @dataclass
@@ -33,7 +34,8 @@ class ReportData:
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses, params = ["i.status NOT IN ('registered', 'failed')"], []
+    clauses: list[str] = ["i.status NOT IN (?, ?)"]
+    params: list[Any] = [Status.REGISTERED, Status.FAILED]
     if filters.agent:
         clauses.append("i.agent_id = ?")
         params.append(filters.agent)

@@ -25,6 +25,7 @@ from qa.scorecard.schema import (
     UpsellTimingV1,
 )
 from qa.text import content_words, normalise, sentences, word_count
+from qa.vocabulary import Channel
 
 C = TypeVar("C", bound=CriterionBase)
 Evaluator = Callable[[Any, Context], Outcome]
@@ -172,7 +173,7 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
     signals: dict[str, float] = {"verbatim": read_words / total_words}
     weights = {"verbatim": 0.4, "fast_monologue": 0.2, "ignored_questions": 0.25, "low_reuse": 0.15}
 
-    if ctx.item.channel == "voice":
+    if ctx.item.channel == Channel.VOICE:
         talk = sum(ctx.turns[i].end - ctx.turns[i].start for i in agent) or 1.0
         fast = 0.0
         for i in agent:

@@ -10,10 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Channel = Literal["voice", "chat", "email"]
+from qa.vocabulary import CHANNELS, VIOLATION_KINDS, Channel, FlagKind
+
 Speaker = Literal["agent", "customer", "any"]
 MatchMode = Literal["exact", "fuzzy", "regex", "semantic"]
-ALL_CHANNELS: tuple[Channel, ...] = ("voice", "chat", "email")
+ALL_CHANNELS = CHANNELS
 
 
 class Strict(BaseModel):
@@ -222,24 +223,6 @@ class RetentionV1(CriterionBase):
     within_turns: int = Field(
         2, ge=1, description="The move must come within this many agent turns."
     )
-
-
-FlagKind = Literal[
-    "contradiction",
-    "retired_claim",
-    "expired_offer",
-    "denied_offer",
-    "missing_disclosure",
-    "missed_key_point",
-]
-
-
-VIOLATION_KINDS: tuple[FlagKind, ...] = (
-    "contradiction",
-    "retired_claim",
-    "expired_offer",
-    "denied_offer",
-)
 
 
 class CampaignConsistencyV1(CriterionBase):

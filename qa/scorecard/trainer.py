@@ -19,6 +19,7 @@ from qa.model import Agent, Interaction, Turn
 from qa.scorecard.engine import score_interaction
 from qa.scorecard.load import LoadedScorecard
 from qa.store import content_id
+from qa.vocabulary import Channel
 from qa.yamlfile import FileErrors
 
 
@@ -33,7 +34,7 @@ class ExampleTurn(BaseModel):
 class Example(BaseModel):
     model_config = ConfigDict(extra="ignore")
     id: str | None = None
-    channel: Literal["voice", "chat", "email"]
+    channel: Channel
     direction: Literal["inbound", "outbound"] | None = None
     campaign: str | None = None
     duration: float | None = None

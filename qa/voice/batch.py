@@ -12,6 +12,7 @@ from qa.metrics import compute_metrics
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.store import Store
+from qa.vocabulary import Channel, Status
 from qa.voice.asr import AsrResult, Transcriber, WhisperTranscriber
 from qa.voice.pipeline import VoiceSettings, result_from_json, result_to_json, transcribe_recording
 
@@ -38,15 +39,17 @@ class TranscribeReport:
 
 
 def pending(store: Store, redo: bool = False) -> list[Interaction]:
-    statuses = ("registered",) if not redo else ("registered", "transcribed", "failed", "review")
+    statuses = [Status.REGISTERED]
+    if redo:
+        statuses += [Status.TRANSCRIBED, Status.FAILED, Status.REVIEW]
     marks = ",".join("?" * len(statuses))
     ids = [
         r[0]
         for r in store.conn.execute(
             # Recordings only: a transcript that came as a file has nothing to recognise.
-            f"SELECT id FROM interactions WHERE channel = 'voice' AND status IN ({marks})"
+            f"SELECT id FROM interactions WHERE channel = ? AND status IN ({marks})"
             " AND json_extract(metadata, '$.audio') IS NOT NULL ORDER BY id",
-            statuses,
+            [Channel.VOICE, *statuses],
         )
     ]
     return store.load_interactions(ids)
@@ -84,7 +87,7 @@ def transcribe_pending(
                 item.source, "transcribe", str(exc), item.metadata.get("audio", {}).get("sha256")
             )
             store.record_failure(failure)
-            store.set_status(item.id, "failed", str(exc))
+            store.set_status(item.id, Status.FAILED, str(exc))
             report.failures.append(failure)
         report.wall_seconds = time.perf_counter() - started
         rate = report.audio_seconds / 60 / report.wall_seconds if report.wall_seconds else 0
@@ -115,12 +118,10 @@ def _transcribe_one(
     item.duration = result.duration
     item.metadata = {**item.metadata, "voice": result.info, "warnings": result.warnings}
     item.metadata["metrics"] = compute_metrics(item)
-    item.status = (
-        "review" if result.warnings and "only one voice" in result.warnings[0] else "transcribed"
-    )
-    item.error = result.warnings[0] if item.status == "review" else None
+    item.status = Status.REVIEW if result.needs_review else Status.TRANSCRIBED
+    item.error = "; ".join(result.warnings) if result.needs_review else None
     store.save_interactions([item])
-    if item.status == "review":
+    if item.status == Status.REVIEW:
         failure = Failure(item.source, "transcribe", item.error or "", None)
         store.record_failure(failure)
         report.failures.append(failure)

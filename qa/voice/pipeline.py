@@ -20,18 +20,18 @@ import numpy as np
 
 from qa.errors import ConfigError, InputError
 from qa.model import Turn, Word
+from qa.vocabulary import DIARIZATION_MODES, Diarization
 from qa.voice.asr import SAMPLE_RATE, AsrResult, AsrSettings, Transcriber
 from qa.voice.diarize import Segment, SpeakerCount, diarize_embedded, diarize_pyannote
 from qa.voice.roles import decide_roles, stereo_swapped
 
-DIARIZATION_MODES = ("auto", "channels", "embedded", "pyannote", "none")
 ROLE_TURNS = 4  # how many of a speaker's first turns the role decision reads
 
 
 @dataclass(frozen=True)
 class VoiceSettings:
     asr: AsrSettings = field(default_factory=AsrSettings)
-    diarization: str = "auto"
+    diarization: str = Diarization.AUTO
     speakers: SpeakerCount = field(default_factory=SpeakerCount)
     agent_channel: int = 0  # the channel map: 0 = left is the agent
     pyannote_pipeline: str | None = None
@@ -41,7 +41,7 @@ class VoiceSettings:
     def __post_init__(self) -> None:
         if self.diarization not in DIARIZATION_MODES:
             raise ConfigError(f"--diarization must be one of {', '.join(DIARIZATION_MODES)}")
-        if self.diarization == "pyannote" and not self.pyannote_pipeline:
+        if self.diarization == Diarization.PYANNOTE and not self.pyannote_pipeline:
             raise ConfigError(
                 "--diarization pyannote needs --pyannote-pipeline: a local folder or a hub name"
             )
@@ -54,6 +54,7 @@ class VoiceResult:
     duration: float
     info: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    needs_review: bool = False  # roles are a guess: a person should check before coaching
 
 
 def decode(path: Path) -> list[np.ndarray]:
@@ -116,9 +117,9 @@ def transcribe_recording(
     if not any(r.words for r in results):
         raise InputError("no speech found: the recording is silent or too quiet")
     mode = settings.diarization
-    if mode == "auto":
-        mode = "channels" if len(channels) == 2 else "embedded"
-    if mode == "channels":
+    if mode == Diarization.AUTO:
+        mode = Diarization.CHANNELS if len(channels) == 2 else Diarization.EMBEDDED
+    if mode == Diarization.CHANNELS:
         if len(channels) != 2:
             raise InputError("--diarization channels needs a stereo recording; this one is mono")
         return _stereo(results, settings, duration)
@@ -135,7 +136,7 @@ def _stereo(results: list[AsrResult], settings: VoiceSettings, duration: float) 
     labelled = [(w, "agent", f"ch{agent_ch}") for w in results[agent_ch].words]
     labelled += [(w, "customer", f"ch{cust_ch}") for w in results[cust_ch].words]
     info = {
-        "diarization": "channels",
+        "diarization": Diarization.CHANNELS,
         "agent_channel": ["left", "right"][agent_ch],
         "roles_swapped": swapped,
         "role_confidence": conf if swapped else max(conf, 0.5),
@@ -152,9 +153,9 @@ def _stereo(results: list[AsrResult], settings: VoiceSettings, duration: float) 
 def _mono(
     audio: np.ndarray, result: AsrResult, mode: str, settings: VoiceSettings, duration: float
 ) -> VoiceResult:
-    if mode == "none":
+    if mode == Diarization.NONE:
         segments = [Segment(0.0, duration, "S1")]
-    elif mode == "pyannote":
+    elif mode == Diarization.PYANNOTE:
         assert settings.pyannote_pipeline
         segments = diarize_pyannote(audio, settings.pyannote_pipeline, settings.speakers)
     else:
@@ -163,12 +164,14 @@ def _mono(
     speakers = [(w, speaker_at(segments, w)) for w in result.words]
     voices = sorted({s for _, s in speakers})
     warnings: list[str] = []
+    needs_review = False
     first = speakers[0][1] if speakers else None
     texts = {v: _first_texts([w for w, s in speakers if s == v], settings.turn_gap) for v in voices}
     if len(voices) < 2:
         decision_agent, conf = (voices[0] if voices else "S1"), 0.5
-        if mode != "none":
+        if mode != Diarization.NONE:
             warnings.append("only one voice found: roles are a guess")
+            needs_review = True
     else:
         decision = decide_roles(texts, first, settings.company_names)
         decision_agent, conf = decision.agent, decision.confidence
@@ -180,7 +183,12 @@ def _mono(
         "role_confidence": conf,
     }
     return VoiceResult(
-        words_to_turns(labelled, settings.turn_gap), result.language, duration, info, warnings
+        words_to_turns(labelled, settings.turn_gap),
+        result.language,
+        duration,
+        info,
+        warnings,
+        needs_review,
     )
 
 

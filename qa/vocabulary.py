@@ -1,0 +1,80 @@
+"""The words every stage shares: channels, statuses, flag kinds with their severities,
+diarization modes. Each is spelled out here only; a test greps the package for strays.
+
+They are ``StrEnum``s, so a stored or printed value is the plain word ("voice"), pydantic
+models that use them validate and document the same words, and the CLI builds its choices
+from them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    VOICE = "voice"
+    CHAT = "chat"
+    EMAIL = "email"
+
+
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+
+
+class Status(StrEnum):
+    """Where an interaction stands."""
+
+    INGESTED = "ingested"  # a chat or email, read and stored
+    REGISTERED = "registered"  # a recording, waiting for transcription
+    TRANSCRIBED = "transcribed"
+    REVIEW = "review"  # a person should look first: a finding the machine is unsure of
+    FAILED = "failed"
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+class FlagKind(StrEnum):
+    CONTRADICTION = "contradiction"
+    RETIRED_CLAIM = "retired_claim"
+    EXPIRED_OFFER = "expired_offer"
+    DENIED_OFFER = "denied_offer"
+    MISSING_DISCLOSURE = "missing_disclosure"
+    MISSED_KEY_POINT = "missed_key_point"
+
+
+FLAG_SEVERITY: dict[FlagKind, Severity] = {
+    FlagKind.CONTRADICTION: Severity.HIGH,
+    FlagKind.RETIRED_CLAIM: Severity.HIGH,
+    FlagKind.EXPIRED_OFFER: Severity.HIGH,
+    FlagKind.DENIED_OFFER: Severity.HIGH,
+    FlagKind.MISSING_DISCLOSURE: Severity.MEDIUM,
+    FlagKind.MISSED_KEY_POINT: Severity.INFO,
+}
+FLAG_KINDS: tuple[FlagKind, ...] = tuple(FlagKind)
+# What the agent said against a campaign, as opposed to what the agent left out.
+VIOLATION_KINDS: tuple[FlagKind, ...] = (
+    FlagKind.CONTRADICTION,
+    FlagKind.RETIRED_CLAIM,
+    FlagKind.EXPIRED_OFFER,
+    FlagKind.DENIED_OFFER,
+)
+
+
+class Diarization(StrEnum):
+    AUTO = "auto"  # channels for stereo, embedded for mono
+    CHANNELS = "channels"
+    EMBEDDED = "embedded"
+    PYANNOTE = "pyannote"
+    NONE = "none"
+
+
+DIARIZATION_MODES: tuple[Diarization, ...] = tuple(Diarization)
+
+
+def choices(vocabulary: type[StrEnum]) -> list[str]:
+    """The plain words of a vocabulary, for click.Choice."""
+    return [str(v) for v in vocabulary]

@@ -1,0 +1,99 @@
+"""The shared words live in qa/vocabulary.py only: a grep of the package finds no stray copy."""
+
+from __future__ import annotations
+
+import ast
+
+import click
+
+from qa.cli import cli
+from qa.vocabulary import CHANNELS, DIARIZATION_MODES, FLAG_KINDS, FLAG_SEVERITY, Severity, Status
+from tests.conftest import ROOT
+
+WORDS = {
+    str(w) for group in (CHANNELS, DIARIZATION_MODES, FLAG_KINDS, Status, Severity) for w in group
+}
+# Quoted inside a longer string (SQL, a message), these are still the vocabulary's words.
+QUOTED = {f"'{w}'" for group in (CHANNELS, Status) for w in group}
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _is_key(node: ast.Constant, parent: ast.AST | None) -> bool:
+    """A dict key, an index, an attribute name or a .get() key: a field, not a value."""
+    if isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
+        return True
+    if isinstance(parent, ast.Subscript) and parent.slice is node:
+        return True
+    if isinstance(parent, ast.Call):
+        func = parent.func
+        if isinstance(func, ast.Attribute) and func.attr in {"get", "setdefault", "pop"}:
+            return bool(parent.args) and parent.args[0] is node
+        if isinstance(func, ast.Name) and func.id in {"getattr", "hasattr"}:
+            return len(parent.args) > 1 and parent.args[1] is node
+    return False
+
+
+def strays(source: str) -> list[tuple[int, str]]:
+    tree = ast.parse(source)
+    parents = _parents(tree)
+    out = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        parent = parents.get(node)
+        in_fstring = any(isinstance(p, ast.JoinedStr) for p in _ancestors(node, parents))
+        if node.value in WORDS and not in_fstring and not _is_key(node, parent):
+            out.append((node.lineno, node.value))
+        out += [(node.lineno, q) for q in QUOTED if q in node.value]
+    return sorted(out)
+
+
+def _ancestors(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+    chain = []
+    while node in parents:
+        node = parents[node]
+        chain.append(node)
+    return chain
+
+
+def test_the_grep_finds_what_it_should() -> None:
+    found = strays(
+        'a = item.channel == "voice"\n'
+        'b = Literal["embedded", "none"]\n'
+        "c = \"SELECT 1 WHERE status = 'review'\"\n"
+        'd = {"voice": 1}["failed"]\n'
+        "e = f\"{x or 'none'}\"\n"
+        'f = meta.get("channels", [])\n'
+    )
+    assert found == [(1, "voice"), (2, "embedded"), (2, "none"), (3, "'review'")]
+
+
+def test_no_vocabulary_word_is_spelled_out_elsewhere() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {word}"
+        for path in sorted((ROOT / "qa").rglob("*.py"))
+        if path.name != "vocabulary.py"
+        for line, word in strays(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "use qa.vocabulary instead:\n" + "\n".join(found)
+
+
+def test_every_flag_kind_has_a_severity() -> None:
+    assert set(FLAG_SEVERITY) == set(FLAG_KINDS)
+
+
+def test_cli_choices_come_from_the_vocabulary() -> None:
+    def choices(command: click.Command, option: str) -> list[str]:
+        param = next(p for p in command.params if p.name == option)
+        assert isinstance(param.type, click.Choice)
+        return list(param.type.choices)
+
+    assert isinstance(cli, click.Group)
+    score = cli.commands["score"]
+    assert choices(score, "diarization") == [str(m) for m in DIARIZATION_MODES]
+    check = cli.commands["campaigns"]
+    assert isinstance(check, click.Group)
+    assert choices(check.commands["check"], "channel") == [str(c) for c in CHANNELS]
