@@ -1,0 +1,153 @@
+"""Which dialogue acts a sentence performs: a logistic head per act over sentence embeddings.
+
+Each act's head is trained on its own positive examples against its negatives
+and, with a lower weight, the positives of every other act of the language
+(what a sentence does when it does something else). Heads are trained once
+per process and per set of extra examples, in well under a second each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from qa.acts.data import load_acts
+from qa.errors import ConfigError
+from qa.models.text import Embedder, TextEmbedder
+
+OTHER_ACT_WEIGHT = 0.5  # other acts' positives are negatives, but softer ones
+L2 = 1.0  # ridge penalty of the logistic head; measured on held-out examples (bench/bench_acts.py)
+NEWTON_STEPS = 25
+
+ExtraExamples = dict[str, dict[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class Head:
+    weights: Any  # numpy vector over the embedding
+    bias: float
+    examples: int
+
+
+_heads: dict[tuple[str, str, str, str], Head] = {}
+_lock = threading.Lock()
+_default: TextEmbedder | None = None
+
+
+def default_embedder() -> TextEmbedder:
+    """One embedder per process for callers that bring none."""
+    global _default
+    if _default is None:
+        _default = TextEmbedder()
+    return _default
+
+
+def _model_ref(embedder: Embedder) -> str:
+    return str(getattr(embedder, "model_ref", type(embedder).__name__))
+
+
+def _extras_key(extra: dict[str, list[str]] | None) -> str:
+    if not extra:
+        return ""
+    return hashlib.sha1(json.dumps(extra, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def training_set(
+    act: str, lang: str = "en", extra: dict[str, list[str]] | None = None
+) -> tuple[list[str], list[float], list[float]]:
+    """Texts, labels (1 or 0) and sample weights for one act's head."""
+    acts = load_acts(lang)
+    if act not in acts:
+        raise ConfigError(f"unknown dialogue act {act!r} for {lang!r}: use one of {sorted(acts)}")
+    own = acts[act]
+    positive = list(dict.fromkeys(own.positive + list((extra or {}).get("positive", []))))
+    negative = list(dict.fromkeys(own.negative + list((extra or {}).get("negative", []))))
+    texts = positive + negative
+    labels = [1.0] * len(positive) + [0.0] * len(negative)
+    weights = [1.0] * len(texts)
+    taken = set(texts)
+    for name, other in sorted(acts.items()):
+        if name == act or name in own.related or act in other.related:
+            continue
+        for text in other.positive:
+            if text not in taken:
+                taken.add(text)
+                texts.append(text)
+                labels.append(0.0)
+                weights.append(OTHER_ACT_WEIGHT)
+    return texts, labels, weights
+
+
+def fit_logistic(x: Any, y: Any, w: Any, l2: float = L2) -> tuple[Any, float]:
+    """Weighted, ridge-penalised logistic regression by Newton's method (small data, exact)."""
+    import numpy as np
+
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    # Balance the classes so a few positives are not drowned by many negatives.
+    pos = float((w * y).sum()) or 1.0
+    neg = float((w * (1 - y)).sum()) or 1.0
+    sw = w * np.where(y > 0.5, 0.5 / pos, 0.5 / neg) * n
+    beta = np.zeros(d + 1)
+    penalty = np.full(d + 1, l2)
+    penalty[-1] = 0.0
+    for _ in range(NEWTON_STEPS):
+        p = 1 / (1 + np.exp(-(xb @ beta)))
+        grad = xb.T @ (sw * (p - y)) + penalty * beta
+        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def head_for(
+    act: str, lang: str, embedder: Embedder, extra: dict[str, list[str]] | None = None
+) -> Head:
+    import numpy as np
+
+    key = (_model_ref(embedder), lang, act, _extras_key(extra))
+    with _lock:
+        if key in _heads:
+            return _heads[key]
+    texts, labels, weights = training_set(act, lang, extra)
+    vectors = np.asarray(embedder.embed(texts), dtype=np.float64)
+    w, b = fit_logistic(vectors, np.array(labels), np.array(weights))
+    head = Head(w, b, len(texts))
+    with _lock:
+        _heads[key] = head
+    return head
+
+
+def classify(
+    texts: list[str],
+    acts: list[str],
+    lang: str = "en",
+    extra_examples: ExtraExamples | None = None,
+    embedder: Embedder | None = None,
+) -> list[dict[str, float]]:
+    """Per text, the probability that it performs each act."""
+    import numpy as np
+
+    if not texts:
+        return []
+    embedder = embedder or default_embedder()
+    heads = {a: head_for(a, lang, embedder, (extra_examples or {}).get(a)) for a in acts}
+    vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float64)
+    out: list[dict[str, float]] = [{} for _ in texts]
+    for act, head in heads.items():
+        probs = 1 / (1 + np.exp(-(vectors @ head.weights + head.bias)))
+        for row, p in zip(out, probs, strict=True):
+            row[act] = float(p)
+    return out
+
+
+def forget_heads() -> None:
+    """Drop every trained head (after example files change within one process)."""
+    with _lock:
+        _heads.clear()
+    load_acts.cache_clear()
