@@ -183,3 +183,19 @@ def test_compute_metrics_picks_the_channel() -> None:
     chat = compute_metrics(Interaction("c", "chat", "c.json", turns=turns))
     assert chat["first_response"] == 4.0
     assert "silence_total" not in chat
+
+
+def test_values_keep_their_stated_precision() -> None:
+    turns = [
+        Turn("agent", "a b c", 0.0, 1.2345),
+        Turn("agent", "", 3.0, 3.0),  # no length: no talk, and the silence stays one gap
+        Turn("customer", "d", 5.0, 6.2345),
+    ]
+    m = voice_metrics(turns, None)
+    assert m["talk_agent"] == 1.23
+    assert m["talk_customer"] == 1.23
+    assert m["talk_ratio"] == 0.5  # equal talk is a ratio, not a missing one
+    assert m["monologue_longest"] == 1.23
+    assert m["silence_longest"] == 3.77
+    chat = text_metrics([Turn("customer", "one two", 0.0), Turn("agent", "three", 1.0)])
+    assert chat["talk_ratio"] == 0.333

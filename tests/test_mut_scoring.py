@@ -1,0 +1,578 @@
+"""The scoring arithmetic and the scoring stage pinned value by value: points, N/A out of the
+maximum, fractions, rounding, critical auto-fail, the pass mark at its boundary, the N/A
+rules, batching, and what a rescore reports as changed.
+
+Criterion verdicts come from a fake evaluator here, so that the engine's arithmetic is
+tested apart from the criterion types (which have tests of their own)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa import scoring
+from qa.config import Config
+from qa.model import Agent, Evidence, Interaction, Turn
+from qa.scorecard.context import Context, Outcome
+from qa.scorecard.engine import (
+    EVALUATORS,
+    evaluate_criterion,
+    score_interaction,
+    semantic_sentences,
+    semantic_specs,
+)
+from qa.scorecard.load import LoadedScorecard
+from qa.scorecard.matching import Matcher
+from qa.scorecard.schema import Scorecard
+from qa.scoring import (
+    Change,
+    Comparison,
+    ScoreReport,
+    _under,
+    campaigns_key,
+    rescore,
+    score_interactions,
+    score_paths,
+)
+from qa.store import Store, content_id
+from tests.conftest import write_chat_json
+
+
+def loaded(criteria: list[dict[str, Any]], pass_mark: float = 80, **extra: Any) -> LoadedScorecard:
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for c in criteria:
+        c = dict(c)
+        if c.setdefault("type", "phrase.v1") == "phrase.v1":
+            c = {"phrases": ["x"], "match": "exact", **c}
+        sections.setdefault(c.pop("section", "main"), []).append(c)
+    raw = {
+        "name": "Test card",
+        "pass_mark": pass_mark,
+        "sections": [{"id": s, "criteria": cs} for s, cs in sections.items()],
+        **extra,
+    }
+    text = json.dumps(raw, sort_keys=True)
+    return LoadedScorecard(Scorecard.model_validate(raw), content_id(text), text, Path("t.yaml"))
+
+
+def chat(ident: str = "c1", agent: str | None = "ann", **fields: Any) -> Interaction:
+    return Interaction(
+        id=ident,
+        channel=fields.pop("channel", "chat"),
+        source=fields.pop("source", f"/in/{ident}.json"),
+        agent=Agent(agent) if agent else None,
+        turns=fields.pop(
+            "turns",
+            [Turn("customer", "Hi, my bill is wrong.", 0.0), Turn("agent", "Hello, sorry.", 30.0)],
+        ),
+        **fields,
+    )
+
+
+@pytest.fixture
+def verdicts(monkeypatch: pytest.MonkeyPatch) -> dict[str, Outcome]:
+    """criterion id -> the outcome the fake evaluator gives."""
+    given: dict[str, Outcome] = {}
+    monkeypatch.setitem(EVALUATORS, "phrase.v1", lambda c, ctx: given[c.id])
+    return given
+
+
+def test_totals_points_na_and_fractions(verdicts: dict[str, Outcome]) -> None:
+    ev_a = [Evidence(1, "agent", 30.0, 30.0, "Hello")]
+    verdicts.update(
+        a=Outcome("pass", ev_a, 0.876, note="n", details={"d": 1}),
+        b=Outcome("fail", confidence=0.5),
+        c=Outcome("na", confidence=0.3, note="not here"),
+        d=Outcome("fail", fraction=0.5),
+        e=Outcome("pass", fraction=0.25),
+    )
+    card = loaded(
+        [
+            {"id": "a", "points": 5, "section": "open"},
+            {"id": "b", "points": 10},
+            {"id": "c", "points": 20},
+            {"id": "d", "points": 4},
+            {"id": "e", "weight": 3},
+        ]
+    )
+    ev = score_interaction(chat(), card, Matcher())
+    got = {r.id: (r.result, r.points, r.max_points, r.confidence) for r in ev.criteria}
+    assert got == {
+        "a": ("pass", 5.0, 5.0, 0.88),
+        "b": ("fail", 0.0, 10.0, 0.5),
+        "c": ("na", 0.0, 0.0, 1.0),  # N/A is out of the maximum, and certain
+        "d": ("fail", 2.0, 4.0, 0.9),
+        "e": ("pass", 0.75, 3.0, 0.9),
+    }
+    assert (ev.total, ev.max, ev.percent) == (7.75, 22.0, 35.2)
+    assert (ev.auto_fail, ev.passed) == (False, False)
+    assert (ev.scorecard_name, ev.scorecard_hash) == ("Test card", card.hash)
+    first = ev.criteria[0]
+    assert (first.section, first.type, first.evidence) == ("open", "phrase.v1", ev_a)
+    assert (first.note, first.details) == ("n", {"d": 1})
+    assert [r.section for r in ev.criteria] == ["open", "main", "main", "main", "main"]
+    assert ev.criteria[2].note == "not here"
+
+
+def test_a_criterion_with_no_points_or_weight_is_worth_one(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"), b=Outcome("fail"))
+    ev = score_interaction(chat(), loaded([{"id": "a"}, {"id": "b"}]), Matcher())
+    assert (ev.total, ev.max, ev.percent) == (1.0, 2.0, 50.0)
+
+
+def test_points_round_to_two_places(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass", fraction=1 / 3), b=Outcome("pass", fraction=2 / 3))
+    ev = score_interaction(
+        chat(), loaded([{"id": "a", "points": 7}, {"id": "b", "points": 1}]), Matcher()
+    )
+    assert [r.points for r in ev.criteria] == [2.33, 0.67]
+    assert ev.total == 3.0
+    assert ev.percent == 37.5
+
+
+@pytest.mark.parametrize(
+    ("pass_mark", "passed"),
+    [(75.0, True), (74.9, True), (75.1, False), (0.0, True), (100.0, False)],
+)
+def test_pass_mark_boundary(verdicts: dict[str, Outcome], pass_mark: float, passed: bool) -> None:
+    verdicts.update(a=Outcome("pass"), b=Outcome("fail"))
+    card = loaded([{"id": "a", "points": 3}, {"id": "b", "points": 1}], pass_mark=pass_mark)
+    ev = score_interaction(chat(), card, Matcher())
+    assert ev.percent == 75.0
+    assert ev.passed is passed
+
+
+def test_percent_rounds_to_one_place(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"), b=Outcome("fail"))
+    card = loaded([{"id": "a", "points": 2}, {"id": "b", "points": 1}], pass_mark=66.7)
+    ev = score_interaction(chat(), card, Matcher())
+    assert ev.percent == 66.7
+    assert ev.passed is True
+
+
+def test_a_critical_failure_fails_the_evaluation(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"), b=Outcome("fail"), c=Outcome("pass"))
+    card = loaded(
+        [{"id": "a", "points": 9}, {"id": "b", "points": 1, "critical": True}, {"id": "c"}],
+        pass_mark=10,
+    )
+    ev = score_interaction(chat(), card, Matcher())
+    assert ev.auto_fail is True
+    assert ev.percent == 0.0
+    assert ev.passed is False
+    assert (ev.total, ev.max) == (10.0, 11.0)  # points are still shown
+
+
+def test_a_critical_criterion_that_passes_or_is_na_does_not_fail(
+    verdicts: dict[str, Outcome],
+) -> None:
+    verdicts.update(a=Outcome("pass"), b=Outcome("na"), c=Outcome("fail"))
+    card = loaded(
+        [
+            {"id": "a", "critical": True, "points": 4},
+            {"id": "b", "critical": True},
+            {"id": "c", "points": 1},
+        ],
+        pass_mark=80,
+    )
+    ev = score_interaction(chat(), card, Matcher())
+    assert ev.auto_fail is False
+    assert ev.percent == 80.0
+    assert ev.passed is True
+
+
+def test_all_na_scores_zero(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("na"))
+    ev = score_interaction(chat(), loaded([{"id": "a", "points": 5}], pass_mark=0), Matcher())
+    assert (ev.total, ev.max, ev.percent, ev.auto_fail) == (0.0, 0.0, 0.0, False)
+
+
+def ctx_for(item: Interaction) -> Context:
+    return Context(item, Matcher())
+
+
+def criterion(card: LoadedScorecard, ident: str) -> Any:
+    return next(c for _, c in card.scorecard.criteria() if c.id == ident)
+
+
+def test_channels_decide_na(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"), b=Outcome("pass"))
+    card = loaded([{"id": "a"}, {"id": "b", "channels": ["email"]}], channels=["chat", "email"])
+    out = evaluate_criterion(criterion(card, "b"), ctx_for(chat()), ["chat", "email"])
+    assert (out.result, out.note) == ("na", "not scored on chat")
+    out = evaluate_criterion(criterion(card, "a"), ctx_for(chat()), ["chat", "email"])
+    assert out.result == "pass"
+    out = evaluate_criterion(criterion(card, "a"), ctx_for(chat(channel="voice")), ["chat"])
+    assert (out.result, out.note) == ("na", "not scored on voice")
+    out = evaluate_criterion(criterion(card, "b"), ctx_for(chat(channel="email")), ["chat"])
+    assert out.result == "pass"  # the criterion's channels win over the card's
+    ev = score_interaction(chat(), loaded([{"id": "a"}], channels=["voice"]), Matcher())
+    assert ev.criteria[0].result == "na"
+
+
+def test_no_transcript_is_na(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"))
+    card = loaded([{"id": "a"}])
+    out = evaluate_criterion(criterion(card, "a"), ctx_for(chat(turns=[])), ["chat"])
+    assert (out.result, out.note) == ("na", "no transcript")
+
+
+def condition_card(**when: Any) -> Any:
+    return criterion(loaded([{"id": "a", "applies_when": when}]), "a")
+
+
+def test_applies_when_direction_campaign_and_turns(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"))
+
+    def result(c: Any, item: Interaction) -> tuple[str, str | None]:
+        out = evaluate_criterion(c, ctx_for(item), ["chat"])
+        return out.result, out.note
+
+    inbound = condition_card(direction="inbound")
+    assert result(inbound, chat(direction="inbound")) == ("pass", None)
+    assert result(inbound, chat(direction="outbound")) == ("na", "only for inbound interactions")
+    assert result(inbound, chat()) == ("na", "only for inbound interactions")
+    spring = condition_card(campaign="Spring")
+    assert result(spring, chat(campaign="SPRING")) == ("pass", None)
+    assert result(spring, chat(campaign="Autumn")) == ("na", "only for campaign Spring")
+    assert result(spring, chat()) == ("na", "only for campaign Spring")
+    turns = condition_card(min_turns=2)
+    assert result(turns, chat()) == ("pass", None)  # exactly two
+    three = condition_card(min_turns=3)
+    assert result(three, chat()) == ("na", "only with at least 3 turns")
+    zero = condition_card(min_turns=0)
+    assert result(zero, chat(turns=[Turn("agent", "x")])) == ("pass", None)
+    both = condition_card(direction="inbound", campaign="Spring")
+    assert result(both, chat(direction="inbound", campaign="Autumn"))[0] == "na"
+    assert result(both, chat(direction="inbound", campaign="spring")) == ("pass", None)
+
+
+def test_applies_when_mentions_by_whom(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"))
+
+    def result(c: Any) -> tuple[str, str | None]:
+        out = evaluate_criterion(c, ctx_for(chat()), ["chat"])
+        return out.result, out.note
+
+    bill = {"phrases": ["my bill"], "match": "exact"}
+    sorry = {"phrases": ["sorry"], "match": "exact"}
+    assert result(condition_card(customer_mentions=bill)) == ("pass", None)
+    # Said by the customer, so the agent never raised it, whatever speaker the phrases name.
+    assert result(condition_card(agent_mentions={**bill, "speaker": "customer"})) == (
+        "na",
+        "the agent never raised it",
+    )
+    assert result(condition_card(customer_mentions={**sorry, "speaker": "agent"})) == (
+        "na",
+        "the customer never raised it",
+    )
+    assert result(condition_card(agent_mentions=sorry)) == ("pass", None)
+    assert result(condition_card(customer_mentions=bill, agent_mentions=bill))[1] == (
+        "the agent never raised it"
+    )
+
+
+def test_semantic_specs_and_sentences() -> None:
+    card = loaded(
+        [
+            {
+                "id": "a",
+                "match": "semantic",
+                "speaker": "customer",
+                "window": {"first_turns": 1},
+                "phrases": ["problem"],
+            },
+            {"id": "b", "phrases": ["x"]},
+            {
+                "id": "c",
+                "applies_when": {
+                    "customer_mentions": {"phrases": ["p"], "match": "semantic"},
+                    "agent_mentions": {"phrases": ["q"], "match": "fuzzy"},
+                },
+            },
+            {
+                "id": "d",
+                "type": "order.v1",
+                "first": {"phrases": ["hi"], "match": "semantic", "speaker": "customer"},
+                "then": {"phrases": ["bye"]},
+            },
+        ]
+    )
+    specs = {c.id: semantic_specs(c) for _, c in card.scorecard.criteria()}
+    assert specs["a"][0][0] == "customer" and specs["a"][0][1].first_turns == 1
+    assert specs["b"] == []
+    assert specs["c"] == [("any", None)]
+    assert specs["d"] == [("customer", None)]
+    item = chat(
+        turns=[
+            Turn("customer", "My bill is wrong. It doubled!", 0.0),
+            Turn("agent", "Hello there.", 5.0),
+            Turn("customer", "Later words.", 9.0),
+        ]
+    )
+    only_first = loaded(
+        [
+            {
+                "id": "a",
+                "match": "semantic",
+                "speaker": "customer",
+                "window": {"first_turns": 1},
+                "phrases": ["p"],
+            }
+        ]
+    )
+    assert semantic_sentences(only_first, item) == ["My bill is wrong.", "It doubled!"]
+    anyone = loaded(
+        [{"id": "c", "applies_when": {"agent_mentions": {"phrases": ["p"], "match": "semantic"}}}]
+    )
+    assert semantic_sentences(anyone, item) == [
+        "My bill is wrong.",
+        "It doubled!",
+        "Hello there.",
+        "Later words.",
+    ]
+    assert semantic_sentences(loaded([{"id": "b"}]), item) == []
+
+
+def test_key_points_with_semantic_match_are_embedded() -> None:
+    card = loaded(
+        [
+            {
+                "id": "k",
+                "type": "product_explanation.v1",
+                "key_points": [
+                    {"id": "price", "phrases": ["costs"], "match": "semantic"},
+                    {"id": "term", "phrases": ["months"], "match": "exact"},
+                ],
+            }
+        ]
+    )
+    [(_, c)] = card.scorecard.criteria()
+    assert semantic_specs(c) == [("agent", None)]
+
+
+class RecordingMatcher(Matcher):
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefetched: list[list[str]] = []
+
+    def prefetch(self, sentences_: list[str]) -> None:
+        self.prefetched.append(sentences_)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+
+    def start(self, total: int, label: str) -> None:
+        self.calls.append(("start", (total, label)))
+
+    def advance(self, item: str, amount: int = 1) -> None:
+        self.calls.append(("advance", item))
+
+    def finish(self) -> None:
+        self.calls.append(("finish", None))
+
+
+def test_score_interactions_report_batches_and_progress(
+    verdicts: dict[str, Outcome], store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verdicts.update(a=Outcome("pass"))
+    card = loaded([{"id": "a", "match": "semantic", "phrases": ["hello"]}])
+    items = [chat(f"c{i}", source=f"/in/{i}.json") for i in range(5)]
+    items[1].metadata = {"metrics": {"from_ingest": 7, "turns": 99}}
+    waiting = chat("v1", channel="voice", turns=[], status="registered", source="/in/v1.wav")
+    failed = chat("v2", channel="voice", turns=[], status="failed", source="/in/v2.wav")
+    store.save_interactions([*items, waiting, failed])
+    monkeypatch.setattr(scoring, "SAVE_EVERY", 2)
+    monkeypatch.setattr(scoring, "PREFETCH", 3)
+    saved: list[int] = []
+    real_save = store.save_evaluations
+    monkeypatch.setattr(store, "save_evaluations", lambda b: (saved.append(len(b)), real_save(b)))
+    matcher = RecordingMatcher()
+    progress = Recorder()
+    report = score_interactions(store, [*items, waiting, failed], card, matcher, progress)
+    assert saved == [2, 2, 1]
+    # Every third item: the agent sentences of items 0-2, of 3-4 (v1 has none), of v2 (none).
+    assert [len(p) for p in matcher.prefetched] == [3, 2, 0]
+    assert matcher.prefetched[0] == ["Hello, sorry."] * 3
+    assert (report.scored, report.already, report.flags) == (5, 0, 0)
+    assert report.waiting == ["v1"]
+    assert sorted(report.evaluations) == [f"c{i}" for i in range(5)]
+    assert report.flags_by_id == {f"c{i}": None for i in range(5)}
+    assert progress.calls[0] == ("start", (7, "Scoring"))
+    assert progress.calls[1:-1] == [("advance", i.source) for i in [*items, waiting, failed]]
+    assert progress.calls[-1] == ("finish", None)
+    assert store.count("evaluations") == 5
+    [row] = list(store.db.query("SELECT name, hash FROM scorecards"))
+    assert (row["name"], row["hash"]) == ("Test card", card.hash)
+    meta = json.loads(
+        next(iter(store.db.query("SELECT metadata FROM interactions WHERE id = 'c1'")))["metadata"]
+    )
+    assert meta["metrics"]["from_ingest"] == 7
+    assert meta["metrics"]["turns"] == 2  # computed now, over the stored one
+    assert report.as_dict() == {
+        "scored": 5,
+        "already_scored": 0,
+        "flags": 0,
+        "waiting_for_transcription": 1,
+        "failed": 0,
+        "failures": [],
+    }
+
+
+def test_no_prefetch_without_semantic_matching(verdicts: dict[str, Outcome], store: Store) -> None:
+    verdicts.update(a=Outcome("pass"))
+    matcher = RecordingMatcher()
+    score_interactions(store, [chat()], loaded([{"id": "a"}]), matcher)
+    assert matcher.prefetched == []
+
+
+def test_checked_against_no_campaigns_is_not_unchecked(
+    verdicts: dict[str, Outcome], store: Store
+) -> None:
+    verdicts.update(a=Outcome("pass"))
+    store.save_interactions([chat()])
+    report = score_interactions(store, [chat()], loaded([{"id": "a"}]), Matcher(), campaigns=[])
+    assert report.flags_by_id == {"c1": []}
+    assert campaigns_key([]) == content_id("campaigns", [])
+    assert campaigns_key(None) is None
+    assert store.evaluated_ids(loaded([{"id": "a"}]).hash, campaigns_key([])) == {"c1"}
+    [row] = list(store.db.query("SELECT campaigns_hash FROM evaluations"))
+    assert row["campaigns_hash"] == campaigns_key([])
+
+
+def test_under(tmp_path: Path) -> None:
+    root = (tmp_path / "calls").resolve()
+    assert _under(str(root), [root])
+    assert _under(str(root / "a" / "b.json"), [root])
+    assert not _under(str(tmp_path / "calls2" / "b.json"), [root])
+    assert not _under(str(tmp_path / "b.json"), [root])
+    assert _under(str(tmp_path / "x" / "b.json"), [root, (tmp_path / "x").resolve()])
+    assert not _under(str(tmp_path / "b.json"), [])
+
+
+def exact_card() -> LoadedScorecard:
+    return loaded([{"id": "greet", "phrases": ["good"], "points": 2}])
+
+
+def test_score_paths_scores_only_what_is_under_the_paths(tmp_path: Path, store: Store) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    write_chat_json(one / "a.json", text="Good morning")
+    write_chat_json(one / "b.json", agent="bo", text="Hi")
+    write_chat_json(two / "c.json", text="Good evening")
+    card = exact_card()
+    first = score_paths([one], store, Config(), card, Matcher())
+    assert (first.scored, first.already) == (2, 0)
+    assert first.ingest is not None and len(first.ingest.interaction_ids) == 2
+    assert sorted(e.percent for e in first.evaluations.values()) == [0.0, 100.0]
+    both = score_paths([one, two], store, Config(), card, Matcher())
+    assert (both.scored, both.already) == (1, 2)
+    again = score_paths([two], store, Config(), card, Matcher())
+    assert (again.scored, again.already) == (0, 1)
+    (one / "bad.json").write_text("{", encoding="utf-8")
+    failed = score_paths([one], store, Config(), card, Matcher())
+    assert [Path(f.source).name for f in failed.failures] == ["bad.json"]
+    assert failed.as_dict()["ingest"]["failed"] == 1
+    other = loaded([{"id": "greet", "phrases": ["good"], "points": 3}])
+    assert score_paths([one, two], store, Config(), other, Matcher()).scored == 3
+
+
+def test_rescore_reports_what_changed(tmp_path: Path, store: Store) -> None:
+    items = [
+        chat("c1", turns=[Turn("agent", "good day, thanks", 0.0)]),
+        chat("c2", agent=None, turns=[Turn("agent", "hello", 0.0)]),
+        chat("c3", agent="bo", turns=[Turn("agent", "good bye", 0.0)]),
+        chat("empty", turns=[]),
+    ]
+    store.save_interactions(items)
+    old = loaded(
+        [
+            {"id": "greet", "phrases": ["good"], "points": 2},
+            {"id": "close", "phrases": ["bye"], "points": 1},
+            {"id": "same", "phrases": ["good"], "points": 1},
+        ]
+    )
+    new = loaded(
+        [
+            {"id": "greet", "phrases": ["good"], "points": 4},
+            {"id": "thanks", "phrases": ["thanks"], "points": 1},
+            {"id": "same", "phrases": ["good"], "points": 1},
+        ]
+    )
+    report, none = rescore(store, old, Matcher())
+    assert none is None and report.scored == 3
+    report, comparison = rescore(store, new, Matcher(), compare_with=old)
+    assert comparison is not None
+    assert report.scored == 3 and comparison.interactions == 3
+    got = sorted(
+        (c.interaction_id, c.agent, c.criterion, c.before, c.after, c.points_before, c.points_after)
+        for c in comparison.changes
+    )
+    assert got == [
+        ("c1", "ann", "close", "fail", "absent", 0.0, 0.0),
+        ("c1", "ann", "greet", "pass", "pass", 2.0, 4.0),
+        ("c1", "ann", "thanks", "absent", "pass", 0.0, 1.0),
+        ("c2", None, "close", "fail", "absent", 0.0, 0.0),
+        ("c2", None, "thanks", "absent", "fail", 0.0, 0.0),
+        ("c3", "bo", "close", "pass", "absent", 1.0, 0.0),
+        ("c3", "bo", "greet", "pass", "pass", 2.0, 4.0),
+        ("c3", "bo", "thanks", "absent", "fail", 0.0, 0.0),
+    ]
+    assert comparison.by_criterion() == {"close": 3, "greet": 2, "thanks": 3}
+    assert comparison.by_agent() == {"(no agent)": 1, "ann": 1, "bo": 1}
+    out = comparison.as_dict()
+    assert out["interactions_scored"] == 3
+    assert out["interactions_changed"] == 3
+    assert list(out["by_criterion"]) == ["close", "greet", "thanks"]
+    assert len(out["changes"]) == 8
+    assert {"interaction_id", "criterion", "before", "after"} <= set(out["changes"][0])
+
+
+def test_a_failed_criterion_that_now_passes_is_a_change(tmp_path: Path, store: Store) -> None:
+    store.save_interactions([chat("c1", turns=[Turn("agent", "hello", 0.0)])])
+    old = loaded([{"id": "greet", "phrases": ["good"]}])
+    new = loaded([{"id": "greet", "phrases": ["hello"]}])
+    _, comparison = rescore(store, new, Matcher(), compare_with=old)
+    assert comparison is not None
+    [change] = comparison.changes
+    assert (change.before, change.after, change.points_before, change.points_after) == (
+        "fail",
+        "pass",
+        0.0,
+        1.0,
+    )
+    _, same = rescore(store, new, Matcher(), compare_with=new)
+    assert same is not None and same.changes == []
+
+
+def test_comparison_counts_interactions_once_per_agent() -> None:
+    changes = [
+        Change("i1", "ann", "a", "pass", "fail", 1, 0),
+        Change("i1", "ann", "b", "pass", "fail", 1, 0),
+        Change("i2", "ann", "a", "pass", "fail", 1, 0),
+        Change("i3", None, "a", "fail", "pass", 0, 1),
+    ]
+    comparison = Comparison(changes, 10)
+    assert comparison.by_agent() == {"(no agent)": 1, "ann": 2}
+    assert comparison.by_criterion() == {"a": 3, "b": 1}
+    assert comparison.as_dict()["interactions_changed"] == 3
+    assert comparison.as_dict()["interactions_scored"] == 10
+
+
+def test_score_report_as_dict_with_ingest() -> None:
+    report = ScoreReport(scored=1, already=2, flags=3, waiting=["w"])
+    out = report.as_dict()
+    assert out == {
+        "scored": 1,
+        "already_scored": 2,
+        "flags": 3,
+        "waiting_for_transcription": 1,
+        "failed": 0,
+        "failures": [],
+    }
