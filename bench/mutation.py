@@ -57,7 +57,12 @@ MODULES = [
     Module(
         "ingest_batch",
         ("qa/ingest/batch.py",),
-        ("tests/test_ingest_batch.py", "tests/test_email.py", "tests/test_mut_ingest_batch.py"),
+        (
+            "tests/test_ingest_batch.py",
+            "tests/test_email.py",
+            "tests/test_voice_transcripts.py",
+            "tests/test_mut_ingest_batch.py",
+        ),
         deselect="not killed_run and not two_processes",
     ),
     Module(
@@ -70,7 +75,6 @@ MODULES = [
             "tests/test_ingest_batch.py",
             "tests/test_email.py",
             "tests/test_redact.py",
-            "tests/test_scoring.py",
             "tests/test_mut_store.py",
         ),
         # The writes: what reaches the database and how. Reads are pinned by their callers.

@@ -355,3 +355,83 @@ def test_pending_messages_are_threaded_by_a_run_with_no_new_mail(tmp_path: Path)
     report = ingest([chats], store, config)
     assert len(report.interaction_ids) == 2  # the chat and the thread
     assert store.count("interactions") == 2
+
+
+def test_skips_name_their_files_and_empty_files_say_so(
+    tmp_path: Path, store: Store, config: Config
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = write_chat_json(folder / "a.json")
+    (folder / "empty.json").write_bytes(b"")
+    first = ingest([folder], store, config)
+    assert [f.reason for f in first.failures] == ["empty file (0 bytes)"]
+    again = ingest([folder], store, config)
+    assert again.skipped == [str(good)]
+
+
+def test_a_date_in_the_metadata_makes_a_key(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = write_chat_json(tmp_path / "a.json")
+    key = _source_key(path, {"day": date(2026, 3, 1)})
+    assert key == _source_key(path, {"day": "2026-03-01"})
+
+
+def test_evaluations_with_odd_bytes_in_the_header_are_still_recognised(tmp_path: Path) -> None:
+    evals = tmp_path / "e.csv"
+    evals.write_bytes(b"caf\xe9,interaction_id,criterion_id,result\n")
+    assert _is_human_evaluations(evals)
+    files, _ = discover([tmp_path])
+    assert files == []
+
+
+def test_cannot_read_failures_belong_to_the_run(
+    tmp_path: Path, store: Store, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_chat_json(tmp_path / "a.json")
+
+    def unreadable(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    ingest([path], store, config)
+    [failure] = store.failures()
+    [run] = list(store.db.query("SELECT id FROM runs"))
+    assert failure["run_id"] == run["id"]
+    assert failure["reason"] == "cannot read: [Errno 13] Permission denied"
+
+
+def test_email_files_keep_their_source_names_and_metadata(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db")
+    config = Config(
+        email=EmailConfig(agent_domains=["northwind.example"]),
+        agents=[AgentEntry(id="ann", emails=["ann@northwind.example"], team="Care")],
+        filename_pattern="{campaign}_{id}",
+    )
+    folder = tmp_path / "m"
+    folder.mkdir()
+    eml = folder / "Spring_77.eml"
+    # The agent writes first: an outbound thread, told apart by the agent's domain.
+    eml.write_bytes(mail("o1@northwind.example", "Ann <ann@northwind.example>"))
+    reply = folder / "reply.eml"
+    reply.write_bytes(
+        mail("r1@example.com", "Sam <sam@example.com>", reply_to="o1@northwind.example")
+    )
+    (folder / "manifest.csv").write_text("file,customer_id\nSpring_77.eml,cust-9\n")
+    report = ingest([folder], store, config)
+    [thread_id] = report.interaction_ids
+    [row] = list(store.db.query("SELECT * FROM interactions"))
+    assert row["id"] == thread_id
+    assert row["source"] == str(eml)
+    assert (row["agent_id"], row["team"]) == ("ann", "Care")
+    assert (row["campaign"], row["customer_id"]) == ("Spring", "cust-9")
+    assert json.loads(row["metadata"])["external_id"] == "77"
+    roles = store.conn.execute(
+        "SELECT role FROM turns WHERE interaction_id = ? ORDER BY idx", [thread_id]
+    ).fetchall()
+    assert [r[0] for r in roles] == ["agent", "customer"]
+    sources = {r["source"]: r["kind"] for r in store.db.query("SELECT * FROM sources")}
+    assert sources == {str(eml): "email", str(reply): "email"}
+    kept = {r["source"] for r in store.db.query("SELECT source FROM email_messages")}
+    assert kept == {str(eml), str(reply)}

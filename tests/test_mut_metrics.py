@@ -194,8 +194,16 @@ def test_values_keep_their_stated_precision() -> None:
     m = voice_metrics(turns, None)
     assert m["talk_agent"] == 1.23
     assert m["talk_customer"] == 1.23
-    assert m["talk_ratio"] == 0.5  # equal talk is a ratio, not a missing one
     assert m["monologue_longest"] == 1.23
     assert m["silence_longest"] == 3.77
     chat = text_metrics([Turn("customer", "one two", 0.0), Turn("agent", "three", 1.0)])
     assert chat["talk_ratio"] == 0.333
+
+
+def test_equal_talk_is_a_ratio_and_overtalk_keeps_two_places() -> None:
+    equal = [Turn("agent", "a", 0.0, 1.25), Turn("customer", "b", 5.0, 6.25)]
+    assert voice_metrics(equal, None)["talk_ratio"] == 0.5
+    over = [Turn("agent", "a", 0.0, 2.0), Turn("customer", "b", 1.0, 2.1234)]
+    assert voice_metrics(over, None)["overtalk"] == 1.0
+    close = [Turn("agent", "a", 0.0, 2.0), Turn("customer", "b", 0.8766, 3.0)]
+    assert voice_metrics(close, None)["overtalk"] == 1.12

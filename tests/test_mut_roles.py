@@ -7,7 +7,14 @@ import math
 
 import pytest
 
-from qa.voice.roles import RoleSettings, agent_score, confidence, decide_roles, stereo_swapped
+from qa.voice.roles import (
+    RoleSettings,
+    agent_score,
+    channel_roles,
+    confidence,
+    decide_roles,
+    stereo_swapped,
+)
 
 
 def test_agent_cues_count_one_each() -> None:
@@ -102,3 +109,29 @@ def test_stereo_swap_needs_the_margin() -> None:
         is False
     )
     assert stereo_swapped(["hello"], ["hello"]) == (False, 0.5)
+
+
+def test_channel_roles_follow_the_map_unless_the_content_is_swapped() -> None:
+    agent = ["Thank you for calling, my name is Ann"]  # 2.0
+    customer = ["I'm calling about my bill"]  # -2.0
+    assert channel_roles([agent, customer], 0) == (0, confidence(4.0), None)
+    assert channel_roles([customer, agent], 1) == (1, confidence(4.0), None)
+    swapped = channel_roles([customer, agent], 0)
+    assert swapped == (
+        1,
+        confidence(4.0),
+        "agent and customer channels were swapped: fixed from the content",
+    )
+    assert channel_roles([agent, customer], 1)[0] == 0
+    assert channel_roles([["hello"], ["hello"]], 0) == (0, 0.5, None)
+    # The company name tips a channel that says nothing else.
+    assert channel_roles([["hello"], ["Northwind here"]], 0, ["Northwind"])[0] == 1
+    assert channel_roles([["hello"], ["Northwind here"]], 0)[0] == 0
+
+
+def test_company_names_reach_the_decision() -> None:
+    texts = {"A": ["Northwind, hello"], "B": ["hello"]}
+    decision = decide_roles(texts, "B", ["Northwind"])
+    assert decision.agent == "A"
+    assert decision.scores == {"A": 1.5, "B": 0.5}
+    assert decide_roles(texts, "B").agent == "B"
