@@ -15,6 +15,7 @@ import pytest
 
 from qa import scoring
 from qa.config import Config
+from qa.matching import Matcher
 from qa.model import Agent, Evidence, Interaction, Turn
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.engine import (
@@ -25,7 +26,6 @@ from qa.scorecard.engine import (
     semantic_specs,
 )
 from qa.scorecard.load import LoadedScorecard
-from qa.scorecard.matching import Matcher
 from qa.scorecard.schema import Scorecard
 from qa.scoring import (
     Change,
