@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import struct
@@ -14,6 +15,20 @@ from qa.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+def installed(module: str) -> bool:
+    """Whether an optional package is there, without importing it (torch takes seconds)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def needs(*modules: str) -> pytest.MarkDecorator:
+    """Skip, naming the package, where an optional package is missing."""
+    missing = [m for m in modules if not installed(m)]
+    return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)} (an extra)")
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import needs
 from tests.test_report import report_dir  # noqa: F401  (the shared report fixture)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, needs("playwright", "PIL")]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -92,8 +93,8 @@ def test_planted_markup_neither_runs_nor_alters_the_page(page: Any, report_dir: 
     attacked = [p for p in (report_dir / "t").glob("*.html") if "alert(1)" in p.read_text()]
     assert len(attacked) == 2  # the chat and the email
     for target in attacked:
-        page.goto(target.as_uri())
-        page.wait_for_timeout(300)
+        page.goto(target.as_uri(), wait_until="load")  # inline scripts and onerror ran by now
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => done(true)))")
         assert page.dialogs == []
         assert page.locator("img").count() == 0
         assert page.locator("main script").count() == 0
@@ -106,7 +107,7 @@ def test_voice_transcript_seeks_audio(browser: Any, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from qa.cli import cli
-    from tests.conftest import EXAMPLES, ROOT
+    from tests.conftest import ROOT
     from tests.test_voice_unit import AGENT_WORDS, CUSTOMER_WORDS, FakeTranscriber, stereo_file
 
     db = tmp_path / "qa.db"
@@ -127,14 +128,17 @@ def test_voice_transcript_seeks_audio(browser: Any, tmp_path: Path) -> None:
     score_interactions(store, store.load_interactions(), card, Matcher())
     out = tmp_path / "out"
     assert CliRunner().invoke(cli, ["report", "--out", str(out), "--db", str(db)]).exit_code == 0
-    assert EXAMPLES.exists()
     [page_file] = (out / "t").glob("*.html")
     context = browser.new_context(offline=True)
     page = context.new_page()
     page.goto(page_file.as_uri() + "#turn-2")
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
-    assert abs(page.evaluate("document.getElementById('player').currentTime") - 2.5) < 0.3
+    page.wait_for_function(  # arriving at a turn plays from its start
+        "Math.abs(document.getElementById('player').currentTime - 2.5) < 0.3", timeout=5000
+    )
+    src = page.evaluate("document.getElementById('player').currentSrc")
+    assert src.startswith(out.as_uri()) and Path(src.removeprefix("file://")).exists()
     page.locator("#turn-1").click()
-    page.wait_for_timeout(200)
-    assert abs(page.evaluate("document.getElementById('player').currentTime") - 1.9) < 0.3
+    page.wait_for_function(  # times out, and fails, unless the click moves the player
+        "Math.abs(document.getElementById('player').currentTime - 1.9) < 0.3", timeout=5000
+    )
     context.close()

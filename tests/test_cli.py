@@ -91,9 +91,23 @@ def test_examples_export_shape(tmp_path: Path) -> None:
             assert turn["role"] in {"agent", "customer", "system"}
             assert {"speaker", "start", "end", "text", "words"} <= set(turn)
             assert isinstance(turn["start"], float)
-    one = items[0]
+    one = next(i for i in items if i["source"].endswith("webchat_0142.txt"))
     shown = json.loads(runner.invoke(cli, ["show", one["id"], "--db", db, "--json"]).stdout)
     assert shown == one
+    # Checked against the file itself, not against the code that wrote the export.
+    said: list[str] = []
+    clock: list[int] = []
+    for line in (EXAMPLES / "chats" / "webchat_0142.txt").read_text().splitlines():
+        if line.startswith("["):
+            h, m, sec = (int(x) for x in line[1:9].split(":"))
+            clock.append(h * 3600 + m * 60 + sec)
+            said.append(line.split("] ", 1)[1])
+        else:  # a line without a prefix continues the message
+            said[-1] += "\n" + line
+    said = [x.replace("07700 900123", "[PHONE]") for x in said]  # qa.yaml: redact phones
+    assert [f"{t['role'].capitalize()}: {t['text']}" for t in shown["turns"]] == said
+    assert [t["start"] for t in shown["turns"]] == [float(c - clock[0]) for c in clock]
+    assert shown["channel"] == "chat" and shown["agent"]["id"] == "m.rossi"
     prefix = runner.invoke(cli, ["show", one["id"][:6], "--db", db])
     assert prefix.exit_code == 0 and one["id"] in prefix.output
     # The same agent across chat and email, through the roster in qa.yaml.

@@ -6,8 +6,9 @@ import pytest
 
 from qa.matching import Matcher
 from qa.models.text import TextEmbedder, default_text_model_dir
+from tests.conftest import needs
 
-pytestmark = pytest.mark.models
+pytestmark = [pytest.mark.models, needs("transformers", "torch")]
 
 
 @pytest.fixture(scope="module")

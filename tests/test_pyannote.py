@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from qa.voice.diarize import SpeakerCount, diarize_pyannote, load_pyannote_pipeline
 from qa.voice.pipeline import VoiceSettings, decode, transcribe_recording
-from tests.pyannote_tiny import build_tiny_pipeline
+from tests.conftest import needs
 from tests.test_voice_unit import FakeTranscriber
 from tests.voice_ref import SAMPLE_WAV
 
-pytestmark = pytest.mark.models
+pytestmark = [pytest.mark.models, needs("pyannote.audio", "torch")]
 
 
 @pytest.fixture(scope="module")
 def pipeline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.pyannote_tiny import build_tiny_pipeline  # imports pyannote.audio and torch
+
     return build_tiny_pipeline(tmp_path_factory.mktemp("pyannote") / "tiny-diarization")
 
 
-def test_local_pipeline_loads_without_telemetry(pipeline_dir: Path) -> None:
+def test_local_pipeline_loads_without_telemetry(
+    pipeline_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYANNOTE_METRICS_ENABLED", "1")  # a user who once said yes
     pipeline = load_pyannote_pipeline(str(pipeline_dir))
     assert type(pipeline).__name__ == "SpeakerDiarization"
-    assert os.environ["PYANNOTE_METRICS_ENABLED"] == "0"
     assert load_pyannote_pipeline(str(pipeline_dir)) is pipeline  # loaded once per process
+    from pyannote.audio.telemetry import metrics
+
+    assert metrics.is_metrics_enabled() is False  # pyannote's own reading of the switch
+    sent: list[object] = []
+    monkeypatch.setattr(metrics.exporter, "export", lambda spans: sent.append(spans))
+    [audio] = decode(SAMPLE_WAV)
+    diarize_pyannote(audio, str(pipeline_dir), SpeakerCount(exact=None, min=1, max=2))
+    metrics.provider.force_flush()
+    assert sent == []  # no span left the process
 
 
 def test_pyannote_segments_and_turns(pipeline_dir: Path) -> None:

@@ -1,10 +1,5 @@
 from __future__ import annotations
 
-import re
-
-from hypothesis import given
-from hypothesis import strategies as st
-
 from qa.redact import CARD_MASK, RedactionPolicy, luhn_valid, redact, spoken_digits
 
 WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -53,23 +48,3 @@ def test_optional_pii_only_when_configured() -> None:
     assert "sam@example.com" not in masked
     assert "07700 900123" not in masked
     assert "123-45-6789" not in masked
-
-
-@given(
-    body=st.text(alphabet="0123456789", min_size=12, max_size=18),
-    seps=st.lists(st.sampled_from(["", " ", "-"]), min_size=18, max_size=18),
-    before=st.text(alphabet="abc ,.", max_size=10),
-)
-def test_any_luhn_valid_card_is_masked(body: str, seps: list[str], before: str) -> None:
-    number = with_check_digit(body)
-    written = "".join(d + (seps[i] if i < len(number) - 1 else "") for i, d in enumerate(number))
-    out = redact(f"{before} {written} thanks")
-    assert number not in re.sub(r"\D", "", out)
-    assert CARD_MASK in out
-
-
-@given(body=st.text(alphabet="0123456789", min_size=12, max_size=18))
-def test_any_spoken_card_is_masked(body: str) -> None:
-    number = with_check_digit(body)
-    spoken = " ".join(WORDS[int(d)] for d in number)
-    assert redact(f"the number is {spoken} okay") == f"the number is {CARD_MASK} okay"

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qa.cli import cli
+from qa.scorecard.load import load_scorecard
 from tests.conftest import EXAMPLES, ROOT, write_tone_wav
 
 CARD = ROOT / "scorecards" / "inbound_service.yaml"
@@ -35,17 +36,31 @@ def test_score_stores_results_with_evidence(tmp_path: Path) -> None:
     runner = score_examples(db)
     data = json.loads(runner.invoke(cli, ["export", "--db", str(db)]).stdout)["interactions"]
     assert data and all(len(i["evaluations"]) == 1 for i in data)
+    card = load_scorecard(CARD)
+    declared = {c.id: c for _, c in card.scorecard.criteria()}
     for item in data:
         ev = item["evaluations"][0]
-        assert ev["scorecard"]["name"] == "Inbound service" and len(ev["scorecard"]["hash"]) == 16
-        assert 0 <= ev["percent"] <= 100 and isinstance(ev["auto_fail"], bool)
+        assert ev["scorecard"] == {"name": "Inbound service", "hash": card.hash}
+        assert [c["id"] for c in ev["criteria"]] == list(declared)
         for c in ev["criteria"]:
-            assert c["result"] in {"pass", "fail", "na"}
-            assert {"points", "max_points", "confidence", "evidence", "section", "type"} <= set(c)
-            if c["result"] != "na":
-                assert c["evidence"], c
+            spec = declared[c["id"]]
+            if c["result"] == "na":
+                assert (c["points"], c["max_points"]) == (0.0, 0.0), c
+            else:
+                assert c["max_points"] == spec.max_points and c["evidence"], c
+                assert 0.0 <= c["points"] <= c["max_points"]
             for e in c["evidence"]:
                 assert {"turn", "role", "start", "end", "quote"} <= set(e)
+                if e["turn"] is not None:  # the quote comes from the turn it names
+                    assert e["role"] == item["turns"][e["turn"]]["role"]
+        # The totals, recomputed from the criteria.
+        critical_fail = any(
+            c["result"] == "fail" and declared[c["id"]].critical for c in ev["criteria"]
+        )
+        total = round(sum(c["points"] for c in ev["criteria"]), 2)
+        maximum = round(sum(c["max_points"] for c in ev["criteria"]), 2)
+        assert (ev["total"], ev["max"], ev["auto_fail"]) == (total, maximum, critical_fail)
+        assert ev["percent"] == (0.0 if critical_fail else round(100 * total / maximum, 1))
     chat = next(i for i in data if i["metadata"].get("conversation_id") == "ch-5002")
     upsell = next(
         c for c in chat["evaluations"][0]["criteria"] if c["id"] == "no_pitch_over_problem"

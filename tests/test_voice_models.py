@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import jiwer
 import pytest
 
 from qa.config import Config
@@ -15,7 +14,7 @@ from qa.voice.asr import AsrSettings, WhisperTranscriber, speech_regions
 from qa.voice.batch import transcribe_pending
 from qa.voice.diarize import diarize_embedded
 from qa.voice.pipeline import VoiceSettings, decode, transcribe_recording
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, needs
 from tests.voice_ref import (
     SAMPLE_WAV,
     normalise,
@@ -25,7 +24,8 @@ from tests.voice_ref import (
     write_stereo_from_rttm,
 )
 
-pytestmark = pytest.mark.models
+jiwer = pytest.importorskip("jiwer")  # the dev extra: skip, naming it, where it is missing
+pytestmark = [pytest.mark.models, needs("faster_whisper", "pyannote.metrics")]
 
 
 @pytest.fixture(scope="module")

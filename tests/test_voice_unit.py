@@ -197,16 +197,15 @@ def test_export_gives_voice_turns_words_and_metrics(tmp_path: Path) -> None:
     first = item["turns"][0]
     assert (first["role"], first["start"], first["end"]) == ("agent", 0.0, 1.8)
     assert first["words"][0] == {"start": 0.0, "end": 0.4, "word": "Thank"}
-    assert {
-        "talk_ratio",
-        "silence_total",
-        "silence_longest",
-        "overtalk",
-        "monologue_longest",
-        "wpm_agent",
-        "wpm_customer",
-        "turns",
-    } <= set(item["metrics"])
+    # Agent 0.0-1.8 and 2.5-3.0, customer 1.9-2.6, in a 3.0 s recording: by hand,
+    # 0.1 s of overtalk (2.5-2.6), one 0.1 s silence (1.8-1.9), 9 agent words.
+    m = item["metrics"]
+    assert (m["talk_agent"], m["talk_customer"], m["turns"]) == (2.3, 0.7, 3)
+    assert m["talk_ratio"] == round(2.3 / 3.0, 3)
+    assert (m["silence_total"], m["silence_longest"], m["overtalk"]) == (0.1, 0.1, 0.1)
+    assert m["monologue_longest"] == 3.0  # the two agent turns, 0.7 s apart, are one
+    assert m["wpm_agent"] == round(9 / 2.3 * 60, 1)
+    assert m["wpm_customer"] is None  # no pace over less than a second of talk
 
 
 def test_long_recordings_are_cut_at_quiet_moments() -> None:

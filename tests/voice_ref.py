@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
 import numpy as np
 
-SAMPLE_DIR = Path(__import__("pyannote.audio").audio.__file__).parent / "sample"
+
+def _sample_dir() -> Path:
+    """Where pyannote.audio keeps its sample, found without importing it (and torch)."""
+    try:
+        spec = importlib.util.find_spec("pyannote.audio")
+    except ImportError:
+        spec = None
+    origin = spec.origin if spec is not None else None
+    return Path(origin).parent / "sample" if origin else Path("pyannote.audio is not installed")
+
+
+SAMPLE_DIR = _sample_dir()
 SAMPLE_WAV = SAMPLE_DIR / "sample.wav"
 CONTRACTIONS = {
     "i'm": "i am",
