@@ -104,7 +104,11 @@ def accuracy() -> dict[str, object]:
     out["stereo_turn_roles_right"] = f"{turns_right}/{judged_turns}"
     out["stereo_words_right"] = round(stereo_right / stereo_words, 3)
     out["swapped_example_fixed"] = (
-        bool(swapped.info["roles_swapped"]) and swapped.turns[0].role == "agent"
+        "fixed"
+        if swapped.info["roles_swapped"] and swapped.turns[0].role == "agent"
+        else "kept for review"
+        if swapped.needs_review
+        else "missed"
     )
     return out
 

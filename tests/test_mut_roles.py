@@ -9,11 +9,16 @@ import pytest
 
 from qa.voice.roles import (
     RoleSettings,
+    DOUBTFUL,
+    SWAPPED,
+    StereoDecision,
+    StereoSettings,
     agent_score,
+    channel_evidence,
     channel_roles,
     confidence,
     decide_roles,
-    stereo_swapped,
+    stereo_roles,
 )
 
 
@@ -93,40 +98,47 @@ def test_one_speaker_margin_is_its_score() -> None:
     assert negative.confidence == confidence(-1.0)
 
 
-def test_stereo_swap_needs_the_margin() -> None:
+def test_stereo_swap_needs_the_bar_on_both_sides() -> None:
     agentish = ["Thank you for calling Northwind, my name is Ann"]
     customerish = ["hi, I'm calling about my bill"]
-    swapped, conf = stereo_swapped(customerish, agentish, ["Northwind"])
-    assert swapped is True
-    assert conf == confidence(5.5)  # 3.5 - (-2.0)
-    kept, conf = stereo_swapped(agentish, customerish, ["Northwind"])
-    assert kept is False
-    assert conf == confidence(5.5)  # the confidence of the map as it is
-    # Exactly the margin swaps; just under it does not.
-    assert stereo_swapped(["hello"], ["how can I help"])[0] is True
-    assert (
-        stereo_swapped(["hello"], ["how can I help"], settings=RoleSettings(min_margin=1.5))[0]
-        is False
+    swapped = stereo_roles(customerish, agentish, ["Northwind"])
+    assert swapped.swapped is True
+    assert swapped.confidence == confidence(3.0)  # min(agent lead 4.0, customer lead 3.0)
+    kept = stereo_roles(agentish, customerish, ["Northwind"])
+    assert (kept.swapped, kept.review) == (False, False)
+    assert kept.confidence == confidence(7.0)  # the map as it is: lean -7.0
+    # Exactly the bar on both sides swaps; just under it on one side does not.
+    assert stereo_roles(["I need to"], ["how can I help"]).swapped is True
+    assert stereo_roles(["my bill"], ["how can I help"]).swapped is False
+    assert stereo_roles(["I need to"], ["have a great day"]).swapped is False
+    high = StereoSettings(swap_bar=2.5)
+    assert stereo_roles(["I need to"], ["how can I help"], settings=high).swapped is False
+    assert stereo_roles(["hello"], ["hello"]) == StereoDecision(
+        False,
+        0.5,
+        False,
+        {
+            "mapped_agent": {"agent": 0.0, "customer": 0.0, "cues": []},
+            "mapped_customer": {"agent": 0.0, "customer": 0.0, "cues": []},
+        },
     )
-    assert stereo_swapped(["hello"], ["hello"]) == (False, 0.5)
 
 
-def test_channel_roles_follow_the_map_unless_the_content_is_swapped() -> None:
-    agent = ["Thank you for calling, my name is Ann"]  # 2.0
-    customer = ["I'm calling about my bill"]  # -2.0
-    assert channel_roles([agent, customer], 0) == (0, confidence(4.0), None)
-    assert channel_roles([customer, agent], 1) == (1, confidence(4.0), None)
-    swapped = channel_roles([customer, agent], 0)
-    assert swapped == (
-        1,
-        confidence(4.0),
-        "agent and customer channels were swapped: fixed from the content",
-    )
+def test_channel_roles_follow_the_map_unless_both_sides_are_swapped() -> None:
+    agent = ["Thank you for calling, my name is Ann"]  # agent 2.0
+    customer = ["I'm calling about my bill"]  # customer 3.0
+    assert channel_roles([agent, customer], 0) == (0, confidence(5.0), None)
+    assert channel_roles([customer, agent], 1) == (1, confidence(5.0), None)
+    assert channel_roles([customer, agent], 0) == (1, confidence(2.0), SWAPPED)
     assert channel_roles([agent, customer], 1)[0] == 0
     assert channel_roles([["hello"], ["hello"]], 0) == (0, 0.5, None)
-    # The company name tips a channel that says nothing else.
-    assert channel_roles([["hello"], ["Northwind here"]], 0, ["Northwind"])[0] == 1
-    assert channel_roles([["hello"], ["Northwind here"]], 0)[0] == 0
+    # The company name alone on the "customer" side is one side only: kept, for review.
+    assert channel_roles([["hello"], ["Northwind here"]], 0, ["Northwind"]) == (
+        0,
+        confidence(-2.0),
+        DOUBTFUL,
+    )
+    assert channel_roles([["hello"], ["Northwind here"]], 0) == (0, 0.5, None)
 
 
 def test_company_names_reach_the_decision() -> None:
@@ -135,3 +147,11 @@ def test_company_names_reach_the_decision() -> None:
     assert decision.agent == "A"
     assert decision.scores == {"A": 1.5, "B": 0.5}
     assert decide_roles(texts, "B").agent == "B"
+
+
+def test_stereo_evidence_weights() -> None:
+    assert channel_evidence(["Thanks for calling Acme, how can I help"], ["Acme"])[:2] == (6.0, 0.0)
+    assert channel_evidence(["my name is Jo, I'd like to pay my bill"])[:2] == (0.0, 3.0)
+    assert channel_evidence(["your card and your account"])[:2] == (1.0, 0.0)
+    assert channel_evidence(["your card"])[:2] == (0.0, 0.0)
+    assert channel_evidence(["my card and my phone"])[:2] == (0.0, 2.0)  # "my card" 1 + pronouns 1

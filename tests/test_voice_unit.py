@@ -15,7 +15,7 @@ from qa.voice.asr import AsrResult, drop_repetition_loops
 from qa.voice.batch import transcribe_pending
 from qa.voice.diarize import Segment, merge_segments
 from qa.voice.pipeline import VoiceSettings, speaker_at, words_to_turns
-from qa.voice.roles import decide_roles, stereo_swapped
+from qa.voice.roles import channel_evidence, decide_roles, stereo_roles
 from tests.conftest import write_tone_wav
 
 
@@ -60,7 +60,14 @@ AGENT_WORDS = [
     (2.8, 2.9, "I"),
     (2.9, 3.0, "help?"),
 ]
-CUSTOMER_WORDS = [(1.9, 2.1, "Hi,"), (2.1, 2.3, "my"), (2.3, 2.6, "bill.")]
+CUSTOMER_WORDS = [
+    (1.9, 2.0, "Hi,"),
+    (2.0, 2.1, "I'm"),
+    (2.1, 2.2, "calling"),
+    (2.2, 2.3, "about"),
+    (2.3, 2.4, "my"),
+    (2.4, 2.6, "bill."),
+]
 
 
 def test_words_merge_into_turns_by_voice_and_pause() -> None:
@@ -69,7 +76,7 @@ def test_words_merge_into_turns_by_voice_and_pause() -> None:
     turns = words_to_turns(words, gap=1.0)
     assert [(t.role, t.text) for t in turns] == [
         ("agent", "Thank you for calling Northwind."),
-        ("customer", "Hi, my bill."),
+        ("customer", "Hi, I'm calling about my bill."),
         ("agent", "How can I help?"),
     ]
     assert (turns[1].start, turns[1].end) == (1.9, 2.6)
@@ -96,14 +103,40 @@ def test_roles_from_content_and_first_speaker() -> None:
         company_names=["Northwind"],
     )
     assert decision.agent == "S2" and decision.confidence > 0.9
-    swapped, _ = stereo_swapped(
+    assert stereo_roles(
         ["I want to cancel."], ["Thanks for calling Northwind, my name is Ana."]
+    ).swapped
+    assert not stereo_roles(
+        ["Thanks for calling, my name is Ana."], ["Hi, I was charged twice."]
+    ).swapped
+
+
+def test_stereo_swap_needs_strong_evidence_from_both_channels() -> None:
+    # The caller introduces herself and asks; the agent greets: the map is right.
+    right = stereo_roles(
+        [
+            "Hello, this is Ana. How can I help you today?",
+            "Is there anything else I can help with?",
+        ],
+        ["Hi, my name is Jo Park, I would like to move my appointment."],
     )
-    assert swapped
-    assert (
-        stereo_swapped(["Thanks for calling, my name is Ana."], ["Hi, I was charged twice."])[0]
-        is False
+    assert not right.swapped and not right.review and right.confidence > 0.9
+    # The "customer" channel greets, the "agent" channel asks: swapped, on both counts.
+    swapped = stereo_roles(
+        ["Hi, my name is Jo Park, I would like to move my appointment."],
+        ["Hello, this is Ana. How can I help you today?"],
     )
+    assert swapped.swapped and swapped.confidence >= 0.88
+    assert "how can i help" in swapped.evidence["mapped_customer"]["cues"]
+    # Only one side points to a swap: the map stays, and the call is marked for review.
+    one_sided = stereo_roles(["Hello?", "Okay."], ["Thank you for calling, how can I help?"])
+    assert not one_sided.swapped and one_sided.review and one_sided.confidence < 0.5
+    # No evidence either way: the map stays, no review.
+    quiet = stereo_roles(["Hello."], ["Hello."])
+    assert not quiet.swapped and not quiet.review and quiet.confidence == 0.5
+    # A request the recogniser bent ("I will like to") still counts as a request.
+    bent = channel_evidence(["I will like to open an account"])
+    assert bent[1] == 2.0
 
 
 def test_repetition_loops_are_cut() -> None:

@@ -110,9 +110,7 @@ def _transcribe_one(
     path = Path(item.source)
     if not path.exists():
         raise InputError(f"the recording is no longer at {path}")
-    result = transcribe_recording(
-        path, settings, transcriber, cache, item.metadata.get("audio", {}).get("sha256")
-    )
+    result = transcribe_recording(path, settings, transcriber, cache)
     item.turns = result.turns
     item.language = result.language
     item.duration = result.duration

@@ -23,9 +23,10 @@ from qa.model import Turn, Word
 from qa.vocabulary import DIARIZATION_MODES, Diarization
 from qa.voice.asr import SAMPLE_RATE, AsrResult, AsrSettings, Transcriber
 from qa.voice.diarize import Segment, SpeakerCount, diarize_embedded, diarize_pyannote
-from qa.voice.roles import decide_roles, stereo_swapped
+from qa.voice.roles import DOUBTFUL, SWAPPED, decide_roles, stereo_roles
 
 ROLE_TURNS = 4  # how many of a speaker's first turns the role decision reads
+ONE_VOICE = "only one voice found: roles are a guess"
 
 
 @dataclass(frozen=True)
@@ -100,19 +101,22 @@ def _no_cache(key: str, run: Callable[[], AsrResult]) -> AsrResult:
     return run()
 
 
+def channel_key(audio: np.ndarray, settings: AsrSettings) -> str:
+    """The cache key of one channel: its samples and the settings. The same side of a call
+    is never recognised twice, whatever the container or the channel order."""
+    return f"{hashlib.sha256(audio.tobytes()).hexdigest()[:32]}:{settings.key()}"
+
+
 def transcribe_recording(
     path: Path,
     settings: VoiceSettings,
     transcriber: Transcriber,
     cache: TranscriptCache = _no_cache,
-    audio_hash: str | None = None,
 ) -> VoiceResult:
     channels = decode(path)
     duration = len(channels[0]) / SAMPLE_RATE
-    digest = audio_hash or hashlib.sha256(path.read_bytes()).hexdigest()
     results = [
-        cache(f"{digest}:{i}:{settings.asr.key()}", partial(transcriber, audio))
-        for i, audio in enumerate(channels)
+        cache(channel_key(audio, settings.asr), partial(transcriber, audio)) for audio in channels
     ]
     if not any(r.words for r in results):
         raise InputError("no speech found: the recording is silent or too quiet")
@@ -129,25 +133,25 @@ def transcribe_recording(
 def _stereo(results: list[AsrResult], settings: VoiceSettings, duration: float) -> VoiceResult:
     agent_ch = settings.agent_channel
     cust_ch = 1 - agent_ch
-    firsts = [_first_texts(r.words, settings.turn_gap) for r in results]
-    swapped, conf = stereo_swapped(firsts[agent_ch], firsts[cust_ch], settings.company_names)
-    if swapped:
+    # Every turn of each side: an agent's "anything else I can help with" counts as much as
+    # a greeting the recogniser missed.
+    texts = [[t.text for t in _plain_turns(r.words, settings.turn_gap)] for r in results]
+    decision = stereo_roles(texts[agent_ch], texts[cust_ch], settings.company_names)
+    if decision.swapped:
         agent_ch, cust_ch = cust_ch, agent_ch
     labelled = [(w, "agent", f"ch{agent_ch}") for w in results[agent_ch].words]
     labelled += [(w, "customer", f"ch{cust_ch}") for w in results[cust_ch].words]
     info = {
         "diarization": Diarization.CHANNELS,
         "agent_channel": ["left", "right"][agent_ch],
-        "roles_swapped": swapped,
-        "role_confidence": conf if swapped else max(conf, 0.5),
+        "roles_swapped": decision.swapped,
+        "role_confidence": decision.confidence,
+        "role_evidence": decision.evidence,
     }
-    warnings = (
-        ["agent and customer channels were swapped: fixed from the content"] if swapped else []
-    )
+    warnings = [SWAPPED] if decision.swapped else [DOUBTFUL] if decision.review else []
     language = results[agent_ch].language or results[cust_ch].language
-    return VoiceResult(
-        words_to_turns(labelled, settings.turn_gap), language, duration, info, warnings
-    )
+    turns = words_to_turns(labelled, settings.turn_gap)
+    return VoiceResult(turns, language, duration, info, warnings, decision.review)
 
 
 def _mono(
@@ -170,7 +174,7 @@ def _mono(
     if len(voices) < 2:
         decision_agent, conf = (voices[0] if voices else "S1"), 0.5
         if mode != Diarization.NONE:
-            warnings.append("only one voice found: roles are a guess")
+            warnings.append(ONE_VOICE)
             needs_review = True
     else:
         decision = decide_roles(texts, first, settings.company_names)
@@ -232,9 +236,12 @@ def _join(text: str, word: str) -> str:
     return text + word if word[:1] in {",", ".", "?", "!", "'"} else f"{text} {word}"
 
 
+def _plain_turns(words: list[Word], gap: float) -> list[Turn]:
+    return words_to_turns([(w, "x", "x") for w in words], gap)
+
+
 def _first_texts(words: list[Word], gap: float) -> list[str]:
-    turns = words_to_turns([(w, "x", "x") for w in words], gap)
-    return [t.text for t in turns[:ROLE_TURNS]]
+    return [t.text for t in _plain_turns(words, gap)[:ROLE_TURNS]]
 
 
 def result_to_json(result: AsrResult) -> str:
