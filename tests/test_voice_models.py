@@ -38,7 +38,8 @@ def test_tiny_en_on_the_reference_call(whisper: WhisperTranscriber) -> None:
     result = whisper(audio)
     hyp = " ".join(w.word for w in result.words)
     wer = jiwer.wer(normalise(reference_text()), normalise(hyp))
-    assert wer <= 0.13, (wer, hyp)
+    # 0.103 to 0.138 measured, by CPU: int8 kernels differ slightly between instruction sets.
+    assert wer <= 0.15, (wer, hyp)
     assert result.language == "en"
     assert all(0 <= w.start <= w.end <= 30.01 for w in result.words)
 
