@@ -8,9 +8,9 @@ import math
 import pytest
 
 from qa.voice.roles import (
-    RoleSettings,
     DOUBTFUL,
     SWAPPED,
+    RoleSettings,
     StereoDecision,
     StereoSettings,
     agent_score,
