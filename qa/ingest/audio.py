@@ -21,6 +21,13 @@ AUDIO_EXTENSIONS = {
 }
 
 
+def unreadable_errors() -> tuple[type[BaseException], ...]:
+    """What PyAV raises for a file it cannot read: its FFmpeg errors, and I/O errors."""
+    import av
+
+    return (av.error.FFmpegError, OSError, EOFError)
+
+
 def probe_audio(path: Path) -> dict[str, Any]:
     """Read the container header and the first audio stream; raise InputError if unreadable."""
     import av  # PyAV ships with faster-whisper; imported lazily to keep `qa --help` fast
@@ -47,7 +54,5 @@ def probe_audio(path: Path) -> dict[str, Any]:
                 "channels": channels,
                 "duration": duration,
             }
-    except InputError:
-        raise
-    except Exception as exc:  # PyAV raises many error classes; all mean "unreadable"
+    except unreadable_errors() as exc:  # anything else is a bug, and surfaces with its traceback
         raise InputError(f"not a readable audio file ({type(exc).__name__}: {exc})") from exc

@@ -123,10 +123,16 @@ def from_filename(path: Path, pattern: str | None) -> dict[str, Any]:
     fields = dict(m.groupdict())
     if "id" in fields:
         fields["external_id"] = fields.pop("id")
-    try:
-        return _normalise(fields, f"file name {path.name}")
-    except ConfigError:
-        return {}
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in fields.items():  # one bad part costs that part only
+        try:
+            out.update(_normalise({key: value}, f"file name {path.name}"))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        out["filename_problems"] = problems  # kept in the interaction's metadata
+    return out
 
 
 def apply_metadata(item: Interaction, meta: dict[str, Any]) -> Interaction:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from qa.errors import ConfigError
 from qa.store import Store
 from qa.vocabulary import Status
 
@@ -108,8 +109,10 @@ def _criteria(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
     for row in store.db.query("SELECT hash, name, yaml FROM scorecards"):
         try:
             card = yaml.safe_load(row["yaml"]) or {}
-        except yaml.YAMLError:
-            continue
+        except yaml.YAMLError as exc:  # stored after it validated: the database is damaged
+            raise ConfigError(
+                f"the stored scorecard {row['name']!r} ({row['hash']}) does not parse: {exc}"
+            ) from exc
         for section in card.get("sections") or []:
             for c in section.get("criteria") or []:
                 if isinstance(c, dict) and "id" in c:

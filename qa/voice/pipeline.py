@@ -66,8 +66,12 @@ def decode(path: Path) -> list[np.ndarray]:
     """
     import av
 
+    from qa.ingest.audio import unreadable_errors
+
     try:
         with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise InputError("the file holds no audio stream")
             stream = container.streams.audio[0]
             stereo = (stream.codec_context.channels or 1) >= 2
             resampler = av.AudioResampler(
@@ -79,7 +83,7 @@ def decode(path: Path) -> list[np.ndarray]:
                 for out in resampler.resample(frame)
             ]
             chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
-    except Exception as exc:  # PyAV raises many error classes; all mean "unreadable"
+    except unreadable_errors() as exc:  # anything else is a bug: it surfaces as it is
         raise InputError(f"cannot decode audio ({type(exc).__name__}: {exc})") from exc
     if not chunks:
         raise InputError("the recording holds no samples")
