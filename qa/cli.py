@@ -15,7 +15,7 @@ import click
 
 from qa import __version__
 from qa.errors import ConfigError, QAError
-from qa.vocabulary import Channel, Diarization, choices
+from qa.vocabulary import Channel, Diarization, Status, choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -539,10 +539,14 @@ def campaigns_validate(folder: Path, as_json: bool) -> None:
         found = load_campaigns(folder)
     except QAError as exc:
         fail(exc)
+    from qa.campaigns.schema import overlaps
+
+    warnings = [w for c in found for w in overlaps(c)]
     rows = [
         {
             "id": c.id,
             "name": c.name,
+            "version": c.version,
             "from": str(c.valid_from),
             "to": str(c.valid_to),
             "facts": len(c.facts),
@@ -552,8 +556,10 @@ def campaigns_validate(folder: Path, as_json: bool) -> None:
         for c in found
     ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps({"campaigns": rows, "warnings": warnings}, indent=2))
         return
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
     for r in rows:
         click.echo(
             f"{r['id']:<20} {r['from']} to {r['to']}  {r['facts']} facts, "
@@ -575,9 +581,24 @@ def campaigns_validate(folder: Path, as_json: bool) -> None:
 @click.option(
     "--channel", type=click.Choice(choices(Channel)), default=str(Channel.VOICE), show_default=True
 )
+@click.option("--context", default="", help="The customer's turn before the sentence.")
+@click.option(
+    "--semantic/--no-semantic",
+    default=True,
+    help="Load the sentence model (retired claims in other words).",
+)
 @json_option
-def campaigns_check(sentence: str, on_date: str, folder: Path, channel: str, as_json: bool) -> None:
-    """Explain which campaign facts an agent's sentence matches or contradicts."""
+def campaigns_check(
+    sentence: str,
+    on_date: str,
+    folder: Path,
+    channel: str,
+    context: str,
+    semantic: bool,
+    as_json: bool,
+) -> None:
+    """Explain an agent's sentence against the campaigns, through the same code as `qa score`:
+    each claim with its polarity, tense and attribution, the fact chosen and why, the verdict."""
     import datetime as dt
 
     from qa.campaigns.check import explain
@@ -588,27 +609,38 @@ def campaigns_check(sentence: str, on_date: str, folder: Path, channel: str, as_
     except ValueError:
         fail(ConfigError(f"--date {on_date!r}: use YYYY-MM-DD"))
     try:
-        result = explain(sentence, day, channel, load_campaigns(folder))
+        from qa.matching import Matcher
+
+        matcher = Matcher() if semantic else None
+        result = explain(sentence, day, channel, load_campaigns(folder), context, matcher)
     except QAError as exc:
         fail(exc)
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps(result, indent=2, default=str))
         return
     click.echo(
         f"Active on {result['date']} ({channel}): {', '.join(result['active_campaigns']) or 'none'}"
     )
-    click.echo(f"Speaks of: {', '.join(result['topics']) or 'no campaign product'}")
-    for q in result["quantities"]:
+    source = f" ({result['topic_source']})" if result["topic_source"] else ""
+    click.echo(f"Speaks of: {', '.join(result['topics']) or 'no campaign product'}{source}")
+    click.echo(f"Presents an offer: {'yes' if result['presents_offer'] else 'no'}")
+    for q in result["claims"]:
         click.echo(
-            f"  quantity: {q['text']!r} -> {q['kind']} {q['value']:g} {q['unit'] or ''} {q['period'] or ''}"
+            f"  claim: {q['said']!r} -> {q['kind']} {q['value']:g}"
+            + (f"-{q['high']:g}" if q["high"] is not None else "")
+            + f" {q['unit'] or ''} {('per ' + q['period']) if q['period'] else ''}"
+            + f"{(' bound ' + q['bound']) if q['bound'] else ''}; polarity {q['polarity']},"
+            f" tense {q['tense']}, attribution {q['attribution']}"
         )
     for c in result["comparisons"]:
         verdict = "consistent" if c["consistent"] else "CONTRADICTS"
         click.echo(
             f"  {c['campaign']} {c['fact']}: said {c['stated']!r}, fact {c['expected']}: {verdict}"
+            f" (chosen because {c['why']}; confidence {c['confidence']:.2f})"
         )
     for f in result["flags"]:
-        click.echo(f"  FLAG {f['kind']}: {f['message']}")
+        held = f" [{Status.REVIEW}]" if f["status"] == Status.REVIEW else ""
+        click.echo(f"  FLAG {f['kind']}{held} (confidence {f['confidence']:.2f}): {f['message']}")
     if not result["flags"]:
         click.echo("  no flag")
 

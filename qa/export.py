@@ -118,7 +118,7 @@ def _evaluations(store: Store, ident: str) -> list[dict[str, Any]]:
 
 def _flags(store: Store, ident: str) -> list[dict[str, Any]]:
     rows = store.conn.execute(
-        "SELECT kind, severity, campaign, fact, message, evidence FROM flags"
+        "SELECT kind, severity, campaign, fact, message, evidence, confidence, status FROM flags"
         " WHERE interaction_id = ? ORDER BY created_at, id",
         [ident],
     ).fetchall()
@@ -130,6 +130,8 @@ def _flags(store: Store, ident: str) -> list[dict[str, Any]]:
             "fact": r[3],
             "message": r[4],
             "evidence": _loads(r[5], []),
+            "confidence": r[6] if r[6] is not None else 1.0,
+            "status": r[7] or "open",
         }
         for r in rows
     ]

@@ -183,6 +183,13 @@ def m005_evaluation_campaigns(db: Database) -> None:
     db.table("evaluations").add_column("campaigns_hash", str)
 
 
+@migration
+def m006_flag_review(db: Database) -> None:
+    # Every campaign flag carries a confidence; under the review bar its status is "review".
+    db.table("flags").add_column("confidence", float)
+    db.table("flags").add_column("status", str)
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

@@ -109,6 +109,8 @@ class Flag:
     fact: str | None
     message: str
     evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 1.0  # how sure the checker is, 0-1
+    status: str = "open"  # "open", or Status.REVIEW when the confidence is under the review bar
 
 
 @dataclass

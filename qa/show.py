@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from qa.vocabulary import Status
+
 
 def _clock(seconds: float | None) -> str:
     if seconds is None:
@@ -53,7 +55,9 @@ def render_interaction(item: dict[str, Any]) -> str:
     if item["flags"]:
         lines += ["", "flags:"]
         for f in item["flags"]:
-            lines.append(f"  {f['severity']:<7} {f['kind']}: {f['message']}")
+            held = f" [{Status.REVIEW}]" if f.get("status") == Status.REVIEW else ""
+            conf = f" (confidence {f['confidence']:.2f})" if f.get("confidence") is not None else ""
+            lines.append(f"  {f['severity']:<7} {f['kind']}{held}{conf}: {f['message']}")
             for e in f["evidence"][:1]:
                 lines.append(
                     f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"

@@ -362,7 +362,7 @@ class Store:
         conn.execute("DELETE FROM flags WHERE interaction_id = ?", [interaction_id])
         conn.executemany(
             "INSERT INTO flags (id, interaction_id, kind, severity, campaign, fact, message,"
-            " evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " evidence, created_at, confidence, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     content_id("flag", interaction_id, i, f.kind, f.fact),
@@ -379,6 +379,8 @@ class Store:
                         ]
                     ),
                     now(),
+                    f.confidence,
+                    f.status,
                 ]
                 for i, f in enumerate(flags)
             ],

@@ -1,68 +1,94 @@
-"""Find what agents say that contradicts the campaigns active on the interaction's date.
+"""Find what agents say that is inconsistent with the campaigns active on the interaction's date.
 
-A statement speaks of a campaign when it names one of its products (or, failing
-that, the turn or the customer's turn before it does). Its quantities are then
-compared with the campaign's facts of the same kind. Retired claims, offers
-presented outside their window, offers denied to a customer who cites them,
-missing disclosures and missed key points are flagged too.
+Each agent sentence is read by the statement layer (qa.statements) into claims: a value with
+its unit, period, range or bound, its polarity, attribution and tense. A claim is compared
+only when the agent states it now as the offer's own term. The product it speaks of is the
+one the sentence names, else the one last discussed in the conversation. The fact it is
+compared with is chosen by product, kind, unit, period and the clause's words together, and
+the flag says why that fact was chosen.
+
+Retired claims, offers presented outside their window, offers denied to a customer who cites
+them, missing disclosures and missed key points are flagged too. Every flag carries a
+confidence; below the review bar it is stored with status `review`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.campaigns.quantities import Quantity, extract
-from qa.campaigns.schema import Campaign, Fact, PhraseSet
+import numpy as np
+
+from qa.campaigns.schema import Campaign, Fact, PhraseSet, RetiredClaim
 from qa.matching import Matcher, fuzzy_score
 from qa.model import Evidence, Flag, Interaction
-from qa.text import normalise, sentences
+from qa.statements.claims import NEGATION, PAST, Claim, extract_claims
+from qa.statements.numbers import digits
+from qa.statements.quantities import extract
+from qa.text import content_words, normalise, sentences
 from qa.timeutil import local_date
-from qa.vocabulary import FLAG_SEVERITY, FlagKind
+from qa.vocabulary import FLAG_KINDS, FLAG_SEVERITY, FlagKind, Status
 
-PRODUCT_MATCH = 0.88  # fuzzy score for a product name to count as mentioned
-CLAIM_SEMANTIC = 0.88  # cosine to a retired claim: paraphrases 0.90-0.93, a negated near miss 0.83
-CLAIM_MATCH = 0.9  # claims differ by one word ("free phone" vs "a phone"): stay strict
-DENIAL_CUES = (
-    "we don't have",
-    "we do not have",
-    "there is no",
-    "there's no",
-    "no such",
-    "doesn't exist",
-    "does not exist",
-    "not available",
-    "isn't available",
-    "is not available",
-    "doesn't apply",
-    "does not apply",
-    "not aware of",
-    "we don't offer",
-    "we do not offer",
-    "not something we offer",
-    "that's not a real",
-    "not valid",
-    "we can't offer",
-    "we cannot offer",
-    "no longer available",
+__all__ = ["FLAG_KINDS", "check_interaction", "explain"]
+REVIEW_BAR = 0.6  # flags with lower confidence are stored as `review` (range 0-1)
+PRODUCT_MATCH = 0.9  # fuzzy score for a product name to count as mentioned (0-1)
+CONTEXT_TURNS = 6  # how many turns back a product named earlier is still "it" (1-20)
+CLAIM_SEMANTIC = 0.72  # cosine of a sentence to a retired claim for a paraphrase (0-1)
+GIVEN_SEMANTIC = 0.55  # cosine of a sentence to a disclosure / key point to count as given (0-1)
+GIVEN_UNSURE = 0.42  # below GIVEN_SEMANTIC but above this: a missing-item flag goes to review
+RELATIVE_TOLERANCE = 0.02  # rounding allowed in a restated total ("$1,440 a year" for $120/mo)
+APPROX = re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|just over|"
+                    r"just under|ish)\b", re.I)  # fmt: skip
+
+TO_MONTHS = {"day": 12 / 365, "week": 12 / 52, "month": 1.0, "year": 12.0}
+OFFER_CUES = re.compile(
+    r"\b(?:i can (?:get|put|set|sign|switch|move|add|book|offer|do)|we can (?:get|put|set|"
+    r"sign|switch|move|offer|do)|(?:shall|should|can) i (?:go ahead|book|sign|set|put|switch)|"
+    r"want me to|would you like (?:me )?to|like to (?:go ahead|sign|switch|join|take)|"
+    r"you can (?:get|have|take|join|switch|sign)|you(?:'ll| will) get|you get|you'?d get|"
+    r"we(?:'ve| have) got|we have|our (?:current|latest|new)|is available|available (?:now|today)|"
+    r"currently|right now|at the moment|today|on offer|special offer|deal|offer|promotion|"
+    r"the one (?:we have|for you)|sign you up|get you (?:on|started|set up)|set you up|"
+    r"put you on|switch you|is the one|i'?d recommend|recommend|go for|comes with|includes?|"
+    r"it'?s just|only)\b",
+    re.I,
 )
-OTHER_PARTY_CUES = (
-    "competitor",
-    "other provider",
-    "another provider",
-    "they offer",
-    "they charge",
-    "elsewhere",
+SERVICE_CUES = re.compile(
+    r"\b(?:your (?:current |existing )?(?:plan|account|contract|policy|tariff|bill|line|"
+    r"lines|package|subscription|cover|renewal)|you(?:'re| are) (?:already |currently )?on|"
+    r"you already have|you(?:'ve| have) (?:got|had)|on your (?:account|bill|plan|policy)|"
+    r"your claim|the claim|your renewal|renew)\b",
+    re.I,
 )
-UNIT_WORDS = {
-    "minute": "minute",
-    "min": "minute",
-    "gb": "gb",
-    "gigabyte": "gb",
-    "text": "text",
-    "month": "month",
+DENIAL_CUES = re.compile(
+    r"\b(?:not aware of|no such|doesn'?t exist|does not exist|don'?t (?:have|offer|do|run)|"
+    r"do not (?:have|offer|do|run)|we(?:'re| are) not (?:running|offering|doing)|"
+    r"not (?:running|offering) (?:any|that|anything)|nothing like that|not something we|"
+    r"isn'?t (?:something|a thing|real|available|running|on)|is not (?:available|running)|"
+    r"not available|no longer (?:available|running|on|offered)|(?:has|'s|have) (?:ended|"
+    r"finished|expired|been (?:pulled|withdrawn|discontinued|stopped|removed))|"
+    r"(?:it'?s|that'?s|is) (?:finished|over|ended|gone|expired|discontinued|withdrawn)|"
+    r"can'?t (?:offer|give|do|get)|cannot (?:offer|give|do)|won'?t be able|"
+    r"only (?:for|available to|open to) (?:new|existing|members|online)|"
+    r"(?:new|existing) customers only|doesn'?t apply|does not apply|"
+    r"not (?:eligible|for existing|for current|for you|open to)|isn'?t for|"
+    r"must have been|you might be thinking of|you may be thinking of|think you'?re thinking)\b",
+    re.I,
+)
+EXCLUSION_GROUPS = {
+    "new": re.compile(r"\bnew (?:customers?|members?|accounts?)\b", re.I),
+    "existing": re.compile(r"\b(?:existing|current) (?:customers?|accounts?|members?)\b", re.I),
+    "members": re.compile(r"\bmembers?\b", re.I),
+    "online": re.compile(r"\bonline\b|\bwebsite\b", re.I),
 }
+CUSTOMER_MENTIONS_OFFER = re.compile(
+    r"\b(?:offer|deal|promotion|promo|advert|advertised|saw|heard|read|credit|discount|"
+    r"intro|introductory|price|cashback|bonus|free)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -81,13 +107,16 @@ class Sentence:
 
 @dataclass
 class Finding:
-    """One comparison of a statement with a fact: consistent or not (for `campaigns check`)."""
+    """One comparison of a claim with a fact (for `campaigns check`): the claim, the fact
+    chosen and why, and the verdict."""
 
     campaign: str
     fact: str
     stated: str
     expected: str
     consistent: bool
+    why: str = ""
+    confidence: float = 1.0
 
 
 @dataclass
@@ -95,99 +124,513 @@ class SentenceCheck:
     flags: list[Flag] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
-    quantities: list[Quantity] = field(default_factory=list)
+    topic_source: str = ""
+    claims: list[Claim] = field(default_factory=list)
+    presents: list[str] = field(default_factory=list)
 
 
-def _flag(kind: FlagKind, campaign: str, fact: str, message: str, evidence: list[Evidence]) -> Flag:
-    return Flag(kind, FLAG_SEVERITY[kind], campaign, fact, message, evidence)
+def _flag(
+    kind: FlagKind,
+    campaign: str,
+    fact: str,
+    message: str,
+    evidence: list[Evidence],
+    confidence: float = 1.0,
+    review_bar: float = REVIEW_BAR,
+) -> Flag:
+    status = Status.REVIEW if confidence < review_bar else "open"
+    return Flag(
+        kind, FLAG_SEVERITY[kind], campaign, fact, message, evidence, round(confidence, 2), status
+    )
 
 
-def _mentions(text: str, phrases: list[str], threshold: float = PRODUCT_MATCH) -> bool:
-    return any(fuzzy_score(p, text) >= threshold for p in phrases)
+# --- products -----------------------------------------------------------------------------
 
 
-def _fact_label(c: Campaign, f: Fact) -> str:
-    return f"{f.id}: {f.value.describe()} ({c.name})"
+def _name_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    low = f" {normalise(text)} "
+    spans = []
+    for name in names:
+        n = normalise(name)
+        if not n:
+            continue
+        for m in re.finditer(rf"(?<=\W){re.escape(n)}(?=\W)", low):
+            spans.append((m.start(), m.end()))
+    return spans
 
 
-def _compatible(q: Quantity, f: Fact) -> bool:
+def named_campaigns(text: str, campaigns: list[Campaign]) -> list[Campaign]:
+    """Campaigns whose product a text names. The longest name wins: "Fibre Flex 500 Plus"
+    does not also name "Fibre Flex 500"."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for c in campaigns:
+        spans = _name_spans(text, [*c.products, c.name])
+        if not spans and any(fuzzy_score(p, text) >= PRODUCT_MATCH for p in c.products):
+            spans = [(-1, -1)]
+        if spans:
+            found[c.id] = spans
+    keep = []
+    for c in campaigns:
+        if not found.get(c.id):
+            continue
+        spans = found[c.id]
+        inside = all(
+            any(
+                (a, b) != (x, y) and x <= a and b <= y and (b - a) < (y - x)
+                for o, other in found.items()
+                if o != c.id
+                for x, y in other
+            )
+            for a, b in spans
+            if a >= 0
+        ) and any(a >= 0 for a, _ in spans)
+        if not inside:
+            keep.append(c)
+    return keep
+
+
+def _successor(c: Campaign, campaigns: list[Campaign], day: dt.date, channel: str) -> Campaign:
+    """A name of a superseded campaign means its running successor (schema v2 `supersedes`)."""
+    if c.active_on(day, channel):
+        return c
+    for other in campaigns:
+        if c.id in other.supersedes and other.active_on(day, channel):
+            return other
+    return c
+
+
+# --- facts --------------------------------------------------------------------------------
+
+
+def _fact_kind(f: Fact) -> str:
     v = f.value
+    if v.count and re.search(r"per\s*kwh|/\s*kwh|per unit", v.count.unit, re.I):
+        return "rate"
+    return v.kind
+
+
+def _count_unit(f: Fact) -> str:
+    from qa.statements.quantities import COUNT_UNITS
+
+    assert f.value.count is not None
+    for w in re.findall(r"[a-z]+", f.value.count.unit.lower()):
+        if w in COUNT_UNITS:
+            return COUNT_UNITS[w]
+        if w in ("day", "days"):
+            return "day"
+    return f.value.count.unit.lower()
+
+
+def _compatible(c: Claim, f: Fact) -> bool:
+    q, v, kind = c.quantity, f.value, _fact_kind(f)
     if q.kind == "money" and v.money:
-        if q.unit and q.unit != v.money.currency:
-            return False
-        return q.period is None or v.money.period == "once" or q.period == v.money.period
+        return not q.unit or q.unit == v.money.currency
+    if q.kind == "rate":
+        return kind == "rate"
+    if q.kind == "money" and kind == "rate" and q.unit is None and q.period is None:
+        return q.value < 1  # "26.4c" read as 0.264: handled in _same
     if q.kind == "percent":
         return v.percent is not None
-    if q.kind == "duration" and v.duration:
-        return True
     if q.kind == "date":
         return v.date is not None
-    if q.kind == "count" and v.count:
-        want = {UNIT_WORDS.get(w.rstrip("s"), w.rstrip("s")) for w in v.count.unit.lower().split()}
-        said = {UNIT_WORDS.get(w, w) for w in (q.unit or "").split()}
-        return bool(want & said)
+    if q.kind == "duration":
+        return bool(v.duration) or (bool(v.count) and _count_unit(f) == "day")
+    if q.kind == "count" and v.count and kind == "count":
+        return q.unit == _count_unit(f)
     return False
 
 
-def _same(q: Quantity, f: Fact) -> bool:
-    v = f.value
+PERIOD_ONLY = re.compile(
+    r"^(?:a|an|per|each|every|/)?\s*(?:month|monthly|mo|year|yearly|annually|week|weekly|day|"
+    r"daily)$"
+)
+
+
+def _phrase_positions(phrase: str, text: str) -> list[int]:
+    p = normalise(digits(phrase))
+    if not p or PERIOD_ONLY.match(p):
+        return []  # periods are judged by the period, not as words about a fact
+    low = f" {normalise(text)} "
+    # A number in an `about` phrase stands for any number: "first 3 months" also finds
+    # "first 6 months", so a wrong figure is still compared with the right fact.
+    pattern = re.sub(r"\\d[\d.]*|\d[\d.]*", r"\\d+(?:\\.\\d+)?", re.escape(p))
+    return [m.start() for m in re.finditer(rf"(?<=\s){pattern}(?=\s)", low)]
+
+
+def _about_score(f: Fact, c: Claim) -> float:
+    """How well the words around a claim speak of a fact: an `about` phrase next to the
+    claim (no other figure in between) counts most, one elsewhere in its clause less, one
+    elsewhere in the sentence least; a `not_about` word in the clause rules the fact out."""
+    cl = f" {normalise(c.clause)} "
+    if any(f" {normalise(digits(w))} " in cl for w in f.not_about):
+        return -1.0
+    sent = normalise(c.sentence)
+    # Where the claim and the other figures sit in the normalised sentence.
+    here = sent.find(normalise(c.quantity.text)) if c.quantity.text else -1
+    others = [
+        sent.find(normalise(q.text))
+        for q in c.others
+        if q.text and normalise(q.text) != normalise(c.quantity.text)
+    ]
+    best = 0.0
+    for phrase in f.about:
+        weight = 1.0 + 0.1 * len(phrase.split())
+        in_clause = bool(_phrase_positions(phrase, c.clause))
+        for pos in _phrase_positions(phrase, c.sentence):
+            if here < 0:
+                score = 2.0 if in_clause else 0.5
+            else:
+                lo, hi = sorted((pos, here))
+                between = any(lo < o < hi for o in others if o >= 0)
+                near = abs(pos - here) < 60
+                score = 2.0 if (not between and in_clause) else 1.0 if in_clause else 0.5
+                if not between and not in_clause and near:
+                    score = 0.8
+                score -= min(0.4, abs(pos - here) / 250)  # the nearer phrase wins a tie
+            best = max(best, score * weight)
+    return best
+
+
+def _phrase_values(camp: Campaign) -> list[tuple[str, float, str | None, str]]:
+    """Figures written in the campaign's own disclosures and key points ("from month 25 it's
+    $59.99 a month"): right values too, though not facts."""
+    out = []
+    for ps in [*camp.disclosures, *camp.key_points]:
+        for p in ps.phrases:
+            _, qs = extract(p)
+            out += [(q.kind, q.value, q.period, p) for q in qs]
+    return out
+
+
+def _in_months(amount: float, unit: str) -> float:
+    return amount * TO_MONTHS.get(unit, 1.0)
+
+
+def _close(a: float, b: float, rel: float = 0.005) -> bool:
+    return abs(a - b) <= max(0.005, rel * abs(b))
+
+
+def _fact_values(f: Fact) -> list[float]:
+    return [f.value.amount, *f.value.tiers]
+
+
+def _same(c: Claim, f: Fact) -> bool:
+    """Is the claim consistent with the fact: the same value once units and periods are made
+    the same, within a range, under a bound, or one of the tiers."""
+    q, v = c.quantity, f.value
+    lows = _fact_values(f)
+    said = [q.value] + ([q.high] if q.high is not None else [])
     if v.money:
-        return abs(q.value - v.money.amount) < 0.005
-    if v.percent is not None:
-        return abs(q.value - v.percent) < 0.005
-    if v.duration:
-        months = {"day": 1 / 30, "week": 7 / 30, "month": 1.0, "year": 12.0}
-        said = q.value * months[q.unit or "month"]
-        return abs(said - v.duration.amount * months[v.duration.unit]) < 0.1
-    if v.date:
-        return q.unit == v.date.strftime("%m-%d")
-    if v.count:
-        return abs(q.value - v.count.amount) < 0.005
-    return True
+        fp = v.money.period
+        qp = q.period
+        if qp and fp != qp:
+            if fp == "once" or qp == "once":
+                return False
+            # "$600 a year" for $50 a month: compare per month, allowing rounding.
+            said = [s * TO_MONTHS[fp] / TO_MONTHS[qp] for s in said]
+            tol = RELATIVE_TOLERANCE * (3 if APPROX.search(c.clause) else 1)
+            return all(any(_close(s, lo, tol) for lo in lows) for s in said)
+    elif v.duration or (v.count and q.kind == "duration"):
+        unit = v.duration.unit if v.duration else "day"
+        lows = [_in_months(x, unit) for x in lows]
+        top = _in_months(v.to, unit) if v.to is not None else None
+        said = [_in_months(s, q.unit or "month") for s in said]
+        if top is not None:
+            return all(lows[0] - 0.01 <= s <= top + 0.01 for s in said)
+        if v.bound == "up_to":
+            return all(s <= lows[0] + 0.01 for s in said)
+        if q.bound == "below":
+            return any(lo <= s + 0.01 for lo in lows for s in said)
+        if q.bound == "above":
+            return any(lo >= s - 0.01 for lo in lows for s in said)
+        return all(any(abs(s - lo) < 0.1 for lo in lows) for s in said)
+    elif v.date is not None:
+        return int(q.value) == v.date.month * 100 + v.date.day
+    elif _fact_kind(f) == "rate" and q.kind == "money":
+        said = [s * 100 for s in said]
+    if v.to is not None:
+        return all(lows[0] - 0.005 <= s <= v.to + 0.005 for s in said)
+    if v.bound == "up_to":
+        return all(s <= lows[0] + 0.005 for s in said)
+    if v.bound == "at_least":
+        return all(s >= lows[0] - 0.005 for s in said)
+    if q.bound == "below":  # "under a fiver a month" for a price below five
+        return any(lo <= s + 0.005 for lo in lows for s in said)
+    if q.bound == "above":
+        return any(lo >= s - 0.005 for lo in lows for s in said)
+    return all(any(_close(s, lo) for lo in lows) for s in said)
 
 
-def _facts_for(q: Quantity, c: Campaign, text: str) -> list[Fact]:
-    """The facts a quantity speaks of: those of its kind, narrowed by the words around it."""
-    candidates = [f for f in c.facts if _compatible(q, f)]
-    if len(candidates) <= 1:
-        return candidates
-    about = [f for f in candidates if f.about and _mentions(text, f.about, 0.9)]
-    return about if len(about) == 1 else []
+def _period_fits(c: Claim, f: Fact) -> float:
+    q, v = c.quantity, f.value
+    if not v.money:
+        return 0.0
+    if q.period == v.money.period:
+        return 0.5
+    if q.period is None:
+        return 0.0
+    return -0.3
 
 
-def _paraphrase(sentence: str, claim: PhraseSet, matcher: Matcher | None) -> bool:
-    """The claim in other words, by the same embedding model as scoring, held to a high bar."""
-    if matcher is None:
+def choose_fact(c: Claim, camp: Campaign, product: str | None) -> tuple[Fact | None, str, float]:
+    """The fact a claim speaks of, why, and how sure: kind and unit first, then the product
+    scope, then the clause's words, then the period; equal candidates are not guessed."""
+    cands = [f for f in camp.facts if _compatible(c, f)]
+    if product:
+        scoped = [f for f in cands if not f.products or product in f.products]
+        cands = scoped
+    if not cands:
+        return None, "no fact of this kind", 0.0
+    scored = []
+    for f in cands:
+        about = _about_score(f, c)
+        if about < 0:
+            continue
+        scored.append((about + _period_fits(c, f) + (0.3 if _same(c, f) else 0.0), about, f))
+    if not scored:
+        return None, "every candidate fact excluded by its not_about words", 0.0
+    scored.sort(key=lambda x: -x[0])
+    best, about, f = scored[0]
+    if len(scored) > 1 and scored[1][0] >= best - 0.05:
+        # Tie: a value right for either fact is consistent; a wrong one is not attributable.
+        return None, "ambiguous between " + ", ".join(x[2].id for x in scored[:3]), 0.0
+    why = [f"a {c.quantity.kind}"]
+    if about >= 2.0:
+        why.append("the clause speaks of " + f.id)
+        conf = 0.9
+    elif about > 0:
+        why.append("the sentence speaks of " + f.id)
+        conf = 0.75
+    else:
+        # No word of the sentence speaks of the fact: too weak to flag on, held for review,
+        # unless the period singles it out ("a month" and one monthly price).
+        same_period = [
+            x[2]
+            for x in scored
+            if x[2].value.money and x[2].value.money.period == c.quantity.period
+        ]
+        if c.quantity.period and same_period == [f] and c.quantity.period != "once":
+            why.append(f"the only {c.quantity.period}ly amount")
+            conf = 0.7
+        elif c.quantity.kind in ("count", "rate", "date") and len(scored) == 1:
+            why.append(f"the only fact counted in {c.quantity.unit or c.quantity.kind}")
+            conf = 0.7
+        else:
+            why.append("the only fact of that kind" if len(scored) == 1 else "best by period")
+            conf = 0.45
+    if f.value.money and c.quantity.period:
+        why.append(f"said per {c.quantity.period}, fact per {f.value.money.period}")
+    return f, "; ".join(why), conf
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+
+def _semantic_max(vectors: dict[str, np.ndarray], sentence: str, phrases: list[str]) -> float:
+    if sentence not in vectors:
+        return 0.0
+    v = vectors[sentence]
+    return max((float(vectors[p] @ v) for p in phrases if p in vectors), default=0.0)
+
+
+def _lexical_hit(sentence: str, phrase: str) -> bool:
+    """A phrase in the sentence, with its numbers and its negation agreeing."""
+    if fuzzy_score(phrase, sentence) < 0.88:
         return False
-    vectors = matcher.embedder.embed([sentence, *claim.phrases])
-    return bool(float((vectors[1:] @ vectors[0]).max()) >= CLAIM_SEMANTIC)
+    _, pq = extract(phrase)
+    _, sq = extract(sentence)
+    if pq and not any(abs(p.value - s.value) < 0.01 for p in pq for s in sq):
+        return False
+    return _negations(phrase) == _negations(sentence)
 
 
-def _anaphoric(q: Quantity, text: str) -> bool:
-    """A figure that answers about the product named just before: "It's $30 a month"."""
-    starts = normalise(text).startswith(
-        (
-            "it's",
-            "it is",
-            "that's",
-            "that is",
-            "this is",
-            "it costs",
-            "it runs",
-            "it includes",
-            "yes",
-            "only",
-        )
+def _negations(text: str) -> bool:
+    return bool(NEGATION.search(text)) or bool(
+        re.search(r"\bno\b|\bnever\b|\bwithout\b", text, re.I)
     )
-    return starts and (q.kind != "money" or q.period is not None)
 
 
-def _phrase_hit(sentence: str, ps: PhraseSet, matcher: Matcher | None) -> bool:
-    if ps.match == "semantic" and matcher is not None:
-        return bool(matcher.find({0: sentence}, ps.phrases, "semantic", None))
-    if ps.match == "exact":
-        return any(f" {normalise(p)} " in f" {normalise(sentence)} " for p in ps.phrases)
-    return _mentions(sentence, ps.phrases, CLAIM_MATCH)
+def _retired_hit(
+    s: Sentence, claim: RetiredClaim, vectors: dict[str, np.ndarray]
+) -> tuple[bool, float]:
+    if PAST.search(s.text) or re.search(
+        r"\b(?:you (?:said|mentioned|heard|saw|read)|we (?:don'?t|no longer) (?:say|offer|"
+        r"promise|do)|not any more|isn'?t (?:true|the case)|that'?s not (?:right|true))\b",
+        s.text,
+        re.I,
+    ):
+        return False, 0.0
+    if claim.about and not any(
+        f" {normalise(w)} " in f" {normalise(s.text)} " for w in claim.about
+    ):
+        return False, 0.0
+    if any(_lexical_hit(s.text, p) for p in claim.phrases):
+        return True, 0.95
+    sim = _semantic_max(vectors, s.text, claim.phrases)
+    if sim >= CLAIM_SEMANTIC:
+        # A paraphrase must agree in negation with at least one phrase and share a content word.
+        words = content_words(s.text)
+        agree = any(_negations(p) == _negations(s.text) or not _negations(p) for p in claim.phrases)
+        shared = any(content_words(p) & words for p in claim.phrases)
+        if agree and shared:
+            return True, min(0.9, 0.5 + (sim - CLAIM_SEMANTIC) * 4 + 0.2)
+    return False, sim
+
+
+def presents_offer(s: Sentence, claims: list[Claim]) -> bool:
+    """The agent presents an offer as something to take now: offer terms stated as the
+    agent's own current claims, or a proposal to sign up, switch or quote."""
+    text = s.text
+    if PAST.search(text) and not re.search(r"\bstill\b", text, re.I):
+        return False
+    if re.search(
+        r"\b(?:will be|'ll be|coming|launch|starts? (?:on|in)|from (?:next|the \d))", text, re.I
+    ) and not re.search(r"\b(?:today|now|right away)\b", text, re.I):
+        return False
+    if DENIAL_CUES.search(text):
+        return False
+    own = [c for c in claims if c.checkable and c.attribution == "own" and c.tense == "current"]
+    if SERVICE_CUES.search(text) and not OFFER_CUES.search(text):
+        return False
+    return bool(own) or bool(OFFER_CUES.search(text))
+
+
+@dataclass
+class Conversation:
+    """Which product each agent sentence speaks of, named or resolved from what came before."""
+
+    sentences: list[Sentence]
+    topics: list[tuple[list[Campaign], str]]
+
+
+def resolve_topics(
+    all_sentences: list[Sentence], campaigns: list[Campaign], day: dt.date, channel: str
+) -> list[tuple[list[Campaign], str]]:
+    out: list[tuple[list[Campaign], str]] = []
+    last: list[Campaign] = []
+    last_turn = -99
+    for s in all_sentences:
+        named = named_campaigns(s.text, campaigns)
+        if named:
+            last, last_turn = named, s.turn
+            out.append((named, "named"))
+        elif last and s.turn - last_turn <= CONTEXT_TURNS:
+            out.append((last, "resolved from turn " + str(last_turn)))
+        else:
+            out.append(([], ""))
+    return out
+
+
+def check_sentence(
+    s: Sentence,
+    previous: str,
+    topics: list[Campaign],
+    topic_source: str,
+    day: dt.date,
+    channel: str,
+    campaigns: list[Campaign],
+    vectors: dict[str, np.ndarray] | None = None,
+    review_bar: float = REVIEW_BAR,
+) -> SentenceCheck:
+    """Check one agent sentence about the campaigns it speaks of."""
+    vectors = vectors or {}
+    out = SentenceCheck(topics=[c.id for c in topics], topic_source=topic_source)
+    known = tuple(n for c in campaigns for n in [*c.products, c.name])
+    out.claims = extract_claims(s.text, previous, known)
+    resolved = topic_source != "named"
+    topics = [_successor(c, campaigns, day, channel) for c in topics]
+    active = [c for c in topics if c.active_on(day, channel)]
+    for camp in active:
+        product = next(
+            (p for p in sorted(camp.products, key=len, reverse=True) if _name_spans(s.text, [p])),
+            None,
+        )
+        for claim in out.claims:
+            if not claim.checkable:
+                continue
+            f, why, conf = choose_fact(claim, camp, product)
+            if f is None:
+                continue
+            ok = _same(claim, f)
+            if not ok and any(
+                k == claim.quantity.kind
+                and abs(v - claim.quantity.value) < 0.005
+                and period == claim.quantity.period
+                and _negations(phrase) == _negations(claim.clause)
+                for k, v, period, phrase in _phrase_values(camp)
+            ):
+                continue  # a figure the campaign's own disclosure states
+            exact = dataclasses.replace(
+                claim, quantity=dataclasses.replace(claim.quantity, bound=None)
+            )
+            if not ok and any(
+                _same(exact, g) for g in camp.facts if g is not f and _compatible(claim, g)
+            ):
+                continue  # right for another fact of the campaign: not a contradiction
+            if resolved:
+                conf *= 0.9
+                why += f"; product {topic_source}"
+            if claim.attribution == "confirmed":
+                why += "; the agent confirmed the customer's figure"
+            out.findings.append(
+                Finding(camp.id, f.id, claim.quantity.text, f.value.describe(), ok, why, conf)
+            )
+            if not ok:
+                out.flags.append(
+                    _flag(
+                        FlagKind.CONTRADICTION,
+                        camp.id,
+                        f"{f.id}: {f.value.describe()} ({camp.name})",
+                        f"said {claim.quantity.text!r}; {camp.name} has {f.id} "
+                        f"{f.value.describe()} (chosen because {why})",
+                        [s.evidence()],
+                        conf,
+                        review_bar,
+                    )
+                )
+    if presents_offer(s, out.claims):
+        out.presents = [c.id for c in topics]
+        outside = [
+            c
+            for c in topics
+            if not c.active_on(day, channel) and channel in c.channels and not resolved
+        ]
+        for c in outside:
+            if any(a.id != c.id and c.id in a.supersedes for a in active):
+                continue
+            out.flags.append(
+                _flag(
+                    FlagKind.EXPIRED_OFFER,
+                    c.id,
+                    f"valid {c.valid_from} to {c.valid_to}",
+                    f"presented {c.name} as available now; it {_window_word(c, day)}",
+                    [s.evidence()],
+                    0.85,
+                    review_bar,
+                )
+            )
+    for c in campaigns:
+        if not c.active_on(day, channel):
+            continue
+        for rc in c.retired_claims:
+            related = {c.id, rc.campaign, *c.supersedes}
+            if topics and not any(x.id in related for x in topics):
+                continue  # a claim about another product is not this campaign's claim
+            hit, conf = _retired_hit(s, rc, vectors)
+            if hit:
+                source = f" from {rc.campaign}" if rc.campaign else ""
+                out.flags.append(
+                    _flag(
+                        FlagKind.RETIRED_CLAIM,
+                        c.id,
+                        f"retired claim {rc.id}{source}",
+                        f"made a claim that {c.name} retired: {rc.phrases[0]!r}",
+                        [s.evidence()],
+                        conf,
+                        review_bar,
+                    )
+                )
+    return out
 
 
 def _window_word(c: Campaign, day: dt.date) -> str:
@@ -196,74 +639,6 @@ def _window_word(c: Campaign, day: dt.date) -> str:
         if day > c.valid_to
         else "starts on " + c.valid_from.isoformat()
     )
-
-
-def check_sentence(
-    s: Sentence,
-    context: str,
-    day: dt.date,
-    channel: str,
-    campaigns: list[Campaign],
-    matcher: Matcher | None = None,
-) -> SentenceCheck:
-    """Check one agent sentence; `context` is its turn and the customer turn before it."""
-    out = SentenceCheck(quantities=extract(s.text, day.year))
-    named = [c for c in campaigns if _mentions(s.text, c.products + [c.name])]
-    topic = named or [c for c in campaigns if _mentions(context, c.products + [c.name])]
-    active = [c for c in topic if c.active_on(day, channel)]
-    out.topics = [c.id for c in topic]
-    other_party = any(cue in normalise(s.text) for cue in OTHER_PARTY_CUES)
-    for c in active:
-        if other_party:
-            break
-        for q in out.quantities:
-            if not named and not _anaphoric(q, s.text):
-                continue  # a figure in a sentence that names no product is about something else
-            for f in _facts_for(q, c, s.text):
-                ok = _same(q, f)
-                out.findings.append(Finding(c.id, f.id, q.text, f.value.describe(), ok))
-                if not ok:
-                    out.flags.append(
-                        _flag(
-                            FlagKind.CONTRADICTION,
-                            c.id,
-                            _fact_label(c, f),
-                            f"said {q.text!r}, but {c.name} has {f.id} {f.value.describe()}",
-                            [s.evidence()],
-                        )
-                    )
-    outside = [c for c in topic if not c.active_on(day, channel) and channel in c.channels]
-    if named and not active and outside:
-        c = outside[0]
-        presented = bool(out.quantities) or _mentions(
-            s.text, ["offer", "deal", "promotion", "you can get", "we have"], 0.9
-        )
-        if presented:
-            out.flags.append(
-                _flag(
-                    FlagKind.EXPIRED_OFFER,
-                    c.id,
-                    f"valid {c.valid_from} to {c.valid_to}",
-                    f"presented {c.name}, which {_window_word(c, day)}",
-                    [s.evidence()],
-                )
-            )
-    for c in campaigns:
-        if not c.active_on(day, channel):
-            continue
-        for claim in c.retired_claims:
-            if _phrase_hit(s.text, claim, matcher) or _paraphrase(s.text, claim, matcher):
-                source = f" from {claim.campaign}" if claim.campaign else ""
-                out.flags.append(
-                    _flag(
-                        FlagKind.RETIRED_CLAIM,
-                        c.id,
-                        f"retired claim {claim.id}{source}",
-                        f"made a claim that {c.name} retired: {claim.phrases[0]!r}",
-                        [s.evidence()],
-                    )
-                )
-    return out
 
 
 def _sentences(item: Interaction) -> list[Sentence]:
@@ -279,81 +654,199 @@ def interaction_day(item: Interaction, site_tz: str | None = None) -> dt.date | 
     return local_date(item.started_at, site_tz)
 
 
+_PHRASE_VECTORS: dict[str, np.ndarray] = {}  # campaign phrases, embedded once per process
+
+
+def _embed(
+    matcher: Matcher | None,
+    texts: list[str],
+    phrases: list[str] = (),  # type: ignore[assignment]
+) -> dict[str, np.ndarray]:
+    if matcher is None or not (texts or phrases):
+        return {}
+    new = [p for p in dict.fromkeys(phrases) if p not in _PHRASE_VECTORS]
+    unique = list(dict.fromkeys(t for t in texts if t not in _PHRASE_VECTORS))
+    batch = unique + [p for p in new if p not in unique]
+    vecs = matcher.embedder.embed(batch) if batch else []
+    out = {t: np.asarray(v) for t, v in zip(batch, vecs, strict=True)}
+    _PHRASE_VECTORS.update({p: out[p] for p in new})
+    out.update({p: _PHRASE_VECTORS[p] for p in phrases})
+    return out
+
+
 def check_interaction(
     item: Interaction,
     campaigns: list[Campaign],
     matcher: Matcher | None = None,
     site_tz: str | None = None,
+    review_bar: float = REVIEW_BAR,
 ) -> list[Flag]:
     day = interaction_day(item, site_tz)
     if day is None or not item.turns:
         return []
-    flags: list[Flag] = []
     all_sentences = _sentences(item)
-    for s in all_sentences:
+    topics = resolve_topics(all_sentences, campaigns, day, item.channel)
+    active = [c for c in campaigns if c.active_on(day, item.channel)]
+    agent_texts = [s.text for s in all_sentences if s.role == "agent"]
+    phrases = [
+        p
+        for c in active
+        for group in (c.retired_claims, c.disclosures, c.key_points)
+        for ps in group
+        for p in ps.phrases
+    ]
+    vectors = _embed(matcher, agent_texts, phrases)
+    flags: list[Flag] = []
+    pitched: dict[str, Sentence] = {}
+    for i, s in enumerate(all_sentences):
         if s.role != "agent":
             continue
-        before = next((t.text for t in reversed(item.turns[: s.turn]) if t.role == "customer"), "")
-        context = f"{item.turns[s.turn].text} {before}"
-        flags += check_sentence(s, context, day, item.channel, campaigns, matcher).flags
-    active = [c for c in campaigns if c.active_on(day, item.channel)]
-    flags += _denied(item, all_sentences, active)
-    flags += _pitch_obligations(all_sentences, active, matcher)
+        previous = next(
+            (t.text for t in reversed(item.turns[: s.turn]) if t.role == "customer"), ""
+        )
+        topic, source = topics[i]
+        result = check_sentence(
+            s, previous, topic, source, day, item.channel, campaigns, vectors, review_bar
+        )
+        flags += result.flags
+        for cid in result.presents:
+            camp = next(c for c in campaigns if c.id == cid)
+            camp = _successor(camp, campaigns, day, item.channel)
+            if camp.active_on(day, item.channel) and not _service(item, s):
+                pitched.setdefault(camp.id, s)
+    flags += _denied(all_sentences, topics, active, review_bar)
+    flags += _pitch_obligations(all_sentences, active, pitched, vectors, review_bar)
     return _dedupe(flags)
 
 
-def _denies(text: str) -> bool:
-    padded = f" {normalise(text)} "
-    return any(f" {normalise(cue)} " in padded for cue in DENIAL_CUES)
+def _service(item: Interaction, s: Sentence) -> bool:
+    """A contact about a product the customer already has: their plan, bill, claim."""
+    before = " ".join(t.text for t in item.turns[: s.turn + 1] if t.role == "customer")
+    return bool(
+        re.search(
+            r"\b(?:my (?:bill|account|claim|policy|plan|contract|renewal|meter|usage|direct debit|"
+            r"payment|line|lines|data|broadband|tariff)|i(?:'m| am) (?:already )?on|i already have|"
+            r"i have (?:a|the|your)|renew)\b",
+            before,
+            re.I,
+        )
+    ) and not re.search(
+        r"\b(?:switch|sign up|join|new (?:plan|deal|offer)|upgrade|interested in|looking for)\b",
+        before,
+        re.I,
+    )
 
 
-def _denied(item: Interaction, all_sentences: list[Sentence], active: list[Campaign]) -> list[Flag]:
+def _denied(
+    all_sentences: list[Sentence],
+    topics: list[tuple[list[Campaign], str]],
+    active: list[Campaign],
+    review_bar: float,
+) -> list[Flag]:
     flags = []
-    for s in all_sentences:
+    for i, s in enumerate(all_sentences):
         if s.role != "customer":
             continue
-        cited = [c for c in active if _mentions(s.text, c.products + [c.name])]
+        cited = [c for c in topics[i][0] if c in active]
+        if not cited or not (topics[i][1] == "named" or CUSTOMER_MENTIONS_OFFER.search(s.text)):
+            continue
+        reply_turn = next(
+            (x.turn for x in all_sentences if x.turn > s.turn and x.role == "agent"), None
+        )
+        if reply_turn is None:
+            continue
+        reply = [x for x in all_sentences if x.turn == reply_turn]
         for c in cited:
-            reply = [x for x in all_sentences if x.turn > s.turn and x.role == "agent"]
-            reply = [x for x in reply if x.turn == reply[0].turn] if reply else []
-            denial = next((x for x in reply if _denies(x.text)), None)
+            denial, conf = _denial_in(reply, c)
             if denial is not None:
                 flags.append(
                     _flag(
                         FlagKind.DENIED_OFFER,
                         c.id,
                         f"{c.name} valid {c.valid_from} to {c.valid_to}",
-                        f"the customer cited {c.name}, an active offer, and the agent denied it",
+                        f"the customer cited {c.name}, an active offer, and the agent said it"
+                        " does not exist or does not apply",
                         [s.evidence(), denial.evidence()],
+                        conf,
+                        review_bar,
                     )
                 )
     return flags
 
 
+def _denial_in(reply: list[Sentence], c: Campaign) -> tuple[Sentence | None, float]:
+    for x in reply:
+        m = DENIAL_CUES.search(x.text)
+        if not m:
+            continue
+        if c.eligibility and any(fuzzy_score(w, x.text) >= 0.85 for w in c.eligibility.not_for):
+            continue  # a legitimate exclusion
+        group = next((g for g, rx in EXCLUSION_GROUPS.items() if rx.search(x.text)), None)
+        if group is not None:
+            # "only for new customers": a denial only when the offer is open to the others.
+            open_to = " ".join(c.eligibility.open_to) if c.eligibility else ""
+            text = open_to or next((f.value.text or "" for f in c.facts if f.value.text), "")
+            others = {"new": "existing", "existing": "new"}.get(group)
+            if (
+                others
+                and EXCLUSION_GROUPS[others].search(text)
+                and not re.search(rf"\bnot\s+(?:for\s+)?{others}", text, re.I)
+            ):
+                return x, 0.8
+            continue
+        if re.search(r"\b(?:address|area|postcode|zip|network|meter|age|aged|listed|solar|"
+                     r"panels|battery|ported|port|lines?|gas)\b", x.text, re.I):  # fmt: skip
+            continue  # an exclusion by a condition of the customer: judged by eligibility only
+        return x, 0.85
+    return None, 0.0
+
+
+def _given(
+    agent: list[Sentence], item: PhraseSet, vectors: dict[str, np.ndarray]
+) -> tuple[bool, float]:
+    best = 0.0
+    for s in agent:
+        if any(fuzzy_score(p, s.text) >= 0.85 for p in item.phrases):
+            return True, 1.0
+        best = max(best, _semantic_max(vectors, s.text, item.phrases))
+    if not vectors:
+        return False, 0.0
+    return best >= GIVEN_SEMANTIC, best
+
+
 def _pitch_obligations(
-    all_sentences: list[Sentence], active: list[Campaign], matcher: Matcher | None
+    all_sentences: list[Sentence],
+    active: list[Campaign],
+    pitched: dict[str, Sentence],
+    vectors: dict[str, np.ndarray],
+    review_bar: float,
 ) -> list[Flag]:
     flags = []
     agent = [s for s in all_sentences if s.role == "agent"]
     for c in active:
-        pitch = next((s for s in agent if _mentions(s.text, c.products + [c.name])), None)
+        pitch = pitched.get(c.id)
         if pitch is None:
             continue
         obligations = [
             (FlagKind.MISSING_DISCLOSURE, d, "disclosure", "the mandatory disclosure")
             for d in c.disclosures
         ] + [(FlagKind.MISSED_KEY_POINT, k, "key point", "its key point") for k in c.key_points]
-        for kind, item, label, wording in obligations:
-            if not any(_phrase_hit(s.text, item, matcher) for s in agent):
-                flags.append(
-                    _flag(
-                        kind,
-                        c.id,
-                        f"{label} {item.id}: {item.phrases[0]}",
-                        f"pitched {c.name} without {wording} {item.id!r}",
-                        [pitch.evidence()],
-                    )
+        for kind, ob, label, wording in obligations:
+            given, best = _given(agent, ob, vectors)
+            if given:
+                continue
+            conf = 0.85 if best < GIVEN_UNSURE else 0.5
+            flags.append(
+                _flag(
+                    kind,
+                    c.id,
+                    f"{label} {ob.id}: {ob.phrases[0]}",
+                    f"pitched {c.name} but never said {wording} {ob.id!r}: {ob.phrases[0]!r}",
+                    [pitch.evidence()],
+                    conf,
+                    review_bar,
                 )
+            )
     return flags
 
 
@@ -361,30 +854,51 @@ def _dedupe(flags: list[Flag]) -> list[Flag]:
     seen: set[tuple[Any, ...]] = set()
     out = []
     for f in flags:
-        key = (f.kind, f.campaign, f.fact, tuple((e.turn, e.quote) for e in f.evidence))
+        key = (f.kind, f.campaign, f.fact.split(":")[0] if f.fact else None)
         if key not in seen:
             seen.add(key)
             out.append(f)
     return out
 
 
-def explain(sentence: str, day: dt.date, channel: str, campaigns: list[Campaign]) -> dict[str, Any]:
-    """What `qa campaigns check` prints: topics, quantities, comparisons, flags."""
-    s = Sentence(0, "agent", 0.0, 0.0, sentence)
-    result = check_sentence(s, sentence, day, channel, campaigns)
+def explain(
+    sentence: str,
+    day: dt.date,
+    channel: str,
+    campaigns: list[Campaign],
+    context: str = "",
+    matcher: Matcher | None = None,
+) -> dict[str, Any]:
+    """What `qa campaigns check` prints, through the same code as `qa score`: the claims with
+    their polarity, tense and attribution, the fact chosen for each and why, the verdict."""
+    turns = [Sentence(0, "customer", 0.0, 0.0, context)] if context else []
+    s = Sentence(len(turns), "agent", 0.0, 0.0, sentence)
+    topics = resolve_topics([*turns, s], campaigns, day, channel)
+    topic, source = topics[-1]
+    active = [c for c in campaigns if c.active_on(day, channel)]
+    phrases = [p for c in active for rc in c.retired_claims for p in rc.phrases]
+    vectors = _embed(matcher, [sentence], phrases)
+    result = check_sentence(s, context, topic, source, day, channel, campaigns, vectors)
     return {
         "sentence": sentence,
+        "context": context,
         "date": day.isoformat(),
         "channel": channel,
-        "active_campaigns": [c.id for c in campaigns if c.active_on(day, channel)],
+        "active_campaigns": [c.id for c in active],
         "topics": result.topics,
-        "quantities": [
-            {"kind": q.kind, "value": q.value, "unit": q.unit, "period": q.period, "text": q.text}
-            for q in result.quantities
-        ],
+        "topic_source": result.topic_source,
+        "presents_offer": bool(result.presents),
+        "claims": [c.as_dict() for c in result.claims],
         "comparisons": [f.__dict__ for f in result.findings],
         "flags": [
-            {"kind": f.kind, "campaign": f.campaign, "fact": f.fact, "message": f.message}
+            {
+                "kind": f.kind,
+                "campaign": f.campaign,
+                "fact": f.fact,
+                "message": f.message,
+                "confidence": f.confidence,
+                "status": f.status,
+            }
             for f in result.flags
         ],
     }

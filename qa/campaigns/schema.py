@@ -34,7 +34,7 @@ class Count(Strict):
 
 
 class Value(Strict):
-    """Exactly one typed value."""
+    """Exactly one typed value; in schema v2 it may be a range, a bound, or tiers."""
 
     money: Money | None = None
     percent: float | None = Field(None, ge=0, le=100)
@@ -42,10 +42,25 @@ class Value(Strict):
     date: dt.date | None = None
     count: Count | None = None
     text: str | None = Field(None, description="Conditions and eligibility, in words.")
+    # Schema v2
+    to: float | None = Field(
+        None, gt=0, description="v2: a range from the value's amount up to this ('3 to 5 days')."
+    )
+    bound: Literal["up_to", "at_least"] | None = Field(
+        None, description="v2: the amount is a maximum ('up to 10%') or a minimum ('over 900')."
+    )
+    tiers: list[float] = Field(
+        default_factory=list,
+        description="v2: other amounts that are right in some case (by line count, by year).",
+    )
+    per: Literal["month", "year", "week", "day"] | None = Field(
+        None, description="v2: a count per period ('40 GB a month', '5 days a year')."
+    )
+    working_days: bool = Field(False, description="v2: a duration in working days.")
 
     @model_validator(mode="after")
     def _one(self) -> Value:
-        given = [k for k, v in self.model_dump().items() if v is not None]
+        given = [k for k, v in self.model_dump().items() if v is not None and k in TYPED]
         if len(given) != 1:
             raise ValueError(
                 f"give exactly one of money, percent, duration, date, count, text (got {given or 'none'})"
@@ -54,9 +69,35 @@ class Value(Strict):
 
     @property
     def kind(self) -> str:
-        return next(k for k, v in self.model_dump().items() if v is not None)
+        return next(k for k, v in self.model_dump().items() if v is not None and k in TYPED)
+
+    def v2_features(self) -> list[str]:
+        used = [k for k in ("to", "bound", "per") if getattr(self, k) is not None]
+        return used + (["tiers"] if self.tiers else []) + (["working_days"] * self.working_days)
 
     def describe(self) -> str:
+        base = self._describe()
+        if self.to is not None:
+            base = base.replace(f"{self.amount:g}", f"{self.amount:g} to {self.to:g}", 1)
+        if self.bound:
+            base = ("up to " if self.bound == "up_to" else "at least ") + base
+        if self.per:
+            base += f" a {self.per}"
+        if self.tiers:
+            base += " (also " + ", ".join(f"{t:g}" for t in self.tiers) + ")"
+        return base
+
+    @property
+    def amount(self) -> float:
+        if self.money:
+            return self.money.amount
+        if self.duration:
+            return self.duration.amount
+        if self.count:
+            return self.count.amount
+        return self.percent if self.percent is not None else 0.0
+
+    def _describe(self) -> str:
         if self.money:
             per = "" if self.money.period == "once" else f" a {self.money.period}"
             return f"{self.money.currency} {self.money.amount:.2f}{per}"
@@ -71,12 +112,28 @@ class Value(Strict):
         return self.text or ""
 
 
+TYPED = ("money", "percent", "duration", "date", "count", "text")
+
+
 class Fact(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     about: list[str] = Field(
         default_factory=list, description="Words and phrases a statement about this fact uses."
     )
     value: Value
+    # Schema v2
+    not_about: list[str] = Field(
+        default_factory=list,
+        description="v2: words that mean a statement is about something else ('add-on', 'tablet').",
+    )
+    products: list[str] = Field(
+        default_factory=list,
+        description="v2: the fact holds for these of the campaign's products only.",
+    )
+
+    def v2_features(self) -> list[str]:
+        own = [k for k in ("not_about", "products") if getattr(self, k)]
+        return own + [f"value.{k}" for k in self.value.v2_features()]
 
 
 class PhraseSet(Strict):
@@ -87,9 +144,28 @@ class PhraseSet(Strict):
 
 class RetiredClaim(PhraseSet):
     campaign: str | None = Field(None, description="The earlier campaign that made it.")
+    about: list[str] = Field(
+        default_factory=list,
+        description="v2: the claim is retired only for statements about these words or products "
+        "('no excess' on home cover, not on a car windscreen).",
+    )
+
+
+class Eligibility(Strict):
+    """v2: who may take the offer, so that a denial can be judged right or wrong."""
+
+    open_to: list[str] = Field(
+        default_factory=list,
+        description="Groups the offer is open to, as people say them ('existing customers').",
+    )
+    not_for: list[str] = Field(
+        default_factory=list,
+        description="Legitimate exclusions ('listed buildings', 'pay-as-you-go meters').",
+    )
 
 
 class Campaign(Strict):
+    version: Literal[1, 2] = Field(1, description="Schema version; v2 features need 2.")
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
     valid_from: dt.date = Field(alias="from")
@@ -104,12 +180,36 @@ class Campaign(Strict):
         default_factory=list, description="Selling points: coaching."
     )
     retired_claims: list[RetiredClaim] = Field(default_factory=list)
+    # Schema v2
+    supersedes: list[str] = Field(
+        default_factory=list,
+        description="v2: ids of campaigns this one replaces; their product names then mean "
+        "this campaign's products once it is running.",
+    )
+    eligibility: Eligibility | None = None
 
     @model_validator(mode="after")
     def _window(self) -> Campaign:
         if self.valid_to < self.valid_from:
             raise ValueError("'to' is before 'from'")
+        if self.version == 1:
+            used = self.v2_features()
+            if used:
+                raise ValueError(
+                    f"uses schema v2 feature(s) {', '.join(sorted(set(used)))} under version: 1;"
+                    " set 'version: 2'"
+                )
+        for f in self.facts:
+            unknown = [p for p in f.products if p not in self.products]
+            if unknown:
+                raise ValueError(f"fact {f.id!r} names products not in 'products': {unknown}")
         return self
+
+    def v2_features(self) -> list[str]:
+        used = [f"facts[{f.id}].{k}" for f in self.facts for k in f.v2_features()]
+        used += [f"retired_claims[{r.id}].about" for r in self.retired_claims if r.about]
+        used += ["supersedes"] * bool(self.supersedes) + ["eligibility"] * bool(self.eligibility)
+        return used
 
     def active_on(self, day: dt.date, channel: str) -> bool:
         return self.valid_from <= day <= self.valid_to and channel in self.channels
@@ -136,6 +236,40 @@ def load_campaigns(folder: Path) -> list[Campaign]:
     if not campaigns:
         raise ConfigError(f"no campaign files (*.yaml) in {folder}")
     return campaigns
+
+
+def overlaps(c: Campaign) -> list[str]:
+    """Facts a statement could not be told apart by: same kind, unit and period, the same
+    products, and `about` words that overlap (or none at all). Both facts are named."""
+    out = []
+    facts = [f for f in c.facts if f.value.kind != "text"]
+    for i, a in enumerate(facts):
+        for b in facts[i + 1 :]:
+            if _signature(a) != _signature(b):
+                continue
+            if a.products and b.products and not set(a.products) & set(b.products):
+                continue
+            wa = {w.lower() for w in a.about}
+            wb = {w.lower() for w in b.about}
+            shared = wa & wb
+            if shared or not wa or not wb:
+                why = f"both about {sorted(shared)}" if shared else "one has no 'about' words"
+                out.append(
+                    f"{c.id}: facts {a.id!r} and {b.id!r} are both {_signature(a)} ({why}):"
+                    " a statement may match either"
+                )
+    return out
+
+
+def _signature(f: Fact) -> str:
+    v = f.value
+    if v.money:
+        return f"money {v.money.currency} per {v.money.period}"
+    if v.count:
+        return f"count of {v.count.unit.lower()}"
+    if v.duration:
+        return "a duration"
+    return v.kind
 
 
 def json_schema() -> dict[str, object]:

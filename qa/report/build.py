@@ -17,7 +17,7 @@ from qa.progress import NoProgress, Progress
 from qa.report.data import Filters, ReportData, load_report_data
 from qa.resources import shipped_dir
 from qa.store import Store
-from qa.vocabulary import CHANNELS, Channel
+from qa.vocabulary import CHANNELS, Channel, Status
 
 TOP_OPPORTUNITIES = 3
 EVIDENCE_PER_OPPORTUNITY = 3
@@ -150,11 +150,14 @@ class ReportBuilder:
                 }
         all_scores = [e["percent"] for _, e in evals]
         first = items[0]
-        flag_list = [
+        every_flag = [
             {**f, "evidence": [_evidence(e, i) for e in f["evidence"][:1]]}
             for i in items
             for f in self.data.flags.get(i["id"], [])
         ]
+        # Flags the checker is unsure of wait in a review queue: not coaching opportunities.
+        flag_list = [f for f in every_flag if f.get("status") != Status.REVIEW]
+        review_list = [f for f in every_flag if f.get("status") == Status.REVIEW]
         return {
             "id": aid,
             "name": first.get("agent_name") or aid,
@@ -165,6 +168,7 @@ class ReportBuilder:
             "auto_fails": sum(1 for _, e in evals if e["auto_fail"]),
             "flags": len(flag_list),
             "flag_list": flag_list,
+            "review_list": review_list,
             "by_channel": by_channel,
             "trend": _trend([((i["started_at"] or "")[:10], e["percent"]) for i, e in evals]),
             "metrics": _metric_rows(items),
@@ -274,7 +278,12 @@ class ReportBuilder:
             "evaluations": len(scores),
             "average": sum(scores) / len(scores) if scores else None,
             "auto_fails": sum(1 for e in self.data.evaluations.values() if e["auto_fail"]),
-            "flags": sum(len(f) for f in self.data.flags.values()),
+            "flags": sum(
+                1 for fs in self.data.flags.values() for f in fs if f.get("status") != Status.REVIEW
+            ),
+            "flags_in_review": sum(
+                1 for fs in self.data.flags.values() for f in fs if f.get("status") == Status.REVIEW
+            ),
             "agents": sorted(agents.values(), key=lambda a: a["name"].lower()),
             "most_failed": most,
             "trend": _trend(

@@ -1,0 +1,1 @@
+"""Statement understanding: what an agent sentence claims (values, polarity, attribution, tense)."""
