@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "bench" / "mutation_equivalents.md"
 WORK = ROOT / "build" / "mutation"
 TARGET = 85.0  # per cent of non-equivalent mutants that the tests must kill
-COPY = ["qa", "tests", "scorecards", "reports", "examples", "cli.py", "pyproject.toml"]
+SKIP = {"docs", "build", "mutants"}  # top-level entries the tests do not need
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,7 @@ class Result:
     equivalent: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)  # listed as equivalent, line changed
     seconds: float = 0.0
+    unchecked: int = 0
     error: str | None = None
 
     @property
@@ -167,7 +168,12 @@ def prepare(module: Module, sources: list[str], tests: list[str]) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
-    for name in COPY:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    # The whole checkout but docs: the package finds its shipped folders beside itself.
+    top = sorted({p.split("/")[0] for p in tracked} - SKIP)
+    for name in top:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, work / name, ignore=ignore)
@@ -180,6 +186,7 @@ def prepare(module: Module, sources: list[str], tests: list[str]) -> Path:
         "only_mutate": sources,
         "pytest_add_cli_args_test_selection": tests,
         "use_git_change_detection": False,
+        "also_copy": [n for n in top if n not in ("qa", "tests", "pyproject.toml")],
     }
     lines = [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
@@ -206,6 +213,9 @@ def collect(work: Path, result: Result, functions: tuple[str, ...]) -> None:
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         for name, code in codes.items():
             if functions and not any(fnmatch.fnmatch(name, f) for f in functions):
+                continue
+            if code is None:  # mutmut stopped before it got there
+                result.unchecked += 1
                 continue
             result.mutants += 1
             if code in KILLED:
@@ -325,6 +335,8 @@ def main() -> None:
         results.append(result)
         if result.error:
             print(f"  {module.name}: {result.error}", file=sys.stderr)
+        if result.unchecked:
+            print(f"  {module.name}: {result.unchecked} mutants not checked", file=sys.stderr)
         for name in result.stale:
             print(f"  {name}: listed as equivalent, but its line changed", file=sys.stderr)
         if args.survivors:
