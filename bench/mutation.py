@@ -47,6 +47,12 @@ class Module:
     deselect: str = ""  # a pytest -k expression: tests too slow to run per mutant
 
 
+# End-to-end tests that load the sentence model: tens of seconds each, per mutant.
+SLOW = (
+    "not score_stores_results and not second_run_scores_nothing"
+    " and not rescore_does_no_audio_work and not rescore_compare_reports"
+)
+
 MODULES = [
     Module("redact", ("qa/redact.py",), ("tests/test_redact.py", "tests/test_mut_redact.py")),
     Module(
@@ -63,7 +69,7 @@ MODULES = [
             "tests/test_voice_transcripts.py",
             "tests/test_mut_ingest_batch.py",
         ),
-        deselect="not killed_run and not two_processes",
+        deselect="not killed_run and not two_processes and not each_format_is_scored",
     ),
     Module(
         "roles", ("qa/voice/roles.py",), ("tests/test_voice_unit.py", "tests/test_mut_roles.py")
@@ -110,6 +116,7 @@ MODULES = [
         "scoring",
         ("qa/scoring.py", "qa/scorecard/engine.py"),
         ("tests/test_scoring.py", "tests/test_criteria.py", "tests/test_mut_scoring.py"),
+        deselect=SLOW,
     ),
     Module(
         "criteria",
