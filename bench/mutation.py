@@ -125,13 +125,21 @@ MODULES = [
     ),
     Module(
         "campaigns",
-        ("qa/campaigns/check.py", "qa/campaigns/schema.py", "qa/campaigns/windows.py"),
-        ("tests/test_campaigns.py", "tests/test_campaigns_*.py", "tests/test_mut_campaigns.py"),
+        ("qa/campaigns/check.py", "qa/campaigns/schema.py", "qa/timeutil.py"),
+        (
+            "tests/test_campaigns*.py",
+            "tests/test_timezones.py",
+            "tests/test_mut_campaigns.py",
+        ),
     ),
     Module(
         "quantities",
-        ("qa/campaigns/quantities.py",),
-        ("tests/test_campaigns.py", "tests/test_campaigns_*.py", "tests/test_mut_quantities.py"),
+        (
+            "qa/campaigns/quantities.py",
+            "qa/statements/quantities.py",
+            "qa/statements/numbers.py",
+        ),
+        ("tests/test_campaigns*.py", "tests/test_statements*.py", "tests/test_mut_quantities.py"),
     ),
 ]
 
@@ -166,7 +174,11 @@ class Result:
 def existing(patterns: tuple[str, ...]) -> list[str]:
     found: list[str] = []
     for pattern in patterns:
-        found += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern))
+        found += [
+            f
+            for f in sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern))
+            if f not in found
+        ]
     return found
 
 

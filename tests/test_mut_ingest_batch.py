@@ -435,3 +435,118 @@ def test_email_files_keep_their_source_names_and_metadata(tmp_path: Path) -> Non
     assert sources == {str(eml): "email", str(reply): "email"}
     kept = {r["source"] for r in store.db.query("SELECT source FROM email_messages")}
     assert kept == {str(eml), str(reply)}
+
+
+def channels_json(words: dict[str, list[tuple[float, str]]]) -> str:
+    """An Amazon Transcribe result with one audio channel per speaker."""
+    channels = [
+        {
+            "channel_label": label,
+            "items": [
+                {
+                    "start_time": f"{t:.3f}",
+                    "end_time": f"{t + 0.3:.3f}",
+                    "alternatives": [{"confidence": "0.9", "content": w}],
+                    "type": "pronunciation",
+                }
+                for t, w in items
+            ],
+        }
+        for label, items in words.items()
+    ]
+    return json.dumps(
+        {
+            "jobName": "j",
+            "status": "COMPLETED",
+            "results": {
+                "transcripts": [{"transcript": "..."}],
+                "channel_labels": {"number_of_channels": len(channels), "channels": channels},
+            },
+        }
+    )
+
+
+def voice_roles(store: Store, name: str) -> list[tuple[str | None, str]]:
+    [item] = [i for i in store.load_interactions() if Path(i.source).name == name]
+    assert item.channel == "voice"
+    return [(t.speaker, t.role) for t in item.turns]
+
+
+def test_channel_map_from_the_config_labels_neutral_channels(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "call.json").write_text(
+        channels_json({"ch_0": [(0.0, "hello")], "ch_1": [(2.0, "hello")]}), encoding="utf-8"
+    )
+    left = Store(tmp_path / "left.db")
+    ingest([folder], left, Config())
+    assert voice_roles(left, "call.json") == [("ch_0", "agent"), ("ch_1", "customer")]
+    right = Store(tmp_path / "right.db")
+    config = Config.model_validate({"voice": {"agent_channel": "right"}})
+    ingest([folder], right, config)
+    assert voice_roles(right, "call.json") == [("ch_0", "customer"), ("ch_1", "agent")]
+
+
+def test_roster_names_and_company_names_reach_the_transcript_roles(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    turns = {
+        "turns": [
+            {"speaker": "Kim", "start": 0.0, "end": 1.0, "text": "Hello."},
+            {"speaker": "Lee", "start": 1.0, "end": 2.0, "text": "Acme here."},
+        ]
+    }
+    (folder / "named.json").write_text(json.dumps(turns), encoding="utf-8")
+    plain = Store(tmp_path / "plain.db")
+    ingest([folder], plain, Config())
+    assert voice_roles(plain, "named.json") == [("Kim", "agent"), ("Lee", "customer")]
+    company = Store(tmp_path / "company.db")
+    ingest([folder], company, Config.model_validate({"voice": {"company_names": ["Acme"]}}))
+    assert voice_roles(company, "named.json") == [("Kim", "customer"), ("Lee", "agent")]
+    roster = Store(tmp_path / "roster.db")
+    ingest([folder], roster, Config(agents=[AgentEntry(id="x1", name="LEE")]))
+    assert voice_roles(roster, "named.json") == [("Kim", "customer"), ("Lee", "agent")]
+    alias = Store(tmp_path / "alias.db")
+    ingest([folder], alias, Config(agents=[AgentEntry(id="x1", aliases=["Lee"])]))
+    assert voice_roles(alias, "named.json") == [("Kim", "customer"), ("Lee", "agent")]
+
+
+def test_plain_text_is_a_call_only_when_the_manifest_says_voice(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    text = "[00:00:02] Ann: How can I help?\n[00:00:06] Bob: My bill is wrong.\n"
+    (folder / "call.txt").write_text(text, encoding="utf-8")
+    (folder / "chat.txt").write_text("Customer: hi\nAgent: hello\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,channel\ncall.txt,voice\n")
+    store = Store(tmp_path / "qa.db")
+    report = ingest([folder], store, Config())
+    assert report.failures == []
+    channels = {Path(i.source).name: i.channel for i in store.load_interactions()}
+    assert channels == {"call.txt": "voice", "chat.txt": "chat"}
+    [call] = [i for i in store.load_interactions() if i.channel == "voice"]
+    assert [(t.start, t.text) for t in call.turns] == [
+        (2.0, "How can I help?"),
+        (6.0, "My bill is wrong."),
+    ]
+
+
+def test_a_manifest_channel_that_the_file_contradicts_is_a_failure(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    write_chat_json(folder / "a.json")
+    write_chat_json(folder / "b.json", text="Another")
+    (folder / "manifest.csv").write_text("file,channel\na.json,voice\nb.json,chat\n")
+    store = Store(tmp_path / "qa.db")
+    report = ingest([folder], store, Config())
+    reasons = {Path(f.source).name: f.reason for f in report.failures}
+    assert reasons == {"a.json": "the manifest says channel voice, but the file holds chat"}
+    assert store.count("interactions") == 1
+
+
+def test_broken_json_reason_names_line_and_column(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "x.json").write_text('{\n  "turns": [\n', encoding="utf-8")
+    report = ingest([folder], store, Config())
+    [failure] = report.failures
+    assert failure.reason == "broken JSON at line 3 column 1: Expecting value"
