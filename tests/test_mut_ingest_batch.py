@@ -550,3 +550,15 @@ def test_broken_json_reason_names_line_and_column(tmp_path: Path, store: Store) 
     report = ingest([folder], store, Config())
     [failure] = report.failures
     assert failure.reason == "broken JSON at line 3 column 1: Expecting value"
+
+
+def test_a_bad_transcript_json_names_its_line(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    turns = [
+        {"speaker": "a", "start": 0, "end": 1, "text": "hi"},
+        {"speaker": "b", "start": "x", "end": 2, "text": "yo"},
+    ]
+    (folder / "x.json").write_text(json.dumps({"turns": turns}, indent=1), encoding="utf-8")
+    [failure] = ingest([folder], store, Config()).failures
+    assert failure.reason == "line 11: turns → 1 → start: expected a number, not 'x'"
