@@ -260,6 +260,20 @@ def mutated_lines(diff: str) -> str:
     return " / ".join(plus)
 
 
+SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|VALUES|INTO)\b", re.I)
+
+
+def draft_reason(diff: str) -> str:
+    """A first reason for a survivor, to be read and confirmed by hand: only the case of an
+    SQL statement (or of a table name) changed."""
+    minus = [ln[1:] for ln in diff.splitlines() if ln.startswith("-") and ln[1:2] != "-"]
+    plus = [ln[1:] for ln in diff.splitlines() if ln.startswith("+") and ln[1:2] != "+"]
+    same = minus and [m.lower() for m in minus] == [p.lower() for p in plus]
+    if same and any(SQL_WORDS.search(m) for m in minus):
+        return "SQL keywords and SQLite names are case-insensitive."
+    return "TODO"
+
+
 def load_equivalents() -> dict[str, tuple[str, str]]:
     """mutant name -> (the mutated line as recorded, the reason it changes nothing)."""
     found: dict[str, tuple[str, str]] = {}
@@ -336,6 +350,9 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per module")
     parser.add_argument("--survivors", action="store_true", help="print each live survivor")
+    parser.add_argument(
+        "--draft", action="store_true", help="print survivors as lines for the equivalents file"
+    )
     args = parser.parse_args()
     chosen = [m for m in MODULES if not args.modules or m.name in args.modules]
     unknown = set(args.modules) - {m.name for m in MODULES}
@@ -362,6 +379,10 @@ def main() -> None:
             for name, diff in sorted(result.survivors.items()):
                 if name not in result.equivalent:
                     print(f"\n# {name}\n{diff}")
+        if args.draft:
+            for name, diff in sorted(result.survivors.items()):
+                if name not in result.equivalent:
+                    print(f"- `{name}` `{mutated_lines(diff)}`: {draft_reason(diff)}")
     print(f"\nMutation score, {date.today()}, {os.cpu_count()} cores, {platform.python_version()}")
     print_table(results)
 
