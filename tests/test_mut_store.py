@@ -465,3 +465,64 @@ def test_content_id_and_file_hash(tmp_path: Path) -> None:
     data = bytes(range(256)) * 5000  # more than one read of a mebibyte
     path.write_bytes(data)
     assert file_sha256(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_defaults_stamps_and_email_source_marks(store: Store) -> None:
+    store.save_interactions([chat()], "/in/c1.json", "k")
+    [source] = rows(store, "SELECT * FROM sources")
+    assert source["kind"] == "file"
+    [row] = rows(store, "SELECT created_at, updated_at FROM interactions")
+    assert row["created_at"] and row["created_at"].startswith("20")
+    store.save_email_messages([{"message_id": "m1", "body": "hi"}], "/in/m.eml", "km")
+    [mark] = rows(store, "SELECT interaction_ids FROM sources WHERE kind = 'email'")
+    assert json.loads(mark["interaction_ids"]) == []
+
+
+def words_of(store: Store, ident: str) -> list[str]:
+    [row] = rows(store, "SELECT words FROM turns WHERE interaction_id = ?", [ident])
+    return [w["word"] for w in json.loads(row["words"])]
+
+
+def voice(ident: str, tokens: list[str]) -> Interaction:
+    words = [Word(float(i), i + 0.5, w) for i, w in enumerate(tokens)]
+    return Interaction(
+        ident, "voice", "/in/v.wav", turns=[Turn("customer", "x", 0, 99, words=words)]
+    )
+
+
+def test_the_word_window_reaches_eighteen_words_each_side(store: Store) -> None:
+    card = SPOKEN.split()[:13]  # thirteen digits: a card by length
+    # A card at the very start: its first word is masked too.
+    store.save_interactions([voice("a", [*card, "thanks"])])
+    assert words_of(store, "a") == ["[CARD]"] * 13 + ["thanks"]
+    # A digit word 19 places after the card's first word sees only 12 of its digits.
+    after = [*card, *["word"] * 6, "two"]
+    store.save_interactions([voice("b", after)])
+    assert words_of(store, "b") == ["[CARD]"] * 13 + ["word"] * 6 + ["two"]
+    # And one 19 places before the card's last word, likewise.
+    before = ["two", *["word"] * 6, *card]
+    store.save_interactions([voice("c", before)])
+    assert words_of(store, "c") == ["two"] + ["word"] * 6 + ["[CARD]"] * 13
+
+
+def test_policy_reaches_words_messages_flags_and_mail(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db", RedactionPolicy(emails=True, phones=True))
+    # A phone number split across word tokens is masked word by word.
+    store.save_interactions([voice("v", ["call", "07700", "900123", "please"])])
+    assert words_of(store, "v") == ["call", "[CARD]", "[CARD]", "please"]
+    store.save_interactions([chat()])
+    ev = Evidence(1, "agent", 5.0, 6.0, "write to sam@example.com")
+    flag = Flag("denied_offer", "high", None, None, "told sam@example.com no", [ev])
+    store.save_evaluations([("c1", evaluation(), {}, [flag], None)])
+    [stored] = rows(store, "SELECT message, evidence FROM flags")
+    assert stored["message"] == "told [EMAIL] no"
+    assert json.loads(stored["evidence"])[0]["quote"] == "write to [EMAIL]"
+    store.save_email_messages([{"message_id": "m", "body": "from sam@example.com"}], "/m", "k")
+    [(record, _)] = store.email_messages()
+    assert record["body"] == "from [EMAIL]"
+
+
+def test_content_id_takes_dates() -> None:
+    from datetime import date
+
+    assert content_id(date(2026, 3, 1)) == content_id("2026-03-01")
