@@ -16,7 +16,7 @@ from qa.store import Store
 from qa.voice.batch import transcribe_pending
 from qa.voice.pipeline import VoiceSettings, decode
 from tests.conftest import write_chat_json, write_tone_wav
-from tests.test_scoring import score_examples
+from tests.test_pins import card_file
 from tests.test_voice_unit import AGENT_WORDS, CUSTOMER_WORDS, FakeTranscriber, stereo_file
 
 
@@ -72,13 +72,18 @@ def test_one_bad_part_of_a_file_name_keeps_the_others(tmp_path: Path) -> None:
 
 def test_a_stored_scorecard_that_does_not_parse_is_reported(tmp_path: Path) -> None:
     db = tmp_path / "qa.db"
-    score_examples(db)
+    write_chat_json(tmp_path / "chat.json")
+    card = str(card_file(tmp_path).path)
+    scored = CliRunner().invoke(
+        cli, ["score", str(tmp_path / "chat.json"), "--scorecard", card, "--db", str(db)]
+    )
+    assert scored.exit_code == 0, scored.output
     store = Store(db)
     with store.transaction() as conn:
         conn.execute("UPDATE scorecards SET yaml = 'sections: [unclosed'")
     store.close()
     result = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "out"), "--db", str(db)])
     assert result.exit_code == 2, result.output
-    assert "stored scorecard 'Inbound service'" in result.output
+    assert "stored scorecard 'Pins'" in result.output
     assert "does not parse" in result.output
     assert json.loads(CliRunner().invoke(cli, ["export", "--db", str(db)]).stdout)  # data intact

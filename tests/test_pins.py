@@ -300,8 +300,6 @@ def test_spoken_money_keeps_the_cents(said: str, value: float) -> None:
 
 
 def test_changed_campaigns_are_checked_again(tmp_path: Path) -> None:
-    from tests.conftest import ROOT
-
     chats = tmp_path / "chats"
     chats.mkdir()
     write_chat_json(chats / "a.json", text="Spring Unlimited is $35 a month.")
@@ -309,11 +307,15 @@ def test_changed_campaigns_are_checked_again(tmp_path: Path) -> None:
     before, after = tmp_path / "before", tmp_path / "after"
     before.mkdir()
     after.mkdir()
-    source = (ROOT / "scorecards" / "campaigns" / "spring_unlimited.yaml").read_text()
+    source = (  # no retired claims: nothing on this path needs the text model
+        "id: SPRING-UNLIMITED\nname: Spring Unlimited\nfrom: 2026-01-01\nto: 2026-12-31\n"
+        'products: ["Spring Unlimited"]\nfacts:\n  - id: price\n'
+        "    value: {money: {amount: 35, currency: USD, period: month}}\n"
+    )
     (before / "spring.yaml").write_text(source)
     (after / "spring.yaml").write_text(source.replace("amount: 35,", "amount: 30,"))
     assert (after / "spring.yaml").read_text() != source
-    card = str(ROOT / "scorecards" / "inbound_service.yaml")
+    card = str(card_file(tmp_path).path)  # exact phrases: no text model on this path
     db = str(tmp_path / "qa.db")
 
     def run(campaigns: Path) -> dict[str, int]:
@@ -331,8 +333,6 @@ def test_changed_campaigns_are_checked_again(tmp_path: Path) -> None:
 
 
 def test_report_until_and_since_are_inclusive(tmp_path: Path) -> None:
-    from tests.conftest import ROOT
-
     chats = tmp_path / "chats"
     chats.mkdir()
     for day in (4, 5, 6):
@@ -343,7 +343,7 @@ def test_report_until_and_since_are_inclusive(tmp_path: Path) -> None:
         ]
         (chats / f"d{day}.json").write_text(json.dumps({"agent": "a1", "messages": messages}))
     db = str(tmp_path / "qa.db")
-    card = str(ROOT / "scorecards" / "inbound_service.yaml")
+    card = str(card_file(tmp_path).path)
     runner = CliRunner()
     scored = runner.invoke(cli, ["score", str(chats), "--scorecard", card, "--db", db])
     assert scored.exit_code == 0, scored.output
