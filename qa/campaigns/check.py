@@ -409,7 +409,17 @@ def choose_fact(c: Claim, camp: Campaign, product: str | None) -> tuple[Fact | N
             for x in scored
             if x[2].value.money and x[2].value.money.period == c.quantity.period
         ]
-        if c.quantity.period and same_period == [f] and c.quantity.period != "once":
+        same_amount = [
+            x[2]
+            for x in scored
+            if x[2].value.money and abs(x[2].value.money.amount - c.quantity.value) < 0.005
+        ]
+        if c.quantity.period and len(same_amount) == 1 and not same_period:
+            # "$35 a year" for a $35-a-month price: the amount names the fact, the period is off.
+            f = same_amount[0]
+            why.append("the same amount, said per " + c.quantity.period)
+            conf = 0.8
+        elif c.quantity.period and same_period == [f] and c.quantity.period != "once":
             why.append(f"the only {c.quantity.period}ly amount")
             conf = 0.7
         elif c.quantity.kind in ("count", "rate", "date") and len(scored) == 1:
@@ -441,7 +451,19 @@ def _lexical_hit(sentence: str, phrase: str) -> bool:
     _, sq = extract(sentence)
     if pq and not any(abs(p.value - s.value) < 0.01 for p in pq for s in sq):
         return False
+    if _contrary(phrase, sentence):
+        return False
     return _negations(phrase) == _negations(sentence)
+
+
+def _contrary(phrase: str, sentence: str) -> bool:
+    """ "free" against "costs extra": the same topic said the other way round."""
+    priced = re.search(r"\b(?:costs?|extra|charged?|pay|fee|paid)\b", sentence, re.I)
+    return bool(
+        re.search(r"\bfree\b", phrase, re.I)
+        and priced
+        and not re.search(r"\bfree\b", sentence, re.I)
+    )
 
 
 def _negations(text: str) -> bool:
@@ -472,6 +494,8 @@ def _retired_hit(
         words = content_words(s.text)
         agree = any(_negations(p) == _negations(s.text) or not _negations(p) for p in claim.phrases)
         shared = any(content_words(p) & words for p in claim.phrases)
+        if any(_contrary(p, s.text) for p in claim.phrases):
+            agree = False
         if agree and shared:
             return True, min(0.9, 0.5 + (sim - CLAIM_SEMANTIC) * 4 + 0.2)
     return False, sim

@@ -224,6 +224,8 @@ def _correction_pairs(text: str, qs: list[Quantity]) -> set[int]:
 NAMED_OTHER = re.compile(
     r"(?:(?<=\s)|^)(?:with|at|from|on|versus|vs\.?|than)\s+([A-Z][\w&-]+(?:\s[A-Z][\w&-]+)?)"
     r"|(?:(?<=\s)|^)([A-Z][\w&-]+(?:\s[A-Z][\w&-]+)?)(?:'s|’s)\s"
+    r"|(?:(?<=\s)|^)([A-Z][\w&-]+(?:\s[A-Z][\w&-]+)?)\s+(?:charges?|offers?|quoted|gives|"
+    r"sells|wants?|asks?)\b"
 )
 NOT_NAMES = {"I", "I'm", "I'll", "I've", "AutoPay", "VAT", "APR", "GB", "UK", "US", "EU"}
 
@@ -233,7 +235,7 @@ def _names_other(clause: str, known: tuple[str, ...]) -> bool:
     months = r"(?:January|February|March|April|May|June|July|August|September|October|"
     months += r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     for m in NAMED_OTHER.finditer(clause):
-        name = m.group(1) or m.group(2)
+        name = m.group(1) or m.group(2) or m.group(3)
         if not name or name in NOT_NAMES or re.match(months, name):
             continue
         low = name.lower()
