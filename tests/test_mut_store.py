@@ -159,7 +159,7 @@ def test_a_failed_write_leaves_nothing(store: Store) -> None:
 def test_every_stored_text_field_is_redacted(tmp_path: Path) -> None:
     store = Store(tmp_path / "qa.db", RedactionPolicy(emails=True))
     item = chat(text=f"card {CARD}, mail sam@example.com")
-    item.turns[1].original = f"original {CARD}"
+    item.turns[1].original = f"original {CARD} sam@example.com"
     item.turns[1].meta = {"note": f"meta {CARD}", "list": [f"x {CARD}", 3], "n": 1}
     item.turns[0].words = [Word(0.0, 0.5, "mail"), Word(0.5, 1.0, "sam@example.com")]
     item.metadata = {"subject": f"re {CARD}", "nested": {"to": "sam@example.com"}, "n": 2}
@@ -172,7 +172,7 @@ def test_every_stored_text_field_is_redacted(tmp_path: Path) -> None:
     }
     turns = rows(store, "SELECT * FROM turns ORDER BY idx")
     assert turns[1]["text"] == "card [CARD], mail [EMAIL]"
-    assert turns[1]["original"] == "original [CARD]"
+    assert turns[1]["original"] == "original [CARD] [EMAIL]"
     assert json.loads(turns[1]["meta"]) == {
         "note": "meta [CARD]",
         "list": ["x [CARD]", 3],
