@@ -125,3 +125,9 @@ def test_each_policy_switch_masks_only_its_kind() -> None:
 
 def test_empty_text_is_returned_as_is() -> None:
     assert redact("", RedactionPolicy(emails=True)) == ""
+
+
+def test_a_nineteen_digit_written_card_is_masked() -> None:
+    body = "622202020202020202"  # 18 digits; the 19th makes the checksum
+    number = next(body + d for d in "0123456789" if luhn_valid(body + d))
+    assert redact(f"card {number} ok") == f"card {CARD_MASK} ok"
