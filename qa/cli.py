@@ -234,6 +234,13 @@ def score(
             f"{report.already} already scored, {len(report.failures)} failed"
             + (f", {report.flags} campaign flags." if active is not None else ".")
         )
+        if report.engine_rescored:
+            click.echo(
+                f"The engine changed ({report.engine}): {len(report.engine_rescored)} evaluation(s)"
+                f" re-scored, {len(report.engine_changes)} changed."
+            )
+            for ident, crits in report.engine_changes.items():
+                click.echo(f"  {ident}: {', '.join(crits)}")
         if report.waiting:
             click.echo(f"{len(report.waiting)} recording(s) wait for transcription.", err=True)
         for failure in report.failures:
@@ -251,15 +258,29 @@ def score(
     help="Scorecard YAML.",
 )
 @click.option("--compare", type=click.Path(path_type=Path), help="Older scorecard to compare with.")
-@click.option("--campaigns", type=click.Path(path_type=Path), help="Folder of campaign YAML files.")
+@click.option(
+    "--campaigns",
+    type=click.Path(path_type=Path),
+    help="Folder of campaign YAML files (default: the set each interaction was scored with).",
+)
+@click.option(
+    "--no-campaigns", is_flag=True, help="Do not check campaigns, not even the stored set."
+)
 @db_option
 @json_option
 def rescore(
-    card_path: Path, compare: Path | None, campaigns: Path | None, db: Path, as_json: bool
+    card_path: Path,
+    compare: Path | None,
+    campaigns: Path | None,
+    no_campaigns: bool,
+    db: Path,
+    as_json: bool,
 ) -> None:
     """Re-score stored transcripts with no audio work.
 
-    With --compare OLD.yaml, print which interactions and agents change, per criterion.
+    Each interaction keeps the campaign set it was scored with, unless --campaigns or
+    --no-campaigns says otherwise. With --compare OLD.yaml, print which interactions and
+    agents change, per criterion.
     """
     from qa.campaigns.schema import load_campaigns
     from qa.matching import Matcher
@@ -274,7 +295,7 @@ def rescore(
         store, cfg = _open(db)
         matcher = Matcher(vectors=store)
         report, comparison = run_rescore(
-            store, card, matcher, old, BarProgress(), active, cfg.timezone
+            store, card, matcher, old, BarProgress(), active, cfg.timezone, not no_campaigns
         )
     except QAError as exc:
         fail(exc)

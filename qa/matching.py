@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from qa.errors import ConfigError
-from qa.models.text import Embedder, TextEmbedder, VectorStore
+from qa.models.text import (
+    DEFAULT_TEXT_MODEL,
+    TEXT_MODEL_ENV,
+    Embedder,
+    TextEmbedder,
+    VectorStore,
+)
 from qa.text import normalise, sentences, tokens
 
 FUZZY_DEFAULT = 0.85
@@ -87,6 +95,11 @@ class Matcher:
         if self._embedder is None:
             self._embedder = TextEmbedder(vectors=self._vectors)
         return self._embedder
+
+    def settings(self) -> dict[str, Any]:
+        """What changes this matcher's results besides its module's constants."""
+        model = getattr(self._embedder, "model_name", None)
+        return {"text_model": model or os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL}
 
     def prefetch(self, sentences_: list[str]) -> None:
         """Embed many sentences in large batches ahead of the criteria that will ask."""

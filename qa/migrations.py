@@ -190,6 +190,15 @@ def m006_flag_review(db: Database) -> None:
     db.table("flags").add_column("status", str)
 
 
+@migration
+def m007_engine_stamp(db: Database) -> None:
+    # Which engine (qa's version and the settings that change results) made an evaluation,
+    # and the campaign set it was checked against, kept whole so a rescore can reuse it.
+    db.table("evaluations").add_column("engine", str)
+    db.table("engines").create({"stamp": str, "settings": str, "created_at": str}, pk="stamp")
+    db.table("campaign_sets").create({"hash": str, "campaigns": str, "created_at": str}, pk="hash")
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

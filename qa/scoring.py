@@ -9,6 +9,8 @@ from typing import Any
 from qa.campaigns.check import check_interaction
 from qa.campaigns.schema import Campaign
 from qa.config import Config
+from qa.engine import engine_settings, engine_stamp
+from qa.errors import ConfigError
 from qa.ingest.batch import IngestReport, ingest
 from qa.matching import Matcher
 from qa.metrics import compute_metrics
@@ -36,6 +38,11 @@ class ScoreReport:
     ingest: IngestReport | None = None
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     flags_by_id: dict[str, list[Flag] | None] = field(default_factory=dict)
+    engine: str | None = None
+    # Re-scored because the engine changed since their last scoring with this card, and
+    # the criteria whose result or points changed for each.
+    engine_rescored: list[str] = field(default_factory=list)
+    engine_changes: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -45,6 +52,9 @@ class ScoreReport:
             "waiting_for_transcription": len(self.waiting),
             "failed": len(self.failures),
             "failures": [f.__dict__ for f in self.failures],
+            "engine": self.engine,
+            "rescored_for_engine": len(self.engine_rescored),
+            "changed_by_engine": self.engine_changes,
         }
         if self.ingest is not None:
             out["ingest"] = self.ingest.as_dict()
@@ -64,6 +74,11 @@ def score_interactions(
     report = report or ScoreReport()
     progress = progress or NoProgress()
     store.save_scorecard(card.scorecard.name, card.hash, card.text)
+    engine = current_engine(store, matcher)
+    report.engine = engine
+    campaign_set = campaigns_key(campaigns)
+    if campaigns is not None and campaign_set is not None:
+        store.save_campaign_set(campaign_set, [c.model_dump(mode="json") for c in campaigns])
     progress.start(len(items), "Scoring")
     batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
     uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
@@ -83,18 +98,34 @@ def score_interactions(
                 else None
             )
             ev = score_interaction(item, card, matcher, metrics, flags)
-            batch.append((item.id, ev, metrics, flags, campaigns_key(campaigns)))
+            batch.append((item.id, ev, metrics, flags, campaign_set))
             report.flags += len(flags or [])
             report.evaluations[item.id] = ev
             report.flags_by_id[item.id] = flags
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
-            store.save_evaluations(batch)
+            store.save_evaluations(batch, engine)
             batch = []
         progress.advance(item.source)
-    store.save_evaluations(batch)
+    store.save_evaluations(batch, engine)
     progress.finish()
     return report
+
+
+def current_engine(store: Store, matcher: Matcher) -> str:
+    """The stamp of the engine scoring now (its settings kept in the store once)."""
+    settings = engine_settings(matcher.settings())
+    stamp = engine_stamp(settings)
+    store.save_engine(stamp, settings)
+    return stamp
+
+
+def stored_campaigns(store: Store, digest: str) -> list[Campaign]:
+    """A campaign set as it was when an evaluation was checked against it."""
+    data = store.campaign_set(digest)
+    if data is None:
+        raise ConfigError(f"the campaign set {digest} is not in the database: give --campaigns DIR")
+    return [Campaign.model_validate(c) for c in data]
 
 
 def campaigns_key(campaigns: list[Campaign] | None) -> str | None:
@@ -127,19 +158,32 @@ def score_paths(
     if voice is not None and pending(store):
         transcribed = transcribe_pending(store, voice, transcriber, progress)
     roots = [p.resolve() for p in paths]
-    done = store.evaluated_ids(card.hash, campaigns_key(campaigns))
+    engine = current_engine(store, matcher)
+    done = store.evaluated_ids(card.hash, campaigns_key(campaigns), engine)
     wanted = [
         r["id"]
         for r in store.db.query("SELECT id, source FROM interactions")
         if _under(r["source"], roots)
     ]
     todo = [i for i in wanted if i not in done]
+    # Scored with this card and these campaigns, by another engine: say what the upgrade changes.
+    stale = store.evaluated_ids(card.hash, campaigns_key(campaigns)) & set(todo)
+    before = store.stored_results(card.hash, sorted(stale))
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
     report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
     items = store.load_interactions(todo)
-    return score_interactions(
-        store, items, card, matcher, progress, report, campaigns, config.timezone
-    )
+    score_interactions(store, items, card, matcher, progress, report, campaigns, config.timezone)
+    for ident in sorted(stale):
+        old = before.get(ident, {}).get("criteria", {})
+        ev = report.evaluations.get(ident)
+        if ev is None:
+            continue
+        report.engine_rescored.append(ident)
+        new = {c.id: (c.result, c.points) for c in ev.criteria}
+        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        if changed:
+            report.engine_changes[ident] = changed
+    return report
 
 
 @dataclass
@@ -188,46 +232,53 @@ def rescore(
     progress: Progress | None = None,
     campaigns: list[Campaign] | None = None,
     site_tz: str | None = None,
+    keep_campaigns: bool = True,
 ) -> tuple[ScoreReport, Comparison | None]:
-    """Score every stored transcript again; with an older card, say what changed."""
+    """Score every stored transcript again; with an older card, say what changed.
+
+    Without `campaigns`, each interaction is checked against the campaign set its latest
+    evaluation was checked against (none if it was not), unless `keep_campaigns` is off.
+    """
     items = [i for i in store.load_interactions() if i.turns]
-    report = score_interactions(
-        store, items, card, matcher, progress, campaigns=campaigns, site_tz=site_tz
-    )
+    report = ScoreReport()
+    if campaigns is not None or not keep_campaigns:
+        score_interactions(store, items, card, matcher, progress, report, campaigns, site_tz)
+    else:
+        stored = store.latest_campaigns_hashes()
+        groups: dict[str | None, list[Interaction]] = {}
+        for item in items:
+            groups.setdefault(stored.get(item.id), []).append(item)
+        for digest, group in groups.items():
+            kept = stored_campaigns(store, digest) if digest is not None else None
+            score_interactions(store, group, card, matcher, progress, report, kept, site_tz)
     if compare_with is None:
         return report, None
+    return report, compare(store, items, report, compare_with, matcher)
+
+
+def compare(
+    store: Store,
+    items: list[Interaction],
+    report: ScoreReport,
+    old_card: LoadedScorecard,
+    matcher: Matcher,
+) -> Comparison:
+    """Every criterion whose result or points differ between the old card's evaluation (as
+    stored, else scored now with the same campaign flags) and the new one."""
+    stored = store.stored_results(old_card.hash, [i.id for i in items])
     changes: list[Change] = []
     for item in items:
-        metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
-        flags = report.flags_by_id.get(item.id)  # checked once, in the scoring above
-        old = {
-            c.id: c for c in score_interaction(item, compare_with, matcher, metrics, flags).criteria
-        }
-        for c in report.evaluations[item.id].criteria:
-            before = old.get(c.id)
-            was = before.result if before else "absent"
-            if was != c.result or (before and before.points != c.points):
-                changes.append(
-                    Change(
-                        item.id,
-                        item.agent.id if item.agent else None,
-                        c.id,
-                        was,
-                        c.result,
-                        before.points if before else 0.0,
-                        c.points,
-                    )
-                )
-        for gone in set(old) - {c.id for c in report.evaluations[item.id].criteria}:
-            changes.append(
-                Change(
-                    item.id,
-                    item.agent.id if item.agent else None,
-                    gone,
-                    old[gone].result,
-                    "absent",
-                    old[gone].points,
-                    0.0,
-                )
-            )
-    return report, Comparison(changes, len(items))
+        agent = item.agent.id if item.agent else None
+        if item.id in stored:
+            old = stored[item.id]["criteria"]
+        else:
+            metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
+            flags = report.flags_by_id.get(item.id)  # checked once, in the scoring above
+            scored = score_interaction(item, old_card, matcher, metrics, flags)
+            old = {c.id: (c.result, c.points) for c in scored.criteria}
+        new = {c.id: (c.result, c.points) for c in report.evaluations[item.id].criteria}
+        for crit in [*new, *(k for k in old if k not in new)]:
+            was, now_ = old.get(crit, ("absent", 0.0)), new.get(crit, ("absent", 0.0))
+            if was != now_:
+                changes.append(Change(item.id, agent, crit, was[0], now_[0], was[1], now_[1]))
+    return Comparison(changes, len(items))

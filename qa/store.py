@@ -299,11 +299,58 @@ class Store:
                 [digest, name, text, now()],
             )
 
+    def save_engine(self, stamp: str, settings: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO engines (stamp, settings, created_at) VALUES (?, ?, ?)",
+                [stamp, _json(settings), now()],
+            )
+
+    def save_campaign_set(self, digest: str, campaigns: list[dict[str, Any]]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO campaign_sets (hash, campaigns, created_at) VALUES (?, ?, ?)",
+                [digest, _json(campaigns), now()],
+            )
+
+    def campaign_set(self, digest: str) -> list[dict[str, Any]] | None:
+        row = self.conn.execute(
+            "SELECT campaigns FROM campaign_sets WHERE hash = ?", [digest]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def latest_campaigns_hashes(self) -> dict[str, str | None]:
+        """Per interaction, the campaign set its latest evaluation was checked against."""
+        out: dict[str, str | None] = {}
+        for ident, digest in self.conn.execute(
+            "SELECT interaction_id, campaigns_hash FROM evaluations ORDER BY created_at, rowid"
+        ):
+            out[ident] = digest
+        return out
+
+    def stored_results(self, scorecard_hash: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """(engine, {criterion id: (result, points)}) of the stored evaluations with this card."""
+        out: dict[str, dict[str, Any]] = {}
+        wanted = set(ids)
+        for ident, engine, crit, result, points in self.conn.execute(
+            "SELECT e.interaction_id, e.engine, c.criterion_id, c.result, c.points"
+            " FROM evaluations e JOIN criterion_results c ON c.evaluation_id = e.id"
+            " WHERE e.scorecard_hash = ? ORDER BY c.idx",
+            [scorecard_hash],
+        ):
+            if ident in wanted:
+                entry = out.setdefault(ident, {"engine": engine, "criteria": {}})
+                entry["criteria"][crit] = (result, points)
+        return out
+
     def save_evaluations(
-        self, pairs: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]]
+        self,
+        pairs: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]],
+        engine: str | None = None,
     ) -> None:
         """Write evaluations (interaction id, evaluation, metrics, campaign flags or None when
-        campaigns were not checked); one transaction for the lot."""
+        campaigns were not checked, campaign set hash), made by one engine; one transaction
+        for the lot."""
         with self.transaction() as conn:
             for interaction_id, ev, metrics, flags, campaigns_key in pairs:
                 if flags is not None:
@@ -312,8 +359,8 @@ class Store:
                 conn.execute("DELETE FROM criterion_results WHERE evaluation_id = ?", [eid])
                 conn.execute(
                     "INSERT OR REPLACE INTO evaluations (id, interaction_id, scorecard_hash, total,"
-                    " max, percent, auto_fail, passed, created_at, campaigns_hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " max, percent, auto_fail, passed, created_at, campaigns_hash, engine)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         eid,
                         interaction_id,
@@ -325,6 +372,7 @@ class Store:
                         int(ev.passed),
                         now(),
                         campaigns_key,
+                        engine,
                     ],
                 )
                 conn.executemany(
@@ -386,12 +434,15 @@ class Store:
             ],
         )
 
-    def evaluated_ids(self, scorecard_hash: str, campaigns_hash: str | None = None) -> set[str]:
-        """Interactions already scored with this card (and checked against these campaigns)."""
+    def evaluated_ids(
+        self, scorecard_hash: str, campaigns_hash: str | None = None, engine: str | None = None
+    ) -> set[str]:
+        """Interactions already scored with this card (checked against these campaigns, by
+        this engine, where given)."""
         rows = self.conn.execute(
             "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?"
-            " AND (? IS NULL OR campaigns_hash = ?)",
-            [scorecard_hash, campaigns_hash, campaigns_hash],
+            " AND (? IS NULL OR campaigns_hash = ?) AND (? IS NULL OR engine = ?)",
+            [scorecard_hash, campaigns_hash, campaigns_hash, engine, engine],
         ).fetchall()
         return {r[0] for r in rows}
 

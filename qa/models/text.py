@@ -18,6 +18,7 @@ from qa.errors import ConfigError
 from qa.models.registry import import_model_library, missing_extra
 
 TEXT_MODEL_ENV = "QA_TEXT_MODEL"
+DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2"
 BATCH_SIZE = 64
 CACHE_SIZE = 50_000
 
@@ -46,6 +47,8 @@ class TextEmbedder:
     """Loads once, embeds in batches, and remembers every sentence it has seen."""
 
     def __init__(self, model: str | Path | None = None, vectors: VectorStore | None = None):
+        # The name results depend on, the same on every machine; the folder is where it lies here.
+        self.model_name = str(model or os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL)
         self.model_ref = str(model or os.environ.get(TEXT_MODEL_ENV) or default_text_model_dir())
         self.vectors = vectors
         self._model: Any = None
