@@ -78,13 +78,13 @@ def _turns(store: Store, ident: str) -> list[dict[str, Any]]:
 
 def _evaluations(store: Store, ident: str) -> list[dict[str, Any]]:
     evals = store.conn.execute(
-        "SELECT e.id, s.name, e.scorecard_hash, e.total, e.max, e.percent, e.auto_fail"
-        " FROM evaluations e LEFT JOIN scorecards s ON s.hash = e.scorecard_hash"
+        "SELECT e.id, s.name, e.scorecard_hash, e.total, e.max, e.percent, e.auto_fail,"
+        " e.campaigns_hash, e.engine FROM evaluations e LEFT JOIN scorecards s ON s.hash = e.scorecard_hash"
         " WHERE e.interaction_id = ? ORDER BY e.created_at",
         [ident],
     ).fetchall()
     out = []
-    for eid, name, shash, total, mx, percent, auto_fail in evals:
+    for eid, name, shash, total, mx, percent, auto_fail, campaigns, engine in evals:
         crit = store.conn.execute(
             "SELECT criterion_id, section, type, result, points, max_points, confidence,"
             " evidence, note FROM criterion_results WHERE evaluation_id = ? ORDER BY idx",
@@ -97,6 +97,8 @@ def _evaluations(store: Store, ident: str) -> list[dict[str, Any]]:
                 "max": mx,
                 "percent": percent,
                 "auto_fail": bool(auto_fail),
+                "campaigns": campaigns,
+                "engine": engine,
                 "criteria": [
                     {
                         "id": c[0],

@@ -73,8 +73,7 @@ def test_a_changed_matcher_default_rescores_and_says_what_changed(
     assert second["scored"] == second["rescored_for_engine"] == len(old)
     assert second["engine"] != first["engine"]
     changed = {
-        ident: sorted(c for c in new[ident] if new[ident][c] != old[ident].get(c))
-        for ident in new
+        ident: sorted(c for c in new[ident] if new[ident][c] != old[ident].get(c)) for ident in new
     }
     changed = {k: v for k, v in changed.items() if v}
     assert changed, "a looser fuzzy default should change some result"
@@ -121,3 +120,26 @@ def test_the_readme_rescore_recipe_changes_only_what_the_new_card_changes(
     assert {(c["interaction_id"], c["criterion"]) for c in compare["changes"]} == diff
     flagged = [i for i in before if before[i]["campaign_consistency"][0] == "fail"]
     assert flagged, "the demo has campaign flags: the campaign criterion must keep failing them"
+
+
+def test_every_report_page_names_its_scorecard_version_and_campaign_set(tmp_path: Path) -> None:
+    db = tmp_path / "qa.db"
+    score(db, "--campaigns", str(ROOT / "scorecards" / "campaigns"))
+    out = tmp_path / "report"
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    card = load_scorecard(CARD)
+    digest = json.loads(CliRunner().invoke(cli, ["export", "--db", str(db)]).stdout)
+    sets = {
+        ev["campaigns"]
+        for i in digest["interactions"]
+        for ev in i["evaluations"]
+        if ev["campaigns"]
+    }
+    assert len(sets) == 1
+    pages = [out / "index.html", *(out / "agents").glob("*.html"), *(out / "t").glob("*.html")]
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text()
+        assert f"Inbound service version <code>{card.hash[:8]}</code>" in html, page
+        assert f"campaign set <code>{next(iter(sets))[:8]}</code>" in html, page

@@ -353,9 +353,33 @@ class ReportBuilder:
 
     # -- writing ----------------------------------------------------------------------
 
-    def render(self, template: str, target: Path, root: str, **context: Any) -> None:
+    def sources(self, ids: list[str] | None = None) -> list[dict[str, str]]:
+        """Which scorecard versions, campaign sets and engines a page's figures come from."""
+        evals = self.data.evaluations
+        wanted = evals.values() if ids is None else [evals[i] for i in ids if i in evals]
+        seen = {
+            (e["scorecard"], e["scorecard_hash"], e["campaigns_hash"], e["engine"]): None
+            for e in wanted
+        }
+        return [
+            {
+                "scorecard": name or "?",
+                "version": (digest or "")[:8],
+                "campaigns": campaigns[:8] if campaigns else "",
+                "engine": engine or "",
+            }
+            for name, digest, campaigns, engine in sorted(seen, key=lambda k: [str(x) for x in k])
+        ]
+
+    def render(
+        self, template: str, target: Path, root: str, ids: list[str] | None = None, **context: Any
+    ) -> None:
         html = self.env.get_template(template).render(
-            root=root, generated=self.generated, channels=CHANNELS, **context
+            root=root,
+            generated=self.generated,
+            channels=CHANNELS,
+            sources=self.sources(ids),
+            **context,
         )
         target.write_text(html, encoding="utf-8")
 
@@ -388,13 +412,21 @@ def build_report(
         calibration=(out / "calibration.html").exists(),
     )
     for agent in agents.values():
-        builder.render("agent.html", out / "agents" / f"{agent['slug']}.html", "../", agent=agent)
+        mine = [
+            i
+            for i, v in data.interactions.items()
+            if (v["agent_id"] or "(unknown agent)") == agent["id"]
+        ]
+        builder.render(
+            "agent.html", out / "agents" / f"{agent['slug']}.html", "../", mine, agent=agent
+        )
         progress.advance(agent["name"])
     for item in data.interactions.values():
         builder.render(
             "transcript.html",
             out / "t" / f"{item['id']}.html",
             "../",
+            [item["id"]],
             item=builder.transcript(item),
         )
         progress.advance(item["id"])

@@ -137,7 +137,9 @@ def voice_settings(config: Any, **overrides: Any) -> VoiceSettings:
     speakers = given.get("speakers", v.speakers) or None  # 0: estimate between min and max
     return VoiceSettings(
         asr=AsrSettings(
-            model=given.get("model", v.model), language=given.get("language", v.language)
+            model=given.get("model", v.model),
+            language=given.get("language", v.language),
+            hotwords=v.hotwords,
         ),
         diarization=given.get("diarization", v.diarization),
         speakers=SpeakerCount(

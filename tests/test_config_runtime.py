@@ -1,0 +1,142 @@
+"""Every validated setting of qa.yaml reaches the object that uses it: a field that is
+validated and documented but dropped on the way is a silent lie to the user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from qa.config import AgentEntry, Config
+from qa.ingest.metadata import from_filename
+from qa.model import Agent
+from qa.timeutil import site_zone
+from qa.voice.batch import voice_settings
+
+
+def leaves(model: type[BaseModel], prefix: str = "") -> list[str]:
+    out = []
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            out += leaves(ann, f"{prefix}{name}.")
+        else:
+            out.append(prefix + name)
+    return out
+
+
+def _agents(cfg: Config) -> Any:
+    by_alias = cfg.resolve_agent(Agent("ak7"))
+    by_email = cfg.resolve_agent(Agent("ak@x.example"))
+    assert by_alias is not None and by_email is not None
+    return (by_alias.id, by_alias.name, by_alias.team, by_email.id)
+
+
+# Each field: a value other than its default, and where that value must show up.
+PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
+    "agents": (
+        {
+            "agents": [
+                AgentEntry(
+                    id="a.khan",
+                    name="Aisha",
+                    team="Care",
+                    emails=["ak@x.example"],
+                    aliases=["ak7"],
+                )
+            ]
+        },
+        _agents,
+        ("a.khan", "Aisha", "Care", "a.khan"),
+    ),
+    "redact.emails": ({"redact": {"emails": True}}, lambda c: c.redact.policy().emails, True),
+    "redact.phones": ({"redact": {"phones": True}}, lambda c: c.redact.policy().phones, True),
+    "redact.national_ids": (
+        {"redact": {"national_ids": True}},
+        lambda c: c.redact.policy().national_ids,
+        True,
+    ),
+    "voice.model": ({"voice": {"model": "base"}}, lambda c: voice_settings(c).asr.model, "base"),
+    "voice.language": (
+        {"voice": {"language": "de"}},
+        lambda c: voice_settings(c).asr.language,
+        "de",
+    ),
+    "voice.diarization": (
+        {"voice": {"diarization": "none"}},
+        lambda c: voice_settings(c).diarization,
+        "none",
+    ),
+    "voice.pyannote_pipeline": (
+        {"voice": {"pyannote_pipeline": "/p"}},
+        lambda c: voice_settings(c).pyannote_pipeline,
+        "/p",
+    ),
+    "voice.agent_channel": (
+        {"voice": {"agent_channel": "right"}},
+        lambda c: voice_settings(c).agent_channel,
+        1,
+    ),
+    "voice.speakers": (
+        {"voice": {"speakers": 3, "max_speakers": 3}},
+        lambda c: voice_settings(c).speakers.exact,
+        3,
+    ),
+    "voice.min_speakers": (
+        {"voice": {"min_speakers": 2}},
+        lambda c: voice_settings(c).speakers.min,
+        2,
+    ),
+    "voice.max_speakers": (
+        {"voice": {"max_speakers": 4}},
+        lambda c: voice_settings(c).speakers.max,
+        4,
+    ),
+    "voice.company_names": (
+        {"voice": {"company_names": ["Northwind"]}},
+        lambda c: voice_settings(c).company_names,
+        ("Northwind",),
+    ),
+    "voice.hotwords": (
+        {"voice": {"hotwords": "Northwind Fibre Max"}},
+        lambda c: voice_settings(c).asr.hotwords,
+        "Northwind Fibre Max",
+    ),
+    "email.agent_domains": (
+        {"email": {"agent_domains": ["northwind.example"]}},
+        lambda c: c.email.agent_domains,
+        ["northwind.example"],
+    ),
+    "email.agent_addresses": (
+        {"email": {"agent_addresses": ["a@x.example"]}},
+        lambda c: c.email.agent_addresses,
+        ["a@x.example"],
+    ),
+    "filename_pattern": (
+        {"filename_pattern": "{agent}_{date}_{id}"},
+        lambda c: from_filename(Path("a.khan_20260301_77.json"), c.filename_pattern).get(
+            "agent_id"
+        ),
+        "a.khan",
+    ),
+    "timezone": (
+        {"timezone": "America/New_York"},
+        lambda c: str(site_zone(c.timezone)),
+        "America/New_York",
+    ),
+}
+
+
+def test_every_config_field_has_a_probe() -> None:
+    assert set(leaves(Config)) == set(PROBES)
+
+
+def test_every_config_field_reaches_its_runtime_object() -> None:
+    for path, (values, probe, want) in PROBES.items():
+        cfg = Config.model_validate(values)
+        assert probe(cfg) == want, path
+        assert probe(Config()) != want, (
+            f"{path}: the probe does not tell the value from the default"
+        )
