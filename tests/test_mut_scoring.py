@@ -391,7 +391,9 @@ def test_score_interactions_report_batches_and_progress(
     monkeypatch.setattr(scoring, "PREFETCH", 3)
     saved: list[int] = []
     real_save = store.save_evaluations
-    monkeypatch.setattr(store, "save_evaluations", lambda b: (saved.append(len(b)), real_save(b)))
+    monkeypatch.setattr(
+        store, "save_evaluations", lambda b, *a: (saved.append(len(b)), real_save(b, *a))
+    )
     matcher = RecordingMatcher()
     progress = Recorder()
     report = score_interactions(store, [*items, waiting, failed], card, matcher, progress)
@@ -421,7 +423,11 @@ def test_score_interactions_report_batches_and_progress(
         "waiting_for_transcription": 1,
         "failed": 0,
         "failures": [],
+        "engine": report.engine,
+        "rescored_for_engine": 0,
+        "changed_by_engine": {},
     }
+    assert report.engine and report.engine.startswith("0.")
 
 
 def test_no_prefetch_without_semantic_matching(verdicts: dict[str, Outcome], store: Store) -> None:
@@ -575,4 +581,7 @@ def test_score_report_as_dict_with_ingest() -> None:
         "waiting_for_transcription": 1,
         "failed": 0,
         "failures": [],
+        "engine": None,
+        "rescored_for_engine": 0,
+        "changed_by_engine": {},
     }

@@ -269,7 +269,7 @@ def test_failures_are_keyed_by_source_stage_and_hash(store: Store) -> None:
 def test_evaluations_and_criteria_are_written(store: Store) -> None:
     store.save_interactions([chat()])
     flags = [Flag("expired_offer", "high", "Spring", "price", f"said {CARD}")]
-    store.save_evaluations([("c1", evaluation(), {"turns": 2}, flags, "camp1")])
+    store.save_evaluations([("c1", evaluation(), {"turns": 2}, flags, "camp1")], "e1")
     eid = content_id("evaluation", "c1", "h1")
     [ev] = rows(store, "SELECT * FROM evaluations")
     assert {k: ev[k] for k in ev if k != "created_at"} == {
@@ -282,6 +282,7 @@ def test_evaluations_and_criteria_are_written(store: Store) -> None:
         "auto_fail": 1,
         "passed": 0,
         "campaigns_hash": "camp1",
+        "engine": "e1",
     }
     crit = rows(store, "SELECT * FROM criterion_results ORDER BY idx")
     assert [
