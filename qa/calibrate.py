@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 from qa.errors import ConfigError, QAError
 from qa.store import Store, content_id, now
+from qa.store.read import Selection, read_interactions
 
 RESULTS = ("pass", "fail", "na")
 
@@ -227,16 +227,20 @@ def _machine_results(
     store: Store, scorecard_hash: str | None
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """(interaction, criterion) -> the latest automatic result (optionally of one scorecard)."""
-    where = "WHERE e.scorecard_hash = ?" if scorecard_hash else ""
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in store.db.query(
-        "SELECT e.interaction_id, i.agent_id, c.criterion_id, c.result, c.points, c.evidence, c.note"
-        " FROM criterion_results c JOIN evaluations e ON e.id = c.evaluation_id"
-        f" JOIN interactions i ON i.id = e.interaction_id {where} ORDER BY e.created_at",
-        [scorecard_hash] if scorecard_hash else [],
-    ):
-        r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else []
-        out[(r["interaction_id"], r["criterion_id"])] = r
+    selection = Selection(scorecard_hash=scorecard_hash, turns=False)
+    for item in read_interactions(store, selection):
+        for ev in item.evaluations:  # oldest first: the latest wins
+            for c in ev.criteria:
+                out[(item.id, c.criterion_id)] = {
+                    "interaction_id": item.id,
+                    "agent_id": item.agent_id,
+                    "criterion_id": c.criterion_id,
+                    "result": c.result,
+                    "points": c.points,
+                    "evidence": c.evidence,
+                    "note": c.note,
+                }
     return out
 
 

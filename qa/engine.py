@@ -32,7 +32,9 @@ DECIDING_MODULES = (
     "qa.campaigns.check",
     "qa.campaigns.quantities",
     "qa.acts",
-    "qa.statements",
+    "qa.statements.claims",
+    "qa.statements.numbers",
+    "qa.statements.quantities",
 )
 _CONSTANT = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 

@@ -9,139 +9,101 @@ from collections.abc import Iterator
 from typing import Any
 
 from qa.store import Store
+from qa.store.read import (
+    EvaluationView,
+    InteractionView,
+    Selection,
+    TurnView,
+    read_interactions,
+)
 
 
-def _loads(value: str | None, default: Any) -> Any:
-    return json.loads(value) if value else default
-
-
-def interaction_dict(store: Store, ident: str) -> dict[str, Any]:
-    rows = list(
-        store.db.query(
-            "SELECT i.*, a.name AS agent_name, a.team AS agent_team FROM interactions i"
-            " LEFT JOIN agents a ON a.id = i.agent_id WHERE i.id = ?",
-            [ident],
-        )
-    )
-    if not rows:
-        raise KeyError(ident)
-    rec = rows[0]
-    metadata = _loads(rec["metadata"], {})
+def as_dict(item: InteractionView) -> dict[str, Any]:
+    """The stable machine-readable shape of one interaction (design.md)."""
     return {
-        "id": rec["id"],
-        "channel": rec["channel"],
-        "source": rec["source"],
-        "agent": {
-            "id": rec["agent_id"],
-            "name": rec["agent_name"],
-            "team": rec["team"] or rec["agent_team"],
-        },
-        "started_at": rec["started_at"],
-        "duration": rec["duration"],
-        "language": rec["language"],
-        "direction": rec["direction"],
-        "customer_id": rec["customer_id"],
-        "case_id": rec["case_id"],
-        "campaign": rec["campaign"],
-        "status": rec["status"],
-        "error": rec["error"],
-        "metadata": {k: v for k, v in metadata.items() if k != "metrics"},
-        "turns": _turns(store, ident),
-        "metrics": metadata.get("metrics", {}),
-        "evaluations": _evaluations(store, ident),
-        "flags": _flags(store, ident),
+        "id": item.id,
+        "channel": item.channel,
+        "source": item.source,
+        "agent": {"id": item.agent_id, "name": item.agent_name, "team": item.team},
+        "started_at": item.started_at,
+        "duration": item.duration,
+        "language": item.language,
+        "direction": item.direction,
+        "customer_id": item.customer_id,
+        "case_id": item.case_id,
+        "campaign": item.campaign,
+        "status": item.status,
+        "error": item.error,
+        "metadata": {k: v for k, v in item.metadata.items() if k != "metrics"},
+        "turns": [_turn(t) for t in item.turns],
+        "metrics": item.metrics,
+        "evaluations": [_evaluation(e) for e in item.evaluations],
+        "flags": [
+            {
+                "kind": f.kind,
+                "severity": f.severity,
+                "campaign": f.campaign,
+                "fact": f.fact,
+                "message": f.message,
+                "evidence": f.evidence,
+                "confidence": f.confidence if f.confidence is not None else 1.0,
+                "status": f.status or "open",
+            }
+            for f in item.flags
+        ],
     }
 
 
-def _turns(store: Store, ident: str) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        "SELECT role, speaker, start, end, text, words, meta FROM turns"
-        " WHERE interaction_id = ? ORDER BY idx",
-        [ident],
-    ).fetchall()
-    out = []
-    for role, speaker, start, end, text, words, meta in rows:
-        turn: dict[str, Any] = {
-            "role": role,
-            "speaker": speaker,
-            "start": start,
-            "end": end,
-            "text": text,
-            "words": _loads(words, []),
-        }
-        extra = _loads(meta, {})
-        if extra:
-            turn["meta"] = extra
-        out.append(turn)
-    return out
+def _turn(t: TurnView) -> dict[str, Any]:
+    turn: dict[str, Any] = {
+        "role": t.role,
+        "speaker": t.speaker,
+        "start": t.start,
+        "end": t.end,
+        "text": t.text,
+        "words": t.words,
+    }
+    if t.meta:
+        turn["meta"] = t.meta
+    return turn
 
 
-def _evaluations(store: Store, ident: str) -> list[dict[str, Any]]:
-    evals = store.conn.execute(
-        "SELECT e.id, s.name, e.scorecard_hash, e.total, e.max, e.percent, e.auto_fail,"
-        " e.campaigns_hash, e.engine FROM evaluations e LEFT JOIN scorecards s ON s.hash = e.scorecard_hash"
-        " WHERE e.interaction_id = ? ORDER BY e.created_at",
-        [ident],
-    ).fetchall()
-    out = []
-    for eid, name, shash, total, mx, percent, auto_fail, campaigns, engine in evals:
-        crit = store.conn.execute(
-            "SELECT criterion_id, section, type, result, points, max_points, confidence,"
-            " evidence, note FROM criterion_results WHERE evaluation_id = ? ORDER BY idx",
-            [eid],
-        ).fetchall()
-        out.append(
+def _evaluation(e: EvaluationView) -> dict[str, Any]:
+    return {
+        "scorecard": {"name": e.scorecard, "hash": e.scorecard_hash},
+        "total": e.total,
+        "max": e.max,
+        "percent": e.percent,
+        "auto_fail": bool(e.auto_fail),
+        "campaigns": e.campaigns_hash,
+        "engine": e.engine,
+        "criteria": [
             {
-                "scorecard": {"name": name, "hash": shash},
-                "total": total,
-                "max": mx,
-                "percent": percent,
-                "auto_fail": bool(auto_fail),
-                "campaigns": campaigns,
-                "engine": engine,
-                "criteria": [
-                    {
-                        "id": c[0],
-                        "section": c[1],
-                        "type": c[2],
-                        "result": c[3],
-                        "points": c[4],
-                        "max_points": c[5],
-                        "confidence": c[6],
-                        "evidence": _loads(c[7], []),
-                        "note": c[8],
-                    }
-                    for c in crit
-                ],
+                "id": c.criterion_id,
+                "section": c.section,
+                "type": c.type,
+                "result": c.result,
+                "points": c.points,
+                "max_points": c.max_points,
+                "confidence": c.confidence,
+                "evidence": c.evidence,
+                "note": c.note,
             }
-        )
-    return out
+            for c in e.criteria
+        ],
+    }
 
 
-def _flags(store: Store, ident: str) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        "SELECT kind, severity, campaign, fact, message, evidence, confidence, status FROM flags"
-        " WHERE interaction_id = ? ORDER BY created_at, id",
-        [ident],
-    ).fetchall()
-    return [
-        {
-            "kind": r[0],
-            "severity": r[1],
-            "campaign": r[2],
-            "fact": r[3],
-            "message": r[4],
-            "evidence": _loads(r[5], []),
-            "confidence": r[6] if r[6] is not None else 1.0,
-            "status": r[7] or "open",
-        }
-        for r in rows
-    ]
+def interaction_dict(store: Store, ident: str) -> dict[str, Any]:
+    found = read_interactions(store, Selection(ids=[ident]))
+    if not found:
+        raise KeyError(ident)
+    return as_dict(found[0])
 
 
 def iter_interactions(store: Store) -> Iterator[dict[str, Any]]:
-    for ident in store.interaction_ids():
-        yield interaction_dict(store, ident)
+    for item in read_interactions(store):
+        yield as_dict(item)
 
 
 def export_json(store: Store) -> str:

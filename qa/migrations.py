@@ -199,6 +199,12 @@ def m007_engine_stamp(db: Database) -> None:
     db.table("campaign_sets").create({"hash": str, "campaigns": str, "created_at": str}, pk="hash")
 
 
+@migration
+def m007_scorecard_definitions(db: Database) -> None:
+    # The validated scorecard as JSON, so that nothing downstream parses its YAML again.
+    db.table("scorecards").add_column("definition", str)
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

@@ -73,7 +73,9 @@ def score_interactions(
 ) -> ScoreReport:
     report = report or ScoreReport()
     progress = progress or NoProgress()
-    store.save_scorecard(card.scorecard.name, card.hash, card.text)
+    store.save_scorecard(
+        card.scorecard.name, card.hash, card.text, card.scorecard.model_dump(mode="json")
+    )
     engine = current_engine(store, matcher)
     report.engine = engine
     campaign_set = campaigns_key(campaigns)

@@ -19,8 +19,9 @@ from qa.ingest.batch import (
     discover,
     ingest,
 )
+from qa.ingest.hashing import file_sha256
 from qa.model import Failure
-from qa.store import Store, file_sha256
+from qa.store import Store
 from tests.conftest import write_chat_json, write_tone_wav
 
 

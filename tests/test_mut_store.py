@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from qa.errors import ConfigError
+from qa.ingest.hashing import file_sha256
 from qa.model import (
     Agent,
     CriterionResult,
@@ -24,7 +25,7 @@ from qa.model import (
     Word,
 )
 from qa.redact import RedactionPolicy
-from qa.store import Store, content_id, file_sha256
+from qa.store import Store, content_id
 
 CARD = "4111 1111 1111 1111"
 SPOKEN = "four one one one one one one one one one one one one one one one"

@@ -19,6 +19,7 @@ from qa.errors import ConfigError, InputError
 from qa.ingest.audio import AUDIO_EXTENSIONS, probe_audio
 from qa.ingest.chat import parse_chat_csv, parse_chat_json, parse_chat_text
 from qa.ingest.email import Mail, build_thread, group_threads, read_mail_file
+from qa.ingest.hashing import file_sha256
 from qa.ingest.metadata import MANIFEST_NAMES, Manifest, apply_metadata, from_filename
 from qa.ingest.transcripts import (
     TRANSCRIPT_EXTENSIONS,
@@ -32,7 +33,7 @@ from qa.ingest.transcripts import (
 )
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
-from qa.store import Store, file_sha256
+from qa.store import Store
 from qa.vocabulary import Channel, Status
 
 CHAT_PARSERS = {".json": parse_chat_json, ".csv": parse_chat_csv, ".txt": parse_chat_text}

@@ -22,8 +22,8 @@ import platformdirs
 import yaml
 
 from qa.errors import ConfigError
+from qa.ingest.hashing import file_sha256 as sha256
 from qa.resources import shipped_dir
-from qa.store import file_sha256 as sha256
 
 MODELS_DIR_ENV = "QA_MODELS_DIR"
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import yaml
 
 from qa.errors import ConfigError
 from qa.store import Store
+from qa.store.read import Selection, read_interactions
 from qa.vocabulary import Status
 
 
@@ -34,85 +34,67 @@ class ReportData:
     turns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def _where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["i.status NOT IN (?, ?)"]
-    params: list[Any] = [Status.REGISTERED, Status.FAILED]
-    if filters.agent:
-        clauses.append("i.agent_id = ?")
-        params.append(filters.agent)
-    if filters.team:
-        clauses.append("coalesce(i.team, a.team) = ?")
-        params.append(filters.team)
-    if filters.since:
-        clauses.append("substr(i.started_at, 1, 10) >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append("substr(i.started_at, 1, 10) <= ?")
-        params.append(filters.until)
-    return " AND ".join(clauses), params
-
-
 def load_report_data(store: Store, filters: Filters, with_turns: bool = True) -> ReportData:
-    where, params = _where(filters)
-    store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _report (id TEXT PRIMARY KEY)")
-    store.conn.execute("DELETE FROM _report")
-    store.conn.execute(
-        "INSERT INTO _report SELECT i.id FROM interactions i LEFT JOIN agents a ON a.id = i.agent_id"
-        f" WHERE {where}",
-        params,
+    """The report's view of the store, read through the one read path."""
+    views = read_interactions(
+        store,
+        Selection(
+            agent=filters.agent,
+            team=filters.team,
+            since=filters.since,
+            until=filters.until,
+            exclude_statuses=(Status.REGISTERED, Status.FAILED),
+            turns=with_turns,
+            words=False,
+        ),
     )
-    interactions = {
-        r["id"]: {**r, "metadata": json.loads(r["metadata"]) if r["metadata"] else {}}
-        for r in store.db.query(
-            "SELECT i.*, a.name AS agent_name, coalesce(i.team, a.team) AS agent_team"
-            " FROM interactions i LEFT JOIN agents a ON a.id = i.agent_id"
-            " WHERE i.id IN (SELECT id FROM _report)"
-        )
-    }
-    evaluations: dict[str, dict[str, Any]] = {}
-    for r in store.db.query(
-        "SELECT e.*, s.name AS scorecard FROM evaluations e LEFT JOIN scorecards s"
-        " ON s.hash = e.scorecard_hash WHERE e.interaction_id IN (SELECT id FROM _report)"
-        " ORDER BY e.created_at"
-    ):
-        evaluations[r["interaction_id"]] = r  # the latest wins
-    wanted = {e["id"] for e in evaluations.values()}
-    results: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in store.db.query(
-        "SELECT * FROM criterion_results WHERE evaluation_id IN (SELECT e.id FROM evaluations e"
-        " WHERE e.interaction_id IN (SELECT id FROM _report)) ORDER BY evaluation_id, idx"
-    ):
-        if r["evaluation_id"] in wanted:
-            r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else []
-            results[r["evaluation_id"]].append(r)
-    flags: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in store.db.query(
-        "SELECT * FROM flags WHERE interaction_id IN (SELECT id FROM _report) ORDER BY created_at"
-    ):
-        r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else []
-        flags[r["interaction_id"]].append(r)
-    data = ReportData(interactions, evaluations, dict(results), dict(flags), _criteria(store))
-    if with_turns:
-        turns: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in store.db.query(
-            "SELECT interaction_id, role, start, end, text FROM turns"
-            " WHERE interaction_id IN (SELECT id FROM _report) ORDER BY interaction_id, idx"
-        ):
-            turns[r["interaction_id"]].append(r)
-        data.turns = dict(turns)
+    data = ReportData({}, {}, {}, {}, _criteria(store))
+    for v in views:
+        data.interactions[v.id] = {
+            "id": v.id,
+            "channel": v.channel,
+            "source": v.source,
+            "agent_id": v.agent_id,
+            "agent_name": v.agent_name,
+            "team": v.team,
+            "agent_team": v.team,
+            "campaign": v.campaign,
+            "customer_id": v.customer_id,
+            "case_id": v.case_id,
+            "direction": v.direction,
+            "started_at": v.started_at,
+            "duration": v.duration,
+            "language": v.language,
+            "status": v.status,
+            "error": v.error,
+            "metadata": v.metadata,
+        }
+        if v.latest is not None:
+            ev = asdict(v.latest)
+            data.results[v.latest.id] = ev.pop("criteria")
+            data.evaluations[v.id] = ev
+        if v.flags:
+            data.flags[v.id] = [asdict(f) for f in v.flags]
+        if with_turns:
+            data.turns[v.id] = [
+                {
+                    "interaction_id": v.id,
+                    "role": t.role,
+                    "start": t.start,
+                    "end": t.end,
+                    "text": t.text,
+                }
+                for t in v.turns
+            ]
     return data
 
 
 def _criteria(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
     """Names and coaching texts of every stored scorecard version's criteria."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in store.db.query("SELECT hash, name, yaml FROM scorecards"):
-        try:
-            card = yaml.safe_load(row["yaml"]) or {}
-        except yaml.YAMLError as exc:  # stored after it validated: the database is damaged
-            raise ConfigError(
-                f"the stored scorecard {row['name']!r} ({row['hash']}) does not parse: {exc}"
-            ) from exc
+    for row in store.db.query("SELECT hash, name, yaml, definition FROM scorecards"):
+        # The validated scorecard, stored when it scored; YAML only for rows stored before.
+        card = json.loads(row["definition"]) if row["definition"] else _legacy_yaml(row)
         for section in card.get("sections") or []:
             for c in section.get("criteria") or []:
                 if isinstance(c, dict) and "id" in c:
@@ -122,3 +104,13 @@ def _criteria(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
                         "scorecard": row["name"],
                     }
     return out
+
+
+def _legacy_yaml(row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        card = yaml.safe_load(row["yaml"]) or {}
+    except yaml.YAMLError as exc:  # stored after it validated: the database is damaged
+        raise ConfigError(
+            f"the stored scorecard {row['name']!r} ({row['hash']}) does not parse: {exc}"
+        ) from exc
+    return dict(card)

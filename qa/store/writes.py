@@ -1,79 +1,22 @@
-"""The SQLite store. Writes go through short explicit transactions so that a
-killed run leaves whole files behind, never half of one, and two processes on
-one database wait for each other instead of failing."""
+"""Every write into the database. Redaction happens here, at the one door that every
+stored text passes: turns, words, metadata, email bodies, flag messages and quotes."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from qa.errors import ConfigError
-from qa.migrations import apply_migrations
-from qa.model import Agent, Evaluation, Failure, Flag, Interaction, Turn, Word
-from qa.redact import RedactionPolicy, is_digit_token, redact
+from qa.model import Evaluation, Failure, Flag, Interaction
+from qa.redact import is_digit_token, redact
+from qa.store.connection import Connection, content_id, now
+from qa.store.connection import to_json as _json
 from qa.vocabulary import Channel
 
-DB_ENV = "QA_DB"
-DB_DEFAULT = "qa.db"
-BUSY_TIMEOUT_S = 60.0
 
-
-def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
-    """--db wins, then $QA_DB, then ./qa.db."""
-    return Path(path or os.environ.get(DB_ENV) or DB_DEFAULT)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _json(value: Any) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-class Store:
-    def __init__(self, path: str | os.PathLike[str], redaction: RedactionPolicy | None = None):
-        self.path = Path(path)
-        if self.path.parent and not self.path.parent.exists():
-            raise ConfigError(f"database folder {self.path.parent} does not exist")
-        # isolation_level=None: this class opens its own transactions (BEGIN IMMEDIATE).
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn = conn
-        self.db = Database(conn)
-        self.redaction = redaction or RedactionPolicy()
-        apply_migrations(self.db)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
-    # -- runs -----------------------------------------------------------------------
-
+class Writes(Connection):
     def start_run(self, command: str, args: dict[str, Any]) -> str:
         run_id = uuid.uuid4().hex[
             :16
@@ -91,12 +34,6 @@ class Store:
                 "UPDATE runs SET finished_at = ?, processed = ?, failed = ?, skipped = ? WHERE id = ?",
                 [now(), processed, failed, skipped, run_id],
             )
-
-    # -- sources and failures -------------------------------------------------
-
-    def source_done(self, file_hash: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM sources WHERE file_hash = ?", [file_hash]).fetchone()
-        return row is not None
 
     def _mark_source(
         self, conn: sqlite3.Connection, source: str, file_hash: str, kind: str, ids: list[str]
@@ -128,13 +65,6 @@ class Store:
                     now(),
                 ],
             )
-
-    def failures(self) -> list[dict[str, Any]]:
-        return [
-            dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")
-        ]
-
-    # -- interactions -----------------------------------------------------------
 
     def save_interactions(
         self,
@@ -244,8 +174,6 @@ class Store:
             )
         return out
 
-    # -- email messages, kept so that later replies join their threads ---------
-
     def save_email_messages(
         self, records: list[dict[str, Any]], source: str, file_hash: str
     ) -> None:
@@ -258,10 +186,6 @@ class Store:
                     [rec["message_id"], source, _json(rec)],
                 )
             self._mark_source(conn, source, file_hash, Channel.EMAIL, [])
-
-    def email_messages(self) -> list[tuple[dict[str, Any], str | None]]:
-        rows = self.conn.execute("SELECT record, thread_key FROM email_messages").fetchall()
-        return [(json.loads(r[0]), r[1]) for r in rows]
 
     def save_thread(self, item: Interaction, message_ids: list[str]) -> None:
         """Write a thread and mark its messages threaded, in one transaction."""
@@ -290,14 +214,20 @@ class Store:
             conn.execute(f"DELETE FROM {table} WHERE interaction_id = ?", [ident])
         conn.execute("DELETE FROM interactions WHERE id = ?", [ident])
 
-    # -- scorecards and evaluations ---------------------------------------------
-
-    def save_scorecard(self, name: str, digest: str, text: str) -> None:
+    def save_scorecard(
+        self, name: str, digest: str, text: str, definition: dict[str, Any] | None = None
+    ) -> None:
+        """The scorecard's YAML as written, and its validated definition."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO scorecards (hash, name, yaml, created_at) VALUES (?, ?, ?, ?)",
                 [digest, name, text, now()],
             )
+            if definition is not None:
+                conn.execute(
+                    "UPDATE scorecards SET definition = ? WHERE hash = ? AND definition IS NULL",
+                    [_json(definition), digest],
+                )
 
     def save_engine(self, stamp: str, settings: dict[str, Any]) -> None:
         with self.transaction() as conn:
@@ -312,36 +242,6 @@ class Store:
                 "INSERT OR IGNORE INTO campaign_sets (hash, campaigns, created_at) VALUES (?, ?, ?)",
                 [digest, _json(campaigns), now()],
             )
-
-    def campaign_set(self, digest: str) -> list[dict[str, Any]] | None:
-        row = self.conn.execute(
-            "SELECT campaigns FROM campaign_sets WHERE hash = ?", [digest]
-        ).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def latest_campaigns_hashes(self) -> dict[str, str | None]:
-        """Per interaction, the campaign set its latest evaluation was checked against."""
-        out: dict[str, str | None] = {}
-        for ident, digest in self.conn.execute(
-            "SELECT interaction_id, campaigns_hash FROM evaluations ORDER BY created_at, rowid"
-        ):
-            out[ident] = digest
-        return out
-
-    def stored_results(self, scorecard_hash: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """(engine, {criterion id: (result, points)}) of the stored evaluations with this card."""
-        out: dict[str, dict[str, Any]] = {}
-        wanted = set(ids)
-        for ident, engine, crit, result, points in self.conn.execute(
-            "SELECT e.interaction_id, e.engine, c.criterion_id, c.result, c.points"
-            " FROM evaluations e JOIN criterion_results c ON c.evaluation_id = e.id"
-            " WHERE e.scorecard_hash = ? ORDER BY c.idx",
-            [scorecard_hash],
-        ):
-            if ident in wanted:
-                entry = out.setdefault(ident, {"engine": engine, "criteria": {}})
-                entry["criteria"][crit] = (result, points)
-        return out
 
     def save_evaluations(
         self,
@@ -434,79 +334,6 @@ class Store:
             ],
         )
 
-    def evaluated_ids(
-        self, scorecard_hash: str, campaigns_hash: str | None = None, engine: str | None = None
-    ) -> set[str]:
-        """Interactions already scored with this card (checked against these campaigns, by
-        this engine, where given)."""
-        rows = self.conn.execute(
-            "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?"
-            " AND (? IS NULL OR campaigns_hash = ?) AND (? IS NULL OR engine = ?)",
-            [scorecard_hash, campaigns_hash, campaigns_hash, engine, engine],
-        ).fetchall()
-        return {r[0] for r in rows}
-
-    def load_interactions(self, ids: list[str] | None = None) -> list[Interaction]:
-        """Interactions with their turns, as the scoring stage needs them."""
-        where = ""
-        params: list[str] = []
-        if ids is not None:
-            if not ids:
-                return []
-            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _wanted (id TEXT PRIMARY KEY)")
-            self.conn.execute("DELETE FROM _wanted")
-            self.conn.executemany("INSERT OR IGNORE INTO _wanted VALUES (?)", [(i,) for i in ids])
-            where = " WHERE i.id IN (SELECT id FROM _wanted)"
-        items: dict[str, Interaction] = {}
-        for r in self.db.query(
-            "SELECT i.*, a.name AS agent_name FROM interactions i"
-            f" LEFT JOIN agents a ON a.id = i.agent_id{where} ORDER BY i.id",
-            params,
-        ):
-            items[r["id"]] = Interaction(
-                id=r["id"],
-                channel=r["channel"],
-                source=r["source"],
-                agent=Agent(r["agent_id"], r["agent_name"], r["team"]) if r["agent_id"] else None,
-                started_at=r["started_at"],
-                duration=r["duration"],
-                language=r["language"],
-                direction=r["direction"],
-                customer_id=r["customer_id"],
-                case_id=r["case_id"],
-                campaign=r["campaign"],
-                status=r["status"],
-                error=r["error"],
-                metadata=json.loads(r["metadata"]) if r["metadata"] else {},
-            )
-        join = " WHERE interaction_id IN (SELECT id FROM _wanted)" if ids is not None else ""
-        for r in self.conn.execute(
-            f"SELECT interaction_id, role, speaker, start, end, text, words, meta FROM turns{join}"
-            " ORDER BY interaction_id, idx"
-        ):
-            item = items.get(r[0])
-            if item is not None:
-                words = [Word(**w) for w in json.loads(r[6])] if r[6] else []
-                meta = json.loads(r[7]) if r[7] else {}
-                item.turns.append(
-                    Turn(
-                        role=r[1],
-                        speaker=r[2],
-                        start=r[3],
-                        end=r[4],
-                        text=r[5],
-                        words=words,
-                        meta=meta,
-                    )
-                )
-        return list(items.values())
-
-    # -- transcripts ------------------------------------------------------------
-
-    def cached_transcript(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT result FROM transcripts WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
-
     def save_transcript(self, key: str, result: str) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -521,61 +348,9 @@ class Store:
                 [status, error, now(), ident],
             )
 
-    # -- embedding cache ----------------------------------------------------------
-
-    def load_vectors(self, keys: list[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk
-            )
-            out.update({k: v for k, v in rows})
-        return out
-
     def save_vectors(self, vectors: dict[str, bytes]) -> None:
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO embeddings (key, vector) VALUES (?, ?)",
                 list(vectors.items()),
             )
-
-    def interaction_ids(self, prefix: str = "") -> list[str]:
-        rows = self.conn.execute(
-            "SELECT id FROM interactions WHERE id LIKE ? ORDER BY id", [prefix + "%"]
-        ).fetchall()
-        return [r[0] for r in rows]
-
-    def resolve_id(self, ident: str) -> str:
-        """A full id, a unique id prefix, or a source path."""
-        ids = self.interaction_ids(ident)
-        if ident in ids:
-            return ident
-        if len(ids) == 1:
-            return ids[0]
-        if len(ids) > 1:
-            raise ConfigError(f"'{ident}' matches {len(ids)} interactions: give more characters")
-        rows = self.conn.execute(
-            "SELECT id FROM interactions WHERE source = ? OR source LIKE ?", [ident, "%/" + ident]
-        ).fetchall()
-        if len(rows) == 1:
-            return str(rows[0][0])
-        raise ConfigError(f"no interaction '{ident}': list them with `qa export --format csv`")
-
-    def count(self, table: str) -> int:
-        return int(self.db[table].count)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def content_id(*parts: Any) -> str:
-    """A stable id from content: re-reading the same conversation yields the same id."""
-    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,163 @@
+"""The pipeline's own reads: what is done (resume keys), what is cached, which id a
+user means. Reports and exports read through qa.store.read instead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from qa.errors import ConfigError
+from qa.model import Agent, Interaction, Turn, Word
+from qa.store.connection import Connection
+
+
+class Lookups(Connection):
+    def source_done(self, file_hash: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM sources WHERE file_hash = ?", [file_hash]).fetchone()
+        return row is not None
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [
+            dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")
+        ]
+
+    def email_messages(self) -> list[tuple[dict[str, Any], str | None]]:
+        rows = self.conn.execute("SELECT record, thread_key FROM email_messages").fetchall()
+        return [(json.loads(r[0]), r[1]) for r in rows]
+
+    def campaign_set(self, digest: str) -> list[dict[str, Any]] | None:
+        row = self.conn.execute(
+            "SELECT campaigns FROM campaign_sets WHERE hash = ?", [digest]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def latest_campaigns_hashes(self) -> dict[str, str | None]:
+        """Per interaction, the campaign set its latest evaluation was checked against."""
+        out: dict[str, str | None] = {}
+        for ident, digest in self.conn.execute(
+            "SELECT interaction_id, campaigns_hash FROM evaluations ORDER BY created_at, rowid"
+        ):
+            out[ident] = digest
+        return out
+
+    def stored_results(self, scorecard_hash: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """(engine, {criterion id: (result, points)}) of the stored evaluations with this card."""
+        out: dict[str, dict[str, Any]] = {}
+        wanted = set(ids)
+        for ident, engine, crit, result, points in self.conn.execute(
+            "SELECT e.interaction_id, e.engine, c.criterion_id, c.result, c.points"
+            " FROM evaluations e JOIN criterion_results c ON c.evaluation_id = e.id"
+            " WHERE e.scorecard_hash = ? ORDER BY c.idx",
+            [scorecard_hash],
+        ):
+            if ident in wanted:
+                entry = out.setdefault(ident, {"engine": engine, "criteria": {}})
+                entry["criteria"][crit] = (result, points)
+        return out
+
+    def evaluated_ids(
+        self, scorecard_hash: str, campaigns_hash: str | None = None, engine: str | None = None
+    ) -> set[str]:
+        """Interactions already scored with this card (checked against these campaigns, by
+        this engine, where given)."""
+        rows = self.conn.execute(
+            "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?"
+            " AND (? IS NULL OR campaigns_hash = ?) AND (? IS NULL OR engine = ?)",
+            [scorecard_hash, campaigns_hash, campaigns_hash, engine, engine],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def load_interactions(self, ids: list[str] | None = None) -> list[Interaction]:
+        """Interactions with their turns, as the scoring stage needs them."""
+        where = ""
+        params: list[str] = []
+        if ids is not None:
+            if not ids:
+                return []
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _wanted (id TEXT PRIMARY KEY)")
+            self.conn.execute("DELETE FROM _wanted")
+            self.conn.executemany("INSERT OR IGNORE INTO _wanted VALUES (?)", [(i,) for i in ids])
+            where = " WHERE i.id IN (SELECT id FROM _wanted)"
+        items: dict[str, Interaction] = {}
+        for r in self.db.query(
+            "SELECT i.*, a.name AS agent_name FROM interactions i"
+            f" LEFT JOIN agents a ON a.id = i.agent_id{where} ORDER BY i.id",
+            params,
+        ):
+            items[r["id"]] = Interaction(
+                id=r["id"],
+                channel=r["channel"],
+                source=r["source"],
+                agent=Agent(r["agent_id"], r["agent_name"], r["team"]) if r["agent_id"] else None,
+                started_at=r["started_at"],
+                duration=r["duration"],
+                language=r["language"],
+                direction=r["direction"],
+                customer_id=r["customer_id"],
+                case_id=r["case_id"],
+                campaign=r["campaign"],
+                status=r["status"],
+                error=r["error"],
+                metadata=json.loads(r["metadata"]) if r["metadata"] else {},
+            )
+        join = " WHERE interaction_id IN (SELECT id FROM _wanted)" if ids is not None else ""
+        for r in self.conn.execute(
+            f"SELECT interaction_id, role, speaker, start, end, text, words, meta FROM turns{join}"
+            " ORDER BY interaction_id, idx"
+        ):
+            item = items.get(r[0])
+            if item is not None:
+                words = [Word(**w) for w in json.loads(r[6])] if r[6] else []
+                meta = json.loads(r[7]) if r[7] else {}
+                item.turns.append(
+                    Turn(
+                        role=r[1],
+                        speaker=r[2],
+                        start=r[3],
+                        end=r[4],
+                        text=r[5],
+                        words=words,
+                        meta=meta,
+                    )
+                )
+        return list(items.values())
+
+    def cached_transcript(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT result FROM transcripts WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def load_vectors(self, keys: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk
+            )
+            out.update({k: v for k, v in rows})
+        return out
+
+    def interaction_ids(self, prefix: str = "") -> list[str]:
+        rows = self.conn.execute(
+            "SELECT id FROM interactions WHERE id LIKE ? ORDER BY id", [prefix + "%"]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def resolve_id(self, ident: str) -> str:
+        """A full id, a unique id prefix, or a source path."""
+        ids = self.interaction_ids(ident)
+        if ident in ids:
+            return ident
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise ConfigError(f"'{ident}' matches {len(ids)} interactions: give more characters")
+        rows = self.conn.execute(
+            "SELECT id FROM interactions WHERE source = ? OR source LIKE ?", [ident, "%/" + ident]
+        ).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        raise ConfigError(f"no interaction '{ident}': list them with `qa export --format csv`")
+
+    def count(self, table: str) -> int:
+        return int(self.db[table].count)

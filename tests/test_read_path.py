@@ -1,0 +1,85 @@
+"""The one read path: bulk reads whose number of queries does not grow with the data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from qa.export import export_csv, export_json
+from qa.model import Agent, CriterionResult, Evaluation, Evidence, Flag, Interaction, Turn
+from qa.report.data import Filters, load_report_data
+from qa.store import Store
+from qa.store.read import Selection, read_interactions
+from qa.vocabulary import Channel
+
+
+def fill(store: Store, n: int) -> None:
+    items = [
+        Interaction(
+            id=f"i{k:05d}",
+            channel=Channel.CHAT,
+            source=f"chat{k}.json",
+            agent=Agent(f"a{k % 7}", f"Agent {k % 7}", f"team{k % 2}"),
+            started_at=f"2026-03-{1 + k % 28:02d}T10:00:00",
+            turns=[Turn("agent", "Hello, how can I help?", 0.0), Turn("customer", "Hi", 5.0)],
+        )
+        for k in range(n)
+    ]
+    store.save_interactions(items)
+    store.save_scorecard("card", "h1", "name: card")
+    quote = Evidence(0, "agent", 0.0, 0.0, "Hello")
+    crit = [
+        CriterionResult("greet", "open", "phrase.v1", "pass", 2.0, 2.0, 0.9, [quote]),
+        CriterionResult("close", "end", "phrase.v1", "fail", 0.0, 2.0, 0.8, []),
+    ]
+    ev = Evaluation("card", "h1", 2.0, 4.0, 50.0, False, False, crit)
+    flag = Flag("expired_offer", "high", "Spring", "price", "said $30", [quote])
+    store.save_evaluations([(i.id, ev, {"turns": 2}, [flag], "c1") for i in items], "e1")
+
+
+def count_queries(store: Store, work: Callable[[], object]) -> int:
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        work()
+    finally:
+        store.conn.set_trace_callback(None)
+    return len(seen)
+
+
+def test_export_issues_a_bounded_number_of_queries(tmp_path: Path) -> None:
+    small, large = Store(tmp_path / "small.db"), Store(tmp_path / "large.db")
+    fill(small, 200)
+    fill(large, 2000)
+    for run in (export_json, export_csv):
+        few = count_queries(small, lambda run=run: run(small))
+        many = count_queries(large, lambda run=run: run(large))
+        assert few == many <= 20, (run.__name__, few, many)
+    data = json.loads(export_json(large))["interactions"]
+    assert len(data) == 2000
+    first = data[0]
+    assert first["agent"] == {"id": "a0", "name": "Agent 0", "team": "team0"}
+    assert [c["id"] for c in first["evaluations"][0]["criteria"]] == ["greet", "close"]
+    assert (
+        first["evaluations"][0]["engine"] == "e1" and first["flags"][0]["kind"] == "expired_offer"
+    )
+    report = count_queries(large, lambda: load_report_data(large, Filters(team="team1")))
+    assert report <= 25
+
+
+def test_selection_filters(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db")
+    fill(store, 60)
+    everyone = read_interactions(store)
+    assert len(everyone) == 60 and [v.id for v in everyone] == sorted(v.id for v in everyone)
+    mine = read_interactions(store, Selection(agent="a3"))
+    assert mine and {v.agent_id for v in mine} == {"a3"}
+    team = read_interactions(store, Selection(team="team0", since="2026-03-05", until="2026-03-06"))
+    assert team and all(
+        v.team == "team0" and "2026-03-05" <= (v.started_at or "")[:10] <= "2026-03-06"
+        for v in team
+    )
+    some = read_interactions(store, Selection(ids=["i00003", "i00004", "nope"], turns=False))
+    assert [v.id for v in some] == ["i00003", "i00004"] and not some[0].turns
+    assert some[0].latest is not None and some[0].latest.criteria[1].result == "fail"
