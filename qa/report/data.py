@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -70,11 +70,11 @@ def load_report_data(store: Store, filters: Filters, with_turns: bool = True) ->
             "metadata": v.metadata,
         }
         if v.latest is not None:
-            ev = asdict(v.latest)
-            data.results[v.latest.id] = ev.pop("criteria")
+            ev = dict(vars(v.latest))  # shallow: the views are read-only here
+            data.results[v.latest.id] = [dict(vars(c)) for c in ev.pop("criteria")]
             data.evaluations[v.id] = ev
         if v.flags:
-            data.flags[v.id] = [asdict(f) for f in v.flags]
+            data.flags[v.id] = [dict(vars(f)) for f in v.flags]
         if with_turns:
             data.turns[v.id] = [
                 {
