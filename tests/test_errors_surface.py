@@ -80,7 +80,8 @@ def test_a_stored_scorecard_that_does_not_parse_is_reported(tmp_path: Path) -> N
     assert scored.exit_code == 0, scored.output
     store = Store(db)
     with store.transaction() as conn:
-        conn.execute("UPDATE scorecards SET yaml = 'sections: [unclosed'")
+        # A row stored before validated definitions were kept: only its YAML is there.
+        conn.execute("UPDATE scorecards SET yaml = 'sections: [unclosed', definition = NULL")
     store.close()
     result = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "out"), "--db", str(db)])
     assert result.exit_code == 2, result.output
