@@ -106,7 +106,12 @@ def _timed(
 
 
 def case_set(
-    folder: Path, campaign_dir: Path | None, matcher: Matcher, details: bool, quick: bool = False
+    folder: Path,
+    campaign_dir: Path | None,
+    matcher: Matcher,
+    details: bool,
+    quick: bool = False,
+    limit: int = 0,
 ) -> None:
     from bench.campaigns_before.check import check_interaction as before
     from qa.campaigns.check import check_interaction as current
@@ -114,6 +119,8 @@ def case_set(
     original = load_campaigns(folder / "campaigns")
     campaigns = load_campaigns(campaign_dir) if campaign_dir else original
     items = _load_items(folder)
+    if limit:
+        items = items[:limit]
     matcher.embedder.embed(["warm up"])
     # One untimed pass each first (caches, lazy imports), then the timed passes, interleaved.
     _timed(lambda it: current(it, campaigns, matcher), items[:5])
@@ -206,6 +213,7 @@ def main() -> None:
     ap.add_argument("--numbers", action="store_true")
     ap.add_argument("--own-only", action="store_true")
     ap.add_argument("--quick", action="store_true", help="the current checker on the set only")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N interactions")
     args = ap.parse_args()
     print(f"# campaign checks, {date.today()}, {platform.machine()}, {os.cpu_count()} cores")
     if args.numbers:
@@ -219,7 +227,7 @@ def main() -> None:
     if not args.quick:
         own_set(matcher)
     if not args.own_only and (args.set / "expected.json").exists():
-        case_set(args.set, args.campaigns, matcher, args.details, args.quick)
+        case_set(args.set, args.campaigns, matcher, args.details, args.quick, args.limit)
 
 
 if __name__ == "__main__":
