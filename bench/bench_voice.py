@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import voice_hvb as hvb  # noqa: E402
 from tests.voice_ref import (  # noqa: E402
     SAMPLE_WAV,
     normalise,
@@ -38,6 +39,91 @@ from tests.voice_ref import (  # noqa: E402
 )
 
 FILES = [SAMPLE_WAV, *sorted((ROOT / "examples" / "calls").glob("*"))]
+# The real-call set: eight HarperValleyBank calls (mono mixes) and pyannote's sample.
+REAL_FILES = [SAMPLE_WAV, *(hvb.mono(s) for s in hvb.calls())] if hvb.available() else FILES
+BANK_NAMES = "Harper Valley National Bank"  # what a bank would put in voice.hotwords
+
+
+def real_call_references() -> list[tuple[str, Path, str]]:
+    """(name, file, normalised reference) for the pooled real-call set."""
+    out = [("pyannote sample", SAMPLE_WAV, normalise(reference_text()))]
+    out += [(sid, hvb.mono(sid), hvb.reference_text(sid)) for sid in hvb.calls()]
+    return out
+
+
+def real_call_variants() -> dict[str, object]:
+    from qa.voice.asr import AsrSettings
+
+    return {
+        "tiny.en, beam 5, pad 1000 (default)": AsrSettings(),
+        "tiny.en, beam 1, pad 1000": AsrSettings(beam_size=1),
+        "tiny.en, beam 5, pad 400": AsrSettings(vad_speech_pad_ms=400),
+        "tiny.en, beam 5, no VAD": AsrSettings(vad=False),
+        "tiny.en, default, batched (8)": AsrSettings(batch_size=8),
+        "tiny.en, default + hotwords": AsrSettings(hotwords=BANK_NAMES),
+        "base, beam 5, pad 1000": AsrSettings(model="base", language="en"),
+    }
+
+
+def real_call_wer() -> list[tuple[str, dict[str, float], float, float]]:
+    """Per variant: WER per call, pooled WER, and recognition speed (x real time)."""
+    import jiwer
+
+    from qa.voice.asr import WhisperTranscriber
+    from qa.voice.pipeline import decode
+
+    refs = real_call_references()
+    audio = [(name, decode(path)[0], ref) for name, path, ref in refs]
+    rows = []
+    for label, settings in real_call_variants().items():
+        whisper = WhisperTranscriber(settings)  # type: ignore[arg-type]
+        whisper(audio[0][1][:16000])  # load the model outside the timing
+        per_call: dict[str, float] = {}
+        errors = words = 0
+        wall = seconds = 0.0
+        for name, a, ref in audio:
+            start = time.perf_counter()
+            result = whisper(a)
+            wall += time.perf_counter() - start
+            seconds += len(a) / 16000
+            norm = normalise if name == "pyannote sample" else hvb.normalise
+            out = jiwer.process_words(ref, norm(" ".join(w.word for w in result.words)) or "-")
+            per_call[name] = round(out.wer, 3)
+            errors += out.substitutions + out.deletions + out.insertions
+            words += len(ref.split())
+        rows.append((label, per_call, errors / words, seconds / wall))
+        print(f"  {label:<38} pooled WER {errors / words:.3f}, {seconds / wall:.1f}x", flush=True)
+    return rows
+
+
+def real_call_roles() -> dict[str, object]:
+    """Words with the right role: stereo files in both orientations, and mono mixes."""
+    from qa.voice.asr import AsrSettings, WhisperTranscriber
+    from qa.voice.pipeline import VoiceSettings, transcribe_recording
+
+    whisper = WhisperTranscriber(AsrSettings())
+    cache = hvb.file_cache()
+    stereo: dict[str, str] = {}
+    mono: dict[str, float] = {}
+    wrongly_swapped = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for sid in hvb.calls():
+            flipped = hvb.swap_channels(hvb.stereo(sid), Path(tmp) / f"{sid}.flac")
+            shares = []
+            for path, truly in ((hvb.stereo(sid), False), (flipped, True)):
+                r = transcribe_recording(path, VoiceSettings(), whisper, cache)
+                wrongly_swapped += bool(r.info["roles_swapped"]) and not truly
+                right, judged = hvb.words_right_role(
+                    sid, [(w.start, w.end, t.role) for t in r.turns for w in t.words]
+                )
+                shares.append(f"{right / judged:.3f}")
+            stereo[sid] = " / ".join(shares)
+            r = transcribe_recording(hvb.mono(sid), VoiceSettings(), whisper, cache)
+            right, judged = hvb.words_right_role(
+                sid, [(w.start, w.end, t.role) for t in r.turns for w in t.words]
+            )
+            mono[sid] = round(right / judged, 3)
+    return {"stereo": stereo, "mono": mono, "wrongly_swapped": wrongly_swapped}
 
 
 def accuracy() -> dict[str, object]:
@@ -213,12 +299,44 @@ def long_recording(minutes: int) -> None:
     )
 
 
+def real_calls(repeat: int) -> None:
+    """Every figure on the real-call set, side by side in one run."""
+    print(
+        f"# real-call voice benchmark, {date.today()}, {platform.machine()}, {os.cpu_count()} cores;"
+        f" {hvb.ATTRIBUTION} + pyannote sample.wav"
+    )
+    print("WER per settings (recognition alone, mono mixes):")
+    rows = real_call_wer()
+    names = list(rows[0][1])
+    print("| settings | " + " | ".join(n[:8] for n in names) + " | pooled | speed |")
+    for label, per_call, pooled, speed in rows:
+        cells = " | ".join(f"{per_call[n]:.3f}" for n in names)
+        print(f"| {label} | {cells} | {pooled:.3f} | {speed:.1f}x |")
+    roles = real_call_roles()
+    print("words with the right role, stereo (as recorded / channels swapped):", roles["stereo"])
+    print("stereo calls swapped that were recorded the right way round:", roles["wrongly_swapped"])
+    print("words with the right role, mono mixes (embedded diarization):", roles["mono"])
+    mono = list(roles["mono"].values())  # type: ignore[attr-defined]
+    print(f"  mono: min {min(mono):.3f}, mean {statistics.mean(mono):.3f}")
+    runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
+    for _ in range(repeat):
+        for mode in ("faster-whisper", "qa"):
+            runs[mode].append(timed_child(mode, REAL_FILES))
+    rtf = {m: statistics.median(r["audio_s"] / r["wall_s"] for r in rs) for m, rs in runs.items()}
+    for mode in runs:
+        print(f"{mode:>15}: {rtf[mode]:5.1f}x real time (median of {repeat})")
+    print(f"qa whole voice stage / plain faster-whisper: {rtf['qa'] / rtf['faster-whisper']:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--long-minutes", type=int, default=0, help="also one recording this long")
     ap.add_argument("--only-long", action="store_true", help="only the long recording")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--real-calls", action="store_true", help="the real-call set: WER, roles, throughput"
+    )
     args = ap.parse_args()
     if args.child:
         child(args.child[0], args.child[1:])
@@ -226,6 +344,9 @@ def main() -> None:
 
     if args.only_long:
         long_recording(args.long_minutes or 60)
+        return
+    if args.real_calls:
+        real_calls(args.repeat)
         return
     acc = accuracy()
     choice = settings_choice()
