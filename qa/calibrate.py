@@ -142,6 +142,12 @@ def import_human_csv(store: Store, path: Path, criterion_ids: set[str]) -> Impor
     with store.transaction() as conn:
         for ident, crit, result, points, evaluator, comment in rows:
             rid = content_id("human", ident, crit, evaluator, result, points, comment)
+            # A corrected file replaces this evaluator's earlier rating of the same thing.
+            conn.execute(
+                "DELETE FROM human_evaluations WHERE interaction_id = ? AND criterion_id = ?"
+                " AND evaluator = ? AND id != ?",
+                [ident, crit, evaluator, rid],
+            )
             cur = conn.execute(
                 "INSERT OR IGNORE INTO human_evaluations (id, interaction_id, criterion_id, result,"
                 " points, evaluator, comment, source_file, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -152,6 +158,25 @@ def import_human_csv(store: Store, path: Path, criterion_ids: set[str]) -> Impor
             else:
                 out.already += 1
     return out
+
+
+def labelled_interactions(store: Store, path: Path) -> list[str]:
+    """The stored interactions that a label file names (the only ones worth scoring)."""
+    try:
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    found: list[str] = []
+    for row in reader:
+        row = {(k or "").strip().lower(): v for k, v in row.items()}
+        ref = (row.get("interaction_id") or row.get("source") or "").strip()
+        try:
+            ident = store.resolve_id(ref) if ref else ""
+        except QAError:
+            ident = ""
+        if ident and ident not in found:
+            found.append(ident)
+    return found
 
 
 # -- comparison ----------------------------------------------------------------------------
@@ -183,6 +208,9 @@ class CriterionAgreement:
     confusion: dict[str, dict[str, int]]
     pearson_points: float | None = None
     point_pairs: int = 0
+    applicable_pairs: int = 0  # pairs where not both sides said na
+    applicable_agreement: float | None = None
+    applicable_kappa: float | None = None
 
 
 @dataclass
@@ -205,6 +233,9 @@ class Calibration:
                     "confusion",
                     "pearson_points",
                     "point_pairs",
+                    "applicable_pairs",
+                    "applicable_agreement",
+                    "applicable_kappa",
                 )
             }
 
@@ -244,13 +275,19 @@ def _machine_results(
     return out
 
 
-def calibrate(store: Store, scorecard_hash: str | None = None) -> Calibration:
+def calibrate(
+    store: Store, scorecard_hash: str | None = None, criteria: set[str] | None = None
+) -> Calibration:
+    """Compare the stored human ratings with the machine's; with `criteria`, only those
+    (the card being calibrated), so another card's criteria are not listed."""
     machine = _machine_results(store, scorecard_hash)
-    humans = list(
-        store.db.query(
+    humans = [
+        h
+        for h in store.db.query(
             "SELECT * FROM human_evaluations ORDER BY interaction_id, criterion_id, evaluator"
         )
-    )
+        if criteria is None or h["criterion_id"] in criteria
+    ]
     by_criterion: dict[str, list[tuple[str, str]]] = defaultdict(list)
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     disagreements: list[Disagreement] = []
@@ -276,12 +313,12 @@ def calibrate(store: Store, scorecard_hash: str | None = None) -> Calibration:
                 )
         elif h["points"] is not None:
             points[h["criterion_id"]].append((float(m["points"] or 0), float(h["points"])))
-    criteria = sorted({h["criterion_id"] for h in humans})
-    rows = [_row(c, by_criterion.get(c, []), points.get(c, [])) for c in criteria]
+    rated = sorted({h["criterion_id"] for h in humans})
+    rows = [_row(c, by_criterion.get(c, []), points.get(c, [])) for c in rated]
     overall = _row(
         "(all)",
-        [p for c in criteria for p in by_criterion.get(c, [])],
-        [p for c in criteria for p in points.get(c, [])],
+        [p for c in rated for p in by_criterion.get(c, [])],
+        [p for c in rated for p in points.get(c, [])],
     )
     counts = Counter(d.kind for d in disagreements)
     disagreements.sort(key=lambda d: (-counts[d.kind], d.kind, d.interaction_id))
@@ -291,6 +328,7 @@ def calibrate(store: Store, scorecard_hash: str | None = None) -> Calibration:
 def _row(
     name: str, pairs: list[tuple[str, str]], pts: list[tuple[float, float]]
 ) -> CriterionAgreement:
+    applicable = applicable_pairs(pairs)
     return CriterionAgreement(
         name,
         len(pairs),
@@ -299,7 +337,15 @@ def _row(
         confusion(pairs),
         pearson([a for a, _ in pts], [b for _, b in pts]),
         len(pts),
+        len(applicable),
+        agreement(applicable),
+        cohen_kappa(applicable),
     )
+
+
+def applicable_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Pairs where the criterion applied for at least one side: agreeing N/As flatter kappa."""
+    return [(a, b) for a, b in pairs if not (a == "na" and b == "na")]
 
 
 def _between_humans(humans: list[dict[str, Any]]) -> list[CriterionAgreement]:
@@ -331,11 +377,13 @@ def run_calibration(
 
         card = load_scorecard(card_path)
         card_hash = card.hash
+        ids = {c.id for _, c in card.scorecard.criteria()}
+        labelled = labelled_interactions(store, human_csv)
         done = store.evaluated_ids(card.hash)
-        todo = [i for i in store.load_interactions() if i.turns and i.id not in done]
+        wanted = [i for i in labelled if i not in done]
+        todo = [i for i in store.load_interactions(wanted) if i.turns] if wanted else []
         if todo:  # stored transcripts only: no audio work
             score_interactions(store, todo, card, Matcher(vectors=store))
-        ids = {c.id for _, c in card.scorecard.criteria()}
     else:
         ids = {
             r[0] for r in store.conn.execute("SELECT DISTINCT criterion_id FROM criterion_results")
@@ -343,7 +391,7 @@ def run_calibration(
     if not ids:
         raise ConfigError("nothing has been scored yet: run `qa score` first, or pass --scorecard")
     imported = import_human_csv(store, human_csv, ids)
-    cal = calibrate(store, card_hash)
+    cal = calibrate(store, card_hash, ids if card_path is not None else None)
     cal.imported = imported
     if out is not None:
         from qa.report.build import build_report, templates_env
@@ -379,11 +427,14 @@ def render_calibration(cal: Calibration) -> str:
             lines += [f"  line {b.line}: {b.reason}" for b in imp.bad]
         lines.append("")
     width = max([len(c.criterion) for c in cal.criteria] + [9])
-    lines.append(f"{'criterion':<{width}}  pairs  agreement  kappa      pearson(points)")
+    lines.append(
+        f"{'criterion':<{width}}  pairs  agreement  kappa      applicable  kappa      pearson(points)"
+    )
     for c in [*cal.criteria, cal.overall]:
         pearson_text = _fmt(c.pearson_points) if c.point_pairs else "-"
         lines.append(
-            f"{c.criterion:<{width}}  {c.pairs:>5}  {_fmt(c.agreement, True):>9}  {_fmt(c.kappa):<9}  {pearson_text}"
+            f"{c.criterion:<{width}}  {c.pairs:>5}  {_fmt(c.agreement, True):>9}  {_fmt(c.kappa):<9}"
+            f"  {c.applicable_pairs:>10}  {_fmt(c.applicable_kappa):<9}  {pearson_text}"
         )
     lines += [
         "",
