@@ -58,6 +58,33 @@ def _padded(sentence: str) -> str:
     return f" {' '.join(_words(sentence))} "
 
 
+NEGATORS = frozenset(
+    """not never nothing nobody none nowhere neither nor cannot can't won't don't doesn't
+    didn't isn't aren't wasn't weren't shouldn't wouldn't couldn't haven't hasn't hadn't
+    mustn't needn't ain't without""".split()
+)
+# Words whose swap turns a sentence into its opposite: "nothing" against "anything".
+POLAR = frozenset(
+    """nothing anything something everything nobody anybody somebody everybody noone anyone
+    someone everyone none any some all every no never ever always""".split()
+)
+NEGATION_REACH = 4  # words before a match that can still negate it ("don't think I will cancel")
+
+
+def _polarity(words: tuple[str, ...]) -> tuple[int, frozenset[str]]:
+    negations = sum(w in NEGATORS or w.endswith("n't") for w in words)
+    return negations % 2, frozenset(w for w in words if w in POLAR)
+
+
+def _same_sense(phrase: tuple[str, ...], found: tuple[str, ...], before: tuple[str, ...]) -> bool:
+    """A match never crosses a negation or an opposite: same negation parity, same polar words,
+    and no negation just before the matched words that the phrase does not have."""
+    if _polarity(phrase) != _polarity(found):
+        return False
+    lead = before[-NEGATION_REACH:]
+    return not any(w in NEGATORS or w.endswith("n't") for w in lead)
+
+
 @lru_cache(maxsize=262144)
 def fuzzy_score(phrase: str, sentence: str) -> float:
     """How well the phrase appears in the sentence, 0..1.
@@ -71,16 +98,31 @@ def fuzzy_score(phrase: str, sentence: str) -> float:
         return 0.0
     p = " ".join(words)
     padded = _padded(sentence)
-    if f" {p} " in padded:
-        return 1.0
+    toks = _words(sentence)
     n = len(words)
+    if f" {p} " in padded:
+        for i in range(len(toks) - n + 1):
+            if toks[i : i + n] == words and _same_sense(words, words, toks[:i]):
+                return 1.0
     if n >= 3 and not any(f" {w} " in padded for w in words):
         return 0.0  # not one word in common: far below any useful threshold
     best = 0.0
     for size in {max(1, n - 1), n, n + 1}:
-        found = process.extractOne(p, _windows(sentence, size), scorer=fuzz.ratio)
-        if found:
-            best = max(best, found[1] / 100)
+        windows = _windows(sentence, size)
+        for _, score, start in process.extract(p, windows, scorer=fuzz.ratio, limit=None):
+            if score / 100 <= best:
+                break
+            if len(toks) <= size:
+                start, size = 0, len(toks)
+            found = toks[start : start + size]
+            # A negator right after the window still belongs to it ("I can't").
+            after = toks[start + size : start + size + 1]
+            if (
+                _same_sense(words, found, toks[:start])
+                and _polarity(words)[0] == _polarity(found + after)[0]
+            ):
+                best = score / 100
+                break
     return best
 
 
