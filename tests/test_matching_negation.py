@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+import pytest
 
-from qa.matching import FUZZY_DEFAULT, fuzzy_score
+pytest.importorskip("hypothesis")  # the dev extra: skip, naming it, where it is missing
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qa.matching import FUZZY_DEFAULT, fuzzy_score  # noqa: E402
 
 # A phrase and the same phrase turned into its opposite.
 PAIRS = [
