@@ -30,9 +30,6 @@ SINGLE = [
 
 
 pytestmark = pytest.mark.models
-# Denials of an offer the customer cites: `qa score` flags them, `qa campaigns check
-# --context` does not yet (the customer's turn is read for the topic, not the citation).
-DISAGREE = {"d01", "d02", "d03", "d04", "d05", "h04"}
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +43,7 @@ def test_enough_cases() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(
-            c,
-            marks=pytest.mark.xfail(c["id"] in DISAGREE, reason="denials", strict=True),
-        )
-        for c in SINGLE
-    ],
+    SINGLE,
     ids=[c["id"] for c in SINGLE],
 )
 def test_check_and_score_agree(case: dict[str, Any], matcher: Matcher) -> None:

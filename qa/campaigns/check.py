@@ -903,6 +903,7 @@ def explain(
     phrases = [p for c in active for rc in c.retired_claims for p in rc.phrases]
     vectors = _embed(matcher, [sentence], phrases)
     result = check_sentence(s, context, topic, source, day, channel, campaigns, vectors)
+    flags = result.flags + _denied([*turns, s], topics, active, REVIEW_BAR)
     return {
         "sentence": sentence,
         "context": context,
@@ -923,6 +924,6 @@ def explain(
                 "confidence": f.confidence,
                 "status": f.status,
             }
-            for f in result.flags
+            for f in flags
         ],
     }
