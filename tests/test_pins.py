@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.campaigns.quantities import extract
 from qa.cli import cli
 from qa.config import Config, VoiceConfig
 from qa.ingest.batch import ingest
@@ -23,6 +22,7 @@ from qa.model import Agent, Evaluation, Evidence, Flag, Interaction, Turn, Word
 from qa.redact import CARD_MASK, RedactionPolicy
 from qa.scorecard.engine import score_interaction
 from qa.scorecard.load import LoadedScorecard, load_scorecard
+from qa.statements.quantities import extract
 from qa.store import Store
 from qa.voice.batch import transcribe_pending, voice_settings
 from qa.voice.roles import decide_roles
@@ -292,7 +292,7 @@ def test_voice_metrics_values() -> None:
     ],
 )
 def test_spoken_money_keeps_the_cents(said: str, value: float) -> None:
-    [q] = extract(said)
+    _, [q] = extract(said)
     assert q.kind == "money" and q.value == pytest.approx(value)
 
 
