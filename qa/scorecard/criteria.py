@@ -46,7 +46,6 @@ def _cues(given: Phrases | None, default: list[str], speaker: str) -> Phrases:
     return given or Phrases(phrases=default, match="fuzzy", threshold=0.9, speaker=speaker)
 
 
-@evaluator("phrase.v1")
 def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     idxs, start, end = ctx.window(c.speaker, c.window)
     hits = ctx.find(c, idxs)
@@ -65,7 +64,6 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     return Outcome("pass", [ctx.window_evidence(start, end, note, c.speaker)], 0.85, note=note)
 
 
-@evaluator("question.v1")
 def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
     idxs, start, end = ctx.window(c.speaker, c.window)
     found = [q for q in ctx.questions(c.speaker, idxs) if c.kind in ("any", q.kind)]
@@ -85,7 +83,6 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
     )
 
 
-@evaluator("order.v1")
 def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     firsts, thens = ctx.event(c.first), ctx.event(c.then)
     if not thens:
@@ -107,7 +104,6 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     )
 
 
-@evaluator("metric.v1")
 def metric_v1(c: MetricV1, ctx: Context) -> Outcome:
     value = ctx.metrics.get(c.metric)
     if value is None:
@@ -151,7 +147,6 @@ def _metric_pointer(metric: str, value: float, ctx: Context, note: str) -> Any:
     return ctx.window_evidence(0.0, ctx.end_time, note)
 
 
-@evaluator("script_reading.v1")
 def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
     agent = ctx.of("agent")
     if not agent:
@@ -263,7 +258,6 @@ def _has_any(text: str, phrases: list[str]) -> bool:
     return any(f" {normalise(p)} " in t for p in phrases)
 
 
-@evaluator("needs_discovery.v1")
 def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     pitches = ctx.find(c.pitch)
     pitch_turn = pitches[0].turn if pitches else len(ctx.turns)
@@ -306,7 +300,6 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     return Outcome("pass" if ok else "fail", evidence, 0.75, fraction, note, details)
 
 
-@evaluator("product_explanation.v1")
 def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
     agent = ctx.of("agent")
     covered: dict[str, tuple[int, str]] = {}
@@ -369,7 +362,6 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
     return Outcome("pass" if ok else "fail", evidence, 0.75, sum(parts) / len(parts), note, details)
 
 
-@evaluator("upsell_timing.v1")
 def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     pitches = {h.turn: h.sentence for h in ctx.find(c.pitch)}
     if not pitches:
@@ -399,7 +391,6 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     )
 
 
-@evaluator("retention.v1")
 def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     churn = ctx.find(_cues(c.churn, cues.CHURN, "customer"))
     if not churn:
@@ -417,7 +408,6 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     return Outcome("fail", ev, 0.8, note=note)
 
 
-@evaluator("campaign_consistency.v1")
 def campaign_consistency_v1(c: CampaignConsistencyV1, ctx: Context) -> Outcome:
     if ctx.flags is None:
         return Outcome("na", note="no campaigns were checked (qa score --campaigns DIR)")
@@ -428,3 +418,20 @@ def campaign_consistency_v1(c: CampaignConsistencyV1, ctx: Context) -> Outcome:
         return Outcome("fail", evidence, 0.85, note=note, details={"flags": [f.kind for f in hits]})
     note = f"nothing inconsistent with the active campaigns ({', '.join(c.kinds)})"
     return Outcome("pass", [ctx.window_evidence(0, ctx.end_time, note, "agent")], 0.8, note=note)
+
+
+# Registered here rather than by decorator, so that mutation testing reaches the functions.
+EVALUATORS.update(
+    {
+        "phrase.v1": phrase_v1,
+        "question.v1": question_v1,
+        "order.v1": order_v1,
+        "metric.v1": metric_v1,
+        "script_reading.v1": script_reading_v1,
+        "needs_discovery.v1": needs_discovery_v1,
+        "product_explanation.v1": product_explanation_v1,
+        "upsell_timing.v1": upsell_timing_v1,
+        "retention.v1": retention_v1,
+        "campaign_consistency.v1": campaign_consistency_v1,
+    }
+)
