@@ -30,7 +30,6 @@ DECIDING_MODULES = (
     "qa.scorecard.cues",
     "qa.scorecard.context",
     "qa.campaigns.check",
-    "qa.campaigns.quantities",
     "qa.acts",
     "qa.statements.claims",
     "qa.statements.numbers",
