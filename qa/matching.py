@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,12 +31,31 @@ class Hit:
     score: float
 
 
+REGEX_HELP = "patterns run on RE2, in time linear in the text: no backreferences or lookaround"
+
+
 @lru_cache(maxsize=4096)
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> Any:
+    """A trainer's pattern, compiled for RE2: matching can never backtrack without end.
+
+    ``(a+)+$`` against forty a's and a ``!`` takes exponential time in Python's own engine;
+    RE2 answers in linear time, so no scorecard or campaign file can hang a run.
+    """
+    import re2
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ConfigError(f"bad regex {pattern!r}: {exc}") from exc
+        return re2.compile(pattern, options=options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise ConfigError(f"bad regex {pattern!r}: {reason} ({REGEX_HELP})") from exc
+
+
+def check_regex(pattern: str) -> None:
+    """Raise ConfigError if a trainer's pattern does not compile; at validation time."""
+    _regex(pattern)
 
 
 @lru_cache(maxsize=131072)

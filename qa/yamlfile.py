@@ -17,6 +17,17 @@ from qa.errors import ConfigError
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
+# Limits on a user's YAML, so that a hostile or careless file fails fast with its line
+# instead of hanging a run: aliases may repeat a block, but the whole document may not
+# expand past MAX_VALUES values, nor nest deeper than MAX_DEPTH.
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+# Only plain data: a tag that would build an object (``!!python/name:...``) is refused.
+PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+)
+
 
 class FileErrors(ConfigError):
     """Every problem found in one or more files, one line each."""
@@ -26,21 +37,62 @@ class FileErrors(ConfigError):
         super().__init__("\n".join(problems))
 
 
-def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node))
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-            out[key] = _construct(value_node, (*loc, key), lines)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    try:
-        return yaml.safe_load(yaml.serialize(node))
-    except ValueError:
-        return node.value  # an impossible date (2026-13-01): let validation say so, with its line
+class _Limit(Exception):
+    """The document broke a limit; the message names it, the node says where."""
+
+    def __init__(self, node: yaml.Node, message: str):
+        self.node = node
+        super().__init__(message)
+
+
+class _Builder:
+    """Plain data from a composed YAML tree, within the limits above."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Loc, int] = {}
+        self.values = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def check(self, node: yaml.Node, depth: int) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _Limit(
+                node, f"expands to more than {MAX_VALUES:,} values (aliases repeating aliases?)"
+            )
+        if depth > MAX_DEPTH:
+            raise _Limit(node, f"nests deeper than {MAX_DEPTH} levels")
+        if node.tag not in PLAIN_TAGS:
+            raise _Limit(
+                node,
+                f"tag {node.tag!r} is not allowed: only plain data (text, numbers, lists, mappings)",
+            )
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.check(node, len(loc))
+        self.lines[loc] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Limit(key_node, "a key must be plain text")
+                self.check(key_node, len(loc) + 1)
+                key = self.scalar(key_node)
+                out[key] = self.build(value_node, (*loc, key))
+                if value_node.start_mark.line <= key_node.start_mark.line:
+                    # Inline, or an alias to a block further up: the key's own line.
+                    self.lines[(*loc, key)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.scalars.construct_object(node)
+        except ValueError:
+            return (
+                node.value
+            )  # an impossible date (2026-13-01): let validation say so, with its line
 
 
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Loc, int]]:
@@ -57,10 +109,16 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Loc, int]]
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
         raise FileErrors([f"{where} invalid YAML: {problem}"]) from exc
-    lines: dict[Loc, int] = {}
+    except RecursionError as exc:
+        raise FileErrors([f"{path} invalid YAML: nests deeper than {MAX_DEPTH} levels"]) from exc
     if node is None:
-        return {}, lines
-    return _construct(node, (), lines), lines
+        return {}, {}
+    builder = _Builder()
+    try:
+        data = builder.build(node, ())
+    except _Limit as exc:
+        raise FileErrors([f"{path}:{exc.node.start_mark.line + 1} invalid YAML: {exc}"]) from None
+    return data, builder.lines
 
 
 def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from qa.errors import ConfigError
 from qa.vocabulary import CHANNELS, VIOLATION_KINDS, Channel, FlagKind
 
 Speaker = Literal["agent", "customer", "any"]
@@ -51,6 +52,18 @@ class Phrases(Strict):
         description="Similarity needed: fuzzy default 0.85, semantic default 0.5 (cosine).",
     )
     speaker: Speaker = Field("agent", description="Whose turns to search.")
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> Phrases:
+        if self.match == "regex":
+            from qa.matching import check_regex
+
+            for phrase in self.phrases:
+                try:
+                    check_regex(phrase)
+                except ConfigError as exc:
+                    raise ValueError(str(exc)) from None
+        return self
 
 
 class Condition(Strict):
