@@ -69,6 +69,24 @@ class AgentEntry(_Strict):
     )
 
 
+class LimitsConfig(_Strict):
+    """Bounds on what one input file may hold; a file past one is refused with the reason."""
+
+    max_file_mb: float = Field(
+        200, gt=0, description="Largest chat, transcript or email file read, in MB."
+    )
+    max_nesting: int = Field(64, ge=2, le=500, description="Deepest JSON nesting accepted.")
+    max_field_chars: int = Field(
+        1_000_000, ge=1000, description="Longest CSV field, in characters."
+    )
+    max_messages: int = Field(
+        20_000, ge=1, description="Most messages (turns) in one conversation."
+    )
+    max_message_chars: int = Field(
+        100_000, ge=100, description="Longest single message, in characters."
+    )
+
+
 class Config(_Strict):
     agents: list[AgentEntry] = Field(
         default_factory=list,
@@ -77,6 +95,7 @@ class Config(_Strict):
     redact: RedactConfig = RedactConfig()
     voice: VoiceConfig = VoiceConfig()
     email: EmailConfig = EmailConfig()
+    limits: LimitsConfig = LimitsConfig()
     filename_pattern: str | None = Field(
         default=None,
         description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,41 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from qa.errors import InputError
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+# Epoch numbers as exports write them. A number is seconds since 1970; one too large to be
+# seconds before the year 5000 is read as milliseconds, then as microseconds. The result must
+# fall between 1970 and 2200, else the stamp is refused.
+_SECONDS_UP_TO = 95_617_584_000  # 5000-01-01 in seconds
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def from_epoch(value: float | int) -> datetime:
+    """A UTC time from epoch seconds, milliseconds or microseconds (the rule above)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"not a timestamp: {value!r}")
+    number = abs(value)
+    if number <= _SECONDS_UP_TO:
+        seconds = float(value)
+    elif number <= _SECONDS_UP_TO * 1000:
+        seconds = value / 1000
+    elif number <= _SECONDS_UP_TO * 1_000_000:
+        seconds = value / 1_000_000
+    else:
+        raise InputError(
+            f"not a timestamp: {_short(value)} is too large for epoch seconds, ms or µs"
+        )
+    stamp = _EARLIEST + dt.timedelta(seconds=seconds) if seconds >= 0 else None
+    if stamp is None or not _EARLIEST <= stamp < _LATEST:
+        raise InputError(f"not a timestamp: {_short(value)} falls outside 1970-2200")
+    return stamp
+
+
+def _short(value: float | int) -> str:
+    if isinstance(value, int) and value.bit_length() > 80:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return repr(value)
 
 
 def parse_timestamp(value: object) -> datetime | float:
@@ -17,16 +53,16 @@ def parse_timestamp(value: object) -> datetime | float:
     if isinstance(value, bool) or value is None:
         raise InputError(f"not a timestamp: {value!r}")
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), UTC)
+        return from_epoch(value)
     text = str(value).strip()
     clock = _CLOCK.match(text)
     if clock:
         hours, minutes, seconds = clock.groups()
         return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    try:
-        return datetime.fromtimestamp(float(text), UTC)
-    except ValueError:
-        pass
+    if _NUMBER.match(text):
+        if len(text) > 30:
+            raise InputError(f"not a timestamp: a number of {len(text)} digits")
+        return from_epoch(float(text))
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from qa.config import AgentEntry, Config
+from qa.ingest.limits import Limits
 from qa.ingest.metadata import from_filename
 from qa.model import Agent
 from qa.timeutil import site_zone
@@ -113,6 +114,31 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         {"email": {"agent_addresses": ["a@x.example"]}},
         lambda c: c.email.agent_addresses,
         ["a@x.example"],
+    ),
+    "limits.max_file_mb": (
+        {"limits": {"max_file_mb": 2}},
+        lambda c: Limits.from_config(c).max_file_bytes,
+        2 * 1024 * 1024,
+    ),
+    "limits.max_nesting": (
+        {"limits": {"max_nesting": 5}},
+        lambda c: Limits.from_config(c).max_nesting,
+        5,
+    ),
+    "limits.max_field_chars": (
+        {"limits": {"max_field_chars": 5000}},
+        lambda c: Limits.from_config(c).max_field_chars,
+        5000,
+    ),
+    "limits.max_messages": (
+        {"limits": {"max_messages": 7}},
+        lambda c: Limits.from_config(c).max_messages,
+        7,
+    ),
+    "limits.max_message_chars": (
+        {"limits": {"max_message_chars": 700}},
+        lambda c: Limits.from_config(c).max_message_chars,
+        700,
     ),
     "filename_pattern": (
         {"filename_pattern": "{agent}_{date}_{id}"},

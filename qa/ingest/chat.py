@@ -39,9 +39,17 @@ def _agent(value: object) -> Agent | None:
         return None
     if isinstance(value, dict):
         ident = value.get("id") or value.get("name")
-        if not ident:
-            raise InputError("agent: an object needs an 'id' or a 'name'")
-        return Agent(id=str(ident), name=value.get("name"), team=value.get("team"))
+        if not isinstance(ident, str | int) or isinstance(ident, bool) or ident == "":
+            raise InputError("agent: an object needs an 'id' or a 'name' as text")
+        name, team = value.get("name"), value.get("team")
+        for key, field in (("name", name), ("team", team)):
+            if field is not None and not isinstance(field, str):
+                raise InputError(f"agent: '{key}' must be text, not {type(field).__name__}")
+        return Agent(id=str(ident), name=name, team=team)
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise InputError(
+            f"agent: expected an id (text) or an object with 'id', not {type(value).__name__}"
+        )
     return Agent(id=str(value))
 
 

@@ -9,7 +9,7 @@ import mailbox
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,6 +39,7 @@ class Mail:
     body: str
     attachments: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     def parents(self) -> list[str]:
         ids = list(self.references)
@@ -59,6 +60,7 @@ class Mail:
             "body": self.body,
             "attachments": self.attachments,
             "source": self.source,
+            "warnings": self.warnings,
         }
 
     @classmethod
@@ -160,8 +162,9 @@ def parse_message(raw: bytes, source: str) -> Mail:
             raise InputError(f"unreadable Date header: {msg['Date']!r}") from exc
     body_part = msg.get_body(preferencelist=("plain", "html"))
     body = ""
+    warnings: list[str] = []
     if body_part is not None:
-        content = body_part.get_content()
+        content = _text_of(body_part, warnings)
         body = html_to_text(content) if body_part.get_content_type() == "text/html" else content
     attachments = [
         {
@@ -186,7 +189,41 @@ def parse_message(raw: bytes, source: str) -> Mail:
         body=body.replace("\r\n", "\n"),
         attachments=attachments,
         source=source,
+        warnings=warnings,
     )
+
+
+# A body whose charset is unknown, or declared wrongly, is read by this rule: UTF-8 if the
+# bytes are valid UTF-8, else Windows-1252 (which maps every byte). A warning says so, and
+# is stored with the thread.
+FALLBACK_CHARSETS = ("utf-8", "windows-1252")
+
+
+def _text_of(part: MIMEPart, warnings: list[str]) -> str:
+    declared = part.get_content_charset() or "us-ascii"
+    try:
+        text = part.get_content()
+    except LookupError:
+        text = None
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):
+        return text or ""
+    if text is not None and ("\ufffd" not in text or b"\xef\xbf\xbd" in raw):
+        return str(text)
+    why = "is unknown" if text is None else "does not fit its bytes"
+    for charset in FALLBACK_CHARSETS:
+        try:
+            decoded = raw.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        warnings.append(f"the declared charset {declared!r} {why}: the body was read as {charset}")
+        return decoded
+    # Windows-1252 leaves five bytes undefined: those become U+FFFD, and the warning says so.
+    warnings.append(
+        f"the declared charset {declared!r} {why}: the body was read as windows-1252, "
+        "with unreadable bytes replaced"
+    )
+    return raw.decode("windows-1252", errors="replace")
 
 
 def _first_id(header: object) -> str | None:
@@ -288,6 +325,9 @@ def build_thread(thread: list[Mail], domains: list[str], addresses: list[str]) -
     }
     if not configured:
         metadata["roles"] = "first sender taken as customer; set email.agent_domains in qa.yaml"
+    warnings = [w for m in thread for w in m.warnings]
+    if warnings:
+        metadata["warnings"] = warnings
     return Interaction(
         id=content_id(Channel.EMAIL, thread_key(thread)),
         channel=Channel.EMAIL,
