@@ -34,14 +34,22 @@ def test_unreadable_audio_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_a_bug_while_probing_audio_surfaces(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A bug is not "unreadable audio": the batch stores it as an unexpected error, with
+    its type, logs its traceback, and goes on to the next file."""
     import av
 
     wav = write_tone_wav(tmp_path / "call.wav")
+    chat = write_chat_json(tmp_path / "chat.json")
     monkeypatch.setattr(av, "open", a_bug)
-    with pytest.raises(TypeError, match="a bug, not a bad file"):
-        ingest([wav], Store(tmp_path / "qa.db"), Config())
+    report = ingest([wav, chat], Store(tmp_path / "qa.db"), Config())
+    assert [f.reason for f in report.failures] == [
+        "unexpected error: TypeError: a bug, not a bad file"
+    ]
+    assert len(report.interaction_ids) == 1
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and logged[0].exc_info[0] is TypeError
 
 
 def test_a_bug_while_decoding_surfaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
