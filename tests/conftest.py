@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from qa.config import Config, EmailConfig
 from qa.store import Store
+from tests.text_model import use_real_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -29,6 +30,13 @@ def needs(*modules: str) -> pytest.MarkDecorator:
     """Skip, naming the package, where an optional package is missing."""
     missing = [m for m in modules if not installed(m)]
     return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)} (an extra)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The real text model for the tests marked `models`, a stand-in for the others (see
+    tests/text_model.py). Set before the test's fixtures, whatever their scope."""
+    use_real_model(item.get_closest_marker("models") is not None)
 
 
 @pytest.fixture

@@ -98,6 +98,7 @@ def test_schema_lists_every_type() -> None:
     assert schema["title"] == "qa scorecard"
 
 
+@pytest.mark.models  # the shipped cards' examples are judged with the real text model
 @pytest.mark.parametrize("name", ["inbound_service", "outbound_telesales", "chat_email_support"])
 def test_shipped_scorecards_pass_their_examples(name: str) -> None:
     card = ROOT / "scorecards" / f"{name}.yaml"

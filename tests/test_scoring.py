@@ -147,6 +147,8 @@ def test_rescore_does_no_audio_work(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["ingest", str(wav), "--db", str(db)]).exit_code == 0
     probe = (
         "import sys\nfrom qa.cli import main\n"
+        # The stand-in text model, as in this process: the real one is not what is tested.
+        "from tests.text_model import use_real_model\nuse_real_model(False)\n"
         f"sys.argv = ['qa', 'rescore', '--scorecard', {str(CARD)!r}, '--db', {str(db)!r}]\n"
         "import atexit\n"
         "atexit.register(lambda: print('AUDIO', any(m in sys.modules for m in "
