@@ -214,7 +214,8 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
     assert counts(db) == (2, 4, 2)  # two whole files, nothing of the third
-    subprocess.run([sys.executable, "-m", "qa", *args], env=env, check=True, capture_output=True)
+    resumed = CliRunner().invoke(cli, args)
+    assert resumed.exit_code == 0, resumed.output
     assert counts(db) == (10, 20, 10)
 
 

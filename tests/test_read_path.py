@@ -50,14 +50,14 @@ def count_queries(store: Store, work: Callable[[], object]) -> int:
 
 def test_export_issues_a_bounded_number_of_queries(tmp_path: Path) -> None:
     small, large = Store(tmp_path / "small.db"), Store(tmp_path / "large.db")
-    fill(small, 200)
-    fill(large, 2000)
+    fill(small, 20)  # ten times the rows, the same number of queries
+    fill(large, 200)
     for run in (export_json, export_csv):
         few = count_queries(small, lambda run=run: run(small))
         many = count_queries(large, lambda run=run: run(large))
         assert few == many <= 20, (run.__name__, few, many)
     data = json.loads(export_json(large))["interactions"]
-    assert len(data) == 2000
+    assert len(data) == 200
     first = data[0]
     assert first["agent"] == {"id": "a0", "name": "Agent 0", "team": "team0"}
     assert [c["id"] for c in first["evaluations"][0]["criteria"]] == ["greet", "close"]

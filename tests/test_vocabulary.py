@@ -43,9 +43,11 @@ def strays(source: str) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             continue
-        parent = parents.get(node)
-        in_fstring = any(isinstance(p, ast.JoinedStr) for p in _ancestors(node, parents))
-        if node.value in WORDS and not in_fstring and not _is_key(node, parent):
+        if (
+            node.value in WORDS
+            and not _is_key(node, parents.get(node))
+            and not any(isinstance(p, ast.JoinedStr) for p in _ancestors(node, parents))
+        ):
             out.append((node.lineno, node.value))
         out += [(node.lineno, q) for q in QUOTED if q in node.value]
     return sorted(out)
