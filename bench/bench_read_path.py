@@ -1,11 +1,13 @@
 """Export and report of many interactions, before and after the one read path, side by side.
 
-    .venv/bin/python bench/bench_read_path.py [--n 10000] [--before REV]
+    .venv/bin/python bench/bench_read_path.py [--n 10000] [--repeat 3] [--before REV]
 
 One database of N synthetic scored chats (8 turns, 6 criteria, a flag each) is written
 once; then `export_json`, `export_csv` and `build_report` run on it in a fresh process
 for each code version: BEFORE (a git revision, by default the last one with the old
-single-file store) and the working tree. Prints seconds per step and the query count.
+single-file store) and the working tree, taking turns REPEAT times so that both meet the
+same load. Prints the median seconds per step (and every run), the query count and the
+load average.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,6 +119,7 @@ def measure(code: Path, db: Path, out: Path) -> dict[str, list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each version, alternating")
     parser.add_argument("--before", help="git revision to compare with")
     args = parser.parse_args()
     before = (
@@ -150,15 +154,25 @@ def main() -> None:
         t = time.perf_counter()
         fill(db, args.n)
         print(f"{args.n} interactions written in {time.perf_counter() - t:.1f} s")
-        rows = {
-            f"before ({before[:12]})": measure(old, db, Path(tmp) / "r1"),
-            "after (working tree)": measure(ROOT, db, Path(tmp) / "r2"),
-        }
-    steps = list(next(iter(rows.values())))
+        versions = {f"before ({before[:12]})": old, "after (working tree)": ROOT}
+        runs: dict[str, list[dict[str, list[float]]]] = {label: [] for label in versions}
+        load = [os.getloadavg()[0]]
+        for k in range(args.repeat):
+            for label, code in versions.items():
+                runs[label].append(measure(code, db, Path(tmp) / f"r{k}"))
+                load.append(os.getloadavg()[0])
+    steps = list(runs[next(iter(runs))][0])
+    print(f"median of {args.repeat} alternating runs each; 1-minute load average {min(load):.2f}-{max(load):.2f}")
     print(f"{'':28}" + "".join(f"{s:>22}" for s in steps))
-    for label, figures in rows.items():
-        cells = "".join(f"{f'{figures[s][0]:.2f} s, {figures[s][1]} q':>22}" for s in steps)
+    for label, figures in runs.items():
+        cells = ""
+        for s in steps:
+            median = statistics.median(f[s][0] for f in figures)
+            cells += f"{f'{median:.2f} s, {figures[0][s][1]} q':>22}"
         print(f"{label:28}{cells}")
+    for label, figures in runs.items():
+        for s in steps:
+            print(f"  {label} {s}: " + ", ".join(f"{f[s][0]:.2f}" for f in figures))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring  # C-accelerated where CPython has _json
 from typing import Any
 
 from qa.store import Store
@@ -107,9 +107,81 @@ def iter_interactions(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def export_json(store: Store) -> str:
-    return json.dumps(
-        {"interactions": list(iter_interactions(store))}, ensure_ascii=False, indent=2
-    )
+    """`{"interactions": [...]}`, byte for byte what `json.dumps(..., ensure_ascii=False,
+    indent=2)` writes, but written by one recursive function instead of the standard
+    library's generator chain (which its C encoder does not cover when indenting)."""
+    parts: list[str] = []
+    _write_json({"interactions": list(iter_interactions(store))}, "\n", parts.append)
+    return "".join(parts)
+
+
+_INF = float("inf")
+
+
+def _json_float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o == _INF:
+        return "Infinity"
+    if o == -_INF:
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def _json_key(k: object) -> str:
+    if isinstance(k, str):
+        return k
+    if k is True:
+        return "true"
+    if k is False:
+        return "false"
+    if k is None:
+        return "null"
+    if isinstance(k, float):
+        return _json_float(k)
+    if isinstance(k, int):
+        return int.__repr__(k)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
+
+
+def _write_json(o: object, pad: str, out: Callable[[str], object]) -> None:
+    """Write `o` as indented JSON; `pad` is the newline and indent of the current level."""
+    if isinstance(o, str):
+        out(encode_basestring(o))
+    elif o is None:
+        out("null")
+    elif o is True:
+        out("true")
+    elif o is False:
+        out("false")
+    elif isinstance(o, int):
+        out(int.__repr__(o))
+    elif isinstance(o, float):
+        out(_json_float(o))
+    elif isinstance(o, dict):
+        if not o:
+            out("{}")
+            return
+        inner = pad + "  "
+        sep = "{" + inner
+        for k, v in o.items():
+            out(sep + encode_basestring(_json_key(k)) + ": ")
+            _write_json(v, inner, out)
+            sep = "," + inner
+        out(pad + "}")
+    elif isinstance(o, list | tuple):
+        if not o:
+            out("[]")
+            return
+        inner = pad + "  "
+        sep = "[" + inner
+        for v in o:
+            out(sep)
+            _write_json(v, inner, out)
+            sep = "," + inner
+        out(pad + "]")
+    else:
+        raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
 
 
 CSV_COLUMNS = [
@@ -140,47 +212,49 @@ CSV_COLUMNS = [
 
 
 def export_csv(store: Store) -> str:
-    """One row per evaluation and criterion; an interaction not yet scored gets one row."""
+    """One row per evaluation and criterion; an interaction not yet scored gets one row.
+
+    Written from the read models directly; turns are not read, the rows do not carry them."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for item in iter_interactions(store):
-        base = {
-            "interaction_id": item["id"],
-            "source": item["source"],
-            "channel": item["channel"],
-            "agent_id": item["agent"]["id"],
-            "agent_name": item["agent"]["name"],
-            "team": item["agent"]["team"],
-            "started_at": item["started_at"],
-            "status": item["status"],
-        }
-        if not item["evaluations"]:
-            writer.writerow(base)
-        for ev in item["evaluations"]:
-            head = {
-                **base,
-                "scorecard": ev["scorecard"]["name"],
-                "scorecard_hash": ev["scorecard"]["hash"],
-                "total": ev["total"],
-                "max": ev["max"],
-                "percent": ev["percent"],
-                "auto_fail": ev["auto_fail"],
-            }
-            for c in ev["criteria"]:
-                first = c["evidence"][0] if c["evidence"] else {}
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    empty = [None] * (len(CSV_COLUMNS) - 8)
+    for item in read_interactions(store, Selection(turns=False)):
+        base = [
+            item.id,
+            item.source,
+            item.channel,
+            item.agent_id,
+            item.agent_name,
+            item.team,
+            item.started_at,
+            item.status,
+        ]
+        if not item.evaluations:
+            writer.writerow(base + empty)
+        for ev in item.evaluations:
+            head = base + [
+                ev.scorecard,
+                ev.scorecard_hash,
+                ev.total,
+                ev.max,
+                ev.percent,
+                bool(ev.auto_fail),
+            ]
+            for c in ev.criteria:
+                first = c.evidence[0] if c.evidence else {}
                 writer.writerow(
-                    {
-                        **head,
-                        "criterion_id": c["id"],
-                        "section": c["section"],
-                        "type": c["type"],
-                        "result": c["result"],
-                        "points": c["points"],
-                        "max_points": c["max_points"],
-                        "confidence": c["confidence"],
-                        "evidence_quote": first.get("quote"),
-                        "evidence_start": first.get("start"),
-                    }
+                    head
+                    + [
+                        c.criterion_id,
+                        c.section,
+                        c.type,
+                        c.result,
+                        c.points,
+                        c.max_points,
+                        c.confidence,
+                        first.get("quote"),
+                        first.get("start"),
+                    ]
                 )
     return buf.getvalue()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
-from qa.export import export_csv, export_json
+import pytest
+
+from qa.export import _write_json, export_csv, export_json, iter_interactions
 from qa.model import Agent, CriterionResult, Evaluation, Evidence, Flag, Interaction, Turn
 from qa.report.data import Filters, load_report_data
 from qa.store import Store
@@ -56,7 +60,11 @@ def test_export_issues_a_bounded_number_of_queries(tmp_path: Path) -> None:
         few = count_queries(small, lambda run=run: run(small))
         many = count_queries(large, lambda run=run: run(large))
         assert few == many <= 20, (run.__name__, few, many)
-    data = json.loads(export_json(large))["interactions"]
+    text = export_json(large)
+    assert text == json.dumps(
+        {"interactions": list(iter_interactions(large))}, ensure_ascii=False, indent=2
+    )
+    data = json.loads(text)["interactions"]
     assert len(data) == 200
     first = data[0]
     assert first["agent"] == {"id": "a0", "name": "Agent 0", "team": "team0"}
@@ -83,3 +91,38 @@ def test_selection_filters(tmp_path: Path) -> None:
     some = read_interactions(store, Selection(ids=["i00003", "i00004", "nope"], turns=False))
     assert [v.id for v in some] == ["i00003", "i00004"] and not some[0].turns
     assert some[0].latest is not None and some[0].latest.criteria[1].result == "fail"
+
+
+def test_export_json_writes_what_the_standard_library_writes() -> None:
+    cases: list[object] = [
+        {},
+        [],
+        "plain",
+        1.5,
+        [[[]], {}, [{}]],
+        {"é\n\"\\\u2028": ["x", -0.0, 1e300, 10**20, True, False, None, 3]},
+        {1: "int key", 2.5: "float key", True: "bool key", None: "none key"},
+        {"nan": float("nan"), "inf": [float("inf"), float("-inf")], "t": ("a", 1)},
+    ]
+    for case in cases:
+        parts: list[str] = []
+        _write_json(case, "\n", parts.append)
+        assert "".join(parts) == json.dumps(case, ensure_ascii=False, indent=2), case
+    for bad in ({"k": object()}, {("tuple", "key"): 1}):
+        with pytest.raises(TypeError):
+            _write_json(bad, "\n", [].append)
+
+
+def test_export_csv_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db")
+    fill(store, 3)
+    store.save_interactions(
+        [Interaction(id="z", channel=Channel.CHAT, source="z.json", turns=[Turn("agent", "Hi", 0)])]
+    )
+    rows = list(csv.DictReader(io.StringIO(export_csv(store))))
+    assert len(rows) == 3 * 2 + 1
+    assert rows[0]["interaction_id"] == "i00000" and rows[0]["criterion_id"] == "greet"
+    assert rows[0]["evidence_quote"] == "Hello" and rows[0]["auto_fail"] == "False"
+    assert rows[1]["criterion_id"] == "close" and rows[1]["evidence_quote"] == ""
+    assert rows[0]["team"] == "team0" and rows[0]["percent"] == "50.0"
+    assert rows[-1]["interaction_id"] == "z" and rows[-1]["scorecard"] == ""
