@@ -162,7 +162,9 @@ def main() -> None:
                 runs[label].append(measure(code, db, Path(tmp) / f"r{k}"))
                 load.append(os.getloadavg()[0])
     steps = list(runs[next(iter(runs))][0])
-    print(f"median of {args.repeat} alternating runs each; 1-minute load average {min(load):.2f}-{max(load):.2f}")
+    print(
+        f"median of {args.repeat} alternating runs each; 1-minute load average {min(load):.2f}-{max(load):.2f}"
+    )
     print(f"{'':28}" + "".join(f"{s:>22}" for s in steps))
     for label, figures in runs.items():
         cells = ""

@@ -683,7 +683,7 @@ def models() -> None:
 @json_option
 def models_list(as_json: bool) -> None:
     """List the ASR, diarization and text models and where each comes from."""
-    from qa.models.registry import DEFAULT_ASR, MODELS_EXTRA_HINT, REGISTRY, available
+    from qa.models.registry import DEFAULT_ASR, REGISTRY, available
 
     rows = [
         {
@@ -692,6 +692,7 @@ def models_list(as_json: bool) -> None:
             "package": spec.package,
             "default": spec.name == DEFAULT_ASR,
             "installed": available(spec),
+            "install": spec.install_hint,
             "note": spec.note,
         }
         for spec in REGISTRY.values()
@@ -701,7 +702,7 @@ def models_list(as_json: bool) -> None:
         return
     for r in rows:
         mark = "*" if r["default"] else " "
-        state = "installed" if r["installed"] else f"NOT INSTALLED ({MODELS_EXTRA_HINT})"
+        state = "installed" if r["installed"] else f"NOT INSTALLED ({r['install']})"
         click.echo(f"{mark} {r['name']:<18} {r['use']:<20} {state:<10}  from {r['package']}")
         click.echo(f"    {r['note']}")
     click.echo("Any local CTranslate2 folder, or a hub name when online, also works with --model.")

