@@ -108,10 +108,16 @@ def iter_interactions(store: Store) -> Iterator[dict[str, Any]]:
 
 def export_json(store: Store) -> str:
     """`{"interactions": [...]}`, byte for byte what `json.dumps(..., ensure_ascii=False,
-    indent=2)` writes, but written by one recursive function instead of the standard
-    library's generator chain (which its C encoder does not cover when indenting)."""
-    parts: list[str] = []
-    _write_json({"interactions": list(iter_interactions(store))}, "\n", parts.append)
+    indent=2)` writes, but written as each interaction is shaped (no second copy of the
+    whole export in memory) by one recursive function instead of the standard library's
+    generator chain (which its C encoder does not cover when indenting)."""
+    parts: list[str] = ['{\n  "interactions": [']
+    sep = "\n    "
+    for item in iter_interactions(store):
+        parts.append(sep)
+        _write_json(item, "\n    ", parts.append)
+        sep = ",\n    "
+    parts.append("\n  ]\n}" if len(parts) > 1 else "]\n}")
     return "".join(parts)
 
 
