@@ -15,7 +15,7 @@ import click
 
 from qa import __version__
 from qa.errors import ConfigError, QAError
-from qa.vocabulary import Channel, Diarization, Status, choices
+from qa.vocabulary import Channel, Diarization, FlagStatus, choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -660,7 +660,7 @@ def campaigns_check(
             f" (chosen because {c['why']}; confidence {c['confidence']:.2f})"
         )
     for f in result["flags"]:
-        held = f" [{Status.REVIEW}]" if f["status"] == Status.REVIEW else ""
+        held = f" [{FlagStatus.REVIEW}]" if f["status"] == FlagStatus.REVIEW else ""
         click.echo(f"  FLAG {f['kind']}{held} (confidence {f['confidence']:.2f}): {f['message']}")
     if not result["flags"]:
         click.echo("  no flag")

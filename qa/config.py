@@ -57,6 +57,11 @@ class VoiceConfig(_Strict):
         description="Company and product names to bias recognition towards. Off by default: "
         "bench/bench_voice.py measures whether it helps on your calls.",
     )
+    verify: bool = Field(
+        True,
+        description="Before a violation stands on a call, decode its turn again (base, beam 8, "
+        "no VAD cut) and keep it only if the second reading supports it.",
+    )
 
 
 class AgentEntry(_Strict):

@@ -34,6 +34,8 @@ DECIDING_MODULES = (
     "qa.statements.claims",
     "qa.statements.numbers",
     "qa.statements.quantities",
+    "qa.voice.confidence",
+    "qa.voice.verify",
 )
 _CONSTANT = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 

@@ -16,6 +16,7 @@ from qa.store.read import (
     TurnView,
     read_interactions,
 )
+from qa.vocabulary import FlagStatus
 
 
 def as_dict(item: InteractionView) -> dict[str, Any]:
@@ -47,7 +48,8 @@ def as_dict(item: InteractionView) -> dict[str, Any]:
                 "message": f.message,
                 "evidence": f.evidence,
                 "confidence": f.confidence if f.confidence is not None else 1.0,
-                "status": f.status or "open",
+                "status": f.status or FlagStatus.OPEN,
+                **({"readings": f.readings} if f.readings else {}),
             }
             for f in item.flags
         ],

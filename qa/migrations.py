@@ -205,6 +205,25 @@ def m007_scorecard_definitions(db: Database) -> None:
     db.table("scorecards").add_column("definition", str)
 
 
+@migration
+def m008_recognition_confidence(db: Database) -> None:
+    # How sure the recogniser was, per segment (word probabilities ride in turns.words),
+    # and a flag's evidence span as first heard and as decoded again before flagging.
+    db.table("asr_segments").create(
+        {
+            "interaction_id": str,
+            "idx": int,
+            "channel": int,
+            "start": float,
+            "end": float,
+            "avg_logprob": float,
+            "no_speech_prob": float,
+        },
+        pk=("interaction_id", "idx"),
+    )
+    db.table("flags").add_column("readings", str)
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from qa.vocabulary import CHANNELS, Channel, Status
+from qa.vocabulary import CHANNELS, Channel, FlagStatus, Status
 
 __all__ = ["CHANNELS", "Channel"]
 Role = Literal["agent", "customer", "system"]
@@ -73,6 +73,20 @@ class Evidence:
     start: float | None
     end: float | None
     quote: str
+    # How sure the recogniser was of the quoted words (mean word probability); calls only.
+    asr_confidence: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "turn": self.turn,
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+        }
+        if self.asr_confidence is not None:
+            out["asr_confidence"] = self.asr_confidence
+        return out
 
 
 @dataclass
@@ -80,7 +94,7 @@ class CriterionResult:
     id: str
     section: str
     type: str
-    result: Literal["pass", "fail", "na"]
+    result: Literal["pass", "fail", "na"]  # or Status.REVIEW, set by qa.voice.confidence
     points: float
     max_points: float
     confidence: float
@@ -110,7 +124,10 @@ class Flag:
     message: str
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 1.0  # how sure the checker is, 0-1
-    status: str = "open"  # "open", or Status.REVIEW when the confidence is under the review bar
+    # FlagStatus.REVIEW when the checker is unsure, or its words were heard with low confidence
+    status: str = FlagStatus.OPEN
+    # The evidence span as first heard and as decoded again before flagging (calls only).
+    readings: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

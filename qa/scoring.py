@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from qa.store import Store, content_id
 from qa.vocabulary import Channel, Status
 from qa.voice.asr import Transcriber
 from qa.voice.batch import pending, transcribe_pending
+from qa.voice.confidence import review_flags, review_results
 from qa.voice.pipeline import VoiceSettings
+from qa.voice.verify import Verifier, VerifySettings, verify_flags
 
 SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
 PREFETCH = 256  # interactions whose sentences are embedded together, in large batches
@@ -43,6 +46,7 @@ class ScoreReport:
     # the criteria whose result or points changed for each.
     engine_rescored: list[str] = field(default_factory=list)
     engine_changes: dict[str, list[str]] = field(default_factory=dict)
+    verification: dict[str, Any] | None = None  # call flags kept and removed by a second reading
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -58,6 +62,8 @@ class ScoreReport:
         }
         if self.ingest is not None:
             out["ingest"] = self.ingest.as_dict()
+        if self.verification is not None:
+            out["verification"] = self.verification
         return out
 
 
@@ -70,7 +76,10 @@ def score_interactions(
     report: ScoreReport | None = None,
     campaigns: list[Campaign] | None = None,
     site_tz: str | None = None,
+    verifier: Verifier | None = None,
 ) -> ScoreReport:
+    """Check campaigns, verify a call's violations by a second reading, hold for review what
+    rests on words heard with low confidence, score, and store."""
     report = report or ScoreReport()
     progress = progress or NoProgress()
     store.save_scorecard(
@@ -84,6 +93,7 @@ def score_interactions(
     progress.start(len(items), "Scoring")
     batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
     uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
+    critical = {c.id: bool(c.critical) for _, c in card.scorecard.criteria()}
     for n, item in enumerate(items):
         if uses_semantic and n % PREFETCH == 0:
             matcher.prefetch(
@@ -99,11 +109,21 @@ def score_interactions(
                 if campaigns is not None
                 else None
             )
-            ev = score_interaction(item, card, matcher, metrics, flags)
+            if flags and campaigns is not None and verifier is not None:
+                check = partial(
+                    check_interaction, campaigns=campaigns, matcher=matcher, site_tz=site_tz
+                )
+                flags = verify_flags(item, flags, check, verifier)
+                if "verification" in item.metadata:
+                    store.set_metadata(item.id, "verification", item.metadata["verification"])
+            # Only open flags count against the agent: those held for review wait for a person.
+            standing = review_flags(item, flags) if flags is not None else None
+            ev = score_interaction(item, card, matcher, metrics, standing)
+            review_results(item, ev, critical, card.scorecard.pass_mark)
             batch.append((item.id, ev, metrics, flags, campaign_set))
             report.flags += len(flags or [])
             report.evaluations[item.id] = ev
-            report.flags_by_id[item.id] = flags
+            report.flags_by_id[item.id] = standing
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
             store.save_evaluations(batch, engine)
@@ -111,6 +131,8 @@ def score_interactions(
         progress.advance(item.source)
     store.save_evaluations(batch, engine)
     progress.finish()
+    if verifier is not None:
+        report.verification = verifier.summary()
     return report
 
 
@@ -153,6 +175,7 @@ def score_paths(
     voice: VoiceSettings | None = None,
     transcriber: Transcriber | None = None,
     campaigns: list[Campaign] | None = None,
+    verifier: Verifier | None = None,
 ) -> ScoreReport:
     """The main job: ingest the paths, transcribe new recordings, score what is not scored yet."""
     ingested = ingest(paths, store, config, manifest, progress)
@@ -174,7 +197,11 @@ def score_paths(
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
     report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
     items = store.load_interactions(todo)
-    score_interactions(store, items, card, matcher, progress, report, campaigns, config.timezone)
+    if verifier is None:
+        verifier = Verifier(VerifySettings(enabled=config.voice.verify))
+    score_interactions(
+        store, items, card, matcher, progress, report, campaigns, config.timezone, verifier
+    )
     for ident in sorted(stale):
         old = before.get(ident, {}).get("criteria", {})
         ev = report.evaluations.get(ident)
@@ -235,6 +262,7 @@ def rescore(
     campaigns: list[Campaign] | None = None,
     site_tz: str | None = None,
     keep_campaigns: bool = True,
+    verifier: Verifier | None = None,
 ) -> tuple[ScoreReport, Comparison | None]:
     """Score every stored transcript again; with an older card, say what changed.
 
@@ -243,8 +271,11 @@ def rescore(
     """
     items = [i for i in store.load_interactions() if i.turns]
     report = ScoreReport()
+    verifier = verifier or Verifier()
     if campaigns is not None or not keep_campaigns:
-        score_interactions(store, items, card, matcher, progress, report, campaigns, site_tz)
+        score_interactions(
+            store, items, card, matcher, progress, report, campaigns, site_tz, verifier
+        )
     else:
         stored = store.latest_campaigns_hashes()
         groups: dict[str | None, list[Interaction]] = {}
@@ -252,7 +283,9 @@ def rescore(
             groups.setdefault(stored.get(item.id), []).append(item)
         for digest, group in groups.items():
             kept = stored_campaigns(store, digest) if digest is not None else None
-            score_interactions(store, group, card, matcher, progress, report, kept, site_tz)
+            score_interactions(
+                store, group, card, matcher, progress, report, kept, site_tz, verifier
+            )
     if compare_with is None:
         return report, None
     return report, compare(store, items, report, compare_with, matcher)
@@ -277,6 +310,8 @@ def compare(
             metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
             flags = report.flags_by_id.get(item.id)  # checked once, in the scoring above
             scored = score_interaction(item, old_card, matcher, metrics, flags)
+            critical = {c.id: bool(c.critical) for _, c in old_card.scorecard.criteria()}
+            review_results(item, scored, critical, old_card.scorecard.pass_mark)
             old = {c.id: (c.result, c.points) for c in scored.criteria}
         new = {c.id: (c.result, c.points) for c in report.evaluations[item.id].criteria}
         for crit in [*new, *(k for k in old if k not in new)]:

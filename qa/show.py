@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.vocabulary import Status
+from qa.vocabulary import FlagStatus
 
 
 def _clock(seconds: float | None) -> str:
@@ -55,7 +55,7 @@ def render_interaction(item: dict[str, Any]) -> str:
     if item["flags"]:
         lines += ["", "flags:"]
         for f in item["flags"]:
-            held = f" [{Status.REVIEW}]" if f.get("status") == Status.REVIEW else ""
+            held = f" [{FlagStatus.REVIEW}]" if f.get("status") == FlagStatus.REVIEW else ""
             conf = f" (confidence {f['confidence']:.2f})" if f.get("confidence") is not None else ""
             lines.append(f"  {f['severity']:<7} {f['kind']}{held}{conf}: {f['message']}")
             for e in f["evidence"][:1]:

@@ -30,6 +30,16 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
+class FlagStatus(StrEnum):
+    """Where a campaign flag stands."""
+
+    OPEN = "open"  # a violation (or an omission) that stands
+    REVIEW = "review"  # unsure (the checker's confidence, or words heard badly): a person decides
+
+
+FLAG_STATUSES: tuple[FlagStatus, ...] = tuple(FlagStatus)
+
+
 class Severity(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
@@ -73,6 +83,15 @@ class Diarization(StrEnum):
 
 
 DIARIZATION_MODES: tuple[Diarization, ...] = tuple(Diarization)
+
+
+class DiarizationSource(StrEnum):
+    """Where a call's speaker turns came from when no mode above made them."""
+
+    VENDOR = "vendor"  # an imported transcript: the telephony or speech platform's own labels
+
+
+DIARIZATION_SOURCES: tuple[str, ...] = (*DIARIZATION_MODES, *DiarizationSource)
 
 
 def choices(vocabulary: type[StrEnum]) -> list[str]:

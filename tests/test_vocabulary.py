@@ -7,14 +7,30 @@ import ast
 import click
 
 from qa.cli import cli
-from qa.vocabulary import CHANNELS, DIARIZATION_MODES, FLAG_KINDS, FLAG_SEVERITY, Severity, Status
+from qa.vocabulary import (
+    CHANNELS,
+    DIARIZATION_MODES,
+    DIARIZATION_SOURCES,
+    FLAG_KINDS,
+    FLAG_SEVERITY,
+    FLAG_STATUSES,
+    Severity,
+    Status,
+)
 from tests.conftest import ROOT
 
-WORDS = {
-    str(w) for group in (CHANNELS, DIARIZATION_MODES, FLAG_KINDS, Status, Severity) for w in group
-}
+GROUPS = (CHANNELS, DIARIZATION_SOURCES, FLAG_KINDS, FLAG_STATUSES, Status, Severity)
+WORDS = {str(w) for group in GROUPS for w in group}
 # Quoted inside a longer string (SQL, a message), these are still the vocabulary's words.
-QUOTED = {f"'{w}'" for group in (CHANNELS, Status) for w in group}
+QUOTED = {f"'{w}'" for group in (CHANNELS, Status, FLAG_STATUSES) for w in group}
+# The same spelling with another meaning: a question's kind ("open" or "closed"), which the
+# scorecard schema and the question reader own.
+ELSEWHERE = {
+    ("qa/text.py", "open"),
+    ("qa/text.py", "'open'"),
+    ("qa/scorecard/criteria.py", "open"),
+    ("qa/scorecard/schema.py", "open"),
+}
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -79,8 +95,16 @@ def test_no_vocabulary_word_is_spelled_out_elsewhere() -> None:
         for path in sorted((ROOT / "qa").rglob("*.py"))
         if path.name != "vocabulary.py"
         for line, word in strays(path.read_text(encoding="utf-8"))
+        if (path.relative_to(ROOT).as_posix(), word) not in ELSEWHERE
     ]
     assert not found, "use qa.vocabulary instead:\n" + "\n".join(found)
+
+
+def test_flag_statuses_and_speaker_sources_are_covered() -> None:
+    assert {"open", "review"} <= WORDS and "vendor" in WORDS
+    assert set(DIARIZATION_MODES) <= set(DIARIZATION_SOURCES)
+    found = strays('s = "open" if x else "review"\nm = {"diarization": "vendor"}\n')
+    assert found == [(1, "open"), (1, "review"), (2, "vendor")]
 
 
 def test_every_flag_kind_has_a_severity() -> None:

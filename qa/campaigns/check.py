@@ -30,7 +30,7 @@ from qa.statements.numbers import digits
 from qa.statements.quantities import extract
 from qa.text import content_words, normalise, sentences
 from qa.timeutil import local_date
-from qa.vocabulary import FLAG_KINDS, FLAG_SEVERITY, FlagKind, Status
+from qa.vocabulary import FLAG_KINDS, FLAG_SEVERITY, FlagKind, FlagStatus
 
 __all__ = ["FLAG_KINDS", "check_interaction", "explain"]
 REVIEW_BAR = 0.6  # flags with lower confidence are stored as `review` (range 0-1)
@@ -138,7 +138,7 @@ def _flag(
     confidence: float = 1.0,
     review_bar: float = REVIEW_BAR,
 ) -> Flag:
-    status = Status.REVIEW if confidence < review_bar else "open"
+    status = FlagStatus.REVIEW if confidence < review_bar else FlagStatus.OPEN
     return Flag(
         kind, FLAG_SEVERITY[kind], campaign, fact, message, evidence, round(confidence, 2), status
     )

@@ -26,7 +26,7 @@ from qa.errors import InputError
 from qa.model import Agent, Interaction, Turn, Word
 from qa.store import content_id
 from qa.timeutil import normalise_date
-from qa.vocabulary import Channel, Status
+from qa.vocabulary import Channel, DiarizationSource, Status
 from qa.voice.roles import agent_score, channel_roles, decide_roles
 
 TRANSCRIPT_EXTENSIONS = {".vtt", ".srt"}
@@ -606,7 +606,7 @@ def build_interaction(parsed: Parsed, source: str, hints: RoleHints) -> Interact
     role_conf = min((c for _, c in assigned), default=0.0)
     ident = content_id("transcript", parsed.fmt, [(t.speaker, t.start, t.text) for t in turns])
     voice: dict[str, Any] = {
-        "diarization": "vendor",
+        "diarization": DiarizationSource.VENDOR,
         "source_format": parsed.fmt,
         "role_confidence": round(role_conf, 2),
     }

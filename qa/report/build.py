@@ -17,7 +17,7 @@ from qa.progress import NoProgress, Progress
 from qa.report.data import Filters, ReportData, load_report_data
 from qa.resources import shipped_dir
 from qa.store import Store
-from qa.vocabulary import CHANNELS, Channel, Status
+from qa.vocabulary import CHANNELS, Channel, FlagStatus, Status
 
 TOP_OPPORTUNITIES = 3
 EVIDENCE_PER_OPPORTUNITY = 3
@@ -155,9 +155,10 @@ class ReportBuilder:
             for i in items
             for f in self.data.flags.get(i["id"], [])
         ]
-        # Flags the checker is unsure of wait in a review queue: not coaching opportunities.
-        flag_list = [f for f in every_flag if f.get("status") != Status.REVIEW]
-        review_list = [f for f in every_flag if f.get("status") == Status.REVIEW]
+        # Flags the checker is unsure of, and results decided on words heard with low
+        # confidence, wait in a review queue: not coaching opportunities, not counted.
+        flag_list = [f for f in every_flag if f.get("status") != FlagStatus.REVIEW]
+        review_list = [f for f in every_flag if f.get("status") == FlagStatus.REVIEW]
         return {
             "id": aid,
             "name": first.get("agent_name") or aid,
@@ -169,6 +170,7 @@ class ReportBuilder:
             "flags": len(flag_list),
             "flag_list": flag_list,
             "review_list": review_list,
+            "review_results": self._review_results(evals),
             "by_channel": by_channel,
             "trend": _trend([((i["started_at"] or "")[:10], e["percent"]) for i, e in evals]),
             "metrics": _metric_rows(items),
@@ -190,11 +192,31 @@ class ReportBuilder:
             **self._coaching(evals),
         }
 
+    def _review_results(
+        self, evals: list[tuple[dict[str, Any], dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Criterion results held for review, each with its moment in the recording."""
+        rows = []
+        for item, ev in evals:
+            for r in self.data.results.get(ev["id"], []):
+                if r["result"] != Status.REVIEW:
+                    continue
+                info = self.data.criteria.get((ev["scorecard_hash"], r["criterion_id"]), {})
+                rows.append(
+                    {
+                        "name": info.get("name") or r["criterion_id"],
+                        "note": r["note"],
+                        "was": (r["details"] or {}).get("was"),
+                        "evidence": [_evidence(e, item) for e in r["evidence"][:1]],
+                    }
+                )
+        return rows
+
     def _coaching(self, evals: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
         stats: dict[tuple[str, str], dict[str, Any]] = {}
         for item, ev in evals:
             for r in self.data.results.get(ev["id"], []):
-                if r["result"] == "na":
+                if r["result"] in ("na", Status.REVIEW):  # a review is not a coaching point
                     continue
                 key = (ev["scorecard_hash"], r["criterion_id"])
                 s = stats.setdefault(
@@ -254,7 +276,7 @@ class ReportBuilder:
         failed: dict[tuple[str, str], dict[str, Any]] = {}
         for ev in self.data.evaluations.values():
             for r in self.data.results.get(ev["id"], []):
-                if r["result"] == "na":
+                if r["result"] in ("na", Status.REVIEW):
                     continue
                 key = (ev["scorecard_hash"], r["criterion_id"])
                 info = self.data.criteria.get(key, {"name": r["criterion_id"], "scorecard": ""})
@@ -279,10 +301,22 @@ class ReportBuilder:
             "average": sum(scores) / len(scores) if scores else None,
             "auto_fails": sum(1 for e in self.data.evaluations.values() if e["auto_fail"]),
             "flags": sum(
-                1 for fs in self.data.flags.values() for f in fs if f.get("status") != Status.REVIEW
+                1
+                for fs in self.data.flags.values()
+                for f in fs
+                if f.get("status") != FlagStatus.REVIEW
             ),
             "flags_in_review": sum(
-                1 for fs in self.data.flags.values() for f in fs if f.get("status") == Status.REVIEW
+                1
+                for fs in self.data.flags.values()
+                for f in fs
+                if f.get("status") == FlagStatus.REVIEW
+            ),
+            "results_in_review": sum(
+                1
+                for ev in self.data.evaluations.values()
+                for r in self.data.results.get(ev["id"], [])
+                if r["result"] == Status.REVIEW
             ),
             "agents": sorted(agents.values(), key=lambda a: a["name"].lower()),
             "most_failed": most,
@@ -335,6 +369,8 @@ class ReportBuilder:
             "turns": turns,
             "unplaced": unplaced,
             "flags": flags,
+            # Flags a second reading of the audio did not support, with both readings.
+            "removed": item["metadata"].get("verification") or [],
             "audio": self._audio(item),
         }
 

@@ -66,6 +66,8 @@ class FlagView:
     created_at: str
     confidence: float | None
     status: str | None
+    # A call's evidence span as first heard and as decoded again before flagging.
+    readings: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -200,9 +202,10 @@ def read_interactions(store: Connection, sel: Selection | None = None) -> list[I
         )
     for r in conn.execute(
         "SELECT id, interaction_id, kind, severity, campaign, fact, message, evidence, created_at,"
-        " confidence, status FROM flags WHERE interaction_id IN (SELECT id FROM _sel) ORDER BY created_at, id"
+        " confidence, status, readings FROM flags WHERE interaction_id IN (SELECT id FROM _sel)"
+        " ORDER BY created_at, id"
     ):
-        items[r[1]].flags.append(FlagView(*[*r[:7], _loads(r[7], []), *r[8:]]))
+        items[r[1]].flags.append(FlagView(*[*r[:7], _loads(r[7], []), *r[8:11], _loads(r[11], [])]))
     if sel.turns:
         words = "words" if sel.words else "NULL"
         row: Any

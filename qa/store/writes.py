@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import uuid
-from dataclasses import asdict
 from typing import Any
 
-from qa.model import Evaluation, Failure, Flag, Interaction
+from qa.model import Evaluation, Evidence, Failure, Flag, Interaction
 from qa.redact import is_digit_token, redact
 from qa.store.connection import Connection, content_id, now
 from qa.store.connection import to_json as _json
@@ -290,7 +289,7 @@ class Writes(Connection):
                             c.points,
                             c.max_points,
                             c.confidence,
-                            _json([asdict(e) for e in c.evidence]),
+                            _json([self._evidence(e) for e in c.evidence]),
                             c.note,
                             _json(c.details) if c.details else None,
                         ]
@@ -310,7 +309,8 @@ class Writes(Connection):
         conn.execute("DELETE FROM flags WHERE interaction_id = ?", [interaction_id])
         conn.executemany(
             "INSERT INTO flags (id, interaction_id, kind, severity, campaign, fact, message,"
-            " evidence, created_at, confidence, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " evidence, created_at, confidence, status, readings)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     content_id("flag", interaction_id, i, f.kind, f.fact),
@@ -320,19 +320,41 @@ class Writes(Connection):
                     f.campaign,
                     f.fact,
                     redact(f.message, self.redaction),
-                    _json(
-                        [
-                            {**asdict(e), "quote": redact(e.quote, self.redaction)}
-                            for e in f.evidence
-                        ]
-                    ),
+                    _json([self._evidence(e) for e in f.evidence]),
                     now(),
                     f.confidence,
                     f.status,
+                    _json(self._redact_obj(f.readings)) if f.readings else None,
                 ]
                 for i, f in enumerate(flags)
             ],
         )
+
+    def _evidence(self, e: Evidence) -> dict[str, Any]:
+        """An evidence quote as stored: redacted, with its recognition confidence on calls."""
+        return {**e.as_dict(), "quote": redact(e.quote, self.redaction)}
+
+    def save_asr_segments(
+        self, interaction_id: str, segments: list[tuple[int, float, float, float, float]]
+    ) -> None:
+        """How sure the recogniser was per segment: channel, start, end, average log-probability,
+        no-speech probability."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM asr_segments WHERE interaction_id = ?", [interaction_id])
+            conn.executemany(
+                "INSERT INTO asr_segments (interaction_id, idx, channel, start, end, avg_logprob,"
+                " no_speech_prob) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(interaction_id, i, *seg) for i, seg in enumerate(segments)],
+            )
+
+    def set_metadata(self, ident: str, key: str, value: Any) -> None:
+        """One key of an interaction's metadata, redacted like the rest of it."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE interactions SET metadata = json_set(coalesce(metadata, '{}'), ?, json(?))"
+                " WHERE id = ?",
+                [f"$.{key}", _json(self._redact_obj(value)), ident],
+            )
 
     def save_transcript(self, key: str, result: str) -> None:
         with self.transaction() as conn:

@@ -52,6 +52,8 @@ class AsrResult:
     words: list[Word]
     language: str | None
     speech: list[tuple[float, float]]  # where the VAD heard speech, in seconds
+    # Per recognised segment: start, end, average log-probability, no-speech probability.
+    segments: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 class Transcriber(Protocol):
@@ -141,18 +143,23 @@ class WhisperTranscriber:
     def __call__(self, audio: np.ndarray) -> AsrResult:
         """Long recordings go in pieces cut at quiet moments, so memory stays bounded."""
         words: list[Word] = []
+        segments: list[tuple[float, float, float, float]] = []
         language = None
         for start, piece in split_long(audio):
             result = self._recognise(piece)
             language = language or result.language
             offset = start / SAMPLE_RATE
             words += [
-                Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word)
+                Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word, w.probability)
                 for w in result.words
+            ]
+            segments += [
+                (round(a + offset, 3), round(b + offset, 3), lp, ns)
+                for a, b, lp, ns in result.segments
             ]
         # Speech regions from the words: the VAD already ran inside transcribe(), and a
         # second pass would cost time for the same answer.
-        return AsrResult(words, language, speech_from_words(words))
+        return AsrResult(words, language, speech_from_words(words), segments)
 
     def _recognise(self, audio: np.ndarray) -> AsrResult:
         s = self.settings
@@ -177,10 +184,20 @@ class WhisperTranscriber:
             hotwords=s.hotwords,
             **batched,
         )
-        words = [
-            Word(start=round(w.start, 3), end=round(w.end, 3), word=w.word.strip())
-            for seg in segments
-            for w in (seg.words or [])
-            if w.word.strip()
-        ]
-        return AsrResult(drop_repetition_loops(words), info.language, [])
+        words: list[Word] = []
+        stats: list[tuple[float, float, float, float]] = []
+        for seg in segments:
+            stats.append(
+                (
+                    round(seg.start, 3),
+                    round(seg.end, 3),
+                    round(seg.avg_logprob, 3),
+                    round(seg.no_speech_prob, 3),
+                )
+            )
+            words += [
+                Word(round(w.start, 3), round(w.end, 3), w.word.strip(), round(w.probability, 3))
+                for w in (seg.words or [])
+                if w.word.strip()
+            ]
+        return AsrResult(drop_repetition_loops(words), info.language, [], stats)

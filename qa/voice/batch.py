@@ -119,6 +119,7 @@ def _transcribe_one(
     item.status = Status.REVIEW if result.needs_review else Status.TRANSCRIBED
     item.error = "; ".join(result.warnings) if result.needs_review else None
     store.save_interactions([item])
+    store.save_asr_segments(item.id, result.segments)
     if item.status == Status.REVIEW:
         failure = Failure(item.source, "transcribe", item.error or "", None)
         store.record_failure(failure)

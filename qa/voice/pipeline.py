@@ -56,6 +56,8 @@ class VoiceResult:
     info: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     needs_review: bool = False  # roles are a guess: a person should check before coaching
+    # Recognition confidence per segment: channel, start, end, avg log-prob, no-speech prob.
+    segments: list[tuple[int, float, float, float, float]] = field(default_factory=list)
 
 
 def decode(path: Path) -> list[np.ndarray]:
@@ -130,8 +132,11 @@ def transcribe_recording(
     if mode == Diarization.CHANNELS:
         if len(channels) != 2:
             raise InputError("--diarization channels needs a stereo recording; this one is mono")
-        return _stereo(results, settings, duration)
-    return _mono(channels[0], results[0], mode, settings, duration)
+        out = _stereo(results, settings, duration)
+    else:
+        out = _mono(channels[0], results[0], mode, settings, duration)
+    out.segments = [(ch, *seg) for ch, r in enumerate(results) for seg in r.segments]
+    return out
 
 
 def _stereo(results: list[AsrResult], settings: VoiceSettings, duration: float) -> VoiceResult:
@@ -254,6 +259,7 @@ def result_to_json(result: AsrResult) -> str:
             "words": [w.as_dict() for w in result.words],
             "language": result.language,
             "speech": result.speech,
+            "segments": result.segments,
         }
     )
 
@@ -261,5 +267,8 @@ def result_to_json(result: AsrResult) -> str:
 def result_from_json(text: str) -> AsrResult:
     data = json.loads(text)
     return AsrResult(
-        [Word(**w) for w in data["words"]], data["language"], [tuple(s) for s in data["speech"]]
+        [Word(**w) for w in data["words"]],
+        data["language"],
+        [tuple(s) for s in data["speech"]],
+        [tuple(s) for s in data.get("segments", [])],
     )
