@@ -25,6 +25,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -65,34 +67,70 @@ def real_call_variants() -> dict[str, object]:
     }
 
 
-def real_call_wer() -> list[tuple[str, dict[str, float], float, float]]:
-    """Per variant: WER per call, pooled WER, and recognition speed (x real time)."""
+def spoken_numbers(text: str) -> str:
+    """Numbers as digits on both sides ("one hundred and thirty five dollars" and "$135"
+    both read "135 dollars"), by the statement layer's normaliser: the reading the campaign
+    checks use, while the stored transcript keeps the words as heard."""
+    import re
+
+    from qa.statements.numbers import digits
+
+    text = re.sub(r"\$\s?(\d[\d,]*(?:\.\d+)?)", r"\1 dollars", digits(text))
+    return hvb.normalise(text.replace("%", " percent").replace(",", ""))
+
+
+def real_call_wer(
+    only: str | None = None,
+) -> list[tuple[str, dict[str, float], float, float | None, float]]:
+    """Per variant: WER per call, pooled WER, pooled WER with numbers as digits on both
+    sides, and recognition speed (x real time; None when every call came from the cache).
+    Transcripts are cached on disk per channel's samples and settings."""
     import jiwer
 
     from qa.voice.asr import WhisperTranscriber
-    from qa.voice.pipeline import decode
+    from qa.voice.pipeline import channel_key, decode
 
+    cache = hvb.file_cache()
     refs = real_call_references()
     audio = [(name, decode(path)[0], ref) for name, path, ref in refs]
     rows = []
     for label, settings in real_call_variants().items():
+        if only and only not in label:
+            continue
         whisper = WhisperTranscriber(settings)  # type: ignore[arg-type]
-        whisper(audio[0][1][:16000])  # load the model outside the timing
         per_call: dict[str, float] = {}
-        errors = words = 0
+        errors = words = errors_num = words_num = 0
         wall = seconds = 0.0
         for name, a, ref in audio:
-            start = time.perf_counter()
-            result = whisper(a)
-            wall += time.perf_counter() - start
-            seconds += len(a) / 16000
+            ran: list[float] = []
+
+            def run(
+                a: np.ndarray = a, ran: list[float] = ran, whisper: WhisperTranscriber = whisper
+            ) -> object:
+                whisper(a[:16000])  # load the model outside the timing
+                start = time.perf_counter()
+                result = whisper(a)
+                ran.append(time.perf_counter() - start)
+                return result
+
+            result = cache(channel_key(a, settings), run)  # type: ignore[arg-type]
+            if ran:
+                wall += ran[0]
+                seconds += len(a) / 16000
+            hyp = " ".join(w.word for w in result.words)
             norm = normalise if name == "pyannote sample" else hvb.normalise
-            out = jiwer.process_words(ref, norm(" ".join(w.word for w in result.words)) or "-")
+            out = jiwer.process_words(ref, norm(hyp) or "-")
             per_call[name] = round(out.wer, 3)
             errors += out.substitutions + out.deletions + out.insertions
             words += len(ref.split())
-        rows.append((label, per_call, errors / words, seconds / wall))
-        print(f"  {label:<38} pooled WER {errors / words:.3f}, {seconds / wall:.1f}x", flush=True)
+            ref_num = spoken_numbers(ref)
+            num = jiwer.process_words(ref_num, spoken_numbers(hyp) or "-")
+            errors_num += num.substitutions + num.deletions + num.insertions
+            words_num += len(ref_num.split())
+        speed = seconds / wall if wall else None
+        rows.append((label, per_call, errors / words, speed, errors_num / words_num))
+        shown = f"{speed:.1f}x" if speed else "cached"
+        print(f"  {label:<38} pooled WER {errors / words:.3f}, {shown}", flush=True)
     return rows
 
 
@@ -243,6 +281,134 @@ def settings_choice() -> list[tuple[str, float, float, float]]:
     return rows
 
 
+def stage_breakdown(files: list[Path]) -> dict[str, float]:
+    """qa's whole voice stage on the files as `qa transcribe` runs it (ingest, then decode,
+    recognition with its VAD, diarization, roles, writes), seconds per stage; the VAD alone
+    beside it, run separately, since inside faster-whisper it is part of recognition."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    from qa.config import Config
+    from qa.ingest.batch import ingest
+    from qa.store import Store
+    from qa.voice.asr import AsrSettings, WhisperTranscriber
+    from qa.voice.batch import transcribe_pending
+    from qa.voice.pipeline import VoiceSettings, decode
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "qa.db")
+        begun = time.perf_counter()
+        ingest(files, store, Config())
+        out["ingest"] = time.perf_counter() - begun
+        begun = time.perf_counter()
+        whisper = WhisperTranscriber(AsrSettings())
+        whisper(np.zeros(16000, dtype=np.float32))
+        out["model load"] = time.perf_counter() - begun
+        report = transcribe_pending(store, VoiceSettings(), whisper)
+        out.update(report.stages)
+        out["whole stage"] = out["ingest"] + out["model load"] + report.wall_seconds
+        out["audio"] = report.audio_seconds
+        store.close()
+    settings = AsrSettings()
+    begun = time.perf_counter()
+    for f in files:
+        for channel in decode(f):
+            get_speech_timestamps(channel, VadOptions(speech_pad_ms=settings.vad_speech_pad_ms))
+    out["vad alone (decode included)"] = time.perf_counter() - begun
+    return out
+
+
+def print_stages(stages: dict[str, float]) -> None:
+    whole = stages["whole stage"]
+    print(f"where the time goes ({stages['audio'] / 60:.1f} min of audio, {whole:.1f} s in all):")
+    for name in ("ingest", "model load", "decode", "asr", "diarization", "roles", "writes"):
+        if name in stages:
+            label = "asr (VAD inside)" if name == "asr" else name
+            print(f"  {label:<18} {stages[name]:7.1f} s  {stages[name] / whole:6.1%}")
+    rest = whole - sum(
+        stages.get(k, 0.0)
+        for k in ("ingest", "model load", "decode", "asr", "diarization", "roles", "writes")
+    )
+    print(f"  {'other':<18} {rest:7.1f} s  {rest / whole:6.1%}")
+    print(
+        f"  VAD alone, run separately (decode included): {stages['vad alone (decode included)']:.1f} s"
+    )
+
+
+def demo_verification() -> dict[str, object]:
+    """Verify before flag on the demo batch: scoring with and without the second reading,
+    its extra time, and the flags it removed and kept."""
+    from qa.campaigns.schema import load_campaigns
+    from qa.config import load_config
+    from qa.ingest.batch import ingest
+    from qa.matching import Matcher
+    from qa.scorecard.load import load_scorecard
+    from qa.scoring import score_interactions
+    from qa.store import Store
+    from qa.voice.batch import transcribe_pending, voice_settings
+    from qa.voice.verify import Verifier, VerifySettings
+
+    examples = ROOT / "examples"
+    config = load_config(examples / "qa.yaml")
+    card = load_scorecard(ROOT / "scorecards" / "inbound_service.yaml")
+    campaigns = load_campaigns(ROOT / "scorecards" / "campaigns")
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "qa.db")
+        ingest([examples], store, config)
+        transcribe_pending(store, voice_settings(config))
+        matcher = Matcher(vectors=store)
+        items = store.load_interactions()
+        off = Verifier(VerifySettings(enabled=False))
+        score_interactions(store, items, card, matcher, campaigns=campaigns, verifier=off)
+        timed: dict[str, float] = {}
+        verifiers = {"off": off, "on": Verifier()}
+        for mode in ("off", "on"):  # the first, untimed pass above warmed the text model
+            items = store.load_interactions()
+            begun = time.perf_counter()
+            score_interactions(
+                store,
+                items,
+                card,
+                matcher,
+                campaigns=campaigns,
+                site_tz=config.timezone,
+                verifier=verifiers[mode],
+            )
+            timed[mode] = time.perf_counter() - begun
+        removed = [
+            (r["source"], v)
+            for r in store.db.query("SELECT source, metadata FROM interactions")
+            for v in json.loads(r["metadata"] or "{}").get("verification", [])
+        ]
+        calls = sum(1 for i in items if i.channel == "voice")
+        store.close()
+    on = verifiers["on"]
+    return {
+        "interactions": len(items),
+        "calls": calls,
+        "score_s_off": timed["off"],
+        "score_s_on": timed["on"],
+        "verify_s": on.wall_s,
+        "audio_s_again": on.seconds,
+        "kept": on.kept,
+        "removed": on.removed,
+        "removed_flags": removed,
+    }
+
+
+def print_verification(v: dict[str, object]) -> None:
+    print(
+        f"verification on the demo batch ({v['interactions']} interactions, {v['calls']} calls):"
+        f" scoring {v['score_s_off']:.1f} s without, {v['score_s_on']:.1f} s with;"
+        f" the second readings took {v['verify_s']:.1f} s (model load included) for"
+        f" {v['audio_s_again']:.1f} s of audio decoded again; flags removed {v['removed']},"
+        f" kept {v['kept']}"
+    )
+    for source, record in v["removed_flags"]:  # type: ignore[attr-defined]
+        first, second = record["readings"][0]["text"], record["readings"][1]["text"]
+        print(f"  removed {record['kind']} in {Path(source).name}: {first!r} -> {second!r}")
+
+
 def child(mode: str, files: list[str]) -> None:
     """One timed pass in a fresh process: its peak memory is its own."""
     from qa.voice.asr import AsrSettings, WhisperTranscriber, _whisper
@@ -299,33 +465,50 @@ def long_recording(minutes: int) -> None:
     )
 
 
-def real_calls(repeat: int) -> None:
+PARTS = ("wer", "roles", "speed", "stages", "verify")
+
+
+def real_calls(repeat: int, parts: tuple[str, ...] = PARTS, only: str | None = None) -> None:
     """Every figure on the real-call set, side by side in one run."""
     print(
         f"# real-call voice benchmark, {date.today()}, {platform.machine()}, {os.cpu_count()} cores;"
         f" {hvb.ATTRIBUTION} + pyannote sample.wav"
     )
-    print("WER per settings (recognition alone, mono mixes):")
-    rows = real_call_wer()
-    names = list(rows[0][1])
-    print("| settings | " + " | ".join(n[:8] for n in names) + " | pooled | speed |")
-    for label, per_call, pooled, speed in rows:
-        cells = " | ".join(f"{per_call[n]:.3f}" for n in names)
-        print(f"| {label} | {cells} | {pooled:.3f} | {speed:.1f}x |")
-    roles = real_call_roles()
-    print("words with the right role, stereo (as recorded / channels swapped):", roles["stereo"])
-    print("stereo calls swapped that were recorded the right way round:", roles["wrongly_swapped"])
-    print("words with the right role, mono mixes (embedded diarization):", roles["mono"])
-    mono = list(roles["mono"].values())  # type: ignore[attr-defined]
-    print(f"  mono: min {min(mono):.3f}, mean {statistics.mean(mono):.3f}")
-    runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
-    for _ in range(repeat):
-        for mode in ("faster-whisper", "qa"):
-            runs[mode].append(timed_child(mode, REAL_FILES))
-    rtf = {m: statistics.median(r["audio_s"] / r["wall_s"] for r in rs) for m, rs in runs.items()}
-    for mode in runs:
-        print(f"{mode:>15}: {rtf[mode]:5.1f}x real time (median of {repeat})")
-    print(f"qa whole voice stage / plain faster-whisper: {rtf['qa'] / rtf['faster-whisper']:.2f}x")
+    if "wer" in parts:
+        print("WER per settings (recognition alone, mono mixes):")
+        rows = real_call_wer(only)
+        names = list(rows[0][1])
+        head = " | ".join(n[:8] for n in names)
+        print(f"| settings | {head} | pooled | pooled, numbers as digits | speed |")
+        for label, per_call, pooled, speed, pooled_num in rows:
+            cells = " | ".join(f"{per_call[n]:.3f}" for n in names)
+            shown = f"{speed:.1f}x" if speed else "cached"
+            print(f"| {label} | {cells} | {pooled:.3f} | {pooled_num:.3f} | {shown} |")
+    if "roles" in parts:
+        roles = real_call_roles()
+        print("words with the right role, stereo (as recorded / swapped):", roles["stereo"])
+        print(
+            "stereo calls swapped that were recorded the right way round:", roles["wrongly_swapped"]
+        )
+        print("words with the right role, mono mixes (embedded diarization):", roles["mono"])
+        mono = list(roles["mono"].values())  # type: ignore[attr-defined]
+        print(f"  mono: min {min(mono):.3f}, mean {statistics.mean(mono):.3f}")
+    if "speed" in parts:
+        runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
+        for _ in range(repeat):
+            for mode in ("faster-whisper", "qa"):
+                runs[mode].append(timed_child(mode, REAL_FILES))
+        rtf = {
+            m: statistics.median(r["audio_s"] / r["wall_s"] for r in rs) for m, rs in runs.items()
+        }
+        for mode in runs:
+            print(f"{mode:>15}: {rtf[mode]:5.1f}x real time (median of {repeat})")
+        ratio = rtf["qa"] / rtf["faster-whisper"]
+        print(f"qa whole voice stage / plain faster-whisper: {ratio:.2f}x")
+    if "stages" in parts:
+        print_stages(stage_breakdown(REAL_FILES))
+    if "verify" in parts:
+        print_verification(demo_verification())
 
 
 def main() -> None:
@@ -337,6 +520,12 @@ def main() -> None:
     ap.add_argument(
         "--real-calls", action="store_true", help="the real-call set: WER, roles, throughput"
     )
+    ap.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"with --real-calls, which figures (comma-separated, of {', '.join(PARTS)})",
+    )
+    ap.add_argument("--variants", help="with --real-calls, only WER settings whose label has this")
     args = ap.parse_args()
     if args.child:
         child(args.child[0], args.child[1:])
@@ -346,7 +535,7 @@ def main() -> None:
         long_recording(args.long_minutes or 60)
         return
     if args.real_calls:
-        real_calls(args.repeat)
+        real_calls(args.repeat, tuple(args.parts.split(",")), args.variants)
         return
     acc = accuracy()
     choice = settings_choice()

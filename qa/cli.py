@@ -241,6 +241,12 @@ def score(
             )
             for ident, crits in report.engine_changes.items():
                 click.echo(f"  {ident}: {', '.join(crits)}")
+        v = report.verification
+        if v and (v["flags_kept"] or v["flags_removed"]):
+            click.echo(
+                f"Verified on a second reading: {v['flags_removed']} call flag(s) removed,"
+                f" {v['flags_kept']} kept ({v['audio_seconds_decoded_again']} s of audio)."
+            )
         if report.waiting:
             click.echo(f"{len(report.waiting)} recording(s) wait for transcription.", err=True)
         for failure in report.failures:

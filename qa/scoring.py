@@ -25,7 +25,7 @@ from qa.voice.asr import Transcriber
 from qa.voice.batch import pending, transcribe_pending
 from qa.voice.confidence import review_flags, review_results
 from qa.voice.pipeline import VoiceSettings
-from qa.voice.verify import Verifier, VerifySettings, verify_flags
+from qa.voice.verify import Verifier, verify_flags, verify_settings
 
 SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
 PREFETCH = 256  # interactions whose sentences are embedded together, in large batches
@@ -198,7 +198,7 @@ def score_paths(
     report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
     items = store.load_interactions(todo)
     if verifier is None:
-        verifier = Verifier(VerifySettings(enabled=config.voice.verify))
+        verifier = Verifier(verify_settings(config))
     score_interactions(
         store, items, card, matcher, progress, report, campaigns, config.timezone, verifier
     )

@@ -15,6 +15,7 @@ from qa.ingest.metadata import from_filename
 from qa.model import Agent
 from qa.timeutil import site_zone
 from qa.voice.batch import voice_settings
+from qa.voice.verify import verify_settings
 
 
 def leaves(model: type[BaseModel], prefix: str = "") -> list[str]:
@@ -100,6 +101,7 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         lambda c: voice_settings(c).company_names,
         ("Northwind",),
     ),
+    "voice.verify": ({"voice": {"verify": False}}, lambda c: verify_settings(c).enabled, False),
     "voice.hotwords": (
         {"voice": {"hotwords": "Northwind Fibre Max"}},
         lambda c: voice_settings(c).asr.hotwords,

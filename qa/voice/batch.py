@@ -24,6 +24,8 @@ class TranscribeReport:
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     asr_runs: int = 0  # channels actually recognised (not served from the cache)
+    # Seconds per stage over the batch: decode, asr (VAD included), diarization, roles, writes.
+    stages: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,7 @@ class TranscribeReport:
             if self.wall_seconds
             else None,
             "asr_runs": self.asr_runs,
+            "stage_seconds": {k: round(v, 2) for k, v in self.stages.items()},
         }
 
 
@@ -118,8 +121,11 @@ def _transcribe_one(
     item.metadata["metrics"] = compute_metrics(item)
     item.status = Status.REVIEW if result.needs_review else Status.TRANSCRIBED
     item.error = "; ".join(result.warnings) if result.needs_review else None
+    clock = time.perf_counter()
     store.save_interactions([item])
     store.save_asr_segments(item.id, result.segments)
+    for stage, seconds in [*result.timings.items(), ("writes", time.perf_counter() - clock)]:
+        report.stages[stage] = report.stages.get(stage, 0.0) + seconds
     if item.status == Status.REVIEW:
         failure = Failure(item.source, "transcribe", item.error or "", None)
         store.record_failure(failure)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -58,6 +59,8 @@ class VoiceResult:
     needs_review: bool = False  # roles are a guess: a person should check before coaching
     # Recognition confidence per segment: channel, start, end, avg log-prob, no-speech prob.
     segments: list[tuple[int, float, float, float, float]] = field(default_factory=list)
+    # Seconds spent per stage: decode, asr (VAD included), diarization, roles.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def decode(path: Path) -> list[np.ndarray]:
@@ -119,11 +122,16 @@ def transcribe_recording(
     transcriber: Transcriber,
     cache: TranscriptCache = _no_cache,
 ) -> VoiceResult:
+    clock = time.perf_counter()
     channels = decode(path)
+    timings = {"decode": time.perf_counter() - clock}
     duration = len(channels[0]) / SAMPLE_RATE
+    clock = time.perf_counter()
     results = [
         cache(channel_key(audio, settings.asr), partial(transcriber, audio)) for audio in channels
     ]
+    timings["asr"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     if not any(r.words for r in results):
         raise InputError("no speech found: the recording is silent or too quiet")
     mode = settings.diarization
@@ -134,7 +142,9 @@ def transcribe_recording(
             raise InputError("--diarization channels needs a stereo recording; this one is mono")
         out = _stereo(results, settings, duration)
     else:
-        out = _mono(channels[0], results[0], mode, settings, duration)
+        out = _mono(channels[0], results[0], mode, settings, duration, timings)
+    timings["roles"] = time.perf_counter() - clock - timings.get("diarization", 0.0)
+    out.timings = timings
     out.segments = [(ch, *seg) for ch, r in enumerate(results) for seg in r.segments]
     return out
 
@@ -164,8 +174,14 @@ def _stereo(results: list[AsrResult], settings: VoiceSettings, duration: float) 
 
 
 def _mono(
-    audio: np.ndarray, result: AsrResult, mode: str, settings: VoiceSettings, duration: float
+    audio: np.ndarray,
+    result: AsrResult,
+    mode: str,
+    settings: VoiceSettings,
+    duration: float,
+    timings: dict[str, float] | None = None,
 ) -> VoiceResult:
+    clock = time.perf_counter()
     if mode == Diarization.NONE:
         segments = [Segment(0.0, duration, "S1")]
     elif mode == Diarization.PYANNOTE:
@@ -174,6 +190,8 @@ def _mono(
     else:
         speech = result.speech or [(w.start, w.end) for w in result.words]
         segments = diarize_embedded(audio, speech, settings.speakers)
+    if timings is not None:
+        timings["diarization"] = time.perf_counter() - clock
     speakers = [(w, speaker_at(segments, w)) for w in result.words]
     voices = sorted({s for _, s in speakers})
     warnings: list[str] = []

@@ -39,6 +39,11 @@ class VerifySettings:
         return AsrSettings(model=self.model, language="en", beam_size=self.beam_size, vad=False)
 
 
+def verify_settings(config: Any) -> VerifySettings:
+    """VerifySettings from qa.yaml's `voice:` section."""
+    return VerifySettings(enabled=config.voice.verify)
+
+
 @dataclass
 class Verifier:
     settings: VerifySettings = field(default_factory=VerifySettings)
