@@ -376,6 +376,40 @@ def export(fmt: str, out: Path | None, db: Path) -> None:
         click.echo(text)
 
 
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A YYYY-MM-DD date that exists, or a usage error (exit 2) that says so."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-01"
+        ) from None
+
+
+def _check_known(store: Any, agent: str | None, team: str | None) -> None:
+    """An agent or team that the database has never seen is a usage error, not an empty report."""
+    for column, value, option in (("agent_id", agent, "--agent"), ("team", team, "--team")):
+        if value is None:
+            continue
+        known = [
+            r[0]
+            for r in store.db.execute(
+                f"SELECT DISTINCT {column} FROM interactions WHERE {column} IS NOT NULL"
+                f" ORDER BY {column}"
+            ).fetchall()
+        ]
+        if value not in known:
+            listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
+            raise ConfigError(
+                f"{option} {value!r}: no interaction in the database has it"
+                + (f"; known: {listed}" if known else "; the database holds no interactions yet")
+            )
+
+
 @cli.command()
 @click.option(
     "--out",
@@ -385,8 +419,8 @@ def export(fmt: str, out: Path | None, db: Path) -> None:
 )
 @click.option("--agent", help="Only this agent.")
 @click.option("--team", help="Only this team.")
-@click.option("--since", help="From this date (YYYY-MM-DD).")
-@click.option("--until", help="Up to this date (YYYY-MM-DD).")
+@click.option("--since", callback=_iso_date, help="From this date (YYYY-MM-DD).")
+@click.option("--until", callback=_iso_date, help="Up to this date (YYYY-MM-DD).")
 @click.option(
     "--templates",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -413,6 +447,9 @@ def report(
 
     try:
         store, _ = _open(db)
+        _check_known(store, agent, team)
+        if since and until and since > until:
+            raise ConfigError(f"--since {since} is after --until {until}")
         summary = build_report(
             store, out, Filters(agent, team, since, until), templates, BarProgress(), not no_audio
         )

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 EXTRAS=${QA_EXTRAS:-models,pyannote,dev}
 
 DEBIAN_PACKAGES=()
-# The test suite's: voice tests synthesise speech, browser tests drive chromium.
-[[ ",$EXTRAS," == *",dev,"* ]] && DEBIAN_PACKAGES=(sox espeak-ng chromium)
+# The test suite's: voice tests synthesise speech, browser tests drive chromium, the
+# offline test watches for network sockets with strace.
+[[ ",$EXTRAS," == *",dev,"* ]] && DEBIAN_PACKAGES=(sox espeak-ng chromium strace)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]+"${DEBIAN_PACKAGES[@]}"}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -83,6 +83,9 @@ def missing_extra(what: str, hint: str = MODELS_EXTRA_HINT) -> str:
 
 def import_model_library(name: str, hint: str = MODELS_EXTRA_HINT) -> Any:
     """A library of an extra, imported on first use, or a ConfigError saying what to install."""
+    from qa.offline import no_telemetry
+
+    no_telemetry()
     try:
         return importlib.import_module(name)
     except ImportError as exc:

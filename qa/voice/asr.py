@@ -114,6 +114,9 @@ def _whisper(ref: str, compute_type: str, threads: int) -> Any:
 
 
 def speech_regions(audio: np.ndarray) -> list[tuple[float, float]]:
+    from qa.offline import no_telemetry
+
+    no_telemetry()
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     return [

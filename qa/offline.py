@@ -1,0 +1,54 @@
+"""Nothing leaves the machine: telemetry of the model libraries is turned off before any loads.
+
+onnxruntime (under faster-whisper's voice activity detector) starts a "1DS" telemetry
+client whose threads look up mobile.events.data.microsoft.com unless ORT_DISABLE_TELEMETRY
+is set when its environment is created; Hugging Face libraries report usage unless told
+not to; pyannote.audio sends metrics. Each is switched off here, when ``qa`` is imported and
+again before the first model library is, and a test runs the voice and text paths under
+strace to prove that no socket reaches the network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+# Set before the libraries read them at import time. The telemetry switches are forced;
+# the others keep a user's own value.
+FORCED = (
+    "ORT_DISABLE_TELEMETRY",
+    "HF_HUB_DISABLE_TELEMETRY",
+    "DO_NOT_TRACK",
+    "PYANNOTE_METRICS_ENABLED",
+)
+ENVIRONMENT = {
+    "ORT_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+    "DO_NOT_TRACK": "1",
+    "PYANNOTE_METRICS_ENABLED": "0",
+}
+
+_done = False
+
+
+def set_environment() -> None:
+    """The switches above, in this process's environment (inherited by its children)."""
+    for key, value in ENVIRONMENT.items():
+        if key in FORCED:
+            os.environ[key] = value
+        else:
+            os.environ.setdefault(key, value)
+
+
+def no_telemetry() -> None:
+    """Turn off every model library's telemetry; cheap after the first call."""
+    global _done
+    if _done:
+        return
+    set_environment()
+    if importlib.util.find_spec("onnxruntime") is not None:
+        import onnxruntime
+
+        onnxruntime.disable_telemetry_events()
+    _done = True
