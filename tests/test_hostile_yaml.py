@@ -54,7 +54,7 @@ def test_an_alias_bomb_is_refused_quickly_with_its_line(tmp_path: Path, command:
     code, output, seconds = timed_validate([*command, str(target)])
     assert code == 2, output
     assert "bomb.yaml:1" in output and "more than 100,000 values" in output
-    assert seconds < 2
+    assert seconds < 30  # a guard against a hang (unbounded, this runs for hours), not a timing
 
 
 def test_an_alias_bomb_in_the_site_config_is_refused(tmp_path: Path) -> None:
@@ -118,6 +118,6 @@ def test_a_catastrophic_pattern_scores_in_linear_time(tmp_path: Path) -> None:
     start = time.perf_counter()
     # Python's own engine takes minutes on this line; every extra a doubles it.
     result = verdict(rule, "chat", [("agent", "a" * 40 + "!")])
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 30  # a guard against a hang, not a timing
     assert result.result == "fail"
     assert verdict(rule, "chat", [("agent", "a" * 40)]).result == "pass"
