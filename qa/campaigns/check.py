@@ -39,6 +39,9 @@ CONTEXT_TURNS = 6  # how many turns back a product named earlier is still "it" (
 CLAIM_SEMANTIC = 0.72  # cosine of a sentence to a retired claim for a paraphrase (0-1)
 GIVEN_SEMANTIC = 0.55  # cosine of a sentence to a disclosure / key point to count as given (0-1)
 GIVEN_UNSURE = 0.42  # below GIVEN_SEMANTIC but above this: a missing-item flag goes to review
+PITCH_BAR = 0.5  # probability of the present_offer act for a sentence to be a pitch (0-1)
+DENIAL_BAR = 0.35  # deny_offer probability for a reply with a denying phrase to deny (0-1)
+DENIAL_SURE = 0.75  # deny_offer probability for a reply to deny without such a phrase (0-1)
 RELATIVE_TOLERANCE = 0.02  # rounding allowed in a restated total ("$1,440 a year" for $120/mo)
 APPROX = re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|just over|"
                     r"just under|ish)\b", re.I)  # fmt: skip
@@ -73,7 +76,8 @@ DENIAL_CUES = re.compile(
     r"(?:it'?s|that'?s|is) (?:finished|over|ended|gone|expired|discontinued|withdrawn)|"
     r"can'?t (?:offer|give|do|get)|cannot (?:offer|give|do)|won'?t be able|"
     r"only (?:for|available to|open to) (?:new|existing|members|online)|"
-    r"(?:new|existing) customers only|doesn'?t apply|does not apply|"
+    r"(?:new|existing) customers only|doesn'?t apply|does not apply|(?:would|will)(?:n'?t| not) "
+    r"(?:apply|qualify)|don'?t (?:currently )?sell|isn'?t something we (?:can|do|offer)|"
     r"not (?:eligible|for existing|for current|for you|open to)|isn'?t for|"
     r"must have been|you might be thinking of|you may be thinking of|think you'?re thinking)\b",
     re.I,
@@ -501,9 +505,26 @@ def _retired_hit(
     return False, sim
 
 
-def presents_offer(s: Sentence, claims: list[Claim]) -> bool:
+ACTS = ("present_offer", "deny_offer")  # dialogue acts read from each agent sentence
+Acts = dict[str, dict[str, float]]
+
+
+def read_acts(matcher: Matcher | None, texts: list[str]) -> Acts:
+    """What each agent sentence does (qa.acts): presents an offer, denies one. Empty without
+    a model (lexical checks): the cue rules decide then."""
+    unique = list(dict.fromkeys(t for t in texts if t.strip()))
+    if matcher is None or not unique:
+        return {}
+    from qa.acts import classify
+
+    probs = classify(unique, list(ACTS), embedder=matcher.embedder)
+    return dict(zip(unique, probs, strict=True))
+
+
+def presents_offer(s: Sentence, claims: list[Claim], acts: Acts | None = None) -> bool:
     """The agent presents an offer as something to take now: offer terms stated as the
-    agent's own current claims, or a proposal to sign up, switch or quote."""
+    agent's own current claims, or a proposal to sign up, switch or quote. With a model the
+    meaning of the sentence decides (the present_offer act); without one, cue words."""
     text = s.text
     if PAST.search(text) and not re.search(r"\bstill\b", text, re.I):
         return False
@@ -511,6 +532,11 @@ def presents_offer(s: Sentence, claims: list[Claim]) -> bool:
         r"\b(?:will be|'ll be|coming|launch|starts? (?:on|in)|from (?:next|the \d))", text, re.I
     ) and not re.search(r"\b(?:today|now|right away)\b", text, re.I):
         return False
+    p = (acts or {}).get(text)
+    if p is not None:
+        if _denies(text, acts):
+            return False
+        return p["present_offer"] >= PITCH_BAR
     if DENIAL_CUES.search(text):
         return False
     own = [c for c in claims if c.checkable and c.attribution == "own" and c.tense == "current"]
@@ -555,6 +581,7 @@ def check_sentence(
     campaigns: list[Campaign],
     vectors: dict[str, np.ndarray] | None = None,
     review_bar: float = REVIEW_BAR,
+    acts: Acts | None = None,
 ) -> SentenceCheck:
     """Check one agent sentence about the campaigns it speaks of."""
     vectors = vectors or {}
@@ -612,7 +639,11 @@ def check_sentence(
                         review_bar,
                     )
                 )
-    if presents_offer(s, out.claims):
+    offered = presents_offer(s, out.claims, acts)
+    if offered and resolved and acts:
+        # A sentence that does not name the product pitches it only by stating its terms.
+        offered = any(f.consistent for f in out.findings)
+    if offered:
         out.presents = [c.id for c in topics]
         outside = [
             c
@@ -720,6 +751,7 @@ def check_interaction(
         for p in ps.phrases
     ]
     vectors = _embed(matcher, agent_texts, phrases)
+    acts = read_acts(matcher, agent_texts)
     flags: list[Flag] = []
     pitched: dict[str, Sentence] = {}
     for i, s in enumerate(all_sentences):
@@ -730,7 +762,7 @@ def check_interaction(
         )
         topic, source = topics[i]
         result = check_sentence(
-            s, previous, topic, source, day, item.channel, campaigns, vectors, review_bar
+            s, previous, topic, source, day, item.channel, campaigns, vectors, review_bar, acts
         )
         flags += result.flags
         for cid in result.presents:
@@ -738,7 +770,7 @@ def check_interaction(
             camp = _successor(camp, campaigns, day, item.channel)
             if camp.active_on(day, item.channel) and not _service(item, s):
                 pitched.setdefault(camp.id, s)
-    flags += _denied(all_sentences, topics, active, review_bar)
+    flags += _denied(all_sentences, topics, active, review_bar, acts)
     flags += _pitch_obligations(all_sentences, active, pitched, vectors, review_bar)
     return _dedupe(flags)
 
@@ -766,6 +798,7 @@ def _denied(
     topics: list[tuple[list[Campaign], str]],
     active: list[Campaign],
     review_bar: float,
+    acts: Acts | None = None,
 ) -> list[Flag]:
     flags = []
     for i, s in enumerate(all_sentences):
@@ -781,7 +814,7 @@ def _denied(
             continue
         reply = [x for x in all_sentences if x.turn == reply_turn]
         for c in cited:
-            denial, conf = _denial_in(reply, c)
+            denial, conf = _denial_in(reply, c, acts)
             if denial is not None:
                 flags.append(
                     _flag(
@@ -798,10 +831,21 @@ def _denied(
     return flags
 
 
-def _denial_in(reply: list[Sentence], c: Campaign) -> tuple[Sentence | None, float]:
+def _denies(text: str, acts: Acts | None) -> bool:
+    """A denial by its meaning (the deny_offer act): a sure reading alone, a likely one with a
+    denying phrase; without a model, the phrase alone."""
+    cue = bool(DENIAL_CUES.search(text))
+    p = (acts or {}).get(text)
+    if p is None:
+        return cue
+    return p["deny_offer"] >= DENIAL_SURE or (cue and p["deny_offer"] >= DENIAL_BAR)
+
+
+def _denial_in(
+    reply: list[Sentence], c: Campaign, acts: Acts | None = None
+) -> tuple[Sentence | None, float]:
     for x in reply:
-        m = DENIAL_CUES.search(x.text)
-        if not m:
+        if not _denies(x.text, acts):
             continue
         if c.eligibility and any(fuzzy_score(w, x.text) >= 0.85 for w in c.eligibility.not_for):
             continue  # a legitimate exclusion
@@ -830,7 +874,8 @@ def _given(
 ) -> tuple[bool, float]:
     best = 0.0
     for s in agent:
-        if any(fuzzy_score(p, s.text) >= 0.85 for p in item.phrases):
+        said = digits(s.text)
+        if any(fuzzy_score(digits(p), said) >= 0.85 for p in item.phrases):
             return True, 1.0
         best = max(best, _semantic_max(vectors, s.text, item.phrases))
     if not vectors:
@@ -902,8 +947,11 @@ def explain(
     active = [c for c in campaigns if c.active_on(day, channel)]
     phrases = [p for c in active for rc in c.retired_claims for p in rc.phrases]
     vectors = _embed(matcher, [sentence], phrases)
-    result = check_sentence(s, context, topic, source, day, channel, campaigns, vectors)
-    flags = result.flags + _denied([*turns, s], topics, active, REVIEW_BAR)
+    acts = read_acts(matcher, [sentence])
+    result = check_sentence(
+        s, context, topic, source, day, channel, campaigns, vectors, REVIEW_BAR, acts
+    )
+    flags = result.flags + _denied([*turns, s], topics, active, REVIEW_BAR, acts)
     return {
         "sentence": sentence,
         "context": context,
