@@ -40,6 +40,7 @@ CLAIM_SEMANTIC = 0.72  # cosine of a sentence to a retired claim for a paraphras
 GIVEN_SEMANTIC = 0.55  # cosine of a sentence to a disclosure / key point to count as given (0-1)
 GIVEN_UNSURE = 0.42  # below GIVEN_SEMANTIC but above this: a missing-item flag goes to review
 PITCH_BAR = 0.5  # probability of the present_offer act for a sentence to be a pitch (0-1)
+PROPOSAL_BAR = 0.25  # the same for a sentence that proposes to sign up, switch or quote (0-1)
 DENIAL_BAR = 0.35  # deny_offer probability for a reply with a denying phrase to deny (0-1)
 DENIAL_SURE = 0.75  # deny_offer probability for a reply to deny without such a phrase (0-1)
 RELATIVE_TOLERANCE = 0.02  # rounding allowed in a restated total ("$1,440 a year" for $120/mo)
@@ -59,6 +60,12 @@ OFFER_CUES = re.compile(
     r"it'?s just|only)\b",
     re.I,
 )
+PROPOSAL = re.compile(
+    r"\b(?:i can (?:get|put|set|sign|switch|move|book|start)|(?:shall|should|can) i (?:go ahead|"
+    r"book|sign|set|put|switch|start)|want me to|would you like (?:me )?to|sign you up|"
+    r"you can (?:still )?(?:get|have|take|join|switch|sign)|get you (?:on|started|set up))\b",
+    re.I,
+)  # a proposal to sign up, switch or quote: a pitch on a weaker reading of the act
 SERVICE_CUES = re.compile(
     r"\b(?:your (?:current |existing )?(?:plan|account|contract|policy|tariff|bill|line|"
     r"lines|package|subscription|cover|renewal)|you(?:'re| are) (?:already |currently )?on|"
@@ -536,6 +543,8 @@ def presents_offer(s: Sentence, claims: list[Claim], acts: Acts | None = None) -
     if p is not None:
         if _denies(text, acts):
             return False
+        if PROPOSAL.search(text):
+            return p["present_offer"] >= PROPOSAL_BAR
         return p["present_offer"] >= PITCH_BAR
     if DENIAL_CUES.search(text):
         return False
