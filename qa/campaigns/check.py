@@ -36,7 +36,7 @@ __all__ = ["FLAG_KINDS", "check_interaction", "explain"]
 REVIEW_BAR = 0.6  # flags with lower confidence are stored as `review` (range 0-1)
 PRODUCT_MATCH = 0.9  # fuzzy score for a product name to count as mentioned (0-1)
 CONTEXT_TURNS = 6  # how many turns back a product named earlier is still "it" (1-20)
-CLAIM_SEMANTIC = 0.72  # cosine of a sentence to a retired claim for a paraphrase (0-1)
+CLAIM_SEMANTIC = 0.65  # cosine of a clause to a retired claim for a paraphrase (0-1)
 GIVEN_SEMANTIC = 0.55  # cosine of a sentence to a disclosure / key point to count as given (0-1)
 GIVEN_UNSURE = 0.42  # below GIVEN_SEMANTIC but above this: a missing-item flag goes to review
 PITCH_BAR = 0.5  # probability of the present_offer act for a sentence to be a pitch (0-1)
@@ -200,16 +200,6 @@ def named_campaigns(text: str, campaigns: list[Campaign]) -> list[Campaign]:
     return keep
 
 
-def _successor(c: Campaign, campaigns: list[Campaign], day: dt.date, channel: str) -> Campaign:
-    """A name of a superseded campaign means its running successor (schema v2 `supersedes`)."""
-    if c.active_on(day, channel):
-        return c
-    for other in campaigns:
-        if c.id in other.supersedes and other.active_on(day, channel):
-            return other
-    return c
-
-
 # --- facts --------------------------------------------------------------------------------
 
 
@@ -325,10 +315,12 @@ def _fact_values(f: Fact) -> list[float]:
     return [f.value.amount, *f.value.tiers]
 
 
-def _same(c: Claim, f: Fact) -> bool:
+def _same(c: Claim, f: Fact, exact: bool = False) -> bool:
     """Is the claim consistent with the fact: the same value once units and periods are made
-    the same, within a range, under a bound, or one of the tiers."""
+    the same, within a range, under a bound, or one of the tiers. A bound said as a bound ("up
+    to 21 days" for up to 21 days) must agree exactly, and so must any value when `exact`."""
     q, v = c.quantity, f.value
+    fact_bound = None if exact or q.bound in ("max", "min") else v.bound
     lows = _fact_values(f)
     said = [q.value] + ([q.high] if q.high is not None else [])
     if v.money:
@@ -348,7 +340,7 @@ def _same(c: Claim, f: Fact) -> bool:
         said = [_in_months(s, q.unit or "month") for s in said]
         if top is not None:
             return all(lows[0] - 0.01 <= s <= top + 0.01 for s in said)
-        if v.bound == "up_to":
+        if fact_bound == "up_to":
             return all(s <= lows[0] + 0.01 for s in said)
         if q.bound == "below":
             return any(lo <= s + 0.01 for lo in lows for s in said)
@@ -361,9 +353,9 @@ def _same(c: Claim, f: Fact) -> bool:
         said = [s * 100 for s in said]
     if v.to is not None:
         return all(lows[0] - 0.005 <= s <= v.to + 0.005 for s in said)
-    if v.bound == "up_to":
+    if fact_bound == "up_to":
         return all(s <= lows[0] + 0.005 for s in said)
-    if v.bound == "at_least":
+    if fact_bound == "at_least":
         return all(s >= lows[0] - 0.005 for s in said)
     if q.bound == "below":  # "under a fiver a month" for a price below five
         return any(lo <= s + 0.005 for lo in lows for s in said)
@@ -454,8 +446,27 @@ def _semantic_max(vectors: dict[str, np.ndarray], sentence: str, phrases: list[s
     return max((float(vectors[p] @ v) for p in phrases if p in vectors), default=0.0)
 
 
+CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|so|because)\s|\s-\s", re.I)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut at commas and conjunctions: a negation in one clause ("it'll never go up")
+    says nothing of another ("your price is locked for life")."""
+    parts = [p.strip() for p in CLAUSE_BREAK.split(sentence) if p and p.strip()]
+    return parts or [sentence]
+
+
 def _lexical_hit(sentence: str, phrase: str) -> bool:
-    """A phrase in the sentence, with its numbers and its negation agreeing."""
+    """A phrase in one clause of the sentence, with its numbers and its negation agreeing."""
+    if fuzzy_score(phrase, sentence) < 0.88:
+        return False
+    parts = clauses(sentence)
+    return any(_clause_hit(c, phrase) for c in parts) or (
+        len(parts) > 1 and _clause_hit(sentence, phrase)
+    )
+
+
+def _clause_hit(sentence: str, phrase: str) -> bool:
     if fuzzy_score(phrase, sentence) < 0.88:
         return False
     _, pq = extract(phrase)
@@ -499,17 +510,20 @@ def _retired_hit(
         return False, 0.0
     if any(_lexical_hit(s.text, p) for p in claim.phrases):
         return True, 0.95
-    sim = _semantic_max(vectors, s.text, claim.phrases)
-    if sim >= CLAIM_SEMANTIC:
-        # A paraphrase must agree in negation with at least one phrase and share a content word.
-        words = content_words(s.text)
-        agree = any(_negations(p) == _negations(s.text) or not _negations(p) for p in claim.phrases)
-        shared = any(content_words(p) & words for p in claim.phrases)
-        if any(_contrary(p, s.text) for p in claim.phrases):
-            agree = False
-        if agree and shared:
-            return True, min(0.9, 0.5 + (sim - CLAIM_SEMANTIC) * 4 + 0.2)
-    return False, sim
+    best = 0.0
+    for part in clauses(s.text):
+        for p in claim.phrases:
+            sim = _semantic_max(vectors, part, [p])
+            best = max(best, sim)
+            if sim < CLAIM_SEMANTIC:
+                continue
+            # A paraphrase says it the same way round as the phrase, in its own clause.
+            if _negations(p) != _negations(part) or _contrary(p, part):
+                continue
+            if not content_words(p) & content_words(part):
+                continue
+            return True, min(0.9, 0.6 + (sim - CLAIM_SEMANTIC) * 3)
+    return False, best
 
 
 ACTS = ("present_offer", "deny_offer")  # dialogue acts read from each agent sentence
@@ -598,7 +612,6 @@ def check_sentence(
     known = tuple(n for c in campaigns for n in [*c.products, c.name])
     out.claims = extract_claims(s.text, previous, known)
     resolved = topic_source != "named"
-    topics = [_successor(c, campaigns, day, channel) for c in topics]
     active = [c for c in topics if c.active_on(day, channel)]
     for camp in active:
         product = next(
@@ -624,7 +637,9 @@ def check_sentence(
                 claim, quantity=dataclasses.replace(claim.quantity, bound=None)
             )
             if not ok and any(
-                _same(exact, g) for g in camp.facts if g is not f and _compatible(claim, g)
+                _same(exact, g, exact=True)
+                for g in camp.facts
+                if g is not f and _compatible(claim, g)
             ):
                 continue  # right for another fact of the campaign: not a contradiction
             if resolved:
@@ -660,8 +675,6 @@ def check_sentence(
             if not c.active_on(day, channel) and channel in c.channels and not resolved
         ]
         for c in outside:
-            if any(a.id != c.id and c.id in a.supersedes for a in active):
-                continue
             out.flags.append(
                 _flag(
                     FlagKind.EXPIRED_OFFER,
@@ -759,7 +772,12 @@ def check_interaction(
         for ps in group
         for p in ps.phrases
     ]
-    vectors = _embed(matcher, agent_texts, phrases)
+    parts = (
+        [c for t in agent_texts for c in clauses(t)]
+        if any(c.retired_claims for c in active)
+        else []
+    )
+    vectors = _embed(matcher, [*agent_texts, *parts], phrases)
     acts = read_acts(matcher, agent_texts)
     flags: list[Flag] = []
     pitched: dict[str, Sentence] = {}
@@ -776,7 +794,6 @@ def check_interaction(
         flags += result.flags
         for cid in result.presents:
             camp = next(c for c in campaigns if c.id == cid)
-            camp = _successor(camp, campaigns, day, item.channel)
             if camp.active_on(day, item.channel) and not _service(item, s):
                 pitched.setdefault(camp.id, s)
     flags += _denied(all_sentences, topics, active, review_bar, acts)
@@ -955,7 +972,7 @@ def explain(
     topic, source = topics[-1]
     active = [c for c in campaigns if c.active_on(day, channel)]
     phrases = [p for c in active for rc in c.retired_claims for p in rc.phrases]
-    vectors = _embed(matcher, [sentence], phrases)
+    vectors = _embed(matcher, [sentence, *clauses(sentence)], phrases)
     acts = read_acts(matcher, [sentence])
     result = check_sentence(
         s, context, topic, source, day, channel, campaigns, vectors, REVIEW_BAR, acts
