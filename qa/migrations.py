@@ -224,6 +224,14 @@ def m008_recognition_confidence(db: Database) -> None:
     db.table("flags").add_column("readings", str)
 
 
+@migration
+def m009_content_key(db: Database) -> None:
+    # The content an evaluation was made on, so that an email thread that grows in a later
+    # batch, or a call transcribed again, is scored again instead of keeping stale results.
+    db.table("interactions").add_column("content", str)
+    db.table("evaluations").add_column("content", str)
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

@@ -64,6 +64,9 @@ class Interaction:
     status: str = Status.INGESTED
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # A digest of what scoring reads (turns, agent, channel, direction, campaign), set by the
+    # store when the turns are written; an evaluation keeps the digest it was made on.
+    content: str | None = None
 
 
 @dataclass

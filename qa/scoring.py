@@ -91,6 +91,7 @@ def score_interactions(
     if campaigns is not None and campaign_set is not None:
         store.save_campaign_set(campaign_set, [c.model_dump(mode="json") for c in campaigns])
     progress.start(len(items), "Scoring")
+    contents = {i.id: i.content for i in items if i.content is not None}
     batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
     uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
     critical = {c.id: bool(c.critical) for _, c in card.scorecard.criteria()}
@@ -126,10 +127,10 @@ def score_interactions(
             report.flags_by_id[item.id] = standing
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
-            store.save_evaluations(batch, engine)
+            store.save_evaluations(batch, engine, contents)
             batch = []
         progress.advance(item.source)
-    store.save_evaluations(batch, engine)
+    store.save_evaluations(batch, engine, contents)
     progress.finish()
     if verifier is not None:
         report.verification = verifier.summary()
@@ -185,10 +186,13 @@ def score_paths(
     roots = [p.resolve() for p in paths]
     engine = current_engine(store, matcher)
     done = store.evaluated_ids(card.hash, campaigns_key(campaigns), engine)
+    # What the paths hold, and what this ingest rewrote: a thread that a reply under these
+    # paths has grown keeps the source of its first message, which may lie elsewhere.
+    touched = set(ingested.interaction_ids)
     wanted = [
         r["id"]
         for r in store.db.query("SELECT id, source FROM interactions")
-        if _under(r["source"], roots)
+        if _under(r["source"], roots) or r["id"] in touched
     ]
     todo = [i for i in wanted if i not in done]
     # Scored with this card and these campaigns, by another engine: say what the upgrade changes.

@@ -25,7 +25,7 @@ from qa.model import (
     Word,
 )
 from qa.redact import RedactionPolicy
-from qa.store import Store, content_id
+from qa.store import Store, content_digest, content_id
 
 CARD = "4111 1111 1111 1111"
 SPOKEN = "four one one one one one one one one one one one one one one one"
@@ -103,6 +103,7 @@ def test_an_interaction_row_holds_every_field(store: Store) -> None:
         "status": "ingested",
         "error": None,
         "metadata": '{"conversation_id": "k1"}',
+        "content": content_digest(chat(agent=Agent("ann", "Ann", "Care"))),
     }
     assert row["created_at"] == row["updated_at"]
     assert rows(store, "SELECT * FROM agents") == [{"id": "ann", "name": "Ann", "team": "Care"}]
@@ -284,6 +285,7 @@ def test_evaluations_and_criteria_are_written(store: Store) -> None:
         "passed": 0,
         "campaigns_hash": "camp1",
         "engine": "e1",
+        "content": content_digest(chat()),
     }
     crit = rows(store, "SELECT * FROM criterion_results ORDER BY idx")
     assert [

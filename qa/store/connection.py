@@ -46,6 +46,19 @@ def content_id(*parts: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
+def content_digest(item: Any) -> str:
+    """What scoring reads of an interaction: a change re-scores it (a grown email thread)."""
+    agent = item.agent
+    return content_id(
+        "content",
+        item.channel,
+        item.direction,
+        item.campaign,
+        [agent.id, agent.name] if agent else None,
+        [[t.role, t.speaker, t.start, t.end, t.text] for t in item.turns],
+    )
+
+
 class Connection:
     def __init__(self, path: str | os.PathLike[str], redaction: RedactionPolicy | None = None):
         self.path = Path(path)

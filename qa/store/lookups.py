@@ -60,9 +60,12 @@ class Lookups(Connection):
     ) -> set[str]:
         """Interactions already scored with this card (checked against these campaigns, by
         this engine, where given)."""
+        # An evaluation made on other content (a thread that has grown since) does not count.
         rows = self.conn.execute(
-            "SELECT interaction_id FROM evaluations WHERE scorecard_hash = ?"
-            " AND (? IS NULL OR campaigns_hash = ?) AND (? IS NULL OR engine = ?)",
+            "SELECT e.interaction_id FROM evaluations e JOIN interactions i"
+            " ON i.id = e.interaction_id AND e.content IS i.content"
+            " WHERE e.scorecard_hash = ?"
+            " AND (? IS NULL OR e.campaigns_hash = ?) AND (? IS NULL OR e.engine = ?)",
             [scorecard_hash, campaigns_hash, campaigns_hash, engine, engine],
         ).fetchall()
         return {r[0] for r in rows}
@@ -99,6 +102,7 @@ class Lookups(Connection):
                 status=r["status"],
                 error=r["error"],
                 metadata=json.loads(r["metadata"]) if r["metadata"] else {},
+                content=r["content"],
             )
         join = " WHERE interaction_id IN (SELECT id FROM _wanted)" if ids is not None else ""
         for r in self.conn.execute(

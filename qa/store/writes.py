@@ -10,7 +10,7 @@ from typing import Any
 
 from qa.model import Evaluation, Evidence, Failure, Flag, Interaction
 from qa.redact import is_digit_token, redact
-from qa.store.connection import Connection, content_id, now
+from qa.store.connection import Connection, content_digest, content_id, now
 from qa.store.connection import to_json as _json
 from qa.vocabulary import Channel
 
@@ -121,6 +121,9 @@ class Writes(Connection):
             ],
         )
         self._write_turns(conn, item)
+        conn.execute(
+            "UPDATE interactions SET content = ? WHERE id = ?", [content_digest(item), item.id]
+        )
 
     def _redact_obj(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -246,20 +249,28 @@ class Writes(Connection):
         self,
         pairs: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]],
         engine: str | None = None,
+        contents: dict[str, str | None] | None = None,
     ) -> None:
         """Write evaluations (interaction id, evaluation, metrics, campaign flags or None when
         campaigns were not checked, campaign set hash), made by one engine; one transaction
-        for the lot."""
+        for the lot. `contents` holds the content digest each was made on: one whose
+        interaction has changed since (another run rewrote the thread) is not written."""
         with self.transaction() as conn:
             for interaction_id, ev, metrics, flags, campaigns_key in pairs:
+                row = conn.execute(
+                    "SELECT content FROM interactions WHERE id = ?", [interaction_id]
+                ).fetchone()
+                current = row[0] if row else None
+                if contents is not None and contents.get(interaction_id, current) != current:
+                    continue
                 if flags is not None:
                     self._write_flags(conn, interaction_id, flags)
                 eid = content_id("evaluation", interaction_id, ev.scorecard_hash)
                 conn.execute("DELETE FROM criterion_results WHERE evaluation_id = ?", [eid])
                 conn.execute(
                     "INSERT OR REPLACE INTO evaluations (id, interaction_id, scorecard_hash, total,"
-                    " max, percent, auto_fail, passed, created_at, campaigns_hash, engine)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " max, percent, auto_fail, passed, created_at, campaigns_hash, engine, content)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         eid,
                         interaction_id,
@@ -272,6 +283,7 @@ class Writes(Connection):
                         now(),
                         campaigns_key,
                         engine,
+                        current,
                     ],
                 )
                 conn.executemany(
