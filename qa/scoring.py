@@ -91,7 +91,7 @@ def score_interactions(
     if campaigns is not None and campaign_set is not None:
         store.save_campaign_set(campaign_set, [c.model_dump(mode="json") for c in campaigns])
     progress.start(len(items), "Scoring")
-    contents = {i.id: i.content for i in items if i.content is not None}
+    contents: dict[str, str | None] = {i.id: i.content for i in items if i.content is not None}
     batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
     uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
     critical = {c.id: bool(c.critical) for _, c in card.scorecard.criteria()}
