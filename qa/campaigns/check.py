@@ -37,7 +37,7 @@ REVIEW_BAR = 0.6  # flags with lower confidence are stored as `review` (range 0-
 PRODUCT_MATCH = 0.9  # fuzzy score for a product name to count as mentioned (0-1)
 CONTEXT_TURNS = 6  # how many turns back a product named earlier is still "it" (1-20)
 CLAIM_SEMANTIC = 0.65  # cosine of a clause to a retired claim for a paraphrase (0-1)
-GIVEN_SEMANTIC = 0.55  # cosine of a sentence to a disclosure / key point to count as given (0-1)
+GIVEN_SEMANTIC = 0.55  # cosine of a sentence or clause to a disclosure / key point: given (0-1)
 GIVEN_UNSURE = 0.42  # below GIVEN_SEMANTIC but above this: a missing-item flag goes to review
 PITCH_BAR = 0.5  # probability of the present_offer act for a sentence to be a pitch (0-1)
 PROPOSAL_BAR = 0.25  # the same for a sentence that proposes to sign up, switch or quote (0-1)
@@ -772,11 +772,7 @@ def check_interaction(
         for ps in group
         for p in ps.phrases
     ]
-    parts = (
-        [c for t in agent_texts for c in clauses(t)]
-        if any(c.retired_claims for c in active)
-        else []
-    )
+    parts = [c for t in agent_texts for c in clauses(t)]
     vectors = _embed(matcher, [*agent_texts, *parts], phrases)
     acts = read_acts(matcher, agent_texts)
     flags: list[Flag] = []
@@ -903,7 +899,10 @@ def _given(
         said = digits(s.text)
         if any(fuzzy_score(digits(p), said) >= 0.85 for p in item.phrases):
             return True, 1.0
-        best = max(best, _semantic_max(vectors, s.text, item.phrases))
+        # A clause of a longer sentence counts on its own: "... $50 a month, and it needs
+        # AutoPay" gives the AutoPay disclosure however much else the sentence says.
+        for part in dict.fromkeys([s.text, *clauses(s.text)]):
+            best = max(best, _semantic_max(vectors, part, item.phrases))
     if not vectors:
         return False, 0.0
     return best >= GIVEN_SEMANTIC, best
