@@ -219,3 +219,43 @@ def test_retired_claim_in_other_words(channel: str, campaigns, matcher) -> None:
     assert "retired_claim" in kinds(said, channel, campaigns, matcher)
     negated = [["agent", "Spring Unlimited doesn't include a free phone any more."]]
     assert "retired_claim" not in kinds(negated, channel, campaigns, matcher)
+
+
+# 6. An aside inside a condition keeps the figure hypothetical
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_aside_inside_a_condition_stays_hypothetical(channel: str, campaigns) -> None:  # type: ignore[no-untyped-def]
+    said = [
+        [
+            "agent",
+            "If the market went up to, say, 60 dollars, Spring Unlimited would stay the same.",
+        ]
+    ]
+    assert "contradiction" not in kinds(said, channel, campaigns)
+    wrong = [["agent", "Spring Unlimited is 60 dollars a month."]]
+    assert "contradiction" in kinds(wrong, channel, campaigns)
+
+
+# 11. Another product of the same family is not the campaign's product
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_name_with_another_number_is_another_product(channel: str, tmp_path: Path) -> None:
+    (tmp_path / "fix.yaml").write_text(
+        textwrap.dedent(
+            """
+            id: FIX2
+            name: Saver Fix 2
+            from: 2026-01-01
+            to: 2026-12-31
+            products: ["Saver Fix 2"]
+            facts:
+              - id: price
+                about: ["a month"]
+                value: {money: {amount: 30, currency: EUR, period: month}}
+            """
+        )
+    )
+    cs = load_campaigns(tmp_path)
+    day = dt.date(2026, 5, 5)
+    other = explain("Saver Fix 5 is 45 euro a month.", day, channel, cs)
+    assert other["topics"] == [] and not other["flags"]
+    misspelt = explain("Saver Fixx 2 is 45 euro a month.", day, channel, cs)
+    assert [f["kind"] for f in misspelt["flags"]] == ["contradiction"]

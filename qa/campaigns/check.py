@@ -170,13 +170,24 @@ def _name_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def _near_name(name: str, text: str) -> bool:
+    """A misspelt product name ("Fiber Max" for "Fibre Max"), but not another product of the
+    same family: the numbers in a name must be said as they are ("Fibre Flex 1000" is not
+    "Fibre Flex 500", "two-year fix" is not "five-year fix")."""
+    if fuzzy_score(name, text) < PRODUCT_MATCH and fuzzy_score(name, digits(text)) < PRODUCT_MATCH:
+        return False
+    numbers = re.findall(r"\d+(?:\.\d+)?", digits(name))
+    said = set(re.findall(r"\d+(?:\.\d+)?", digits(text)))
+    return all(n in said for n in numbers)
+
+
 def named_campaigns(text: str, campaigns: list[Campaign]) -> list[Campaign]:
     """Campaigns whose product a text names. The longest name wins: "Fibre Flex 500 Plus"
     does not also name "Fibre Flex 500"."""
     found: dict[str, list[tuple[int, int]]] = {}
     for c in campaigns:
         spans = _name_spans(text, [*c.products, c.name])
-        if not spans and any(fuzzy_score(p, text) >= PRODUCT_MATCH for p in c.products):
+        if not spans and any(_near_name(p, text) for p in c.products):
             spans = [(-1, -1)]
         if spans:
             found[c.id] = spans

@@ -191,6 +191,8 @@ def _in_if_clause(text: str, q: Quantity) -> bool:
     it ("if you leave, the exit fee is 75")."""
     for m in HYPOTHETICAL.finditer(text, 0, q.start):
         rest = text[m.end() : q.start]
+        # "if prices rose to, say, 35 cent": an aside inside the condition does not end it.
+        rest = re.sub(r",\s*(?:say|let'?s say|for example|for instance|e\.g\.)\s*,?", " ", rest)
         if not re.search(r"[,;:]|\bthen\b|\.\s", rest):
             return True
     return False
