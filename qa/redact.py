@@ -16,7 +16,12 @@ EMAIL_MASK = "[EMAIL]"
 PHONE_MASK = "[PHONE]"
 NATIONAL_ID_MASK = "[ID]"
 
-_WRITTEN_CARD = re.compile(r"(?<![\d])\d(?:[ \-.]?\d){12,18}(?![\d])")
+# Digits with any separators an export or a typist uses between them: spaces (double ones
+# too), hyphens, dots, slashes, underscores (file names), up to three in a row.
+_SEPARATORS = r"[\s\-./_]{0,3}"
+_WRITTEN_CARD = re.compile(rf"(?<![\d])\d(?:{_SEPARATORS}\d){{12,18}}(?![\d])")
+_LEADING_DIGITS = re.compile(rf"^\s*\d(?:{_SEPARATORS}\d)*")
+_TRAILING_DIGITS = re.compile(rf"\d(?:{_SEPARATORS}\d)*\s*$")
 _DIGIT_WORDS = {
     "zero": "0",
     "oh": "0",
@@ -121,6 +126,38 @@ def redact(text: str, policy: RedactionPolicy | None = None) -> str:
     if policy.phones:
         text = _PHONE.sub(PHONE_MASK, text)
     return text
+
+
+def mask_split_cards(texts: list[str]) -> list[str]:
+    """Mask a card number typed across consecutive messages of one speaker.
+
+    "4111 1111" then "1111 1111" are each too short to be a card; together they are one.
+    A run that ends one message, the messages that are nothing but digits after it, and the
+    run that starts the next are joined; where 13 to 19 digits pass the Luhn check, every
+    part is masked. Give the texts of one speaker's consecutive messages, in order.
+    """
+    out = list(texts)
+    for i in range(len(out) - 1):
+        tail = _TRAILING_DIGITS.search(out[i])
+        if tail is None:
+            continue
+        digits = re.sub(r"\D", "", tail.group(0))
+        parts: list[tuple[int, re.Match[str]]] = [(i, tail)]
+        for j in range(i + 1, len(out)):
+            head = _LEADING_DIGITS.search(out[j])
+            if head is None:
+                break
+            digits += re.sub(r"\D", "", head.group(0))
+            parts.append((j, head))
+            if len(digits) > 19:
+                break
+            if len(digits) >= 13 and luhn_valid(digits):
+                for k, m in reversed(parts):
+                    out[k] = out[k][: m.start()] + CARD_MASK + out[k][m.end() :]
+                break
+            if head.end() < len(out[j].rstrip()):
+                break  # the message goes on past its digits: the run ends here
+    return out
 
 
 def is_digit_token(word: str) -> bool:

@@ -35,6 +35,7 @@ from qa.ingest.transcripts import (
 )
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
+from qa.redact import redact
 from qa.store import Store
 from qa.vocabulary import Channel, Status
 
@@ -183,6 +184,9 @@ def _ingest_file(
         store.save_email_messages([m.to_record() for m in mails], str(path), key)
         return True
     if suffix in AUDIO_EXTENSIONS:
+        if redact(str(path)) != str(path):
+            # The recording is read again by its path, which the store would have to mask.
+            raise InputError("the file's name holds a card number: rename the file, then ingest it")
         items = [_audio_interaction(path, key)]
     else:
         items = _text_interactions(path, suffix, file_meta.get("channel"), config)

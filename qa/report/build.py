@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 
+from qa.ingest.audio import AUDIO_EXTENSIONS
 from qa.progress import NoProgress, Progress
 from qa.report.data import Filters, ReportData, load_report_data
 from qa.resources import shipped_dir
@@ -378,7 +379,9 @@ class ReportBuilder:
         if item["channel"] != Channel.VOICE or not self.copy_audio:
             return None
         source = Path(item["source"])
-        if not source.exists():
+        # Only a recording is copied: a vendor transcript (.vtt, .json…) is text that the
+        # store has redacted, and its raw file would carry what redaction removed.
+        if source.suffix.lower() not in AUDIO_EXTENSIONS or not source.exists():
             return None
         rel = f"audio/{item['id']}{source.suffix.lower()}"
         target = self.out / rel

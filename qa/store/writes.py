@@ -8,8 +8,8 @@ import sqlite3
 import uuid
 from typing import Any
 
-from qa.model import Evaluation, Evidence, Failure, Flag, Interaction
-from qa.redact import is_digit_token, redact
+from qa.model import Agent, Evaluation, Evidence, Failure, Flag, Interaction
+from qa.redact import is_digit_token, mask_split_cards, redact
 from qa.store.connection import Connection, content_digest, content_id, now
 from qa.store.connection import to_json as _json
 from qa.vocabulary import Channel
@@ -40,10 +40,10 @@ class Writes(Connection):
         conn.execute(
             "INSERT OR REPLACE INTO sources (file_hash, source, kind, interaction_ids, ingested_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [file_hash, source, kind, _json(ids), now()],
+            [file_hash, _cards(source), kind, _json(ids), now()],
         )
         # A file that failed before and now reads fine is no longer a failure.
-        conn.execute("DELETE FROM failures WHERE source = ? AND stage = 'ingest'", [source])
+        conn.execute("DELETE FROM failures WHERE source = ? AND stage = 'ingest'", [_cards(source)])
 
     def record_failure(self, failure: Failure, run_id: str | None = None) -> None:
         key = hashlib.sha256(
@@ -56,9 +56,9 @@ class Writes(Connection):
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     key,
-                    failure.source,
+                    _cards(failure.source),
                     failure.stage,
-                    failure.reason,
+                    redact(failure.reason, self.redaction),
                     failure.file_hash,
                     run_id,
                     now(),
@@ -83,6 +83,9 @@ class Writes(Connection):
         stamp = now()
         agent = item.agent
         if agent is not None:
+            # Agent ids may be email addresses that the roster resolves: only card numbers
+            # are masked in them, so that two agents never collapse into one "[EMAIL]".
+            agent = Agent(_cards(agent.id) or agent.id, _cards(agent.name), _cards(agent.team))
             conn.execute(
                 "INSERT INTO agents (id, name, team) VALUES (?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET name = coalesce(excluded.name, agents.name),"
@@ -103,12 +106,12 @@ class Writes(Connection):
             [
                 item.id,
                 item.channel,
-                item.source,
+                _cards(item.source),
                 agent.id if agent else None,
                 agent.team if agent else None,
                 item.campaign,
-                item.customer_id,
-                item.case_id,
+                self._redact_opt(item.customer_id),
+                self._redact_opt(item.case_id),
                 item.direction,
                 item.started_at,
                 item.duration,
@@ -125,6 +128,9 @@ class Writes(Connection):
             "UPDATE interactions SET content = ? WHERE id = ?", [content_digest(item), item.id]
         )
 
+    def _redact_opt(self, value: str | None) -> str | None:
+        return redact(value, self.redaction) if value else value
+
     def _redact_obj(self, value: Any) -> Any:
         if isinstance(value, str):
             return redact(value, self.redaction)
@@ -137,6 +143,7 @@ class Writes(Connection):
     def _write_turns(self, conn: sqlite3.Connection, item: Interaction) -> None:
         conn.execute("DELETE FROM turns WHERE interaction_id = ?", [item.id])
         rows = []
+        texts = _split_cards_masked([(t.role, t.speaker, t.text) for t in item.turns])
         for idx, turn in enumerate(item.turns):
             words = [w.as_dict() for w in turn.words]
             # Redaction happens here, at the one door into the database, for every channel.
@@ -145,10 +152,10 @@ class Writes(Connection):
                     item.id,
                     idx,
                     turn.role,
-                    turn.speaker,
+                    redact(turn.speaker, self.redaction) if turn.speaker else turn.speaker,
                     turn.start,
                     turn.end,
-                    redact(turn.text, self.redaction),
+                    redact(texts[idx], self.redaction),
                     redact(turn.original, self.redaction) if turn.original is not None else None,
                     _json(self._redact_words(words)) if words else None,
                     _json(self._redact_obj(turn.meta)) if turn.meta else None,
@@ -181,7 +188,14 @@ class Writes(Connection):
     ) -> None:
         with self.transaction() as conn:
             for rec in records:
-                rec = {**rec, "body": redact(rec["body"], self.redaction)}
+                # Addresses stay: threading and roles read them. Every other text is masked.
+                rec = {
+                    **rec,
+                    "body": redact(rec["body"], self.redaction),
+                    "subject": redact(rec.get("subject") or "", self.redaction),
+                    "sender_name": self._redact_opt(rec.get("sender_name")),
+                    "source": _cards(rec.get("source")),
+                }
                 conn.execute(
                     "INSERT INTO email_messages (message_id, thread_key, source, record)"
                     " VALUES (?, NULL, ?, ?) ON CONFLICT(message_id) DO NOTHING",
@@ -388,3 +402,20 @@ class Writes(Connection):
                 "INSERT OR IGNORE INTO embeddings (key, vector) VALUES (?, ?)",
                 list(vectors.items()),
             )
+
+
+def _cards(text: str | None) -> str | None:
+    """Card numbers masked (always), nothing else: for ids, names and file paths."""
+    return redact(text) if text else text
+
+
+def _split_cards_masked(turns: list[tuple[str | None, str | None, str]]) -> list[str]:
+    """Turn texts with card numbers typed across one speaker's consecutive turns masked."""
+    texts = [text for _, _, text in turns]
+    start = 0
+    for end in range(1, len(turns) + 1):
+        if end == len(turns) or turns[end][:2] != turns[start][:2]:
+            if end - start > 1:
+                texts[start:end] = mask_split_cards(texts[start:end])
+            start = end
+    return texts
