@@ -259,3 +259,27 @@ def test_a_name_with_another_number_is_another_product(channel: str, tmp_path: P
     assert other["topics"] == [] and not other["flags"]
     misspelt = explain("Saver Fixx 2 is 45 euro a month.", day, channel, cs)
     assert [f["kind"] for f in misspelt["flags"]] == ["contradiction"]
+
+
+# 8/10. "There isn't a cash-back offer on X": a denial of an offer, never a pitch of X
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_no_such_offer_on_a_product_is_not_a_pitch(channel: str, campaigns) -> None:  # type: ignore[no-untyped-def]
+    said = [
+        ["customer", "Is there a loyalty discount on Spring Unlimited?"],
+        ["agent", "There isn't a loyalty discount on Spring Unlimited at the moment."],
+    ]
+    assert not {"missing_disclosure", "missed_key_point"} & kinds(said, channel, campaigns)
+    no_fee = [["agent", "There's no setup fee on Spring Unlimited, it's $35 a month."]]
+    assert "missing_disclosure" in kinds(no_fee, channel, campaigns)
+
+
+# 9. A clause that restates the offer's figures does not give a disclosure by being near it
+@pytest.mark.models
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_restating_the_offer_is_not_the_disclosure(channel: str, campaigns, matcher) -> None:  # type: ignore[no-untyped-def]
+    pitch = [
+        ["customer", "What does Spring Unlimited cost?"],
+        ["agent", "Spring Unlimited is $35 a month, and you can sign up today."],
+    ]
+    found = raised(pitch, channel, campaigns, matcher, review=True)
+    assert ("missing_disclosure", "disclosure price_after_term") in found

@@ -78,6 +78,7 @@ DENIAL_CUES = re.compile(
     r"do not (?:have|offer|do|run)|we(?:'re| are) not (?:running|offering|doing)|"
     r"not (?:running|offering) (?:any|that|anything)|nothing like that|not something we|"
     r"isn'?t (?:something|a thing|real|available|running|on)|is not (?:available|running)|"
+    r"there (?:isn'?t|is no|'s no) (?:a |an |any )?[\w-]+ (?:offer|deal|promotion|promo|discount)|"
     r"not available|no longer (?:available|running|on|offered)|(?:has|'s|have) (?:ended|"
     r"finished|expired|been (?:pulled|withdrawn|discontinued|stopped|removed))|"
     r"(?:it'?s|that'?s|is) (?:finished|over|ended|gone|expired|discontinued|withdrawn)|"
@@ -902,8 +903,25 @@ def _denial_in(
     return None, 0.0
 
 
+def _restates_a_fact(part: str, item: PhraseSet, camp: Campaign | None) -> bool:
+    """A clause whose figures are the campaign's facts and none of the item's own ("$50 a month
+    with 40GB of hotspot") restates the offer; it does not give a disclosure by being near it."""
+    if camp is None:
+        return False
+    _, said = extract(part)
+    if not said:
+        return False
+    own = {round(q.value, 2) for p in item.phrases for q in extract(p)[1]}
+    facts = {round(v, 2) for f in camp.facts for v in _fact_values(f)}
+    values = {round(q.value, 2) for q in said}
+    return not (values & own) and values <= facts
+
+
 def _given(
-    agent: list[Sentence], item: PhraseSet, vectors: dict[str, np.ndarray]
+    agent: list[Sentence],
+    item: PhraseSet,
+    vectors: dict[str, np.ndarray],
+    camp: Campaign | None = None,
 ) -> tuple[bool, float]:
     best = 0.0
     for s in agent:
@@ -913,7 +931,8 @@ def _given(
         # A clause of a longer sentence counts on its own: "... $50 a month, and it needs
         # AutoPay" gives the AutoPay disclosure however much else the sentence says.
         for part in dict.fromkeys([s.text, *clauses(s.text)]):
-            best = max(best, _semantic_max(vectors, part, item.phrases))
+            if not _restates_a_fact(part, item, camp):
+                best = max(best, _semantic_max(vectors, part, item.phrases))
     if not vectors:
         return False, 0.0
     return best >= GIVEN_SEMANTIC, best
@@ -937,7 +956,7 @@ def _pitch_obligations(
             for d in c.disclosures
         ] + [(FlagKind.MISSED_KEY_POINT, k, "key point", "its key point") for k in c.key_points]
         for kind, ob, label, wording in obligations:
-            given, best = _given(agent, ob, vectors)
+            given, best = _given(agent, ob, vectors, c)
             if given:
                 continue
             conf = 0.85 if best < GIVEN_UNSURE else 0.5
