@@ -47,11 +47,8 @@ class Module:
     deselect: str = ""  # a pytest -k expression: tests too slow to run per mutant
 
 
-# End-to-end tests that load the sentence model: tens of seconds each, per mutant.
-SLOW = (
-    "not score_stores_results and not second_run_scores_nothing"
-    " and not rescore_does_no_audio_work and not rescore_compare_reports"
-)
+# Tests that start another Python process: seconds each, per mutant.
+SLOW = "not rescore_does_no_audio_work and not readme_rescore_recipe"
 
 MODULES = [
     Module("redact", ("qa/redact.py",), ("tests/test_redact.py", "tests/test_mut_redact.py")),
@@ -115,7 +112,13 @@ MODULES = [
     Module(
         "scoring",
         ("qa/scoring.py", "qa/scorecard/engine.py"),
-        ("tests/test_scoring.py", "tests/test_criteria.py", "tests/test_mut_scoring.py"),
+        (
+            "tests/test_scoring.py",
+            "tests/test_criteria.py",
+            "tests/test_engine.py",
+            "tests/test_pins.py",
+            "tests/test_mut_scoring.py",
+        ),
         deselect=SLOW,
     ),
     Module(
@@ -126,12 +129,41 @@ MODULES = [
         functions=("qa.scorecard.criteria.x_[!e]*__mutmut_*",),
     ),
     Module(
-        "campaigns",
+        "campaign_windows",
         ("qa/campaigns/check.py", "qa/campaigns/schema.py", "qa/timeutil.py"),
+        ("tests/test_timezones.py", "tests/test_campaigns.py", "tests/test_mut_campaigns.py"),
+        # Which day a contact falls on and which campaigns run then.
+        functions=(
+            "qa.timeutil.x_local_date__mutmut_*",
+            "qa.timeutil.x_site_zone__mutmut_*",
+            "qa.campaigns.schema.xǁCampaignǁactive_on__mutmut_*",
+            "qa.campaigns.check.x_interaction_day__mutmut_*",
+            "qa.campaigns.check.x__window_word__mutmut_*",
+            "qa.campaigns.check.x__successor__mutmut_*",
+            "qa.campaigns.check.x_check_interaction__mutmut_*",
+        ),
+    ),
+    Module(
+        "campaign_checks",
+        ("qa/campaigns/check.py",),
         (
-            "tests/test_campaigns*.py",
-            "tests/test_timezones.py",
+            "tests/test_campaigns.py",
+            "tests/test_campaigns_statements.py",
             "tests/test_mut_campaigns.py",
+        ),
+        # What a sentence is flagged for; the explanation printer and the embedding cache aside.
+        functions=(
+            "qa.campaigns.check.x_check_sentence__mutmut_*",
+            "qa.campaigns.check.x__denied__mutmut_*",
+            "qa.campaigns.check.x__denial_in__mutmut_*",
+            "qa.campaigns.check.x__pitch_obligations__mutmut_*",
+            "qa.campaigns.check.x__given__mutmut_*",
+            "qa.campaigns.check.x__dedupe__mutmut_*",
+            "qa.campaigns.check.x__flag__mutmut_*",
+            "qa.campaigns.check.x__same__mutmut_*",
+            "qa.campaigns.check.x__close__mutmut_*",
+            "qa.campaigns.check.x_choose_fact__mutmut_*",
+            "qa.campaigns.check.x__retired_hit__mutmut_*",
         ),
     ),
     Module(
@@ -141,7 +173,12 @@ MODULES = [
             "qa/statements/numbers.py",
             "qa/statements/claims.py",
         ),
-        ("tests/test_campaigns*.py", "tests/test_mut_statements.py"),
+        (
+            "tests/test_campaigns.py",
+            "tests/test_campaigns_statements.py",
+            "tests/test_pins.py",
+            "tests/test_mut_statements.py",
+        ),
     ),
 ]
 

@@ -1,0 +1,90 @@
+"""Campaign windows pinned value by value: which days and channels a campaign is active on,
+how a window's end is worded, which campaign a superseded name means, and the contact's day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from qa.campaigns.check import _successor, _window_word, check_interaction, interaction_day
+from qa.campaigns.schema import Campaign
+from qa.errors import InputError
+from qa.model import Interaction, Turn
+from qa.timeutil import local_date, site_zone
+
+
+def campaign(**fields: Any) -> Campaign:
+    data = {"id": "SPRING", "name": "Spring", "from": "2026-03-01", "to": "2026-05-31"}
+    data["products"] = ["Spring Unlimited"]
+    return Campaign.model_validate({**data, **fields})
+
+
+def test_active_on_both_ends_and_the_channels() -> None:
+    c = campaign(channels=["voice", "chat"])
+    assert c.active_on(dt.date(2026, 3, 1), "voice")  # the first day
+    assert c.active_on(dt.date(2026, 5, 31), "chat")  # the last day
+    assert not c.active_on(dt.date(2026, 2, 28), "voice")
+    assert not c.active_on(dt.date(2026, 6, 1), "voice")
+    assert not c.active_on(dt.date(2026, 4, 1), "email")  # not on this channel
+
+
+def test_window_word_says_which_end() -> None:
+    c = campaign()
+    assert _window_word(c, dt.date(2026, 6, 1)) == "ended on 2026-05-31"
+    assert _window_word(c, dt.date(2026, 2, 28)) == "starts on 2026-03-01"
+    assert _window_word(c, dt.date(2026, 5, 31)) == "starts on 2026-03-01"  # not past the end
+
+
+def test_a_superseded_name_means_its_running_successor() -> None:
+    old = campaign(id="WINTER", **{"from": "2025-12-01", "to": "2026-02-28"})
+    other = campaign(id="OTHER", version=2, supersedes=["ELSEWHERE"])
+    new = campaign(id="SPRING", version=2, supersedes=["WINTER"])
+    summer = {"from": "2026-06-01", "to": "2026-08-31"}
+    later = campaign(id="SUMMER", version=2, supersedes=["WINTER"], **summer)
+    every = [old, other, later, new]
+    assert _successor(old, every, dt.date(2026, 4, 1), "chat") is new
+    assert _successor(old, every, dt.date(2026, 7, 1), "chat") is later
+    assert _successor(old, every, dt.date(2026, 1, 15), "chat") is old  # still running itself
+    assert _successor(old, every, dt.date(2027, 1, 1), "chat") is old  # nothing runs then
+    assert _successor(new, every, dt.date(2026, 4, 1), "chat") is new
+    email_only = campaign(id="MAIL", version=2, supersedes=["WINTER"], channels=["email"])
+    assert _successor(old, [old, email_only], dt.date(2026, 4, 1), "chat") is old
+
+
+def item(started_at: str | None, turns: bool = True) -> Interaction:
+    said = [Turn("agent", "Spring Unlimited is free forever.", 0.0, 2.0)] if turns else []
+    return Interaction(id="i", channel="chat", source="s", turns=said, started_at=started_at)
+
+
+def test_the_contacts_day() -> None:
+    assert interaction_day(item("2026-06-01T03:30:00Z")) == dt.date(2026, 6, 1)
+    assert interaction_day(item("2026-06-01T03:30:00Z"), "America/New_York") == dt.date(2026, 5, 31)
+    assert interaction_day(item(None)) is None
+
+
+def test_no_day_or_no_turns_is_not_checked() -> None:
+    c = campaign(retired_claims=[{"id": "free", "phrases": ["free forever"]}])
+    assert check_interaction(item("2026-04-01T10:00:00Z"), [c])  # the claim is flagged
+    assert check_interaction(item(None), [c]) == []
+    assert check_interaction(item("2026-04-01T10:00:00Z", turns=False), [c]) == []
+
+
+def test_local_date_edges() -> None:
+    assert local_date("  2026-05-31  ") == dt.date(2026, 5, 31)  # spaces around
+    assert local_date("2026-05-31T23:30:00+00:00", "Asia/Tokyo") == dt.date(2026, 6, 1)
+    assert local_date("2026-05-31T23:30:00+01:00", "Asia/Tokyo") == dt.date(2026, 5, 31)
+    assert local_date("2026-13-45") is None  # a bad bare date
+    assert local_date("") is None
+
+
+def test_site_zone() -> None:
+    assert site_zone(None) is None and site_zone("") is None
+    zone = site_zone("Asia/Kolkata")
+    assert zone is not None and str(zone) == "Asia/Kolkata"
+    with pytest.raises(InputError) as err:
+        site_zone("Mars/Olympus")
+    assert str(err.value) == "unknown time zone 'Mars/Olympus' (use an IANA name: Europe/Paris)"
+    with pytest.raises(InputError):
+        site_zone("../etc")  # not a zone name at all
