@@ -139,8 +139,6 @@ MODULES = [
             "qa.campaigns.schema.xǁCampaignǁactive_on__mutmut_*",
             "qa.campaigns.check.x_interaction_day__mutmut_*",
             "qa.campaigns.check.x__window_word__mutmut_*",
-            "qa.campaigns.check.x__successor__mutmut_*",
-            "qa.campaigns.check.x_check_interaction__mutmut_*",
         ),
     ),
     Module(
@@ -153,6 +151,7 @@ MODULES = [
         ),
         # What a sentence is flagged for; the explanation printer and the embedding cache aside.
         functions=(
+            "qa.campaigns.check.x_check_interaction__mutmut_*",
             "qa.campaigns.check.x_check_sentence__mutmut_*",
             "qa.campaigns.check.x__denied__mutmut_*",
             "qa.campaigns.check.x__denial_in__mutmut_*",

@@ -1,5 +1,5 @@
 """Campaign windows pinned value by value: which days and channels a campaign is active on,
-how a window's end is worded, which campaign a superseded name means, and the contact's day."""
+how a window's end is worded, and the contact's day."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from qa.campaigns.check import _successor, _window_word, check_interaction, interaction_day
+from qa.campaigns.check import _window_word, check_interaction, interaction_day
 from qa.campaigns.schema import Campaign
 from qa.errors import InputError
 from qa.model import Interaction, Turn
@@ -35,22 +35,6 @@ def test_window_word_says_which_end() -> None:
     assert _window_word(c, dt.date(2026, 6, 1)) == "ended on 2026-05-31"
     assert _window_word(c, dt.date(2026, 2, 28)) == "starts on 2026-03-01"
     assert _window_word(c, dt.date(2026, 5, 31)) == "starts on 2026-03-01"  # not past the end
-
-
-def test_a_superseded_name_means_its_running_successor() -> None:
-    old = campaign(id="WINTER", **{"from": "2025-12-01", "to": "2026-02-28"})
-    other = campaign(id="OTHER", version=2, supersedes=["ELSEWHERE"])
-    new = campaign(id="SPRING", version=2, supersedes=["WINTER"])
-    summer = {"from": "2026-06-01", "to": "2026-08-31"}
-    later = campaign(id="SUMMER", version=2, supersedes=["WINTER"], **summer)
-    every = [old, other, later, new]
-    assert _successor(old, every, dt.date(2026, 4, 1), "chat") is new
-    assert _successor(old, every, dt.date(2026, 7, 1), "chat") is later
-    assert _successor(old, every, dt.date(2026, 1, 15), "chat") is old  # still running itself
-    assert _successor(old, every, dt.date(2027, 1, 1), "chat") is old  # nothing runs then
-    assert _successor(new, every, dt.date(2026, 4, 1), "chat") is new
-    email_only = campaign(id="MAIL", version=2, supersedes=["WINTER"], channels=["email"])
-    assert _successor(old, [old, email_only], dt.date(2026, 4, 1), "chat") is old
 
 
 def item(started_at: str | None, turns: bool = True) -> Interaction:
