@@ -220,6 +220,10 @@ class Calibration:
     disagreements: list[Disagreement]
     humans: list[CriterionAgreement]  # human vs human, where several rated the same thing
     imported: ImportResult | None = None
+    proposals: list[Any] = field(default_factory=list)  # examples to adopt (qa.scorecard.adopt)
+    not_adoptable: list[str] = field(default_factory=list)
+    adopted: int | None = None  # examples written into the card by --adopt
+    command: str | None = None  # the command that adopts the proposals
 
     def as_dict(self) -> dict[str, Any]:
         def row(c: CriterionAgreement) -> dict[str, Any]:
@@ -244,6 +248,10 @@ class Calibration:
             "criteria": [row(c) for c in self.criteria],
             "human_vs_human": [row(c) for c in self.humans],
             "disagreements": [{**d.__dict__, "kind": d.kind} for d in self.disagreements],
+            "proposals": [a.__dict__ for a in self.proposals],
+            "not_adoptable": self.not_adoptable,
+            "adopted": self.adopted,
+            "adopt_command": self.command,
             "import": None
             if self.imported is None
             else {
@@ -366,10 +374,19 @@ def _between_humans(humans: list[dict[str, Any]]) -> list[CriterionAgreement]:
 
 
 def run_calibration(
-    store: Store, human_csv: Path, card_path: Path | None, out: Path | None
+    store: Store,
+    human_csv: Path,
+    card_path: Path | None,
+    out: Path | None,
+    adopt: bool = False,
+    evaluator: str | None = None,
 ) -> Calibration:
-    """Import the human CSV, score with the card where needed, compare, and write the page."""
+    """Import the human CSV, score with the card where needed, compare, and write the page.
+    With a card, list the examples the disagreements would teach it; with `adopt`, write
+    them into the card (only `evaluator`'s, when given)."""
     card_hash = None
+    if adopt and card_path is None:
+        raise ConfigError("--adopt needs --scorecard: the card that takes the examples")
     if card_path is not None:
         from qa.matching import Matcher
         from qa.scorecard.load import load_scorecard
@@ -393,6 +410,8 @@ def run_calibration(
     imported = import_human_csv(store, human_csv, ids)
     cal = calibrate(store, card_hash, ids if card_path is not None else None)
     cal.imported = imported
+    if card_path is not None:
+        _propose(store, cal, card_path, human_csv, adopt, evaluator)
     if out is not None:
         from qa.report.build import build_report, templates_env
 
@@ -409,6 +428,37 @@ def run_calibration(
         )
         (out / "calibration.html").write_text(html, encoding="utf-8")
     return cal
+
+
+def _propose(
+    store: Store,
+    cal: Calibration,
+    card_path: Path,
+    human_csv: Path,
+    adopt: bool,
+    evaluator: str | None,
+) -> None:
+    from qa.scorecard.adopt import adopt as write_examples
+    from qa.scorecard.adopt import propose
+    from qa.scorecard.load import load_scorecard
+
+    card = load_scorecard(card_path)
+    chosen = [d for d in cal.disagreements if evaluator is None or d.evaluator == evaluator]
+    turns: dict[str, list[Any]] = {}
+
+    def turns_of(ident: str) -> list[Any]:
+        if ident not in turns:
+            found = store.load_interactions([ident])
+            turns[ident] = found[0].turns if found else []
+        return turns[ident]
+
+    cal.proposals, cal.not_adoptable = propose(chosen, card, turns_of)
+    by = f" --evaluator {evaluator}" if evaluator else ""
+    cal.command = f"qa calibrate {human_csv} --scorecard {card.path} --adopt{by}"
+    if adopt and cal.proposals:
+        cal.adopted = write_examples(card.path, cal.proposals)
+    elif adopt:
+        cal.adopted = 0
 
 
 def _fmt(v: float | None, pct: bool = False) -> str:
@@ -459,4 +509,11 @@ def render_calibration(cal: Calibration) -> str:
         lines.append(f"      machine saw: {quote}")
         if d.comment:
             lines.append(f"      {d.evaluator} said: {d.comment}")
+        for a in cal.proposals:
+            if (a.interaction_id, a.criterion) == (d.interaction_id, d.criterion):
+                lines.append(f"      adopt as a {a.kind} example: {a.sentence}")
+    if cal.adopted is not None:
+        lines += ["", f"Adopted {cal.adopted} new example(s) into the card: rescore to apply."]
+    elif cal.proposals:
+        lines += ["", f"{len(cal.proposals)} example(s) to adopt: {cal.command}"]
     return "\n".join(lines)

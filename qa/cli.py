@@ -481,10 +481,22 @@ def report(
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write calibration.html (and the report) here.",
 )
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Write the examples the disagreements teach into the --scorecard file.",
+)
+@click.option("--evaluator", help="With --adopt: only this evaluator's ratings teach.")
 @db_option
 @json_option
 def calibrate(
-    human_csv: Path, card_path: Path | None, out: Path | None, db: Path, as_json: bool
+    human_csv: Path,
+    card_path: Path | None,
+    out: Path | None,
+    adopt: bool,
+    evaluator: str | None,
+    db: Path,
+    as_json: bool,
 ) -> None:
     """Agreement of automatic and human evaluations, per criterion and overall.
 
@@ -495,7 +507,7 @@ def calibrate(
 
     try:
         store, _ = _open(db)
-        cal = run_calibration(store, human_csv, card_path, out)
+        cal = run_calibration(store, human_csv, card_path, out, adopt, evaluator)
     except QAError as exc:
         fail(exc)
     assert cal.imported is not None
@@ -546,13 +558,13 @@ def scorecard_validate(file: Path, as_json: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--examples",
-    required=True,
     type=click.Path(exists=True, path_type=Path),
     help="Folder of labelled examples (JSON with `expected`).",
 )
 @json_option
-def scorecard_test(file: Path, examples: Path, as_json: bool) -> None:
-    """Check labelled examples against their expected results; exit 1 on any mismatch."""
+def scorecard_test(file: Path, examples: Path | None, as_json: bool) -> None:
+    """Check labelled examples against their expected results, and every criterion's own
+    `examples:` (adopted ones too); exit 1 on any mismatch."""
     from qa.matching import Matcher
     from qa.scorecard.load import load_scorecard
     from qa.scorecard.trainer import check_examples

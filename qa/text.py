@@ -124,5 +124,28 @@ def question_kind(sentence: str) -> str | None:
     return "closed" if stripped.endswith(("?", "？")) else None
 
 
+WRAPPED_MIN_CHARS = 40  # a line at least this long that runs on into the next was hard-wrapped
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•>]|\d+[.)])\s")
+
+
+def unwrap(text: str) -> str:
+    """Join the lines of a hard-wrapped paragraph (a plain 72-column wrap, or format=flowed's
+    soft breaks that end in a space), so a sentence broken at a line end stays one sentence.
+    Short lines (a greeting, a sign-off), list items and blank lines keep their breaks."""
+    lines = text.split("\n")
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and line.strip() and not _LIST_ITEM.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+        last = out[-1]
+        joining = bool(last.strip()) and (
+            line.endswith(" ") or len(line.rstrip()) >= WRAPPED_MIN_CHARS
+        )
+    return "\n".join(ln.rstrip() for ln in out)
+
+
 def word_count(text: str) -> int:
     return len(tokens(text))

@@ -210,8 +210,8 @@ CASES: dict[str, tuple[dict[str, Any], list[tuple[str, str]], list[tuple[str, st
         {"type": "upsell_timing.v1", "pitch": PITCH},
         [
             ("customer", "My internet has stopped working again."),
-            ("agent", "I'm sorry. I've opened a fault ticket and an engineer will call you today."),
-            ("customer", "Thanks."),
+            ("agent", "I'm sorry. I've reset the line from here, is it back on now?"),
+            ("customer", "Yes, it's working again, thank you."),
             ("agent", "While I have you, our new plan Fibre Max is twice as fast."),
         ],
         [

@@ -18,6 +18,7 @@ from typing import Any
 from qa.errors import InputError
 from qa.model import Agent, Interaction, Turn
 from qa.store import content_id
+from qa.text import unwrap
 from qa.timeutil import iso
 from qa.vocabulary import Channel
 
@@ -123,22 +124,35 @@ _SIGN_OFF = re.compile(
 SIGN_OFF_MAX_LINES = 5  # a sign-off further than this from the end is part of the text
 
 
+_POSTSCRIPT = re.compile(r"^p\.?\s?s\b[.:]?", re.IGNORECASE)
+
+
 def strip_reply(body: str) -> str:
-    """The new text of a message: no quoted reply, no signature, no sign-off."""
+    """The new text of a message, its hard wraps joined: no quoted reply, no signature, no
+    sign-off. A P.S., after the signature or not, is the writer's own text and stays."""
     kept: list[str] = []
+    postscript: list[str] = []
+    in_signature = False
     for line in body.splitlines():
-        if _QUOTE_HEADER.match(line.strip()) or _SIGNATURE.match(line.rstrip()):
+        if _QUOTE_HEADER.match(line.strip()):
             break
         if line.lstrip().startswith(">"):
             continue
-        kept.append(line.rstrip())
+        if _POSTSCRIPT.match(line.strip()) or postscript:
+            postscript.append(line)
+        elif _SIGNATURE.match(line.rstrip()):
+            in_signature = True
+        elif not in_signature:
+            kept.append(line)
     while kept and not kept[-1].strip():
         kept.pop()
     for i in range(max(0, len(kept) - SIGN_OFF_MAX_LINES), len(kept)):
         if _SIGN_OFF.match(kept[i].strip()):
             kept = kept[:i]
             break
-    return "\n".join(kept).strip()
+    if postscript:
+        kept += ["", *postscript]
+    return unwrap("\n".join(kept)).strip()
 
 
 def parse_message(raw: bytes, source: str) -> Mail:

@@ -9,10 +9,14 @@ from typing import Any
 from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evidence, Flag, Interaction
-from qa.scorecard.schema import Event, Phrases, Window
-from qa.text import question_kind, sentences
+from qa.scorecard.schema import LITERAL_ACT, Event, Examples, Phrases, Window
+from qa.text import normalise, question_kind, sentences
 
 QUOTE_MAX = 240
+ACT_THRESHOLD = 0.5  # 0..1: a sentence performs an act when its head says at least this
+ACT_SUPPORT = 0.3  # 0..1: a literal phrase hit counts when the inferred act is at least this likely
+INFER_SHARE = 0.5  # 0..1: share of a phrase list that must perform one act for it to stand for it
+SITUATION_ACTS = ("complaint", "loss_report", "move_home", "billing_query", "churn_signal")
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Context:
         self.turns = item.turns
         self.matcher = matcher
         self._metrics = metrics
+        self._acts: dict[tuple[str, str], dict[str, float]] = {}
+        self._embedded = False
 
     @cached_property
     def metrics(self) -> dict[str, Any]:
@@ -83,9 +89,119 @@ class Context:
     def texts(self, idxs: list[int]) -> dict[int, str]:
         return {i: self.turns[i].text for i in idxs}
 
-    def find(self, spec: Phrases, idxs: list[int] | None = None) -> list[Hit]:
+    def find(
+        self,
+        spec: Phrases,
+        idxs: list[int] | None = None,
+        situation: bool = False,
+        examples: Examples | None = None,
+    ) -> list[Hit]:
+        """Turns that say one of the phrases, or (where the list stands for a dialogue act)
+        that perform the act: by meaning, with literal hits kept where the act is plausible."""
         idxs = self.of(spec.speaker) if idxs is None else idxs
-        return self.matcher.find(self.texts(idxs), spec.phrases, spec.match, spec.threshold)
+        return self._taught(self._find(spec, idxs, situation, examples), idxs, examples)
+
+    def _taught(self, hits: list[Hit], idxs: list[int], examples: Examples | None) -> list[Hit]:
+        """A trainer's examples rule word for word: a negative never counts, a positive does."""
+        if examples is None or not (examples.positive or examples.negative):
+            return hits
+        negative = {normalise(e) for e in examples.negative}
+        positive = {normalise(e) for e in examples.positive}
+        kept = {h.turn: h for h in hits if normalise(h.sentence) not in negative}
+        for i in idxs:
+            said = next(
+                (s for s in sentences(self.turns[i].text) if normalise(s) in positive), None
+            )
+            if i not in kept and said is not None:
+                kept[i] = Hit(i, said, "example", 1.0)
+        return [kept[i] for i in sorted(kept)]
+
+    def _find(
+        self, spec: Phrases, idxs: list[int], situation: bool, examples: Examples | None
+    ) -> list[Hit]:
+        act = self.act_of(spec, situation)
+        if act is None:
+            return self.matcher.find(self.texts(idxs), spec.phrases, spec.match, spec.threshold)
+        literal_mode = "fuzzy" if spec.match == "semantic" else spec.match
+        literal = self.matcher.find(self.texts(idxs), spec.phrases, literal_mode, spec.threshold)
+        extra = _extra(spec.phrases if spec.match == "semantic" else [], examples)
+        found = {h.turn: h for h in self.act_hits(act, idxs, extra)}
+        for h in literal:
+            if h.turn in found:
+                continue
+            p = self.act_probability(h.sentence, act, extra)
+            if p >= ACT_SUPPORT:
+                found[h.turn] = Hit(h.turn, h.sentence, h.phrase, round(max(p, 0.5), 3))
+        return [found[i] for i in sorted(found)]
+
+    def act_of(self, spec: Phrases, situation: bool = False) -> str | None:
+        """The act a phrase list stands for: named, inferred, or literal matching."""
+        if spec.act == LITERAL_ACT:
+            return None
+        if spec.act:
+            return spec.act
+        if spec.match != "semantic" and not situation:
+            return None
+        return infer_act(tuple(spec.phrases), self.matcher, SITUATION_ACTS if situation else None)
+
+    def act_probability(
+        self, sentence: str, act: str, extra: dict[str, list[str]] | None = None
+    ) -> float:
+        key = (act, _key(extra))
+        cache = self._acts.setdefault(key, {})
+        if sentence not in cache:
+            from qa.acts import classify
+
+            self._embed_all()
+            row = classify([sentence], [act], self.language, _as_extra(act, extra), self.embedder)
+            cache[sentence] = row[0][act]
+        return cache[sentence]
+
+    def act_sentences(
+        self, act: str, idxs: list[int], extra: dict[str, list[str]] | None = None
+    ) -> list[tuple[int, str, float]]:
+        """(turn, sentence, probability) for every sentence of the turns, in order."""
+        self._embed_all()
+        units = [(i, s) for i in idxs for s in sentences(self.turns[i].text)]
+        key = (act, _key(extra))
+        cache = self._acts.setdefault(key, {})
+        todo = list(dict.fromkeys(s for _, s in units if s not in cache))
+        if todo:
+            from qa.acts import classify
+
+            rows = classify(todo, [act], self.language, _as_extra(act, extra), self.embedder)
+            for s, row in zip(todo, rows, strict=True):
+                cache[s] = row[act]
+        return [(i, s, cache[s]) for i, s in units]
+
+    def act_hits(
+        self,
+        act: str,
+        idxs: list[int],
+        extra: dict[str, list[str]] | None = None,
+        threshold: float = ACT_THRESHOLD,
+    ) -> list[Hit]:
+        """The most likely sentence per turn that performs the act."""
+        best: dict[int, Hit] = {}
+        for i, s, p in self.act_sentences(act, idxs, extra):
+            if p >= threshold and (i not in best or p > best[i].score):
+                best[i] = Hit(i, s, act, round(p, 3))
+        return [best[i] for i in sorted(best)]
+
+    def _embed_all(self) -> None:
+        """Every sentence of the interaction in one batch: acts then read them from the cache."""
+        if not self._embedded:
+            self._embedded = True
+            self.embedder.embed([s for t in self.turns for s in sentences(t.text)])
+
+    @property
+    def embedder(self) -> Any:
+        return self.matcher.embedder
+
+    @property
+    def language(self) -> str:
+        lang = (self.item.language or "en").split("-")[0].lower()
+        return lang if lang in _languages() else "en"
 
     def questions(self, speaker: str = "agent", idxs: list[int] | None = None) -> list[Question]:
         out = []
@@ -128,3 +244,50 @@ class Context:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
+
+
+def _extra(phrases: list[str], examples: Examples | None) -> dict[str, list[str]] | None:
+    positive = list(phrases) + (list(examples.positive) if examples else [])
+    negative = list(examples.negative) if examples else []
+    return {"positive": positive, "negative": negative} if positive or negative else None
+
+
+def _as_extra(act: str, extra: dict[str, list[str]] | None) -> dict[str, dict[str, list[str]]]:
+    return {act: extra} if extra else {}
+
+
+def _key(extra: dict[str, list[str]] | None) -> str:
+    if not extra:
+        return ""
+    return "\x1f".join(extra.get("positive", [])) + "\x1e" + "\x1f".join(extra.get("negative", []))
+
+
+def _languages() -> list[str]:
+    from qa.acts.data import languages
+
+    return languages()
+
+
+_inferred: dict[tuple[tuple[str, ...], tuple[str, ...] | None], str | None] = {}
+
+
+def infer_act(
+    phrases: tuple[str, ...], matcher: Matcher, among: tuple[str, ...] | None = None
+) -> str | None:
+    """The act that most of the phrases perform, if one does (cached per process)."""
+    key = (phrases, among)
+    if key not in _inferred:
+        from qa.acts import classify, known_acts
+
+        acts = list(among) if among else known_acts()
+        rows = classify(list(phrases), acts, embedder=matcher.embedder)
+        votes: dict[str, int] = {}
+        for row in rows:
+            top = max(row, key=lambda a: row[a])
+            if row[top] >= ACT_THRESHOLD:
+                votes[top] = votes.get(top, 0) + 1
+        best = max(votes, key=lambda a: votes[a], default=None)
+        _inferred[key] = (
+            best if best is not None and votes[best] >= INFER_SHARE * len(phrases) else None
+        )
+    return _inferred[key]

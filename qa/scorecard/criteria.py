@@ -3,16 +3,19 @@ or with the span it searched when it found nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
 from qa.scorecard import cues
-from qa.scorecard.context import Context, Outcome
+from qa.scorecard.context import ACT_THRESHOLD, Context, Outcome, Question
 from qa.scorecard.schema import (
+    LITERAL_ACT,
     CampaignConsistencyV1,
     CriterionBase,
+    Examples,
     MetricV1,
     NeedsDiscoveryV1,
     OrderV1,
@@ -48,7 +51,7 @@ def _cues(given: Phrases | None, default: list[str], speaker: str) -> Phrases:
 
 def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     idxs, start, end = ctx.window(c.speaker, c.window)
-    hits = ctx.find(c, idxs)
+    hits = ctx.find(c, idxs, examples=c.examples)
     shown = ", ".join(repr(p) for p in c.phrases[:3])
     where = f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
     if c.mode == "required":
@@ -66,7 +69,10 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
 
 def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
     idxs, start, end = ctx.window(c.speaker, c.window)
-    found = [q for q in ctx.questions(c.speaker, idxs) if c.kind in ("any", q.kind)]
+    if c.kind == "open":
+        found = discovery_questions(ctx, idxs, c.examples)
+    else:
+        found = [q for q in ctx.questions(c.speaker, idxs) if c.kind in ("any", q.kind)]
     ok = len(found) >= c.min and (c.max is None or len(found) <= c.max)
     evidence = [ctx.evidence(q.turn, q.sentence) for q in found[:5]]
     note = f"{len(found)} {'' if c.kind == 'any' else c.kind + ' '}question(s); wanted at least {c.min}"
@@ -89,6 +95,9 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
         return Outcome("na", note="the later step never happened")
     then_turn, then_quote = thens[0]
     before = [(t, q) for t, q in firsts if t < then_turn]
+    same = [(t, q) for t, q in firsts if t == then_turn]
+    if not before and same and _comes_first(ctx.turns[then_turn].text, same[0][1], then_quote):
+        before = same  # both steps in one turn, the first one said first
     if before:
         t, q = before[0]
         return Outcome("pass", [ctx.evidence(t, q), ctx.evidence(then_turn, then_quote)], 0.85)
@@ -102,6 +111,12 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     return Outcome(
         "fail", [ctx.evidence(then_turn, then_quote), ctx.evidence(t, q)], 0.85, note=note
     )
+
+
+def _comes_first(text: str, first: str, then: str) -> bool:
+    parts = sentences(text)
+    where = {s: n for n, s in enumerate(parts)}
+    return where.get(first, 0) <= where.get(then, len(parts))
 
 
 def metric_v1(c: MetricV1, ctx: Context) -> Outcome:
@@ -242,6 +257,99 @@ def _asks_or_objects(text: str) -> bool:
     return "?" in text or any(normalise(o) in lowered for o in cues.OBJECTION)
 
 
+DISCOVERY_MIN = 0.35  # 0..1: how likely an open question must be to ask about the situation
+
+
+def discovery_questions(
+    ctx: Context, idxs: list[int] | None = None, examples: Examples | None = None
+) -> list[Question]:
+    """Open questions about the customer's situation: open by form (closed and leading
+    questions never count), about the situation by meaning, never a request for data (an
+    account number, a postcode, a reading) nor a pitch put as a question. An open offer of
+    help counts only when it names what the customer raised ("How can I help with the
+    order?"), not as a canned opener."""
+    idxs = ctx.of("agent") if idxs is None else idxs
+    extra = _extra_examples(examples)
+    asked = [q for q in ctx.questions("agent", idxs) if q.kind == "open"]
+    asked += _invitations(ctx, idxs)
+    out = []
+    for q in asked:
+        taught = _taught(q.sentence, examples)
+        if taught is False:
+            continue
+        p = ctx.act_probability(q.sentence, "discovery_question", extra)
+        data = ctx.act_probability(q.sentence, "data_request")
+        pitch = ctx.act_probability(q.sentence, "recommend")
+        about = p >= DISCOVERY_MIN or _help_about_topic(ctx, q)
+        not_data = data < ACT_THRESHOLD or data < p
+        not_pitch = pitch < ACT_THRESHOLD or pitch < p
+        if taught or (about and not_data and not_pitch):
+            out.append(Question(q.turn, q.sentence, "open"))
+    return sorted(out, key=lambda q: q.turn)
+
+
+_HELP_OFFER = re.compile(r"^(?:how|what) (?:can|could|may|shall) (?:i|we) (?:help|do)\b(.*)$")
+
+
+def _help_about_topic(ctx: Context, q: Question) -> bool:
+    """'How can I help with the order?' after the customer wrote about an order."""
+    m = _HELP_OFFER.match(normalise(q.sentence))
+    if not m or not m.group(1).strip():
+        return False
+    raised = set().union(
+        set(), *(content_words(ctx.turns[i].text) for i in ctx.of("customer") if i < q.turn)
+    )
+    return bool(content_words(m.group(1)) & raised)
+
+
+def _taught(sentence: str, examples: Examples | None) -> bool | None:
+    """True or False where a trainer adopted this very sentence as an example, else None."""
+    if examples is None:
+        return None
+    said = normalise(sentence)
+    if any(normalise(e) == said for e in examples.negative):
+        return False
+    if any(normalise(e) == said for e in examples.positive):
+        return True
+    return None
+
+
+def _invitations(ctx: Context, idxs: list[int]) -> list[Question]:
+    """'Talk me through what happened.': an open invitation without a question mark."""
+    out = []
+    for i in idxs:
+        for s in sentences(ctx.turns[i].text):
+            if not s.rstrip().endswith("?") and _INVITE.match(normalise(s)):
+                out.append(Question(i, s, "open"))
+    return out
+
+
+_INVITE = re.compile(r"^(?:so |okay |ok |right )?(?:tell me|talk me|walk me|describe|explain)\b")
+
+
+def pitches(ctx: Context, spec: Phrases) -> list[tuple[int, str]]:
+    """Sentences that recommend or offer one of the products: named, and said as an offer."""
+    out = []
+    for hit in ctx.find(spec.model_copy(update={"act": LITERAL_ACT})):
+        for s in sentences(ctx.turns[hit.turn].text):
+            if not ctx.matcher.find({0: s}, spec.phrases, _literal(spec.match), spec.threshold):
+                continue
+            if ctx.act_probability(s, "recommend") >= ACT_THRESHOLD:
+                out.append((hit.turn, s))
+                break
+    return out
+
+
+def _literal(match: str) -> str:
+    return "fuzzy" if match == "semantic" else match
+
+
+def _extra_examples(examples: Examples | None) -> dict[str, list[str]] | None:
+    if examples is None or not (examples.positive or examples.negative):
+        return None
+    return {"positive": list(examples.positive), "negative": list(examples.negative)}
+
+
 def _customer_needs(ctx: Context, before: int | None = None) -> list[tuple[int, str]]:
     spec = Phrases(phrases=cues.NEEDS, match="exact", speaker="customer")
     idxs = [i for i in ctx.of("customer") if before is None or i < before]
@@ -259,20 +367,17 @@ def _has_any(text: str, phrases: list[str]) -> bool:
 
 
 def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
-    pitches = ctx.find(c.pitch)
-    pitch_turn = pitches[0].turn if pitches else len(ctx.turns)
-    open_qs = [q for q in ctx.questions("agent") if q.kind == "open" and q.turn < pitch_turn]
+    pitched = pitches(ctx, c.pitch)
+    if not pitched:
+        return Outcome("na", note="nothing was recommended or offered")
+    pitch_turn = pitched[0][0]
+    open_qs = [q for q in discovery_questions(ctx, examples=c.examples) if q.turn < pitch_turn]
     needs = _customer_needs(ctx, before=pitch_turn + 1)
-    need_words = set().union(*(content_words(s) for _, s in needs)) if needs else set()
     ack = None
-    for i in ctx.of("agent"):
-        if i > pitch_turn:
-            break
-        for s in sentences(ctx.turns[i].text):
-            if _has_any(s, cues.ACKNOWLEDGE) or len(content_words(s) & need_words) >= 2:
-                ack = (i, s)
-                break
-        if ack:
+    before = [i for i in ctx.of("agent") if i <= pitch_turn]
+    for hit in ctx.act_hits("restate_need", before):
+        if not (hit.turn == pitch_turn and hit.sentence == pitched[0][1]):
+            ack = (hit.turn, hit.sentence)
             break
     q_share = min(1.0, len(open_qs) / c.min_open_questions) if c.min_open_questions else 1.0
     parts = [q_share] + ([1.0 if ack else 0.0] if c.require_acknowledgement else [])
@@ -282,8 +387,7 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     if ack:
         evidence.append(ctx.evidence(*ack))
     evidence += [ctx.evidence(t, s) for t, s in needs[:3]]
-    if pitches:
-        evidence.append(ctx.evidence(pitches[0].turn, pitches[0].sentence))
+    evidence.append(ctx.evidence(*pitched[0]))
     if not evidence:
         evidence = [
             ctx.window_evidence(0, ctx.end_time, "no open questions and no stated needs", "agent")
@@ -302,6 +406,9 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
 
 def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
     agent = ctx.of("agent")
+    offers = ctx.act_hits("recommend", agent)
+    if not offers:
+        return Outcome("na", note="nothing was recommended or offered")
     covered: dict[str, tuple[int, str]] = {}
     for kp in c.key_points:
         spec = Phrases(phrases=kp.phrases, match=kp.match, threshold=kp.threshold, speaker="agent")
@@ -325,14 +432,9 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         if link:
             break
     first = min(t for t, _ in covered.values())
-    check = next(
-        (
-            (q.turn, q.sentence)
-            for q in ctx.questions("agent")
-            if q.turn >= first and _has_any(q.sentence, cues.CHECK_UNDERSTANDING)
-        ),
-        None,
-    )
+    later = [i for i in agent if i >= first]
+    checks = ctx.act_hits("check_understanding", later, _extra_examples(c.examples))
+    check = (checks[0].turn, checks[0].sentence) if checks else None
     parts = [min(1.0, coverage / c.min_coverage) if c.min_coverage else 1.0]
     parts += [1.0 if link else 0.0] if c.require_needs_link else []
     parts += [1.0 if check else 0.0] if c.require_check else []
@@ -363,41 +465,77 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
 
 
 def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
-    pitches = {h.turn: h.sentence for h in ctx.find(c.pitch)}
-    if not pitches:
+    offered = dict(pitches(ctx, c.pitch))
+    if not offered:
         return Outcome("na", note="no pitch in this interaction")
+    pitched = offered
+    complaint_spec = _cues(c.complaint, cues.COMPLAINT, "customer")
     complaints = {
-        h.turn: h.sentence for h in ctx.find(_cues(c.complaint, cues.COMPLAINT, "customer"))
+        h.turn: h.sentence
+        for h in ctx.find(complaint_spec.model_copy(update={"act": "complaint"}), situation=True)
     }
     resolutions = {
-        h.turn: h.sentence for h in ctx.find(_cues(c.resolution, cues.RESOLUTION, "agent"))
+        h.turn: h.sentence for h in ctx.act_hits("resolution_confirmed", ctx.of("customer"))
     }
+    if c.resolution is not None:
+        resolutions.update({h.turn: h.sentence for h in ctx.find(c.resolution)})
     open_complaint: int | None = None
     for i in range(len(ctx.turns)):
         if i in complaints and open_complaint is None:
             open_complaint = i
         if i in resolutions:
             open_complaint = None
-        if i in pitches and open_complaint is not None:
+        if i in pitched and open_complaint is not None:
+            if _pitch_fixes(ctx, complaints[open_complaint], i):
+                open_complaint = None  # the offer is the fix for the customer's own problem
+                continue
             note = "pitched while the customer's problem was still open"
             ev = [
                 ctx.evidence(open_complaint, complaints[open_complaint]),
-                ctx.evidence(i, pitches[i]),
+                ctx.evidence(i, pitched[i]),
             ]
             return Outcome("fail", ev, 0.8, note=note)
-    first = min(pitches)
+    first = min(pitched)
     return Outcome(
-        "pass", [ctx.evidence(first, pitches[first])], 0.75, note="no pitch over an open problem"
+        "pass", [ctx.evidence(first, pitched[first])], 0.75, note="no pitch over an open problem"
     )
 
 
+def _pitch_fixes(ctx: Context, problem: str, pitch_turn: int) -> bool:
+    """A pitch tied back to the problem it solves ("so you won't run out") is the fix."""
+    text = ctx.turns[pitch_turn].text
+    shared = _stems(problem) & _stems(text)
+    tied = _has_any(text, cues.LINK) or bool(ctx.act_hits("restate_need", [pitch_turn]))
+    return len(shared) >= 2 and tied
+
+
+def _stems(text: str) -> set[str]:
+    """Content words without their commonest endings: 'running' and 'run' meet."""
+    out = set()
+    for w in content_words(text):
+        for suffix in ("ing", "ed", "es", "s"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                w = w[: -len(suffix)]
+                break
+        if len(w) > 3 and w[-1] == w[-2]:
+            w = w[:-1]
+        out.add(w)
+    return out
+
+
 def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
-    churn = ctx.find(_cues(c.churn, cues.CHURN, "customer"))
+    churn_spec = _cues(c.churn, cues.CHURN, "customer")
+    churn = ctx.find(churn_spec.model_copy(update={"act": churn_spec.act or "churn_signal"}))
     if not churn:
         return Outcome("na", note="no churn cue from the customer")
     cue = churn[0]
     later = [i for i in ctx.of("agent") if i > cue.turn][: c.within_turns]
-    saves = ctx.find(_cues(c.save, cues.SAVE, "agent"), later)
+    save_spec = _cues(c.save, cues.SAVE, "agent")
+    saves = ctx.find(
+        save_spec.model_copy(update={"act": save_spec.act or "retention_move"}),
+        later,
+        examples=c.examples,
+    )
     if saves:
         ev = [ctx.evidence(cue.turn, cue.sentence), ctx.evidence(saves[0].turn, saves[0].sentence)]
         return Outcome(

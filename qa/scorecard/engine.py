@@ -23,11 +23,11 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
     if cond.min_turns is not None and len(item.turns) < cond.min_turns:
         return f"only with at least {cond.min_turns} turns"
     if cond.customer_mentions and not ctx.find(
-        cond.customer_mentions.model_copy(update={"speaker": "customer"})
+        cond.customer_mentions.model_copy(update={"speaker": "customer"}), situation=True
     ):
         return "the customer never raised it"
     if cond.agent_mentions and not ctx.find(
-        cond.agent_mentions.model_copy(update={"speaker": "agent"})
+        cond.agent_mentions.model_copy(update={"speaker": "agent"}), situation=True
     ):
         return "the agent never raised it"
     return None

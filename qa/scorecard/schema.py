@@ -40,6 +40,9 @@ class Window(Strict):
         return self
 
 
+LITERAL_ACT = "literal"  # a phrase list's act: match its words only, never by meaning
+
+
 class Phrases(Strict):
     """A set of phrases and how to match them."""
 
@@ -52,6 +55,21 @@ class Phrases(Strict):
         description="Similarity needed: fuzzy default 0.85, semantic default 0.5 (cosine).",
     )
     speaker: Speaker = Field("agent", description="Whose turns to search.")
+    act: str | None = Field(
+        None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description=(
+            "The dialogue act these phrases stand for (qa/acts/<lang>/); by default inferred "
+            "for semantic lists and situations, 'literal' keeps the match literal."
+        ),
+    )
+
+
+class Examples(Strict):
+    """Utterances that trainers adopted: what must and must not count for this criterion."""
+
+    positive: list[str] = Field(default_factory=list, description="Must count.")
+    negative: list[str] = Field(default_factory=list, description="Must not count.")
 
     @model_validator(mode="after")
     def _patterns_compile(self) -> Phrases:
@@ -88,6 +106,9 @@ class CriterionBase(Strict):
     channels: list[Channel] | None = Field(None, description="Only these channels; N/A elsewhere.")
     applies_when: Condition | None = Field(None, description="N/A unless this holds.")
     coaching: str | None = Field(None, description="What the agent should do, in plain words.")
+    examples: Examples | None = Field(
+        None, description="Sentences that must (positive) or must not (negative) count."
+    )
 
     @model_validator(mode="after")
     def _points_or_weight(self) -> CriterionBase:

@@ -88,7 +88,16 @@ class ExampleCheck:
         return self.expected == self.actual
 
 
-def check_examples(card: LoadedScorecard, examples: Path, matcher: Matcher) -> list[ExampleCheck]:
+def check_examples(
+    card: LoadedScorecard, examples: Path | None, matcher: Matcher
+) -> list[ExampleCheck]:
+    """The labelled example interactions in `examples`, then the card's own criterion
+    `examples:` (adopted ones included): each positive must count, each negative must not."""
+    own = check_criterion_examples(card, matcher)
+    if examples is None:
+        if not own:
+            raise ConfigError(f"{card.path}: no criterion examples; pass --examples FOLDER")
+        return own
     files = sorted(examples.glob("*.json")) if examples.is_dir() else [examples]
     if not files:
         raise ConfigError(f"no example .json files in {examples}")
@@ -107,4 +116,46 @@ def check_examples(card: LoadedScorecard, examples: Path, matcher: Matcher) -> l
             checks.append(ExampleCheck(path.name, cid, want, got.result, got.note))
     if problems:
         raise FileErrors(problems)
+    return checks + own
+
+
+def check_criterion_examples(card: LoadedScorecard, matcher: Matcher) -> list[ExampleCheck]:
+    """Each sentence in a criterion's `examples:`, said alone in a chat turn by the
+    criterion's speaker: does the criterion count it?"""
+    from qa.scorecard.adopt import ADOPTABLE
+    from qa.scorecard.context import Context
+    from qa.scorecard.criteria import discovery_questions
+
+    checks: list[ExampleCheck] = []
+    for _, c in card.scorecard.criteria():
+        ctype = getattr(c, "type", "")
+        if c.examples is None or ctype not in ADOPTABLE:
+            continue
+        speaker = getattr(c, "speaker", "agent")
+        for kind, sentences in (
+            ("positive", c.examples.positive),
+            ("negative", c.examples.negative),
+        ):
+            for sentence in sentences:
+                other = "customer" if speaker == "agent" else "agent"
+                item = Interaction(
+                    id=content_id("criterion-example", c.id, sentence),
+                    channel=Channel.CHAT,
+                    source=f"{card.path.name}:{c.id}",
+                    agent=Agent(id="example"),
+                    turns=[
+                        Turn(role=other, speaker=other, text="Hello.", start=0.0, end=0.0),
+                        Turn(role=speaker, speaker=speaker, text=sentence, start=30.0, end=30.0),
+                    ],
+                )
+                ctx = Context(item, matcher)
+                if ctype == "question.v1" and getattr(c, "kind", "any") == "open":
+                    counted = bool(discovery_questions(ctx, [1], c.examples))
+                elif ctype == "question.v1":
+                    counted = bool(ctx.questions(speaker, [1]))
+                else:
+                    counted = bool(ctx.find(c, [1], examples=c.examples))  # type: ignore[arg-type]
+                want = "counts" if kind == "positive" else "ignored"
+                got = "counts" if counted else "ignored"
+                checks.append(ExampleCheck(f"examples: {kind}", c.id, want, got, sentence))
     return checks

@@ -1,0 +1,178 @@
+"""Agreement with the expert on the judgment cases, per criterion type, plus scoring speed.
+
+    PYTHONPATH=. python bench/bench_judgment.py [--set DIR] [--cards DIR] [--hv-db FILE]
+                                                [--half a|b] [--speed N] [--details]
+
+Each company's contacts are ingested once into a cached database (ingest is not
+scoring); every run then scores a fresh copy with no vectors and no evaluations
+stored, exports it as `qa export` does, and hands the exports to the set's own
+`evaluate.py`. The Harper Valley calls need speech recognition: pass a database
+where `qa score` has already transcribed them (--hv-db), or they are left out.
+
+Cards come from --cards when a card of the same file name is there (our copies
+with `examples:` adopted from one half), else from the set. --half a|b keeps only
+the interactions of that half (a stable split by interaction id) in the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qa.config import load_config
+from qa.export import export_json
+from qa.ingest.batch import ingest
+from qa.matching import Matcher
+from qa.scorecard.load import load_scorecard
+from qa.scoring import score_interactions
+from qa.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SET = Path("/work/shared/data/judgment_cases")
+COMPANIES = {
+    "tl": ("tideline", "tideline_inbound_care.yaml"),
+    "hs": ("harbourstone", "harbourstone_claims_renewals.yaml"),
+    "ml": ("meadowlark", "meadowlark_billing_moves.yaml"),
+    "hv": ("harper_valley", "harper_valley_service.yaml"),
+}
+
+
+def half_of(interaction_id: str) -> str:
+    """A stable split of the labelled interactions into halves a and b."""
+    return "a" if hashlib.sha1(interaction_id.encode()).digest()[0] % 2 == 0 else "b"
+
+
+def card_path(cards: Path | None, data: Path, name: str) -> Path:
+    ours = cards / name if cards else None
+    return ours if ours is not None and ours.exists() else data / "scorecards" / name
+
+
+def ingested_db(data: Path, work: Path, key: str) -> Path | None:
+    folder, _ = COMPANIES[key]
+    path = work / f"{key}.ingested.db"
+    if path.exists():
+        return path
+    if key == "hv":
+        return None
+    store = Store(path)
+    try:
+        cfg = load_config(data / folder / "qa.yaml")
+        ingest([data / folder], store, cfg, data / folder / "manifest.csv")
+    finally:
+        store.close()
+    return path
+
+
+def fresh_copy(src: Path, dst: Path) -> Store:
+    shutil.copy(src, dst)
+    store = Store(dst)
+    with store.transaction() as conn:
+        for table in ("criterion_results", "evaluations", "vectors"):
+            if store.db[table].exists():
+                conn.execute(f"DELETE FROM {table}")
+    return store
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    data: Path = args.set
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    exports: list[Path] = []
+    timings: dict[str, tuple[int, float]] = {}
+    matcher = Matcher()
+    matcher.embedder.embed(["warm up"])  # the model load is not part of the scoring speed
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, (_, card_name) in COMPANIES.items():
+            src = Path(args.hv_db) if key == "hv" and args.hv_db else ingested_db(data, work, key)
+            if src is None or not src.exists():
+                print(f"{key}: no database, left out", file=sys.stderr)
+                continue
+            store = fresh_copy(src, Path(tmp) / f"{key}.db")
+            card = load_scorecard(card_path(args.cards, data, card_name))
+            items = [i for i in store.load_interactions() if i.turns]
+            vectors = Store(work / "vectors.db") if args.cached else store
+            fresh = Matcher(type(matcher.embedder)(vectors=vectors), vectors=vectors)
+            fresh.embedder._model = matcher.embedder._model  # type: ignore[attr-defined]
+            fresh.embedder._tokenizer = matcher.embedder._tokenizer  # type: ignore[attr-defined]
+            start = time.perf_counter()
+            score_interactions(store, items, card, fresh)
+            timings[key] = (len(items), time.perf_counter() - start)
+            out = work / f"{key}.export.json"  # kept for evaluate.py --details
+            out.write_text(export_json(store), encoding="utf-8")
+            store.close()
+            exports.append(out)
+        labels = data / "human_labels.csv"
+        if args.half:
+            keep = Path(tmp) / "labels.csv"
+            lines = labels.read_text(encoding="utf-8").splitlines()
+            rows = [lines[0]] + [ln for ln in lines[1:] if half_of(ln.split(",")[0]) == args.half]
+            keep.write_text("\n".join(rows) + "\n", encoding="utf-8")
+            labels = keep
+        figures = Path(tmp) / "figures.json"
+        cmd = [sys.executable, str(data / "evaluate.py"), *map(str, exports)]
+        cmd += ["--labels", str(labels), "--json", str(figures)]
+        if args.details:
+            cmd.append("--details")
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if args.details or args.verbose:
+            print(done.stdout)
+        result = json.loads(figures.read_text(encoding="utf-8"))
+    return {"figures": result, "timings": timings}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--set", type=Path, default=DEFAULT_SET)
+    ap.add_argument("--cards", type=Path, default=ROOT / "bench" / "judgment_cards")
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "qa-judgment"))
+    ap.add_argument("--hv-db", help="a database where the Harper Valley calls are transcribed")
+    ap.add_argument("--half", choices=["a", "b"])
+    ap.add_argument("--details", action="store_true")
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument(
+        "--cached", action="store_true", help="keep sentence vectors between runs (no speed figure)"
+    )
+    args = ap.parse_args()
+    out = run(args)
+    fig = out["figures"]
+    print(f"# judgment cases, {date.today()}, {platform.machine()}, {os.cpu_count()} cores")
+    print(summary(fig))  # type: ignore[arg-type]
+    for key, (n, secs) in out["timings"].items():  # type: ignore[attr-defined]
+        print(f"{key}: {n} interactions scored in {secs:.1f} s ({n / secs:.1f}/s)")
+
+
+def summary(fig: dict[str, Any]) -> str:
+    """Overall and applicable kappa, then applicable kappa per type and per criterion."""
+
+    def k(x: float | None) -> str:
+        return "undef" if x is None else f"{x:.2f}"
+
+    lines = []
+    for name in ("overall",):
+        o = fig[name]
+        lines.append(
+            f"overall: {o['pairs']} pairs, kappa {k(o.get('kappa'))}; applicable: "
+            f"{o.get('applicable_pairs')} pairs, kappa {k(o.get('applicable_kappa'))}"
+        )
+    for group in ("by_type", "by_criterion"):
+        lines.append(f"{group}: applicable pairs, kappa")
+        for key, v in sorted(fig.get(group, {}).items()):
+            lines.append(
+                f"  {key:32} {v.get('applicable_pairs', 0):4} {k(v.get('applicable_kappa'))}"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
