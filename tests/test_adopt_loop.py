@@ -20,7 +20,8 @@ CARD = """\
 name: Apology loop
 version: 1
 sections:
-  - name: Care
+  - id: care
+    name: Care
     criteria:
       # The apology must own what went wrong, not be a token.
       - id: apology

@@ -64,13 +64,6 @@ class Phrases(Strict):
         ),
     )
 
-
-class Examples(Strict):
-    """Utterances that trainers adopted: what must and must not count for this criterion."""
-
-    positive: list[str] = Field(default_factory=list, description="Must count.")
-    negative: list[str] = Field(default_factory=list, description="Must not count.")
-
     @model_validator(mode="after")
     def _patterns_compile(self) -> Phrases:
         if self.match == "regex":
@@ -82,6 +75,13 @@ class Examples(Strict):
                 except ConfigError as exc:
                     raise ValueError(str(exc)) from None
         return self
+
+
+class Examples(Strict):
+    """Utterances that trainers adopted: what must and must not count for this criterion."""
+
+    positive: list[str] = Field(default_factory=list, description="Must count.")
+    negative: list[str] = Field(default_factory=list, description="Must not count.")
 
 
 class Condition(Strict):
