@@ -1,22 +1,26 @@
 """Agreement with the expert on the judgment cases, per criterion type, plus scoring speed.
 
     PYTHONPATH=. python bench/bench_judgment.py [--set DIR] [--cards DIR] [--hv-db FILE]
-                                                [--half a|b] [--speed N] [--details]
+                       [--half a|b] [--adopt a|b [--keep-cards DIR]] [--cached] [--details]
 
 Each company's contacts are ingested once into a cached database (ingest is not
 scoring); every run then scores a fresh copy with no vectors and no evaluations
-stored, exports it as `qa export` does, and hands the exports to the set's own
-`evaluate.py`. The Harper Valley calls need speech recognition: pass a database
-where `qa score` has already transcribed them (--hv-db), or they are left out.
+stored (the first-scoring speed), exports it as `qa export` does, and hands the
+exports to the set's own, unedited `evaluate.py` and cards. `--cached` keeps
+sentence vectors between runs (the speed is then the rescoring speed). The
+Harper Valley calls need speech recognition: pass a database where `qa score`
+has already transcribed them (--hv-db), or they are left out.
 
-Cards come from --cards when a card of the same file name is there (our copies
-with `examples:` adopted from one half), else from the set. --half a|b keeps only
-the interactions of that half (a stable split by interaction id) in the figures.
+`--half a|b` keeps only the interactions of that half (a stable split by
+interaction id) in the figures. `--adopt a` runs the trainer's loop on copies of
+the set's cards: score, `qa calibrate --adopt` from half a's labels, rescore,
+and print both halves before and after; half b taught nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
@@ -30,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qa.calibrate import run_calibration
 from qa.config import load_config
 from qa.export import export_json
 from qa.ingest.batch import ingest
@@ -84,51 +89,94 @@ def fresh_copy(src: Path, dst: Path) -> Store:
     return store
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
+def score_all(
+    args: argparse.Namespace, cards: Path | None, tmp: Path, tag: str, adopt_from: Path | None
+) -> tuple[list[Path], dict[str, tuple[int, float]]]:
+    """Score every company with its card; export; with `adopt_from` (a label file), then
+    run `qa calibrate --adopt` on the card (a copy under `cards`) from those labels."""
     data: Path = args.set
     work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
     exports: list[Path] = []
     timings: dict[str, tuple[int, float]] = {}
     matcher = Matcher()
     matcher.embedder.embed(["warm up"])  # the model load is not part of the scoring speed
-    with tempfile.TemporaryDirectory() as tmp:
-        for key, (_, card_name) in COMPANIES.items():
-            src = Path(args.hv_db) if key == "hv" and args.hv_db else ingested_db(data, work, key)
-            if src is None or not src.exists():
-                print(f"{key}: no database, left out", file=sys.stderr)
-                continue
-            store = fresh_copy(src, Path(tmp) / f"{key}.db")
-            card = load_scorecard(card_path(args.cards, data, card_name))
-            items = [i for i in store.load_interactions() if i.turns]
-            vectors = Store(work / "vectors.db") if args.cached else store
-            fresh = Matcher(type(matcher.embedder)(vectors=vectors), vectors=vectors)
-            fresh.embedder._model = matcher.embedder._model  # type: ignore[attr-defined]
-            fresh.embedder._tokenizer = matcher.embedder._tokenizer  # type: ignore[attr-defined]
-            start = time.perf_counter()
-            score_interactions(store, items, card, fresh)
-            timings[key] = (len(items), time.perf_counter() - start)
-            out = work / f"{key}.export.json"  # kept for evaluate.py --details
-            out.write_text(export_json(store), encoding="utf-8")
-            store.close()
-            exports.append(out)
-        labels = data / "human_labels.csv"
-        if args.half:
-            keep = Path(tmp) / "labels.csv"
-            lines = labels.read_text(encoding="utf-8").splitlines()
-            rows = [lines[0]] + [ln for ln in lines[1:] if half_of(ln.split(",")[0]) == args.half]
-            keep.write_text("\n".join(rows) + "\n", encoding="utf-8")
-            labels = keep
-        figures = Path(tmp) / "figures.json"
-        cmd = [sys.executable, str(data / "evaluate.py"), *map(str, exports)]
-        cmd += ["--labels", str(labels), "--json", str(figures)]
-        if args.details:
-            cmd.append("--details")
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if args.details or args.verbose:
-            print(done.stdout)
-        result = json.loads(figures.read_text(encoding="utf-8"))
-    return {"figures": result, "timings": timings}
+    for key, (_, card_name) in COMPANIES.items():
+        src = Path(args.hv_db) if key == "hv" and args.hv_db else ingested_db(data, work, key)
+        if src is None or not src.exists():
+            print(f"{key}: no database, left out", file=sys.stderr)
+            continue
+        store = fresh_copy(src, tmp / f"{key}.{tag}.db")
+        path = card_path(cards, data, card_name)
+        card = load_scorecard(path)
+        items = [i for i in store.load_interactions() if i.turns]
+        vectors = Store(work / "vectors.db") if args.cached else store
+        fresh = Matcher(type(matcher.embedder)(vectors=vectors), vectors=vectors)
+        fresh.embedder._model = matcher.embedder._model  # type: ignore[attr-defined]
+        fresh.embedder._tokenizer = matcher.embedder._tokenizer  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        score_interactions(store, items, card, fresh)
+        timings[key] = (len(items), time.perf_counter() - start)
+        out = work / f"{key}.{tag}.export.json"  # kept for evaluate.py --details
+        out.write_text(export_json(store), encoding="utf-8")
+        if adopt_from is not None:
+            cal = run_calibration(store, adopt_from, path, None, adopt=True)
+            print(f"{key}: adopted {cal.adopted} example(s) into {path.name}", file=sys.stderr)
+        store.close()
+        exports.append(out)
+    return exports, timings
+
+
+def half_labels(data: Path, tmp: Path, half: str | None) -> Path:
+    labels = data / "human_labels.csv"
+    if not half:
+        return labels
+    with labels.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    keep = tmp / f"labels.{half}.csv"
+    with keep.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0]] + [r for r in rows[1:] if half_of(r[0]) == half])
+    return keep
+
+
+def evaluate(args: argparse.Namespace, exports: list[Path], labels: Path, tmp: Path) -> Any:
+    figures = tmp / "figures.json"
+    cmd = [sys.executable, str(args.set / "evaluate.py"), *map(str, exports)]
+    cmd += ["--labels", str(labels), "--json", str(figures)]
+    if args.details:
+        cmd.append("--details")
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if args.details or args.verbose:
+        print(done.stdout)
+    return json.loads(figures.read_text(encoding="utf-8"))
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    Path(args.work).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        if not args.adopt:
+            exports, timings = score_all(args, args.cards, tmp, "run", None)
+            result = evaluate(args, exports, half_labels(args.set, tmp, args.half), tmp)
+            return {"figures": result, "timings": timings}
+        # The adopt loop on copies of the set's own cards: teach from one half, measure both.
+        copies = tmp / "cards"
+        shutil.copytree(args.set / "scorecards", copies)
+        taught, held = args.adopt, "b" if args.adopt == "a" else "a"
+        taught_labels = half_labels(args.set, tmp, taught)
+        held_labels = half_labels(args.set, tmp, held)
+        exports, timings = score_all(args, copies, tmp, "before", taught_labels)
+        before = {
+            h: evaluate(args, exports, lab, tmp)
+            for h, lab in ((taught, taught_labels), (held, held_labels))
+        }
+        exports, _ = score_all(args, copies, tmp, "after", None)
+        after = {
+            h: evaluate(args, exports, lab, tmp)
+            for h, lab in ((taught, taught_labels), (held, held_labels))
+        }
+        if args.keep_cards:
+            shutil.copytree(copies, args.keep_cards, dirs_exist_ok=True)
+        return {"before": before, "after": after, "timings": timings, "taught": taught}
 
 
 def main() -> None:
@@ -137,7 +185,13 @@ def main() -> None:
     ap.add_argument("--cards", type=Path, default=ROOT / "bench" / "judgment_cards")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "qa-judgment"))
     ap.add_argument("--hv-db", help="a database where the Harper Valley calls are transcribed")
-    ap.add_argument("--half", choices=["a", "b"])
+    ap.add_argument("--half", choices=["a", "b"], help="figures on this half only")
+    ap.add_argument(
+        "--adopt",
+        choices=["a", "b"],
+        help="adopt this half's disagreements into copies of the set's cards, then rescore",
+    )
+    ap.add_argument("--keep-cards", type=Path, help="with --adopt: keep the taught card copies")
     ap.add_argument("--details", action="store_true")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument(
@@ -145,9 +199,20 @@ def main() -> None:
     )
     args = ap.parse_args()
     out = run(args)
-    fig = out["figures"]
     print(f"# judgment cases, {date.today()}, {platform.machine()}, {os.cpu_count()} cores")
-    print(summary(fig))  # type: ignore[arg-type]
+    if args.adopt:
+        for half in (out["taught"], "b" if out["taught"] == "a" else "a"):
+            role = "taught" if half == out["taught"] else "held out"
+            for when in ("before", "after"):
+                o = out[when][half]["overall"]  # type: ignore[index]
+                print(
+                    f"half {half} ({role}), {when} adopting: applicable kappa "
+                    f"{o['applicable_kappa']:.2f} ({o['applicable_pairs']} pairs), "
+                    f"overall {o['kappa']:.2f}"
+                )
+            print(summary(out["after"][half]))  # type: ignore[index]
+    else:
+        print(summary(out["figures"]))  # type: ignore[arg-type]
     for key, (n, secs) in out["timings"].items():  # type: ignore[attr-defined]
         print(f"{key}: {n} interactions scored in {secs:.1f} s ({n / secs:.1f}/s)")
 
