@@ -111,8 +111,9 @@ def score_all(
         items = [i for i in store.load_interactions() if i.turns]
         vectors = Store(work / "vectors.db") if args.cached else store
         fresh = Matcher(type(matcher.embedder)(vectors=vectors), vectors=vectors)
-        fresh.embedder._model = matcher.embedder._model  # type: ignore[attr-defined]
-        fresh.embedder._tokenizer = matcher.embedder._tokenizer  # type: ignore[attr-defined]
+        for loaded in ("_model", "_tokenizer", "_inputs"):  # the model load is not scoring
+            if hasattr(matcher.embedder, loaded):
+                setattr(fresh.embedder, loaded, getattr(matcher.embedder, loaded))
         start = time.perf_counter()
         score_interactions(store, items, card, fresh)
         timings[key] = (len(items), time.perf_counter() - start)
