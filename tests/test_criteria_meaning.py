@@ -21,6 +21,7 @@ def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]
     return str(verdict(criterion, channel, lines).result)
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_data_requests_are_not_discovery(channel: str) -> None:
     asked_for_data = [
@@ -35,6 +36,7 @@ def test_data_requests_are_not_discovery(channel: str) -> None:
     assert result(OPEN, channel, explored) == "pass"
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_pitch_put_as_a_question_is_not_an_open_question(channel: str) -> None:
     lines = [
@@ -45,6 +47,7 @@ def test_a_pitch_put_as_a_question_is_not_an_open_question(channel: str) -> None
     assert result(OPEN, channel, lines) == "fail"
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_help_offer_counts_only_when_it_names_what_the_customer_raised(channel: str) -> None:
     canned = [
@@ -59,6 +62,7 @@ def test_a_help_offer_counts_only_when_it_names_what_the_customer_raised(channel
     assert result(OPEN, channel, named) == "pass"
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_goodbye_is_not_a_churn_cue(channel: str) -> None:
     lines = [
@@ -69,6 +73,7 @@ def test_a_goodbye_is_not_a_churn_cue(channel: str) -> None:
     assert result(RETENTION, channel, lines) == "na"
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_churn_cue_in_other_words_needs_a_save(channel: str) -> None:
     ignored = [
@@ -83,6 +88,7 @@ def test_a_churn_cue_in_other_words_needs_a_save(channel: str) -> None:
     assert result(RETENTION, channel, saved) == "pass"
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_pitch_that_fixes_the_customers_own_problem_is_not_over_it(channel: str) -> None:
     fixes = [
@@ -105,6 +111,7 @@ WRAPPED = (
 )
 
 
+@pytest.mark.models  # judging meaning needs the real sentence model
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_question_broken_by_a_hard_wrap_is_still_one_question(channel: str) -> None:
     body = strip_reply(WRAPPED)

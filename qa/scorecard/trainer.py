@@ -124,7 +124,7 @@ def check_criterion_examples(card: LoadedScorecard, matcher: Matcher) -> list[Ex
     criterion's speaker: does the criterion count it?"""
     from qa.scorecard.adopt import ADOPTABLE
     from qa.scorecard.context import Context
-    from qa.scorecard.criteria import discovery_questions
+    from qa.scorecard.criteria import EVALUATORS
 
     checks: list[ExampleCheck] = []
     for _, c in card.scorecard.criteria():
@@ -149,10 +149,9 @@ def check_criterion_examples(card: LoadedScorecard, matcher: Matcher) -> list[Ex
                     ],
                 )
                 ctx = Context(item, matcher)
-                if ctype == "question.v1" and getattr(c, "kind", "any") == "open":
-                    counted = bool(discovery_questions(ctx, [1], c.examples))
-                elif ctype == "question.v1":
-                    counted = bool(ctx.questions(speaker, [1]))
+                if ctype == "question.v1":  # as the criterion counts, in the whole contact
+                    alone = c.model_copy(update={"window": None, "min": 1, "max": None})
+                    counted = bool(EVALUATORS[ctype](alone, ctx).details.get("count"))
                 else:
                     counted = bool(ctx.find(c, [1], examples=c.examples))  # type: ignore[arg-type]
                 want = "counts" if kind == "positive" else "ignored"
