@@ -283,3 +283,52 @@ def test_restating_the_offer_is_not_the_disclosure(channel: str, campaigns, matc
     ]
     found = raised(pitch, channel, campaigns, matcher, review=True)
     assert ("missing_disclosure", "disclosure price_after_term") in found
+
+
+# 11. A product of the same family with another number is another product
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_another_product_of_the_family_is_not_resolved_to_the_offer(
+    channel: str, tmp_path: Path
+) -> None:
+    (tmp_path / "fix.yaml").write_text(
+        textwrap.dedent(
+            """
+            id: FIX2
+            name: Saver Fix 2
+            from: 2026-01-01
+            to: 2026-12-31
+            products: ["Saver Fix 2"]
+            facts:
+              - id: price
+                about: ["a month"]
+                value: {money: {amount: 30, currency: EUR, period: month}}
+            """
+        )
+    )
+    cs = load_campaigns(tmp_path)
+    turns = [
+        ["customer", "How much is Saver Fix 2?"],
+        ["agent", "Saver Fix 2 is 30 euro a month."],
+        [
+            "agent",
+            "If you want longer, Saver Fix 5 is 45 euro a month, but that's a different tariff.",
+        ],
+    ]
+    assert kinds(turns, channel, cs, day="2026-05-05") == set()
+    wrong = [["customer", "How much is it?"], ["agent", "Saver Fix 2 is 45 euro a month."]]
+    assert "contradiction" in kinds(wrong, channel, cs, day="2026-05-05")
+
+
+# 10. "There's no fifteen percent offer on X" denies the cited offer
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_no_such_discount_is_a_denial(channel: str, campaigns) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        ["customer", "I saw Fibre Max is 20% off at the moment."],
+        ["agent", "There's no twenty percent discount on Fibre Max, I'm afraid."],
+    ]
+    assert "denied_offer" in kinds(turns, channel, campaigns)
+    fee = [
+        ["customer", "Is there a fee for Fibre Max?"],
+        ["agent", "There's no fee on this offer, it's $45 a month."],
+    ]
+    assert "denied_offer" not in kinds(fee, channel, campaigns)

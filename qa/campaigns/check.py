@@ -78,7 +78,8 @@ DENIAL_CUES = re.compile(
     r"do not (?:have|offer|do|run)|we(?:'re| are) not (?:running|offering|doing)|"
     r"not (?:running|offering) (?:any|that|anything)|nothing like that|not something we|"
     r"isn'?t (?:something|a thing|real|available|running|on)|is not (?:available|running)|"
-    r"there (?:isn'?t|is no|'s no) (?:a |an |any )?[\w-]+ (?:offer|deal|promotion|promo|discount)|"
+    r"there(?: isn'?t| is no| is not|'s no) (?:a |an |any )?(?:(?!on |for |with |in |to |of )[\w%-]+ ){1,3}"
+    r"(?:offer|deal|promotion|promo|discount)|"
     r"not available|no longer (?:available|running|on|offered)|(?:has|'s|have) (?:ended|"
     r"finished|expired|been (?:pulled|withdrawn|discontinued|stopped|removed))|"
     r"(?:it'?s|that'?s|is) (?:finished|over|ended|gone|expired|discontinued|withdrawn)|"
@@ -180,6 +181,23 @@ def _near_name(name: str, text: str) -> bool:
     numbers = re.findall(r"\d+(?:\.\d+)?", digits(name))
     said = set(re.findall(r"\d+(?:\.\d+)?", digits(text)))
     return all(n in said for n in numbers)
+
+
+def _another_of_family(text: str, campaigns: list[Campaign]) -> bool:
+    """The sentence names a product of a campaign's family with another number ("Fibre Flex
+    1000" where the campaign sells "Fibre Flex 500"): it speaks of that other product."""
+    said = f" {normalise(digits(text))} "
+    for c in campaigns:
+        for name in c.products:
+            n = normalise(digits(name))
+            number = re.search(r"\d+(?:\.\d+)?", n)
+            base = n[: number.start()].strip() if number else ""
+            if len(base.split()) < 2:
+                continue
+            for m in re.finditer(rf"(?<=\s){re.escape(base)}\s+(\d+(?:\.\d+)?)(?=\s)", said):
+                if m.group(1) != number.group(0):  # type: ignore[union-attr]
+                    return True
+    return False
 
 
 def named_campaigns(text: str, campaigns: list[Campaign]) -> list[Campaign]:
@@ -599,6 +617,8 @@ def resolve_topics(
         if named:
             last, last_turn = named, s.turn
             out.append((named, "named"))
+        elif _another_of_family(s.text, campaigns):
+            out.append(([], ""))  # "Fibre Flex 1000" next to Fibre Flex 500: another product
         elif last and s.turn - last_turn <= CONTEXT_TURNS:
             out.append((last, "resolved from turn " + str(last_turn)))
         else:
