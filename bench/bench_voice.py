@@ -24,6 +24,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +96,7 @@ def real_call_wer(
     audio = [(name, decode(path)[0], ref) for name, path, ref in refs]
     rows = []
     for label, settings in real_call_variants().items():
-        if only and only not in label:
+        if only and not any(part in label for part in only.split(",")):
             continue
         whisper = WhisperTranscriber(settings)  # type: ignore[arg-type]
         per_call: dict[str, float] = {}
@@ -427,7 +428,14 @@ def child(mode: str, files: list[str]) -> None:
 
             audio = decode_audio(f)
             audio_s += len(audio) / 16000
-            segments, _ = model.transcribe(
+            plain: Any = model
+            batched: dict[str, Any] = {}
+            if settings.batch_size > 0:  # the same batched pipeline that qa runs
+                from faster_whisper import BatchedInferencePipeline
+
+                plain = BatchedInferencePipeline(model)
+                batched = {"batch_size": settings.batch_size}
+            segments, _ = plain.transcribe(
                 audio,
                 language="en",
                 beam_size=settings.beam_size,
@@ -436,6 +444,7 @@ def child(mode: str, files: list[str]) -> None:
                 word_timestamps=True,
                 condition_on_previous_text=False,
                 hallucination_silence_threshold=settings.hallucination_silence_threshold,
+                **batched,
             )
             list(segments)
     wall = time.perf_counter() - start
@@ -525,7 +534,9 @@ def main() -> None:
         default=",".join(PARTS),
         help=f"with --real-calls, which figures (comma-separated, of {', '.join(PARTS)})",
     )
-    ap.add_argument("--variants", help="with --real-calls, only WER settings whose label has this")
+    ap.add_argument(
+        "--variants", help="with --real-calls, only WER settings whose label has one of these (a,b)"
+    )
     args = ap.parse_args()
     if args.child:
         child(args.child[0], args.child[1:])

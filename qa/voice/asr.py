@@ -33,7 +33,11 @@ class AsrSettings:
     no_speech_threshold: float = 0.6
     hallucination_silence_threshold: float | None = 2.0
     hotwords: str | None = None  # company and product names; off unless measured to help
-    batch_size: int = 0  # >0: faster-whisper's batched pipeline; measured not to pay on calls
+    # faster-whisper's batched pipeline, N windows at a time (0: off). On the pooled real
+    # calls (bench/bench_voice.py --real-calls) 8 gave WER 0.144 against 0.152, at 4.6x
+    # against 3.4x real time, but its coarser word times broke mono diarization: the
+    # reference call's roles fell from >= 0.9 to 0.14 of words right. Off by default.
+    batch_size: int = 0
     compute_type: str = "int8"
     cpu_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
 

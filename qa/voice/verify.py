@@ -36,7 +36,10 @@ class VerifySettings:
     enabled: bool = True
 
     def asr(self) -> AsrSettings:
-        return AsrSettings(model=self.model, language="en", beam_size=self.beam_size, vad=False)
+        # One turn, whole: no VAD cut, and so no batching of VAD windows either.
+        return AsrSettings(
+            model=self.model, language="en", beam_size=self.beam_size, vad=False, batch_size=0
+        )
 
 
 def verify_settings(config: Any) -> VerifySettings:
