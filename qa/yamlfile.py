@@ -95,6 +95,28 @@ class _Builder:
             )  # an impossible date (2026-13-01): let validation say so, with its line
 
 
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ and { outside quotes and comments, in one linear pass."""
+    depth = deepest = 0
+    quote = ""
+    comment = False
+    for ch in text:
+        if comment:
+            comment = ch != "\n"
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            comment = True
+    return deepest
+
+
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML and return the data with the line of every path in it."""
     if text is None:
@@ -102,6 +124,9 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Loc, int]]
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise FileErrors([f"{path}: cannot read: {exc}"]) from exc
+    if _flow_depth(text) > MAX_DEPTH:
+        # Refused before PyYAML's scanner walks a hundred thousand brackets one by one.
+        raise FileErrors([f"{path} invalid YAML: nests deeper than {MAX_DEPTH} levels"])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

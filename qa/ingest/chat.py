@@ -123,7 +123,8 @@ def _conversation_from_json(item: Any, index: int) -> Interaction:
 
 
 def parse_chat_csv(text: str, source: str) -> list[Interaction]:
-    reader = csv.DictReader(io.StringIO(text))
+    # strict: an unterminated quote is an error, not the rest of the file swallowed into one field
+    reader = csv.DictReader(io.StringIO(text), strict=True)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
