@@ -54,3 +54,29 @@ def test_a_thread_that_grows_in_a_later_batch_is_scored_again(tmp_path: Path) ->
     # and a third run has nothing left to do
     out = score(whole, db)
     assert out["scored"] == 0
+
+
+def test_an_evaluation_made_on_content_rewritten_since_is_not_written(tmp_path: Path) -> None:
+    """Two runs on one database: one scores a thread, the other grows it meanwhile. The
+    first run's result, made on the old content, must not be stored as current."""
+    from qa.model import Evaluation, Interaction, Turn
+    from qa.store import Store
+
+    store = Store(tmp_path / "q.db")
+    item = Interaction("t1", "email", "/in/a.eml", turns=[Turn("customer", "Hi", 0, 1)])
+    store.save_interactions([item])
+    [loaded] = store.load_interactions(["t1"])
+    grown = Interaction(
+        "t1",
+        "email",
+        "/in/a.eml",
+        turns=[Turn("customer", "Hi", 0, 1), Turn("agent", "Hello", 2, 3)],
+    )
+    store.save_interactions([grown])  # the other run rewrites the thread
+    ev = Evaluation("card", "h1", 1.0, 2.0, 50.0, False, False, [])
+    store.save_evaluations([("t1", ev, {}, None, None)], "e1", {"t1": loaded.content})
+    assert store.count("evaluations") == 0
+    assert "t1" not in store.evaluated_ids("h1")
+    [current] = store.load_interactions(["t1"])
+    store.save_evaluations([("t1", ev, {}, None, None)], "e1", {"t1": current.content})
+    assert store.evaluated_ids("h1") == {"t1"}
