@@ -332,3 +332,45 @@ def test_no_such_discount_is_a_denial(channel: str, campaigns) -> None:  # type:
         ["agent", "There's no fee on this offer, it's $45 a month."],
     ]
     assert "denied_offer" not in kinds(fee, channel, campaigns)
+
+
+# 8. A service contact: the customer's own contract under an ended offer is not an offer now
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_terms_of_the_customers_own_contract_are_not_an_expired_offer(
+    channel: str, campaigns
+) -> None:  # type: ignore[no-untyped-def]
+    service = [
+        ["customer", "I'm on Winter Saver from last year, when does my monthly price change?"],
+        [
+            "agent",
+            "Your Winter Saver price stays at $29 a month until your contract ends in December.",
+        ],
+    ]
+    assert "expired_offer" not in kinds(service, channel, campaigns)
+    sold = [
+        ["customer", "I'm on Winter Saver, can my partner get it too?"],
+        ["agent", "Yes, Winter Saver is $29 a month and I can set it up for them today."],
+    ]
+    assert "expired_offer" in kinds(sold, channel, campaigns)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_named_in_the_customers_own_words_is_a_service_contact(
+    channel: str, campaigns
+) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        ["customer", "How do I add a second phone to our Spring Unlimited account?"],
+        ["agent", "Spring Unlimited is $35 a month for each line, I can add it for you."],
+    ]
+    assert not {"missing_disclosure", "missed_key_point"} & kinds(turns, channel, campaigns)
+
+
+# 10. "There's no annual contract" says there is no fee or term: never a denial
+@pytest.mark.models
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_no_term_is_not_a_denial(channel: str, campaigns, matcher) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        ["customer", "Is Spring Unlimited a long contract?"],
+        ["agent", "There's no annual commitment to worry about."],
+    ]
+    assert "denied_offer" not in kinds(turns, channel, campaigns, matcher)

@@ -819,10 +819,14 @@ def check_interaction(
         result = check_sentence(
             s, previous, topic, source, day, item.channel, campaigns, vectors, review_bar, acts
         )
-        flags += result.flags
+        service = _service(item, s)
+        # In a contact about what the customer already holds, a sentence about "your" plan,
+        # rate or line states the terms of that contract: not an offer made now.
+        own_terms = service and bool(re.search(r"\byour\b", s.text, re.I))
+        flags += [f for f in result.flags if not (own_terms and f.kind == FlagKind.EXPIRED_OFFER)]
         for cid in result.presents:
             camp = next(c for c in campaigns if c.id == cid)
-            if camp.active_on(day, item.channel) and not _service(item, s):
+            if camp.active_on(day, item.channel) and not service:
                 pitched.setdefault(camp.id, s)
     flags += _denied(all_sentences, topics, active, review_bar, acts)
     flags += _pitch_obligations(all_sentences, active, pitched, vectors, review_bar)
@@ -834,8 +838,9 @@ def _service(item: Interaction, s: Sentence) -> bool:
     before = " ".join(t.text for t in item.turns[: s.turn + 1] if t.role == "customer")
     return bool(
         re.search(
-            r"\b(?:my (?:bill|account|claim|policy|plan|contract|renewal|meter|usage|direct debit|"
-            r"payment|line|lines|data|broadband|tariff)|i(?:'m| am) (?:already )?on|i already have|"
+            r"\b(?:(?:my|our) (?:[\w-]+ ){0,3}(?:bill|account|claim|policy|plan|contract|renewal|"
+            r"meter|usage|direct debit|payment|line|lines|data|broadband|tariff)|"
+            r"(?:i'm|i am|we're|we are) (?:already )?on|(?:i|we) already have|"
             r"i have (?:a|the|your)|renew)\b",
             before,
             re.I,
