@@ -163,18 +163,22 @@ def main() -> None:
                 load.append(os.getloadavg()[0])
     steps = list(runs[next(iter(runs))][0])
     print(
-        f"median of {args.repeat} alternating runs each; 1-minute load average {min(load):.2f}-{max(load):.2f}"
+        f"median of {args.repeat} alternating runs each; 1-minute load average"
+        f" {min(load):.2f}-{max(load):.2f}"
     )
-    print(f"{'':28}" + "".join(f"{s:>22}" for s in steps))
+    for title, k in (("CPU seconds of the process", 2), ("wall seconds", 0)):
+        print(f"{title:28}" + "".join(f"{s:>22}" for s in steps))
+        for label, figures in runs.items():
+            cells = ""
+            for s in steps:
+                median = statistics.median(f[s][k] for f in figures)
+                cells += f"{f'{median:.2f} s, {figures[0][s][1]} q':>22}"
+            print(f"{label:28}{cells}")
     for label, figures in runs.items():
-        cells = ""
         for s in steps:
-            median = statistics.median(f[s][0] for f in figures)
-            cells += f"{f'{median:.2f} s, {figures[0][s][1]} q':>22}"
-        print(f"{label:28}{cells}")
-    for label, figures in runs.items():
-        for s in steps:
-            print(f"  {label} {s}: " + ", ".join(f"{f[s][0]:.2f}" for f in figures))
+            cpu = ", ".join(f"{f[s][2]:.2f}" for f in figures)
+            wall = ", ".join(f"{f[s][0]:.2f}" for f in figures)
+            print(f"  {label} {s}: CPU {cpu}; wall {wall}")
 
 
 if __name__ == "__main__":
