@@ -60,6 +60,7 @@ def test_local_date_edges() -> None:
     assert local_date("2026-05-31T23:30:00+00:00", "Asia/Tokyo") == dt.date(2026, 6, 1)
     assert local_date("2026-05-31T23:30:00+01:00", "Asia/Tokyo") == dt.date(2026, 5, 31)
     assert local_date("2026-13-45") is None  # a bad bare date
+    assert local_date("20260531T10") == dt.date(2026, 5, 31)  # eleven characters: a time
     assert local_date("") is None
 
 
