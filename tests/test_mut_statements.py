@@ -238,6 +238,13 @@ EXTRACT = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_digits() -> None:
+    """digits() remembers its answers: each test reads its text anew (mutation testing forks a
+    process whose cache was filled by the unmutated code)."""
+    digits.cache_clear()
+
+
 @pytest.mark.parametrize(("said", "written"), DIGITS)
 def test_spoken_numbers_as_digits(said: str, written: str) -> None:
     assert digits(said) == written
