@@ -51,7 +51,11 @@ class Module:
 SLOW = "not rescore_does_no_audio_work and not readme_rescore_recipe"
 
 MODULES = [
-    Module("redact", ("qa/redact.py",), ("tests/test_redact.py", "tests/test_mut_redact.py")),
+    Module(
+        "redact",
+        ("qa/redact.py",),
+        ("tests/test_redact.py", "tests/test_pii_everywhere.py", "tests/test_mut_redact.py"),
+    ),
     Module(
         "metrics",
         ("qa/metrics.py",),
