@@ -7,6 +7,8 @@ Prints, for the README:
   completed (exit 1, the good files in);
 - kill -9 points: a `qa score` of chats and emails killed at spread-out moments, rerun
   each time, then compared with a clean run (integrity, duplicates, the same scores);
+- concurrent runs: two `qa score` runs at once on overlapping email batches, one database,
+  compared with a clean run;
 - hostile scorecards: each refused (exit 2) or scored in bounded time, with the slowest;
 - PII: card forms x fields x outputs searched, and the digits found (must be 0);
 - network events (with --network, about two minutes): sockets to the network during a
@@ -32,9 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.reliability_probes import (  # noqa: E402
     BAD_INPUTS,
-    EVIL_LINE,
     GOOD_INPUTS,
     HOSTILE_SCORECARDS,
+    traced_score,
+    write_evil_chat,
     write_inputs,
 )
 
@@ -128,25 +131,58 @@ def kills(work: Path, count: int) -> None:
     )
 
 
+def concurrent(work: Path, trials: int = 3) -> None:
+    """Two runs at once on one database, on overlapping email batches: the second grows the
+    threads the first is scoring. The stored scores must equal one clean run's."""
+    first, whole = work / "conc_first", work / "conc_all"
+    first.mkdir()
+    whole.mkdir()
+    mails = sorted((ROOT / "examples" / "emails").glob("*.eml"))
+    for mail in mails:
+        shutil.copy(mail, whole)
+    for mail in mails[::2]:
+        shutil.copy(mail, first)
+
+    def scores(db: Path) -> dict[str, float]:
+        conn = sqlite3.connect(db)
+        rows = conn.execute(
+            "SELECT e.interaction_id, e.percent FROM evaluations e JOIN interactions i"
+            " ON i.id = e.interaction_id AND e.content IS i.content"
+        ).fetchall()
+        conn.close()
+        return dict(rows)
+
+    qa("score", str(whole), "--scorecard", str(CARD), "--db", str(work / "conc_clean.db"))
+    clean = scores(work / "conc_clean.db")
+    equal = 0
+    for n in range(trials):
+        db = work / f"conc_{n}.db"
+        runs = [
+            subprocess.Popen(
+                [*QA, "score", str(folder), "--scorecard", str(CARD), "--db", str(db)],
+                env=ENV,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for folder in (first, whole)
+        ]
+        for run in runs:
+            run.wait()
+        equal += scores(db) == clean
+    print(
+        f"\n## Concurrent runs: {equal} of {trials} pairs of overlapping runs on one database "
+        f"ended equal to a clean run ({len(clean)} threads)"
+    )
+
+
 def hostile(work: Path) -> None:
     from click.testing import CliRunner
 
     from qa.cli import cli
 
     print(f"\n## Hostile scorecards: {len(HOSTILE_SCORECARDS)}")
-    evil = work / "evil.json"
-    evil.write_text(
-        json.dumps(
-            {
-                "id": "e",
-                "agent": "a",
-                "messages": [
-                    {"from": "agent", "text": EVIL_LINE, "ts": 1772539200},
-                    {"from": "customer", "text": EVIL_LINE, "ts": 1772539201},
-                ],
-            }
-        )
-    )
+    evil = write_evil_chat(work / "evil.json")
     runner = CliRunner()
     runner.invoke(cli, ["score", str(evil), "--scorecard", str(CARD), "--db", str(work / "w.db")])
     slowest = 0.0
@@ -230,40 +266,10 @@ def network(work: Path) -> None:
     if shutil.which("strace") is None:
         print("\n## Network: strace not installed")
         return
-    inputs = work / "net_in"
-    inputs.mkdir()
-    shutil.copy(ROOT / "examples" / "calls" / "l.chen_20260305_1003.flac", inputs)
-    shutil.copy(ROOT / "examples" / "chats" / "chat_upgrade.json", inputs)
-    log = work / "strace.log"
-    subprocess.run(
-        [
-            "strace",
-            "-f",
-            "-qq",
-            "-e",
-            "trace=socket,connect,sendto,sendmsg",
-            "-o",
-            str(log),
-            *QA,
-            "score",
-            str(inputs),
-            "--scorecard",
-            str(ROOT / "scorecards" / "inbound_service.yaml"),
-            "--campaigns",
-            str(ROOT / "scorecards" / "campaigns"),
-            "--db",
-            str(work / "net.db"),
-        ],
-        env=ENV,
-        cwd=ROOT,
-        capture_output=True,
-        timeout=1200,
-    )
-    lines = log.read_text().splitlines()
-    events = [ln for ln in lines if "AF_INET" in ln or "htons(53)" in ln]
+    run, events = traced_score(work)
     print(
         f"\n## Network: {len(events)} network socket events in a voice and text run "
-        f"({len(lines)} socket calls traced, local ones included)"
+        f"(exit {run.returncode})"
     )
 
 
@@ -284,6 +290,7 @@ def main() -> None:
         hostile(work)
         pii(work)
         kills(work, args.kills)
+        concurrent(work)
         if args.network:
             network(work)
 

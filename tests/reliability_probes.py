@@ -7,8 +7,12 @@ bench/bench_reliability.py (which prints the figures for the README).
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import struct
-from collections.abc import Callable
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -159,7 +163,8 @@ def _rule(phrase: str, match: str = "regex") -> str:
     )
 
 
-def _bomb(levels: int) -> str:
+def alias_bomb(levels: int = 9) -> str:
+    """The billion-laughs document: some 600 bytes that expand to 9**levels values."""
     text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
     prev = "a"
     for name in "bcdefghijklmnop"[: levels - 1]:
@@ -170,8 +175,8 @@ def _bomb(levels: int) -> str:
 
 # name -> scorecard text. Each must be refused at validation, or score in bounded time.
 HOSTILE_SCORECARDS: dict[str, str] = {
-    "alias_bomb_9": _bomb(9),
-    "alias_bomb_7": _bomb(7),
+    "alias_bomb_9": alias_bomb(9),
+    "alias_bomb_7": alias_bomb(7),
     "python_name_tag": "name: !!python/name:os.system\n",
     "python_apply_tag": "name: !!python/object/apply:os.system [ls]\n",
     "custom_tag": "name: !include /etc/passwd\n",
@@ -193,4 +198,51 @@ HOSTILE_SCORECARDS: dict[str, str] = {
 # A line that makes a backtracking engine run for hours on the patterns above.
 EVIL_LINE = "a" * 40 + "!"
 
-CheckFn = Callable[[Path], tuple[int, str]]
+
+def write_evil_chat(path: Path) -> Path:
+    """A chat whose every message is EVIL_LINE."""
+    messages = [
+        {"from": role, "text": EVIL_LINE, "ts": 1772539200 + n}
+        for n, role in enumerate(("agent", "customer"))
+    ]
+    path.write_text(json.dumps({"id": "e", "agent": "a", "messages": messages}))
+    return path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+NETWORK = re.compile(r"AF_INET6?\b|htons\(53\)|events\.data")
+
+
+def traced_score(work: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """A voice and text `qa score` of this checkout under strace: the run, and every socket
+    call that reaches for the network (a connection or a DNS lookup)."""
+    inputs = work / "net_in"
+    inputs.mkdir()
+    shutil.copy(ROOT / "examples" / "calls" / "l.chen_20260305_1003.flac", inputs)
+    shutil.copy(ROOT / "examples" / "chats" / "chat_upgrade.json", inputs)
+    log = work / "strace.log"
+    env = {k: v for k, v in os.environ.items() if "TELEMETRY" not in k and "OFFLINE" not in k}
+    env["PYTHONPATH"] = str(ROOT)  # this checkout's qa, wherever the caller runs from
+    trace = ["strace", "-f", "-qq", "-e", "trace=socket,connect,sendto,sendmsg", "-o", str(log)]
+    run = subprocess.run(
+        [
+            *trace,
+            sys.executable,
+            "-m",
+            "qa",
+            "score",
+            str(inputs),
+            "--scorecard",
+            str(ROOT / "scorecards" / "inbound_service.yaml"),
+            "--campaigns",
+            str(ROOT / "scorecards" / "campaigns"),
+            "--db",
+            str(work / "net.db"),
+        ],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    return run, [ln for ln in log.read_text().splitlines() if NETWORK.search(ln)]

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from qa.cli import cli
 from qa.config import load_config
 from qa.yamlfile import MAX_DEPTH, FileErrors, load_yaml
+from tests.reliability_probes import alias_bomb
 
 CARD = """\
 name: Hostile
@@ -28,16 +29,6 @@ sections:
         phrases: [{pattern}]
         points: 5
 """
-
-
-def alias_bomb(levels: int = 9) -> str:
-    """The billion-laughs document: 600 bytes that expand to 9**levels values."""
-    text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-    prev = "a"
-    for name in "bcdefghijklmnop"[: levels - 1]:
-        text += f"{name}: &{name} [{','.join(['*' + prev] * 9)}]\n"
-        prev = name
-    return text
 
 
 def timed_validate(args: list[str]) -> tuple[int, str, float]:

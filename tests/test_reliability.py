@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from qa.cli import cli
 from tests.reliability_probes import (
     BAD_INPUTS,
-    EVIL_LINE,
     GOOD_INPUTS,
     HOSTILE_SCORECARDS,
+    write_evil_chat,
     write_inputs,
 )
 
@@ -73,19 +73,7 @@ def test_a_hostile_scorecard_is_refused_or_bounded(name: str, tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["scorecard", "validate", str(card)])
     if result.exit_code == 0:
         # It validates: then scoring the line that makes a backtracking engine hang must end.
-        chat = tmp_path / "evil.json"
-        chat.write_text(
-            json.dumps(
-                {
-                    "id": "e",
-                    "agent": "a",
-                    "messages": [
-                        {"from": "agent", "text": EVIL_LINE, "ts": 1772539200},
-                        {"from": "customer", "text": EVIL_LINE, "ts": 1772539201},
-                    ],
-                }
-            )
-        )
+        chat = write_evil_chat(tmp_path / "evil.json")
         result = CliRunner().invoke(
             cli, ["score", str(chat), "--scorecard", str(card), "--db", str(tmp_path / "q.db")]
         )

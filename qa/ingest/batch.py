@@ -189,7 +189,7 @@ def _ingest_file(
             raise InputError("the file's name holds a card number: rename the file, then ingest it")
         items = [_audio_interaction(path, key)]
     else:
-        items = _text_interactions(path, suffix, file_meta.get("channel"), config)
+        items = _text_interactions(path, suffix, file_meta.get("channel"), config, limits)
         limits.check_interactions(items)
     for item in items:
         item.source = str(path)
@@ -216,12 +216,11 @@ def _read_text(path: Path) -> str:
 
 
 def _text_interactions(
-    path: Path, suffix: str, channel: str | None, config: Config
+    path: Path, suffix: str, channel: str | None, config: Config, limits: Limits
 ) -> list[Interaction]:
     """Chats, and call transcripts that already exist (captions, vendor JSON, plain text
     marked `channel: voice` in the manifest)."""
     text = _read_text(path)
-    limits = Limits.from_config(config)
     parsed: Parsed | None = None
     if suffix == ".vtt":
         parsed = parse_vtt(text)
