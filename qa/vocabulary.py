@@ -91,6 +91,22 @@ class DiarizationSource(StrEnum):
     VENDOR = "vendor"  # an imported transcript: the telephony or speech platform's own labels
 
 
+class Direction(StrEnum):
+    """Who started the contact. A callback is the centre calling back about an earlier contact."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    CALLBACK = "callback"
+
+
+class RoutingSource(StrEnum):
+    """Where a work type, direction or contact reason came from."""
+
+    METADATA = "metadata"  # the manifest or the file name said so
+    DETECTED = "detected"  # read from the conversation
+    DEFAULT = "default"  # neither: the taxonomy's default, sent to the default rule
+
+
 DIARIZATION_SOURCES: tuple[str, ...] = (*DIARIZATION_MODES, *DiarizationSource)
 
 
