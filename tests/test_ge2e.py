@@ -47,6 +47,29 @@ def test_windows_and_embeddings() -> None:
     assert slices[0] == slice(0, 25600) and slices[1].start == 4000
 
 
+def test_onnxruntime_lstm_matches_the_numpy_loop() -> None:
+    enc = _voice_encoder()
+    rng = np.random.default_rng(3)
+    mels = np.abs(rng.standard_normal((6, 160, 40))).astype(np.float32) * 5
+    mels[2] *= 0.01  # quiet, near the origin
+    fast, slow = enc.forward(mels), enc.forward_numpy(mels)
+    assert fast.shape == slow.shape == (6, 256)
+    assert np.abs(fast - slow).max() < 1e-5
+    assert enc.forward(mels[:0]).shape == (0, 256)
+
+
+def test_windows_left_out_do_not_change_the_others() -> None:
+    enc = _voice_encoder()
+    wav = tone_and_noise(8.0)
+    every, slices = enc.embed_windows(wav, 4.0, 0.5)
+    some, chosen = enc.embed_windows(wav, 4.0, 0.5, lambda s: s.start % 8000 == 0)
+    assert chosen == [s for s in slices if s.start % 8000 == 0] and 0 < len(chosen) < len(slices)
+    index = [slices.index(s) for s in chosen]
+    assert np.abs(some - every[index]).max() < 1e-6
+    none, nothing = enc.embed_windows(wav, 4.0, 0.5, lambda s: False)
+    assert none.shape == (0, 256) and nothing == []
+
+
 @pytest.mark.models
 @needs("resemblyzer", "torch", "librosa", "soundfile", "pyannote.audio")
 def test_same_embeddings_as_resemblyzer() -> None:

@@ -1,7 +1,7 @@
 """Who spoke when, on a mono recording.
 
 `embedded`, the offline default: GE2E speaker embeddings (resemblyzer's shipped
-voice encoder, run in NumPy by qa.voice.ge2e) on short overlapping windows of speech, clustered
+voice encoder, run on onnxruntime by qa.voice.ge2e) on short overlapping windows of speech, clustered
 agglomeratively. `pyannote`: a pyannote.audio pipeline from a local directory
 or a hub name. Both return speaker segments; words are then given the speaker
 whose segment covers them.
@@ -120,9 +120,15 @@ WINDOW_S = 1.6  # the encoder's window
 
 
 def _window_embeddings(
-    encoder: Any, wav: np.ndarray, rate: float
+    encoder: Any,
+    wav: np.ndarray,
+    rate: float,
+    speech: list[tuple[float, float]] | None = None,
+    min_speech_share: float = 0.0,
 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """Embeddings of overlapping windows over the whole recording, a chunk at a time."""
+    """Embeddings of overlapping windows over the whole recording, a chunk at a time;
+    with `speech`, only of windows with at least `min_speech_share` of speech (the others
+    would be dropped anyway, so they are never computed)."""
     chunk = int(CHUNK_S * SAMPLE_RATE)
     overlap = int(WINDOW_S * SAMPLE_RATE)
     vectors: list[np.ndarray] = []
@@ -131,16 +137,19 @@ def _window_embeddings(
         piece = wav[offset : offset + chunk + overlap]
         if len(piece) < overlap:
             break
-        _, partials, splits = encoder.embed_utterance(
-            piece, return_partials=True, rate=rate, min_coverage=0.5
-        )
         last = offset + chunk >= len(wav)
-        for vec, sl in zip(partials, splits, strict=True):
+
+        def wanted(sl: slice, offset: int = offset, last: bool = last) -> bool:
             start, stop = (offset + sl.start) / SAMPLE_RATE, (offset + sl.stop) / SAMPLE_RATE
             # A window whose centre lies in the next chunk is that chunk's to give.
-            if last or (start + stop) / 2 < (offset + chunk) / SAMPLE_RATE:
-                vectors.append(vec)
-                spans.append((start, stop))
+            if not last and (start + stop) / 2 >= (offset + chunk) / SAMPLE_RATE:
+                return False
+            return speech is None or _speech_share(start, stop, speech) >= min_speech_share
+
+        partials, splits = encoder.embed_windows(piece, rate, 0.5, wanted)
+        for vec, sl in zip(partials, splits, strict=True):
+            vectors.append(vec)
+            spans.append(((offset + sl.start) / SAMPLE_RATE, (offset + sl.stop) / SAMPLE_RATE))
     return np.stack(vectors) if vectors else np.zeros((0, 256)), spans
 
 
@@ -157,16 +166,13 @@ def diarize_embedded(
     wav = audio.astype(np.float32)
     peak = float(np.abs(wav).max()) or 1.0
     wav = wav / peak * 0.9
-    partials, spans = _window_embeddings(encoder, wav, settings.rate)
-    keep = [
-        i
-        for i, (s, e) in enumerate(spans)
-        if _speech_share(s, e, speech) >= settings.min_speech_share
-    ]
-    if len(keep) < 2:
+    partials, spans = _window_embeddings(
+        encoder, wav, settings.rate, speech, settings.min_speech_share
+    )
+    if len(spans) < 2:
         return [Segment(s, e, "S1") for s, e in speech]
-    labels = _cluster(partials[keep], speakers, settings)
-    centres = np.array([(spans[i][0] + spans[i][1]) / 2 for i in keep])
+    labels = _cluster(partials, speakers, settings)
+    centres = np.array([(s + e) / 2 for s, e in spans])
     # Each stretch of speech, cut at window centres, goes to its nearest window's speaker.
     segments: list[Segment] = []
     step = 1.0 / settings.rate
