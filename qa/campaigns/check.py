@@ -26,6 +26,7 @@ from qa.campaigns.schema import Campaign, Fact, PhraseSet, RetiredClaim
 from qa.matching import Matcher, fuzzy_score
 from qa.model import Evidence, Flag, Interaction
 from qa.statements.claims import NEGATION, PAST, Claim, extract_claims
+from qa.statements.concepts import same_promise
 from qa.statements.numbers import digits
 from qa.statements.quantities import extract
 from qa.text import content_words, normalise, sentences
@@ -285,7 +286,8 @@ def _phrase_positions(phrase: str, text: str) -> list[int]:
     # A number in an `about` phrase stands for any number: "first 3 months" also finds
     # "first 6 months", so a wrong figure is still compared with the right fact.
     pattern = re.sub(r"\\d[\d.]*|\d[\d.]*", r"\\d+(?:\\.\\d+)?", re.escape(p))
-    return [m.start() for m in re.finditer(rf"(?<=\s){pattern}(?=\s)", low)]
+    # "cancellation" also finds "cancellations": a plural speaks of the same thing.
+    return [m.start() for m in re.finditer(rf"(?<=\s){pattern}(?:e?s)?(?=\s)", low)]
 
 
 def _about_score(f: Fact, c: Claim) -> float:
@@ -318,6 +320,9 @@ def _about_score(f: Fact, c: Claim) -> float:
                 if not between and not in_clause and near:
                     score = 0.8
                 score -= min(0.4, abs(pos - here) / 250)  # the nearer phrase wins a tie
+                gap = here - (pos + len(normalise(digits(phrase))))
+                if in_clause and 0 <= gap <= 12:
+                    score += 0.3  # "buildings up to 500000": the phrase leads into the figure
             best = max(best, score * weight)
     return best
 
@@ -540,6 +545,11 @@ def _retired_hit(
         return False, 0.0
     if any(_lexical_hit(s.text, p) for p in claim.phrases):
         return True, 0.95
+    # The same promise in other words: every concept of a phrase said the same way round, in
+    # the sentence or one of its clauses (qa.statements.concepts).
+    for part in dict.fromkeys([s.text, *clauses(s.text)]):
+        if any(same_promise(p, part) for p in claim.phrases):
+            return True, 0.8
     best = 0.0
     for part in clauses(s.text):
         for p in claim.phrases:
@@ -651,10 +661,18 @@ def check_sentence(
             None,
         )
         for claim in out.claims:
-            if not claim.checkable:
+            # An add-on's price is checked only where the campaign states it as a fact the
+            # clause names ("an extra line is $20 a month on top").
+            addon = (
+                claim.attribution == "add_on"
+                and claim.polarity != "negated"
+                and claim.tense in ("current", "future")
+                and not re.search(r"\b(?:tax|taxes|vat|fees|surcharge)\b", claim.sentence, re.I)
+            )
+            if not (claim.checkable or addon):
                 continue
             f, why, conf = choose_fact(claim, camp, product)
-            if f is None:
+            if f is None or (addon and conf < 0.9):
                 continue
             ok = _same(claim, f)
             if not ok and any(
@@ -816,10 +834,21 @@ def check_interaction(
             (t.text for t in reversed(item.turns[: s.turn]) if t.role == "customer"), ""
         )
         topic, source = topics[i]
-        result = check_sentence(
-            s, previous, topic, source, day, item.channel, campaigns, vectors, review_bar, acts
-        )
         service = _service(item, s)
+        # In a contact about what the customer already holds, "exactly" agrees with what the
+        # customer says of their own account; it does not restate an offer's terms.
+        result = check_sentence(
+            s,
+            "" if service else previous,
+            topic,
+            source,
+            day,
+            item.channel,
+            campaigns,
+            vectors,
+            review_bar,
+            acts,
+        )
         # In a contact about what the customer already holds, a sentence about "your" plan,
         # rate or line states the terms of that contract: not an offer made now.
         own_terms = service and bool(re.search(r"\byour\b", s.text, re.I))

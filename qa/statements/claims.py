@@ -24,7 +24,8 @@ from qa.statements.quantities import PERIODS, Quantity, extract
 
 CLAUSE_BREAK = re.compile(
     r"[;:!?()]|,\s+(?=but\b|and\b|so\b|which\b|while\b|whereas\b|though\b|plus\b|then\b|"
-    r"compared\b|versus\b|vs\b|not\b|it'?s\b|that'?s\b)|\s+-\s+|\.\s|\bbut\b|\bwhereas\b|"
+    r"compared\b|versus\b|vs\b|not\b|it'?s\b|that'?s\b|with\b|added\b|billed\b|"
+    r"charged\b|payable\b)|\s+-\s+|\.\s|\bbut\b|\bwhereas\b|"
     r"\bwhile\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\.?\b|\bthan\b|\binstead of\b|"
     r"\brather than\b|\bplus\b|\band then\b|\bthen\b|\band\b(?=\s+(?:your|their|the|it|you|we|after|from))",
     re.I,
@@ -170,7 +171,8 @@ def _negated(text: str, left: int, q: Quantity) -> bool:
         return False
     # "no X" followed by a figure is a statement of the figure ("no more than"), not a negation.
     between = before[found[-1].end() :]
-    return len(between.split()) <= 6
+    # "If you can't, the fee is 50": a negation does not reach past a comma.
+    return len(between.split()) <= 6 and "," not in between
 
 
 def _mask(sentence: str, known: tuple[str, ...]) -> str:
@@ -230,6 +232,10 @@ NAMED_OTHER = re.compile(
     r"sells|wants?|asks?)\b"
 )
 NOT_NAMES = {"I", "I'm", "I'll", "I've", "AutoPay", "VAT", "APR", "GB", "UK", "US", "EU"}
+# Capitalised words that begin a sentence ("It's $40", "That's 19.9%"): no one else's name.
+NOT_NAMES |= {"It", "That", "There", "Here", "What", "Who", "He", "She", "Let", "This", "Today",
+              "Everything", "Nothing", "One", "Yours", "Ours", "Where", "When", "Now", "Yes",
+              "So", "And", "But", "Then", "Which", "Ours", "Mine", "Yeah", "Yep", "Plus"}  # fmt: skip
 
 
 def _names_other(clause: str, known: tuple[str, ...]) -> bool:
@@ -266,7 +272,9 @@ def extract_claims(sentence: str, previous: str = "", known: tuple[str, ...] = (
         left, right = clause_bounds(text, q.start, q.end)
         clause = text[left:right]
         if q.kind == "money" and q.period is None:
-            pm = PERIOD_BEFORE.search(text[left : q.start])
+            # "over a year that's $600"; a period said with an earlier figure stays with it.
+            since = max([left, *(x.end for x in qs if x.end <= q.start)])
+            pm = PERIOD_BEFORE.search(text[since : q.start])
             if pm:  # "over a year that's $600"
                 word = (pm.group(1) or pm.group(2)).lower().split()[-1]
                 q = replace(q, period=PERIODS.get(word, word))

@@ -61,6 +61,15 @@ _HALF = re.compile(
     re.I,
 )
 _TO_MONTHS = {"day": 1 / 30, "week": 7 / 30, "month": 1.0, "year": 12.0}
+_ONE_OFF = re.compile(r"\b[oO](?=ne[ -](?:off|time)\b)|\bO(?=NE[ -](?:OFF|TIME)\b)")
+# A year said in two groups after a preposition of time ("back in twenty twenty-five") is a
+# year, not a price, unless money follows it ("from nineteen ninety-nine a month").
+_YEAR = re.compile(
+    r"\b((?:in|since|until|till|by|during|before|after|throughout|of|early|late|mid)\s+)"
+    r"(19|20)\.(\d\d)\b(?!\s*(?:a|an|per|each|every|/|dollars?|pounds?|euros?|cents?|percent|"
+    r"%|pence|quid|bucks|for)\b)",
+    re.I,
+)
 _SUFFIX_MULT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(k|m|bn)\b", re.I)
 
 
@@ -223,12 +232,15 @@ def digits(text: str) -> str:
         flags=re.I,
     )
     t = re.sub(
-        rf"\b((?:{_WORD}|[\s-])+?)\s+and\s+a\s+half\s+(million|thousand|grand)\b",
+        rf"\b((?:{_WORD})(?:{_WORD}|[\s-])*?)\s+and\s+a\s+half\s+(million|thousand|grand)\b",
         lambda m: _scaled_half(m.group(1), m.group(2)),
         t,
         flags=re.I,
     )
+    t = _ONE_OFF.sub(lambda m: "\x01" if m.group(0) == "o" else "\x02", t)  # "one-off": no number
     t = _RUN.sub(lambda m: _convert_run(m.group(0)), t)
+    t = t.replace("\x01", "o").replace("\x02", "O")
+    t = _YEAR.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}", t)
     t = _HALF.sub(half, t)
     t = _DIGIT_DECIMALS.sub(r"\1.\2", t)
     t = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), t)

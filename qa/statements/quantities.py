@@ -80,9 +80,9 @@ BOUNDS = (
     ("above", ("over", "more than", "above")),
 )
 REFERENCE_WORDS = re.compile(
-    r"(?:order|account|acct|policy|reference|ref|ticket|case|invoice|zip|postcode|post code|"
+    r"(?:(?<![\w])(?:order|account|acct|policy|reference|ref|ticket|case|invoice|zip|postcode|post code|"
     r"phone|number|no\.|#|id|house|flat|unit no|apartment|apt|suite|street|st|road|rd|avenue|"
-    r"ave|row|lane|meter)\s*(?:number|no\.?|is|:)?\s*$",
+    r"ave|row|lane|meter)|#)\s*(?:number|no\.?|is|:)?\s*$",
     re.I,
 )
 
@@ -124,9 +124,15 @@ _PER = (
     r"over\s+the(?:\s+whole)?)\s*|\s+)"
 )
 _PERIOD_WORD = r"(month|monthly|mo|year|yearly|annually|annum|annual|week|weekly|day|daily)\b"
-_ONCE = r"(?:\s*(?:,\s*)?(?:as\s+a\s+)?(one[- ]off|once|one[- ]time|upfront|up[- ]front))"
+_ONCE = (
+    r"(?:\s*(?:,\s*)?(?:as\s+a\s+)?(?:(?:(?:one|1)[- ](?:off|time))\b|once\b|upfront\b|"
+    r"up[- ]front\b|(?:in\s+)?(?:a\s+)?single\s+payment\b))"
+)
 _RANGE = rf"(?:(?:\s*(?:to|–|or)\s*|-)(?:[$£€])?({_N}))?"
 
+_GRAND = re.compile(r"\bgrand\b(?!\s*¤)", re.I)
+_ANY_CURRENCY = re.compile(rf"(?<![\w.])({_N})\s*(?:grand\s*)?¤")
+_BETWEEN = re.compile(rf"\bbetween\s+([$£€]?{_N})\s+and\s+(?=[$£€]?\d)", re.I)
 _MONEY_SIGN = re.compile(rf"([$£€])\s?({_N}){_RANGE}(?!\s*%)", re.I)
 _MONEY_WORD = re.compile(
     rf"(?<![\w.])({_N}){_RANGE}\s*(dollars?|usd|pounds?|gbp|quid|euros?|eur)\b"
@@ -198,7 +204,8 @@ def _f(s: str | None) -> float | None:
 
 def extract(text: str) -> tuple[str, list[Quantity]]:
     """The digit-normalised text and every quantity in it, in order of position."""
-    t = digits(text)
+    # "two grand" is money whose currency went unsaid: "¤", the sign of any currency.
+    t = _BETWEEN.sub(r"between \1 to ", digits(_GRAND.sub("grand ¤", text)))
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for m in [*_CLOCK.finditer(t), *_CODE.finditer(t)]:
@@ -262,6 +269,11 @@ def extract(text: str) -> tuple[str, list[Quantity]]:
                 t[m.start() : end],
             )
         )
+    for m in _ANY_CURRENCY.finditer(t):
+        if free(*m.span()):
+            period, end = _after_period(t, m.end())
+            add(Quantity("money", float(m.group(1)), None, period, None,
+                         _bound_before(t, m.start()), m.start(), end, t[m.start() : end]))  # fmt: skip
     for m in _CENTS.finditer(t):
         if not free(*m.span()):
             continue
