@@ -89,7 +89,9 @@ DENIAL_CUES = re.compile(
     r"(?:new|existing) customers only|doesn'?t apply|does not apply|(?:would|will)(?:n'?t| not) "
     r"(?:apply|qualify)|don'?t (?:currently )?sell|isn'?t something we (?:can|do|offer)|"
     r"not (?:eligible|for existing|for current|for you|open to)|isn'?t for|"
-    r"must have been|you might be thinking of|you may be thinking of|think you'?re thinking)\b",
+    r"must have been|you might be thinking of|you may be thinking of|think you'?re thinking|"
+    r"stopped (?:offering|selling|running|doing)|(?:was|were|got|been) (?:withdrawn|pulled|"
+    r"discontinued|scrapped|dropped|axed|cancelled|canceled)|no longer (?:offer|sell|run|do))\b",
     re.I,
 )
 EXCLUSION_GROUPS = {
@@ -938,6 +940,13 @@ def _denial_in(
         if c.eligibility and any(fuzzy_score(w, x.text) >= 0.85 for w in c.eligibility.not_for):
             continue  # a legitimate exclusion
         group = next((g for g, rx in EXCLUSION_GROUPS.items() if rx.search(x.text)), None)
+        if group in ("members", "online") or group is None:
+            # "only if you buy on the website", "only for panels fitted this year": a
+            # condition the offer's eligibility does not set is a false exclusion.
+            if _false_condition(x.text, c):
+                return x, 0.7
+            if group is not None:
+                continue
         if group is not None:
             # "only for new customers": a denial only when the offer is open to the others.
             open_to = " ".join(c.eligibility.open_to) if c.eligibility else ""
@@ -955,6 +964,50 @@ def _denial_in(
             continue  # an exclusion by a condition of the customer: judged by eligibility only
         return x, 0.85
     return None, 0.0
+
+
+ONLY_IF = re.compile(
+    r"\bonly (?:(?:applies|available|open|valid|works|counts)\s+)?(?:for|to|if|when|on|through|"
+    r"with|via|where)\b([^,.;:!?]*)",
+    re.I,
+)
+CONDITION_STOP = {
+    "buy", "take", "get", "people", "those", "who", "which", "one", "ones", "through", "yourself",
+    "customers", "customer", "apply", "applies", "available", "them", "they", "their", "homes",
+    "home", "house", "households", "accounts", "account", "you're", "youre", "have", "having",
+    "both", "when",
+}  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    from qa.statements.concepts import STOP
+
+    words = re.findall(r"[a-z][a-z'-]+", digits(text).lower())
+    return {w[:5] for w in words if w not in STOP and w not in CONDITION_STOP and len(w) > 2}
+
+
+def _false_condition(text: str, c: Campaign) -> bool:
+    """The reply limits the offer by a condition ("only for X") most of whose words the
+    campaign's eligibility, names and facts never set, or say it is open whatever they are
+    ("panels of any age")."""
+    m = ONLY_IF.search(text)
+    if not m:
+        return False
+    said = _stems(m.group(1)) - _stems(" ".join([c.name, *c.products]))
+    if not said:
+        return False
+    # What the campaign says of itself: eligibility, and the words its facts are known by (a
+    # dual-fuel discount "only when you take gas too" states the fact's own condition).
+    texts = [f.value.text or "" for f in c.facts if f.value.text]
+    texts += [a for f in c.facts for a in f.about]
+    unrestricted: set[str] = set()
+    if c.eligibility:
+        texts += [*c.eligibility.open_to, *c.eligibility.not_for]
+        for item in c.eligibility.open_to:
+            for any_of in re.findall(r"\b(?:any|every|all)\s+([\w\s-]+)", item, re.I):
+                unrestricted |= _stems(any_of)
+    allowed = _stems(" ".join(texts)) - unrestricted
+    return len(said - allowed) * 2 > len(said)
 
 
 def _restates_a_fact(part: str, item: PhraseSet, camp: Campaign | None) -> bool:
