@@ -935,10 +935,13 @@ def _denial_in(
     reply: list[Sentence], c: Campaign, acts: Acts | None = None
 ) -> tuple[Sentence | None, float]:
     for x in reply:
-        if not _denies(x.text, acts):
-            continue
         if c.eligibility and any(fuzzy_score(w, x.text) >= 0.85 for w in c.eligibility.not_for):
             continue  # a legitimate exclusion
+        if not _denies(x.text, acts):
+            # "Sorry, it's only for houses built after 1990": an exclusion by a condition.
+            if REGRET.search(x.text) and _false_condition(x.text, c):
+                return x, 0.7
+            continue
         group = next((g for g, rx in EXCLUSION_GROUPS.items() if rx.search(x.text)), None)
         if group in ("members", "online") or group is None:
             # "only if you buy on the website", "only for panels fitted this year": a
@@ -966,6 +969,9 @@ def _denial_in(
     return None, 0.0
 
 
+REGRET = re.compile(
+    r"\b(?:sorry|unfortunately|afraid|wouldn'?t|won'?t|doesn'?t|can'?t|cannot|isn'?t|not)\b", re.I
+)
 ONLY_IF = re.compile(
     r"\bonly (?:(?:applies|available|open|valid|works|counts)\s+)?(?:for|to|if|when|on|through|"
     r"with|via|where)\b([^,.;:!?]*)",

@@ -25,7 +25,7 @@ from qa.statements.quantities import PERIODS, Quantity, extract
 CLAUSE_BREAK = re.compile(
     r"[;:!?()]|,\s+(?=but\b|and\b|so\b|which\b|while\b|whereas\b|though\b|plus\b|then\b|"
     r"compared\b|versus\b|vs\b|not\b|it'?s\b|that'?s\b|with\b|added\b|billed\b|"
-    r"charged\b|payable\b)|\s+-\s+|\.\s|\bbut\b|\bwhereas\b|"
+    r"charged\b|payable\b|taken\b|paid\b|spread\b|collected\b)|\s+-\s+|\.\s|\bbut\b|\bwhereas\b|"
     r"\bwhile\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\.?\b|\bthan\b|\binstead of\b|"
     r"\brather than\b|\bplus\b|\band then\b|\bthen\b|\band\b(?=\s+(?:your|their|the|it|you|we|after|from))",
     re.I,
@@ -235,7 +235,7 @@ NOT_NAMES = {"I", "I'm", "I'll", "I've", "AutoPay", "VAT", "APR", "GB", "UK", "U
 # Capitalised words that begin a sentence ("It's $40", "That's 19.9%"): no one else's name.
 NOT_NAMES |= {"It", "That", "There", "Here", "What", "Who", "He", "She", "Let", "This", "Today",
               "Everything", "Nothing", "One", "Yours", "Ours", "Where", "When", "Now", "Yes",
-              "So", "And", "But", "Then", "Which", "Ours", "Mine", "Yeah", "Yep", "Plus"}  # fmt: skip
+              "So", "And", "But", "Then", "Which", "Mine", "Yeah", "Yep", "Plus"}  # fmt: skip
 
 
 def _names_other(clause: str, known: tuple[str, ...]) -> bool:
