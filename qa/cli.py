@@ -78,7 +78,8 @@ def cli() -> None:
 @click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV or JSON mapping each file to agent, team, campaign, case, direction, date.",
+    help="CSV or JSON mapping each file to agent, team, campaign, case, direction, date, "
+    "work_type, queue.",
 )
 @db_option
 @config_option

@@ -105,6 +105,11 @@ class Config(_Strict):
         default=None,
         description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",
     )
+    work_types: Path | None = Field(
+        default=None,
+        description="A site's work-type file that extends the shipped taxonomy "
+        "(qa/routing/work_types.yaml); relative to this file.",
+    )
     timezone: str | None = Field(
         default=None,
         description="The site's IANA time zone (America/New_York): the local date of contacts "
@@ -150,4 +155,7 @@ def load_config(path: Path | None = None) -> Config:
         if not CONFIG_DEFAULT.exists():
             return Config()
         path = CONFIG_DEFAULT
-    return validate_file(path, Config)
+    config = validate_file(path, Config)
+    if config.work_types is not None and not config.work_types.is_absolute():
+        config.work_types = path.parent / config.work_types
+    return config

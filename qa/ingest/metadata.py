@@ -12,6 +12,7 @@ from typing import Any
 from qa.errors import ConfigError, InputError
 from qa.model import CHANNELS, Agent, Interaction
 from qa.timeutil import normalise_date
+from qa.vocabulary import Direction
 
 FIELDS = (
     "agent_id",
@@ -39,8 +40,14 @@ def _normalise(row: dict[str, Any], where: str) -> dict[str, Any]:
     direction = out.get("direction")
     if direction is not None:
         out["direction"] = str(direction).lower()
-        if out["direction"] not in {"inbound", "outbound"}:
-            raise ConfigError(f"{where}: direction must be inbound or outbound, not {direction!r}")
+        if out["direction"] not in set(Direction):
+            raise ConfigError(
+                f"{where}: direction must be one of {', '.join(Direction)}, not {direction!r}"
+            )
+    for name in ("work_type", "queue", "contact_reason"):
+        # Checked against the work-type taxonomy when the interaction is routed.
+        if name in out:
+            out[name] = str(out[name])
     channel = out.get("channel")
     if channel is not None:
         out["channel"] = str(channel).lower()
