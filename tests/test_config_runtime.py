@@ -13,6 +13,7 @@ from qa.config import AgentEntry, Config
 from qa.ingest.limits import Limits
 from qa.ingest.metadata import from_filename
 from qa.model import Agent
+from qa.routing.taxonomy import site_taxonomy
 from qa.timeutil import site_zone
 from qa.voice.batch import voice_settings
 from qa.voice.verify import verify_settings
@@ -148,6 +149,11 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
             "agent_id"
         ),
         "a.khan",
+    ),
+    "work_types": (
+        {"work_types": Path(__file__).parent / "data" / "routing" / "site_work_types.yaml"},
+        lambda c: "inbound_warranty" in site_taxonomy(c).names,
+        True,
     ),
     "timezone": (
         {"timezone": "America/New_York"},

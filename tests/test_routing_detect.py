@@ -248,3 +248,15 @@ def test_manifest_accepts_callback_work_type_and_queue(tmp_path: Path) -> None:
     path.write_text("file,direction\na.txt,sideways\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="manifest.csv:2: direction must be one of"):
         Manifest.load(path)
+
+
+def test_qa_yaml_names_the_site_file_relative_to_itself(tmp_path: Path) -> None:
+    from qa.config import load_config
+    from qa.routing.taxonomy import site_taxonomy
+
+    shipped = Path(__file__).parent / "data" / "routing" / "site_work_types.yaml"
+    (tmp_path / "types.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "qa.yaml").write_text("work_types: types.yaml\n", encoding="utf-8")
+    tax = site_taxonomy(load_config(tmp_path / "qa.yaml"))
+    assert tax.for_queue("renewals desk") == "outbound_renewal"
+    assert tax.resolve("warranty repair") == "inbound_warranty"

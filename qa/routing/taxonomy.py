@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from qa.config import Config
 from qa.errors import ConfigError
 from qa.text import normalise
 from qa.vocabulary import Direction
@@ -255,6 +256,11 @@ def _cue_words(cue: str) -> list[str]:
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The shipped taxonomy, extended by a site's file when one is given."""
     return _load(str(path.resolve()) if path is not None else None, _mtime(path))
+
+
+def site_taxonomy(config: Config) -> Taxonomy:
+    """The taxonomy a site's ``qa.yaml`` asks for: the shipped one, extended by its file."""
+    return load_taxonomy(config.work_types)
 
 
 def _mtime(path: Path | None) -> float:
