@@ -110,9 +110,12 @@ def measure(code: Path, db: Path, out: Path) -> dict[str, list[float]]:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         cwd=code,
     )
+    if done.returncode:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit(f"the run of {code} failed ({done.returncode})")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 

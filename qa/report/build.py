@@ -11,7 +11,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+)
+from jinja2.filters import do_int
 
 from qa.ingest.audio import AUDIO_EXTENSIONS
 from qa.progress import NoProgress, Progress
@@ -43,16 +51,61 @@ METRICS = {
 }
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(Environment):
+    """Jinja's environment, reading a dict's keys as attributes without its detour.
+
+    `row.name` in a template makes jinja try the attribute first and the key after; on a
+    plain dict the failed attribute costs an exception every time, and pages read many
+    thousands of keys. The answer is the same: a dict's own attributes (`items`, `get`…)
+    still win, every other name is its key or undefined."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def templates_env(user_dir: Path | None = None) -> Environment:
-    """The user's folder first, then the packaged defaults (also reachable as `default:NAME`)."""
+    """The user's folder first, then the packaged defaults (also reachable as `default:NAME`).
+
+    Templates are read once per environment (no look at the file for every page), and the
+    environment offers `clock_text`, the clock macro done in Python."""
     default = FileSystemLoader(str(shipped_dir("qa.report_templates", "reports")))
     loaders: list[Any] = []
     if user_dir is not None:
         loaders.append(FileSystemLoader(str(user_dir)))
     loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
-    return Environment(
-        loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined, trim_blocks=True
+    env = PageEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        auto_reload=False,
     )
+    env.globals["clock_text"] = clock_text
+    return env
+
+
+def clock_text(seconds: Any) -> str:
+    """A moment as m:ss or h:mm:ss, "–" when unknown: what the clock macro wrote."""
+    if seconds is None:
+        return "–"
+    if seconds >= 3600:
+        return (
+            f"{_int(seconds // 3600)}:{_int((seconds % 3600) // 60):02d}:{_int(seconds % 60):02d}"
+        )
+    return f"{_int(seconds // 60)}:{_int(seconds % 60):02d}"
+
+
+def _int(value: Any) -> int:
+    """Jinja's `int` filter, which the clock macro used (NaN becomes 0)."""
+    return value if type(value) is int else int(do_int(value))
 
 
 def slug(agent_id: str) -> str:
@@ -118,6 +171,7 @@ def _metric_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class ReportBuilder:
     def __init__(self, data: ReportData, env: Environment, out: Path, copy_audio: bool = True):
         self.data, self.env, self.out, self.copy_audio = data, env, out, copy_audio
+        self.templates: dict[str, Template] = {}
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         dates = sorted(
             (i["started_at"] or "")[:10] for i in data.interactions.values() if i["started_at"]
@@ -332,9 +386,10 @@ class ReportBuilder:
     # -- transcripts ------------------------------------------------------------------
 
     def transcript(self, item: dict[str, Any]) -> dict[str, Any]:
+        # Each turn's clock is written here, once, rather than by a macro in the page.
         turns = [
-            dict(t, results=[], flags=[], flagged=False)
-            for t in self.data.turns.get(item["id"], [])
+            dict(t, results=[], flags=[], flagged=False, index=k, when=clock_text(t["start"]))
+            for k, t in enumerate(self.data.turns.get(item["id"], []))
         ]
         ev = self.data.evaluations.get(item["id"])
         unplaced = []
@@ -413,7 +468,10 @@ class ReportBuilder:
     def render(
         self, template: str, target: Path, root: str, ids: list[str] | None = None, **context: Any
     ) -> None:
-        html = self.env.get_template(template).render(
+        page = self.templates.get(template)
+        if page is None:
+            page = self.templates[template] = self.env.get_template(template)
+        html = page.render(
             root=root,
             generated=self.generated,
             channels=CHANNELS,
@@ -450,14 +508,16 @@ def build_report(
         team=builder.team(agents),
         calibration=(out / "calibration.html").exists(),
     )
+    ids_of: dict[str, list[str]] = defaultdict(list)
+    for i, v in data.interactions.items():
+        ids_of[v["agent_id"] or "(unknown agent)"].append(i)
     for agent in agents.values():
-        mine = [
-            i
-            for i, v in data.interactions.items()
-            if (v["agent_id"] or "(unknown agent)") == agent["id"]
-        ]
         builder.render(
-            "agent.html", out / "agents" / f"{agent['slug']}.html", "../", mine, agent=agent
+            "agent.html",
+            out / "agents" / f"{agent['slug']}.html",
+            "../",
+            ids_of[agent["id"]],
+            agent=agent,
         )
         progress.advance(agent["name"])
     for item in data.interactions.values():
