@@ -293,3 +293,55 @@ def test_an_offer_said_to_be_withdrawn_is_denied(channel: str, campaigns: list[C
         ["agent", "I'm sorry, we stopped selling Kestrel Home, it was pulled last month."],
     ]
     assert "denied_offer" in {k for k, _ in raised(turns, channel, campaigns)}
+
+
+# --- disclosures and key points given in a short answer ------------------------------------------
+
+
+def test_a_figure_before_a_scale_word_is_scaled() -> None:
+    assert digits("£10 million of cover") == "£10000000 of cover"
+    assert digits("2.5 thousand") == "2500"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "says"),
+    [
+        ("Is there an excess?", "There is, I'm afraid.", "Is there an excess"),
+        ("Any fee for cancelling?", "None at all.", "no fee for cancelling"),
+        ("Does it have a legal helpline?", "Yes, it does.", "Does it have a legal helpline"),
+        ("Does it have a legal helpline?", "No, it doesn't.", "no legal helpline"),
+        ("Does it have a legal helpline?", "No problem, let me check.", None),
+        ("I'd like a quote.", "Yes, of course.", None),
+    ],
+)
+def test_what_a_short_answer_says(question: str, answer: str, says: str | None) -> None:
+    from qa.campaigns.check import Sentence, answered
+
+    said = answered([Sentence(0, "customer", 0, 0, question), Sentence(1, "agent", 0, 0, answer)])
+    assert [s.text for s in said] == ([says] if says else [])
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_disclosure_given_in_a_yes_counts(channel: str, campaigns: list[Campaign]) -> None:
+    turns = [
+        ["customer", "How much is Kestrel Home?"],
+        ["agent", "Kestrel Home is £180 a year, with a legal helpline around the clock."],
+        ["customer", "Does a £150 excess apply to every claim?"],
+        ["agent", "Yes, it does."],
+    ]
+    assert not {k for k, _ in raised(turns, channel, campaigns)} & {"missing_disclosure"}
+    # A "no" does not give a disclosure that says there is one.
+    turns[3] = ["agent", "No, it doesn't."]
+    assert ("missing_disclosure", "disclosure") in raised(turns, channel, campaigns)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_key_point_with_its_figure_in_other_words(
+    channel: str, campaigns: list[Campaign]
+) -> None:
+    from qa.campaigns.check import _same_figure_and_word
+
+    assert _same_figure_and_word("£10 million medical cover", "with medical cover up to £10m")
+    assert not _same_figure_and_word("£75 exit fee before 18 months", "fixed for 18 months")
+    turns = [["agent", "Kestrel Home is £180 a year; every claim carries an excess of £150."]]
+    assert not {k for k, _ in raised(turns, channel, campaigns)} & {"missing_disclosure"}

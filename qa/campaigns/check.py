@@ -28,6 +28,7 @@ from qa.model import Evidence, Flag, Interaction
 from qa.statements.claims import NEGATION, PAST, Claim, extract_claims
 from qa.statements.concepts import same_promise
 from qa.statements.numbers import digits
+from qa.statements.quantities import PERIODS as PERIOD_WORDS
 from qa.statements.quantities import extract
 from qa.text import content_words, normalise, sentences
 from qa.timeutil import local_date
@@ -44,6 +45,9 @@ PITCH_BAR = 0.5  # probability of the present_offer act for a sentence to be a p
 PROPOSAL_BAR = 0.25  # the same for a sentence that proposes to sign up, switch or quote (0-1)
 DENIAL_BAR = 0.35  # deny_offer probability for a reply with a denying phrase to deny (0-1)
 DENIAL_SURE = 0.75  # deny_offer probability for a reply to deny without such a phrase (0-1)
+ANSWER_MARGIN = (
+    0.1  # how much closer an answer's question must be to an item than a sentence (0-0.5)
+)
 RELATIVE_TOLERANCE = 0.02  # rounding allowed in a restated total ("$1,440 a year" for $120/mo)
 APPROX = re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|just over|"
                     r"just under|ish)\b", re.I)  # fmt: skip
@@ -824,8 +828,10 @@ def check_interaction(
         for ps in group
         for p in ps.phrases
     ]
-    parts = [c for t in agent_texts for c in clauses(t)]
-    vectors = _embed(matcher, [*agent_texts, *parts], phrases)
+    answers = answered(all_sentences)
+    given_texts = [*agent_texts, *(a.text for a in answers)]
+    parts = [c for t in given_texts for c in clauses(t)]
+    vectors = _embed(matcher, [*given_texts, *parts], phrases)
     acts = read_acts(matcher, agent_texts)
     flags: list[Flag] = []
     pitched: dict[str, Sentence] = {}
@@ -860,8 +866,52 @@ def check_interaction(
             if camp.active_on(day, item.channel) and not service:
                 pitched.setdefault(camp.id, s)
     flags += _denied(all_sentences, topics, active, review_bar, acts)
-    flags += _pitch_obligations(all_sentences, active, pitched, vectors, review_bar)
+    flags += _pitch_obligations([*all_sentences, *answers], active, pitched, vectors, review_bar)
     return _dedupe(flags)
+
+
+YES = re.compile(
+    r"^\s*(?:yes|yeah|yep|yup|sure|correct|absolutely|indeed|of course|definitely|"
+    r"that'?s (?:right|correct|it)|there (?:is|are|will be)|you (?:do|will|would|can)|"
+    r"it (?:does|is|will|has)|we (?:do|will|can|have))\b(?!\s+(?:not|n't))",
+    re.I,
+)
+NO = re.compile(
+    r"^\s*(?:no|nope|none|not at all|never|nothing|zero|there (?:isn'?t|aren'?t|is no|are no)|"
+    r"it (?:doesn'?t|isn'?t)|you (?:don'?t|won'?t))\b(?!\s+(?:problem|worries|bother)\b)",
+    re.I,
+)
+ASKING = re.compile(
+    r"^(?:(?:and|so|ok|okay|also|but|right|hi|hello|oh|great|thanks)[\s,]+)*"
+    r"(?:(?:is|are|will|would) there(?: be)?(?: any)?|do (?:i|we|you)(?: need| have| get)?|"
+    r"does (?:it|that|the \w+)(?: have| come with| include| need)?|any|is it|are they)\s+",
+    re.I,
+)
+
+
+def answered(all_sentences: list[Sentence]) -> list[Sentence]:
+    """What an agent's short answer says: "Is there a credit check?" "There is." says there is
+    a credit check; "Any cap on data?" "None." says there is no cap on data. One sentence per
+    answer, in the agent's turn, for disclosures and key points given in answer to a question."""
+    out = []
+    for i, s in enumerate(all_sentences):
+        if s.role != "agent" or (i and all_sentences[i - 1].turn == s.turn):
+            continue  # only the first sentence of an agent turn answers
+        asked = [x for x in all_sentences[:i] if x.role == "customer" and x.turn == s.turn - 1]
+        question = next((x.text for x in reversed(asked) if x.text.rstrip().endswith("?")), "")
+        if not question:
+            continue
+        q = re.sub(r"[,\s]*(?:is that (?:right|correct|true)|right|correct|yes)?\s*\?+\s*$", "",
+                   question, flags=re.I)  # fmt: skip
+        if YES.match(s.text):
+            text = q
+        elif NO.match(s.text):
+            rest = ASKING.sub("", q)
+            text = "no " + re.sub(r"^(?:a|an|the|any)\s+", "", rest, flags=re.I)
+        else:
+            continue
+        out.append(dataclasses.replace(s, role="answer", text=text))
+    return out
 
 
 def _service(item: Interaction, s: Sentence) -> bool:
@@ -1030,6 +1080,22 @@ def _restates_a_fact(part: str, item: PhraseSet, camp: Campaign | None) -> bool:
     return not (values & own) and values <= facts
 
 
+def _same_figure_and_word(phrase: str, text: str) -> bool:
+    """A phrase with a figure ("10 million medical cover") said with the same figure and one of
+    its words ("medical cover up to 10m")."""
+    from qa.statements.concepts import STOP
+
+    _, pq = extract(phrase)
+    if not pq:
+        return False
+    _, sq = extract(text)
+    if not all(any(p.kind == q.kind and _close(p.value, q.value) for q in sq) for p in pq):
+        return False
+    units = set(PERIOD_WORDS) | {"cent", "cents", "pounds", "dollars", "euro", "euros", "percent"}
+    words = {w for w in re.findall(r"[a-z]{4,}", phrase.lower()) if w not in STOP | units}
+    return bool(words & set(re.findall(r"[a-z]{4,}", text.lower())))
+
+
 def _given(
     agent: list[Sentence],
     item: PhraseSet,
@@ -1039,8 +1105,19 @@ def _given(
     best = 0.0
     for s in agent:
         said = digits(s.text)
+        if s.role == "answer":
+            # What a short answer says (see answered()): the same way round as the item, and
+            # closer than a sentence of the agent's own, since the customer's words are longer.
+            same_way = [p for p in item.phrases if _negations(p) == _negations(s.text)]
+            if any(fuzzy_score(digits(p), said) >= 0.85 for p in same_way):
+                return True, 0.9
+            sim = _semantic_max(vectors, s.text, same_way) - ANSWER_MARGIN
+            best = max(best, sim)
+            continue
         if any(fuzzy_score(digits(p), said) >= 0.85 for p in item.phrases):
             return True, 1.0
+        if any(_same_figure_and_word(p, s.text) for p in item.phrases):
+            return True, 0.95
         # A clause of a longer sentence counts on its own: "... $50 a month, and it needs
         # AutoPay" gives the AutoPay disclosure however much else the sentence says.
         for part in dict.fromkeys([s.text, *clauses(s.text)]):
@@ -1059,7 +1136,7 @@ def _pitch_obligations(
     review_bar: float,
 ) -> list[Flag]:
     flags = []
-    agent = [s for s in all_sentences if s.role == "agent"]
+    agent = [s for s in all_sentences if s.role in ("agent", "answer")]
     for c in active:
         pitch = pitched.get(c.id)
         if pitch is None:

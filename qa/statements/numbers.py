@@ -61,6 +61,7 @@ _HALF = re.compile(
     re.I,
 )
 _TO_MONTHS = {"day": 1 / 30, "week": 7 / 30, "month": 1.0, "year": 12.0}
+_DIGIT_SCALE = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s+(hundred|thousand|million|grand)\b", re.I)
 _ONE_OFF = re.compile(r"\b[oO](?=ne[ -](?:off|time)\b)|\bO(?=NE[ -](?:OFF|TIME)\b)")
 # A year said in two groups after a preposition of time ("back in twenty twenty-five") is a
 # year, not a price, unless money follows it ("from nineteen ninety-nine a month").
@@ -237,6 +238,9 @@ def digits(text: str) -> str:
         t,
         flags=re.I,
     )
+    t = _DIGIT_SCALE.sub(
+        lambda m: _fmt(float(m.group(1)) * SCALES[m.group(2).lower()]), t
+    )  # "10 million", "2.5 thousand"
     t = _ONE_OFF.sub(lambda m: "\x01" if m.group(0) == "o" else "\x02", t)  # "one-off": no number
     t = _RUN.sub(lambda m: _convert_run(m.group(0)), t)
     t = t.replace("\x01", "o").replace("\x02", "O")
