@@ -175,15 +175,38 @@ def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice
     sys.exit(1 if report.failures else 0)
 
 
+def routing_option(fn: F) -> F:
+    return click.option(
+        "--routing",
+        "routing_path",
+        type=click.Path(path_type=Path),
+        help="Routing YAML: each contact's scorecards by its work type, direction, channel…"
+        " ('routing' for the shipped one). Instead of --scorecard.",
+    )(fn)
+
+
+def _card_or_routing(card_path: Path | None, routing_path: Path | None) -> tuple[Any, Any]:
+    """The one card, or the routing file: exactly one of them (a usage error otherwise)."""
+    from qa.routing.rules import load_routing
+    from qa.scorecard.load import load_scorecard
+
+    if (card_path is None) == (routing_path is None):
+        raise ConfigError("give --scorecard FILE (one card for all) or --routing FILE, not both")
+    if routing_path is not None:
+        return None, load_routing(routing_path)
+    assert card_path is not None
+    return load_scorecard(card_path), None
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--scorecard",
     "card_path",
-    required=True,
     type=click.Path(path_type=Path),
-    help="Scorecard YAML.",
+    help="Scorecard YAML, applied to every interaction.",
 )
+@routing_option
 @click.option("--campaigns", type=click.Path(path_type=Path), help="Folder of campaign YAML files.")
 @click.option(
     "--manifest",
@@ -196,7 +219,8 @@ def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice
 @json_option
 def score(
     paths: tuple[Path, ...],
-    card_path: Path,
+    card_path: Path | None,
+    routing_path: Path | None,
     campaigns: Path | None,
     manifest: Path | None,
     db: Path,
@@ -204,7 +228,8 @@ def score(
     as_json: bool,
     **voice: Any,
 ) -> None:
-    """Ingest, transcribe and score PATHs against a scorecard (the main job).
+    """Ingest, transcribe and score PATHs against a scorecard, or against the cards a
+    routing file gives each interaction (the main job).
 
     Resumable: files already ingested and interactions already scored with
     this version of the scorecard are skipped.
@@ -212,26 +237,36 @@ def score(
     from qa.campaigns.schema import load_campaigns
     from qa.matching import Matcher
     from qa.progress import BarProgress
-    from qa.scorecard.load import load_scorecard
     from qa.scoring import score_paths
     from qa.voice.batch import voice_settings
 
     try:
-        card = load_scorecard(card_path)
+        card, routing = _card_or_routing(card_path, routing_path)
         active = load_campaigns(campaigns) if campaigns is not None else None
         store, cfg = _open(db, config)
         settings = voice_settings(cfg, **voice)
         matcher = Matcher(vectors=store)
         report = score_paths(
-            list(paths), store, cfg, card, matcher, manifest, BarProgress(), settings, None, active
+            list(paths),
+            store,
+            cfg,
+            card,
+            matcher,
+            manifest,
+            BarProgress(),
+            settings,
+            None,
+            active,
+            routing=routing,
         )
     except QAError as exc:
         fail(exc)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
+        what = f"{card.scorecard.name} ({card.hash[:8]})" if card else routing.path.name
         click.echo(
-            f"{card.scorecard.name} ({card.hash[:8]}): {report.scored} scored, "
+            f"{what}: {report.scored} scored, "
             f"{report.already} already scored, {len(report.failures)} failed"
             + (f", {report.flags} campaign flags." if active is not None else ".")
         )
@@ -260,10 +295,10 @@ def score(
 @click.option(
     "--scorecard",
     "card_path",
-    required=True,
     type=click.Path(path_type=Path),
-    help="Scorecard YAML.",
+    help="Scorecard YAML, applied to every interaction.",
 )
+@routing_option
 @click.option("--compare", type=click.Path(path_type=Path), help="Older scorecard to compare with.")
 @click.option(
     "--campaigns",
@@ -276,7 +311,8 @@ def score(
 @db_option
 @json_option
 def rescore(
-    card_path: Path,
+    card_path: Path | None,
+    routing_path: Path | None,
     compare: Path | None,
     campaigns: Path | None,
     no_campaigns: bool,
@@ -287,7 +323,8 @@ def rescore(
 
     Each interaction keeps the campaign set it was scored with, unless --campaigns or
     --no-campaigns says otherwise. With --compare OLD.yaml, print which interactions and
-    agents change, per criterion.
+    agents change, per criterion. With --routing FILE, route every interaction again and
+    score it with each card its rule gives.
     """
     from qa.campaigns.schema import load_campaigns
     from qa.matching import Matcher
@@ -296,13 +333,23 @@ def rescore(
     from qa.scoring import rescore as run_rescore
 
     try:
-        card = load_scorecard(card_path)
+        card, routing = _card_or_routing(card_path, routing_path)
+        if compare and routing is not None:
+            raise ConfigError("--compare goes with --scorecard, not with --routing")
         old = load_scorecard(compare) if compare else None
         active = load_campaigns(campaigns) if campaigns is not None else None
         store, cfg = _open(db)
         matcher = Matcher(vectors=store)
         report, comparison = run_rescore(
-            store, card, matcher, old, BarProgress(), active, cfg.timezone, not no_campaigns
+            store,
+            card,
+            matcher,
+            old,
+            BarProgress(),
+            active,
+            cfg.timezone,
+            not no_campaigns,
+            routing=routing,
         )
     except QAError as exc:
         fail(exc)
@@ -311,6 +358,9 @@ def rescore(
         if comparison is not None:
             out["compare"] = comparison.as_dict()
         click.echo(json.dumps(out, indent=2))
+        return
+    if card is None:
+        click.echo(f"{routing.path.name}: {report.scored} evaluations re-scored.")
         return
     click.echo(f"{card.scorecard.name} ({card.hash[:8]}): {report.scored} interactions re-scored.")
     if comparison is None:
@@ -327,6 +377,81 @@ def rescore(
         click.echo(
             f"    {c.interaction_id} {c.agent or '-'} {c.criterion}: {c.before} -> {c.after}"
         )
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, metavar="PATH|ID...")
+@routing_option
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Metadata CSV or JSON for the PATHs.",
+)
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of routing files and exit.")
+@db_option
+@config_option
+@json_option
+def route(
+    refs: tuple[str, ...],
+    routing_path: Path | None,
+    manifest: Path | None,
+    schema: bool,
+    db: Path,
+    config: Path | None,
+    as_json: bool,
+) -> None:
+    """Which work type, direction and contact reason each interaction has, and which
+    scorecards its routing rule gives: with the confidence, the source (metadata, detected
+    or default), the turns that say so and the rule that matched.
+
+    A PATH (file or folder) is ingested first; an ID (or unique prefix, or source name) is
+    read from the database. Without --routing, the shipped routing file decides.
+    """
+    if schema:
+        from qa.routing.rules import json_schema
+
+        click.echo(json.dumps(json_schema(), indent=2))
+        return
+    if not refs:
+        fail(ConfigError("give at least one PATH or ID (or --schema)"))
+    from qa.routing.rules import load_routing, shipped_routing
+    from qa.routing.run import decide_routes
+
+    try:
+        routing = load_routing(routing_path or shipped_routing())
+        store, cfg = _open(db, config)
+        paths = [Path(r) for r in refs if Path(r).exists()]
+        ids: list[str] = []
+        if paths:
+            from qa.ingest.batch import ingest as run_ingest
+
+            report = run_ingest(paths, store, cfg, manifest)
+            roots = [p.resolve() for p in paths]
+            ids += [
+                r["id"]
+                for r in store.db.query("SELECT id, source FROM interactions ORDER BY id")
+                if any(
+                    Path(r["source"]).resolve() == root
+                    or root in Path(r["source"]).resolve().parents
+                    for root in roots
+                )
+                or r["id"] in report.interaction_ids
+            ]
+        ids += [store.resolve_id(r) for r in refs if not Path(r).exists()]
+        routed = decide_routes(store, store.load_interactions(list(dict.fromkeys(ids))), routing)
+    except QAError as exc:
+        fail(exc)
+    if as_json:
+        out = {
+            "routing": {"file": str(routing.path), "hash": routing.hash},
+            "interactions": [r.as_dict() for r in routed],
+        }
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    from qa.routing.explain import render_route
+
+    for r in routed:
+        click.echo(render_route(r.as_dict(), routing.path.name))
 
 
 @cli.command()

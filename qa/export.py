@@ -39,6 +39,9 @@ def as_dict(item: InteractionView) -> dict[str, Any]:
         "turns": [_turn(t) for t in item.turns],
         "metrics": item.metrics,
         "evaluations": [_evaluation(e) for e in item.evaluations],
+        "work_type": item.routing["work_type"]["value"] if item.routing else None,
+        "contact_reason": item.routing["contact_reason"]["value"] if item.routing else None,
+        "routing": item.routing,
         "flags": [
             {
                 "kind": f.kind,
@@ -192,6 +195,30 @@ def _write_json(o: object, pad: str, out: Callable[[str], object]) -> None:
         raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
 
 
+ROUTING_CSV = [
+    "work_type",
+    "work_type_confidence",
+    "work_type_source",
+    "direction",
+    "direction_confidence",
+    "direction_source",
+    "contact_reason",
+    "contact_reason_confidence",
+    "contact_reason_source",
+    "routing_rule",
+]
+
+
+def _routing_cells(item: InteractionView) -> list[Any]:
+    r = item.routing
+    if r is None:
+        return [None, None, None, item.direction, None, None, None, None, None, None]
+    cells: list[Any] = []
+    for name in ("work_type", "direction", "contact_reason"):
+        cells += [r[name]["value"], r[name]["confidence"], r[name]["source"]]
+    return [*cells, r["rule"]]
+
+
 CSV_COLUMNS = [
     "interaction_id",
     "source",
@@ -216,6 +243,7 @@ CSV_COLUMNS = [
     "confidence",
     "evidence_quote",
     "evidence_start",
+    *ROUTING_CSV,
 ]
 
 
@@ -226,7 +254,7 @@ def export_csv(store: Store) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
-    empty = [None] * (len(CSV_COLUMNS) - 8)
+    empty = [None] * (len(CSV_COLUMNS) - 8 - len(ROUTING_CSV))
     for item in read_interactions(store, Selection(turns=False)):
         base = [
             item.id,
@@ -238,8 +266,9 @@ def export_csv(store: Store) -> str:
             item.started_at,
             item.status,
         ]
+        routed = _routing_cells(item)
         if not item.evaluations:
-            writer.writerow(base + empty)
+            writer.writerow(base + empty + routed)
         for ev in item.evaluations:
             head = base + [
                 ev.scorecard,
@@ -264,5 +293,6 @@ def export_csv(store: Store) -> str:
                         first.get("quote"),
                         first.get("start"),
                     ]
+                    + routed
                 )
     return buf.getvalue()

@@ -232,6 +232,39 @@ def m009_content_key(db: Database) -> None:
     db.table("evaluations").add_column("content", str)
 
 
+@migration
+def m010_routing(db: Database) -> None:
+    # What kind of contact each interaction is (work type, direction, contact reason, each
+    # with its confidence and source), the turns that say so, and the routing rule that
+    # chose its scorecards. One row per interaction: the latest routing.
+    db.table("routings").create(
+        {
+            "interaction_id": str,
+            "work_type": str,
+            "work_type_confidence": float,
+            "work_type_source": str,
+            "direction": str,
+            "direction_confidence": float,
+            "direction_source": str,
+            "contact_reason": str,
+            "contact_reason_confidence": float,
+            "contact_reason_source": str,
+            "evidence": str,
+            "rule": str,
+            "rule_line": int,
+            "undecided": int,
+            "reason": str,
+            "scorecards": str,
+            "routing_file": str,
+            "routing_hash": str,
+            "route_key": str,
+            "created_at": str,
+        },
+        pk="interaction_id",
+    )
+    db.table("routings").create_index(["work_type"])
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

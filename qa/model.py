@@ -61,6 +61,8 @@ class Interaction:
     customer_id: str | None = None
     case_id: str | None = None
     campaign: str | None = None
+    # What kind of contact routing decided it is (qa/routing); None when never routed.
+    work_type: str | None = None
     status: str = Status.INGESTED
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)

@@ -29,5 +29,8 @@ def resolve_scorecard(ref: Path) -> Path:
     return shipped if shipped.exists() else ref
 
 
+ROUTING_STEM = "routing"  # scorecards/routing.yaml is the shipped routing file, not a card
+
+
 def shipped_scorecards() -> list[str]:
-    return sorted(p.stem for p in scorecards_dir().glob("*.yaml"))
+    return sorted(p.stem for p in scorecards_dir().glob("*.yaml") if p.stem != ROUTING_STEM)

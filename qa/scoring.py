@@ -17,6 +17,8 @@ from qa.matching import Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evaluation, Failure, Flag, Interaction
 from qa.progress import NoProgress, Progress
+from qa.routing.rules import Routing
+from qa.routing.run import apply_routes, plan
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.store import Store, content_id
@@ -169,7 +171,7 @@ def score_paths(
     paths: list[Path],
     store: Store,
     config: Config,
-    card: LoadedScorecard,
+    card: LoadedScorecard | None,
     matcher: Matcher,
     manifest: Path | None = None,
     progress: Progress | None = None,
@@ -177,15 +179,16 @@ def score_paths(
     transcriber: Transcriber | None = None,
     campaigns: list[Campaign] | None = None,
     verifier: Verifier | None = None,
+    routing: Routing | None = None,
 ) -> ScoreReport:
-    """The main job: ingest the paths, transcribe new recordings, score what is not scored yet."""
+    """The main job: ingest the paths, transcribe new recordings, score what is not scored yet:
+    with `card`, or with every card that `routing` gives each interaction."""
     ingested = ingest(paths, store, config, manifest, progress)
     transcribed = None
     if voice is not None and pending(store):
         transcribed = transcribe_pending(store, voice, transcriber, progress)
     roots = [p.resolve() for p in paths]
     engine = current_engine(store, matcher)
-    done = store.evaluated_ids(card.hash, campaigns_key(campaigns), engine)
     # What the paths hold, and what this ingest rewrote: a thread that a reply under these
     # paths has grown keeps the source of its first message, which may lie elsewhere.
     touched = set(ingested.interaction_ids)
@@ -194,29 +197,49 @@ def score_paths(
         for r in store.db.query("SELECT id, source FROM interactions")
         if _under(r["source"], roots) or r["id"] in touched
     ]
-    todo = [i for i in wanted if i not in done]
-    # Scored with this card and these campaigns, by another engine: say what the upgrade changes.
-    stale = store.evaluated_ids(card.hash, campaigns_key(campaigns)) & set(todo)
-    before = store.stored_results(card.hash, sorted(stale))
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
-    report = ScoreReport(already=len(wanted) - len(todo), ingest=ingested, failures=failures)
-    items = store.load_interactions(todo)
+    report = ScoreReport(ingest=ingested, failures=failures)
     if verifier is None:
         verifier = Verifier(verify_settings(config))
-    score_interactions(
-        store, items, card, matcher, progress, report, campaigns, config.timezone, verifier
-    )
-    for ident in sorted(stale):
-        old = before.get(ident, {}).get("criteria", {})
-        ev = report.evaluations.get(ident)
-        if ev is None:
-            continue
-        report.engine_rescored.append(ident)
-        new = {c.id: (c.result, c.points) for c in ev.criteria}
-        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-        if changed:
-            report.engine_changes[ident] = changed
+    for one, ids in _plans(store, wanted, card, routing):
+        done = store.evaluated_ids(one.hash, campaigns_key(campaigns), engine)
+        todo = [i for i in ids if i not in done]
+        report.already += len(ids) - len(todo)
+        # Scored with this card and these campaigns, by another engine: say what changes.
+        stale = store.evaluated_ids(one.hash, campaigns_key(campaigns)) & set(todo)
+        before = store.stored_results(one.hash, sorted(stale))
+        items = store.load_interactions(todo)
+        if routing is not None:
+            apply_routes(store, items)
+        score_interactions(
+            store, items, one, matcher, progress, report, campaigns, config.timezone, verifier
+        )
+        for ident in sorted(stale):
+            old = before.get(ident, {}).get("criteria", {})
+            ev = report.evaluations.get(ident)
+            if ev is None:
+                continue
+            report.engine_rescored.append(ident)
+            new = {c.id: (c.result, c.points) for c in ev.criteria}
+            changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+            if changed:
+                report.engine_changes[ident] = changed
     return report
+
+
+def _plans(
+    store: Store, ids: list[str], card: LoadedScorecard | None, routing: Routing | None
+) -> list[tuple[LoadedScorecard, list[str]]]:
+    """Which card scores which interactions: one card for all, or as routing decides."""
+    if routing is None:
+        if card is None:
+            raise ConfigError("give a scorecard or a routing file")
+        return [(card, ids)]
+    groups: dict[str, tuple[LoadedScorecard, list[str]]] = {}
+    for ident, cards in plan(store, ids, routing).items():
+        for one in cards:
+            groups.setdefault(one.hash, (one, []))[1].append(ident)
+    return list(groups.values())
 
 
 @dataclass
@@ -259,7 +282,7 @@ class Comparison:
 
 def rescore(
     store: Store,
-    card: LoadedScorecard,
+    card: LoadedScorecard | None,
     matcher: Matcher,
     compare_with: LoadedScorecard | None = None,
     progress: Progress | None = None,
@@ -267,8 +290,10 @@ def rescore(
     site_tz: str | None = None,
     keep_campaigns: bool = True,
     verifier: Verifier | None = None,
+    routing: Routing | None = None,
 ) -> tuple[ScoreReport, Comparison | None]:
-    """Score every stored transcript again; with an older card, say what changed.
+    """Score every stored transcript again; with an older card, say what changed. With
+    `routing`, every interaction is routed again and scored with each card its route gives.
 
     Without `campaigns`, each interaction is checked against the campaign set its latest
     evaluation was checked against (none if it was not), unless `keep_campaigns` is off.
@@ -276,21 +301,37 @@ def rescore(
     items = [i for i in store.load_interactions() if i.turns]
     report = ScoreReport()
     verifier = verifier or Verifier()
-    if campaigns is not None or not keep_campaigns:
-        score_interactions(
-            store, items, card, matcher, progress, report, campaigns, site_tz, verifier
-        )
+    stored = store.latest_campaigns_hashes()
+    if routing is None:
+        if card is None:
+            raise ConfigError("give a scorecard or a routing file")
+        plans = [(card, items)]
     else:
-        stored = store.latest_campaigns_hashes()
-        groups: dict[str | None, list[Interaction]] = {}
-        for item in items:
-            groups.setdefault(stored.get(item.id), []).append(item)
-        for digest, group in groups.items():
+        from qa.routing.run import decide_routes
+
+        by_card: dict[str, tuple[LoadedScorecard, list[Interaction]]] = {}
+        for r in decide_routes(store, items, routing):
+            r.item.work_type = r.decision.work_type.value
+            if r.item.direction is None:
+                r.item.direction = r.decision.direction.value
+            for one in r.route.scorecards:
+                by_card.setdefault(one.hash, (one, []))[1].append(r.item)
+        plans = list(by_card.values())
+    for one, group in plans:
+        if campaigns is not None or not keep_campaigns:
+            score_interactions(
+                store, group, one, matcher, progress, report, campaigns, site_tz, verifier
+            )
+            continue
+        kept_groups: dict[str | None, list[Interaction]] = {}
+        for item in group:
+            kept_groups.setdefault(stored.get(item.id), []).append(item)
+        for digest, kept_group in kept_groups.items():
             kept = stored_campaigns(store, digest) if digest is not None else None
             score_interactions(
-                store, group, card, matcher, progress, report, kept, site_tz, verifier
+                store, kept_group, one, matcher, progress, report, kept, site_tz, verifier
             )
-    if compare_with is None:
+    if compare_with is None or routing is not None:
         return report, None
     return report, compare(store, items, report, compare_with, matcher)
 

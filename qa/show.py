@@ -31,6 +31,14 @@ def render_interaction(item: dict[str, Any]) -> str:
     for key in ("direction", "campaign", "customer_id", "case_id", "language"):
         if item.get(key):
             lines.append(f"{key}: {item[key]}")
+    routing = item.get("routing")
+    if routing:
+        wt, reason = routing["work_type"], routing["contact_reason"]
+        lines.append(
+            f"work type: {wt['value']} ({wt['source']}, {wt['confidence']:.2f})"
+            f"  reason: {reason['value']}  rule: {routing['rule']}"
+            + ("  [undecided: default]" if routing["undecided"] else "")
+        )
     lines.append("")
     if not item["turns"]:
         lines.append("(no turns yet)")

@@ -7,10 +7,15 @@ QA_EXTRAS=${QA_EXTRAS:-models} bash scripts/setup.sh  # the lean default install
 export QA_DB=${QA_DB:-out/demo.db}
 mkdir -p out
 status=0
-.venv/bin/qa score examples --scorecard scorecards/inbound_service.yaml --campaigns scorecards/campaigns \
+# Each contact is scored by the cards scorecards/routing.yaml gives its work type: the
+# renewal call by the outbound card, the complaint call by the inbound card, the survey
+# and the callbacks (examples/transcripts/) by their own. `qa route` says why.
+.venv/bin/qa score examples --routing scorecards/routing.yaml --campaigns scorecards/campaigns \
     --config examples/qa.yaml || status=$?
+.venv/bin/qa route examples --routing scorecards/routing.yaml --config examples/qa.yaml --json \
+    > out/routes.json
 .venv/bin/qa report --out out/report
 .venv/bin/qa export --format csv --out out/demo.csv
 .venv/bin/qa export --format json --out out/demo.json
-echo "Reports: out/report/index.html. Database: $QA_DB. Exports: out/demo.csv, out/demo.json."
+echo "Reports: out/report/index.html. Database: $QA_DB. Exports: out/demo.csv, out/demo.json. Routes: out/routes.json."
 exit $status

@@ -92,10 +92,10 @@ def test_examples_export_shape(tmp_path: Path) -> None:
     for item in items:
         assert keys <= set(item)
         assert set(item["agent"]) == {"id", "name", "team"} and item["agent"]["id"]
-        if item["channel"] == "voice":
+        if item["channel"] == "voice" and not item["source"].endswith(".vtt"):
             assert (
                 item["status"] == "registered" and item["turns"] == []
-            )  # ingest does not transcribe
+            )  # ingest does not transcribe a recording (a call transcript is read as it is)
         for turn in item["turns"]:
             assert turn["role"] in {"agent", "customer", "system"}
             assert {"speaker", "start", "end", "text", "words"} <= set(turn)

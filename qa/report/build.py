@@ -154,6 +154,35 @@ def _trend(points: list[tuple[str, float]]) -> list[dict[str, Any]]:
     ]
 
 
+NO_WORK_TYPE = "not routed"
+
+
+def _by_work_type(evals: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Count and average score per channel and work type."""
+    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for i, e in evals:
+        groups[(i["channel"], i.get("work_type") or NO_WORK_TYPE)].append(e["percent"])
+    return [
+        {
+            "channel": ch,
+            "work_type": wt,
+            "count": len(scores),
+            "average": sum(scores) / len(scores),
+            "percentile": None,
+            "peers": 0,
+        }
+        for (ch, wt), scores in sorted(groups.items())
+    ]
+
+
+def _percentile(value: float, peers: list[float]) -> float | None:
+    """Where a value stands among its peers' (itself included), 0-100; None alone."""
+    if len(peers) < 2:
+        return None
+    below = sum(1 for p in peers if p < value) + 0.5 * (sum(1 for p in peers if p == value) - 1)
+    return 100 * (below + 0.5) / len(peers)
+
+
 def _metric_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for channel, specs in METRICS.items():
@@ -203,6 +232,7 @@ class ReportBuilder:
                     "percentile": None,
                     "peers": 0,
                 }
+        by_work_type = _by_work_type(evals)
         all_scores = [e["percent"] for _, e in evals]
         first = items[0]
         every_flag = [
@@ -227,6 +257,7 @@ class ReportBuilder:
             "review_list": review_list,
             "review_results": self._review_results(evals),
             "by_channel": by_channel,
+            "by_work_type": by_work_type,
             "trend": _trend([((i["started_at"] or "")[:10], e["percent"]) for i, e in evals]),
             "metrics": _metric_rows(items),
             "evaluation_list": sorted(
@@ -234,6 +265,7 @@ class ReportBuilder:
                     {
                         "date": (i["started_at"] or "")[:10],
                         "channel": i["channel"],
+                        "work_type": i.get("work_type"),
                         "scorecard": e["scorecard"],
                         "percent": e["percent"],
                         "auto_fail": e["auto_fail"],
@@ -244,7 +276,10 @@ class ReportBuilder:
                 key=lambda r: r["date"],
                 reverse=True,
             ),
-            **self._coaching(evals),
+            # Every card the route gave counts for coaching (a compliance card too).
+            **self._coaching(
+                evals + [(i, e) for i in items for e in self.data.extra.get(i["id"], [])]
+            ),
         }
 
     def _review_results(
@@ -274,6 +309,8 @@ class ReportBuilder:
                 if r["result"] in ("na", Status.REVIEW):  # a review is not a coaching point
                     continue
                 key = (ev["scorecard_hash"], r["criterion_id"])
+                if not self._applies(key, item):
+                    continue
                 s = stats.setdefault(
                     key,
                     {"applicable": 0, "passed": 0, "failed": 0, "points_lost": 0.0, "evidence": []},
@@ -308,9 +345,25 @@ class ReportBuilder:
         strengths.sort(key=lambda r: (-r["passed"], r["name"]))
         return {"opportunities": opportunities[:TOP_OPPORTUNITIES], "strengths": strengths[:3]}
 
+    def _applies(self, key: tuple[str, str], item: dict[str, Any]) -> bool:
+        """Whether a criterion applies to the interaction's work type (a result stored
+        before the criterion was limited to some work types is not coached)."""
+        types = self.data.criteria.get(key, {}).get("work_types")
+        return not types or item.get("work_type") is None or item["work_type"] in types
+
     @staticmethod
     def _percentiles(agents: dict[str, dict[str, Any]]) -> None:
-        """Each agent's average against peers in the same team and on the same channel."""
+        """Each agent's average against peers in the same team and on the same channel,
+        and against every peer on the same channel and work type."""
+        segments: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for a in agents.values():
+            for row in a["by_work_type"]:
+                segments[(row["channel"], row["work_type"])].append(row["average"])
+        for a in agents.values():
+            for row in a["by_work_type"]:
+                peers = segments[(row["channel"], row["work_type"])]
+                row["peers"] = len(peers)
+                row["percentile"] = _percentile(row["average"], peers)
         groups: dict[tuple[Any, str], list[float]] = defaultdict(list)
         for a in agents.values():
             for ch, s in a["by_channel"].items():
@@ -374,6 +427,9 @@ class ReportBuilder:
                 if r["result"] == Status.REVIEW
             ),
             "agents": sorted(agents.values(), key=lambda a: a["name"].lower()),
+            "by_work_type": _by_work_type(
+                [(items[i], e) for i, e in self.data.evaluations.items()]
+            ),
             "most_failed": most,
             "trend": _trend(
                 [

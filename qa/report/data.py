@@ -10,7 +10,7 @@ import yaml
 
 from qa.errors import ConfigError
 from qa.store import Store
-from qa.store.read import Selection, read_interactions
+from qa.store.read import EvaluationView, InteractionView, Selection, read_interactions
 from qa.vocabulary import Status
 
 
@@ -32,6 +32,9 @@ class ReportData:
         tuple[str, str], dict[str, Any]
     ]  # (scorecard hash, criterion id) -> name, coaching
     turns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # interaction id -> the other evaluations its route gave (a compliance card beside the
+    # card of its work type); they count for coaching, not for the interaction's score.
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def load_report_data(store: Store, filters: Filters, with_turns: bool = True) -> ReportData:
@@ -68,11 +71,18 @@ def load_report_data(store: Store, filters: Filters, with_turns: bool = True) ->
             "status": v.status,
             "error": v.error,
             "metadata": v.metadata,
+            "work_type": v.routing["work_type"]["value"] if v.routing else None,
+            "routing": v.routing,
         }
-        if v.latest is not None:
-            ev = dict(vars(v.latest))  # shallow: the views are read-only here
-            data.results[v.latest.id] = [dict(vars(c)) for c in ev.pop("criteria")]
+        primary, others = _current(v)
+        if primary is not None:
+            ev = dict(vars(primary))  # shallow: the views are read-only here
+            data.results[primary.id] = [dict(vars(c)) for c in ev.pop("criteria")]
             data.evaluations[v.id] = ev
+        for other in others:
+            ev = dict(vars(other))
+            data.results[other.id] = [dict(vars(c)) for c in ev.pop("criteria")]
+            data.extra.setdefault(v.id, []).append(ev)
         if v.flags:
             data.flags[v.id] = [dict(vars(f)) for f in v.flags]
         if with_turns:
@@ -89,6 +99,21 @@ def load_report_data(store: Store, filters: Filters, with_turns: bool = True) ->
     return data
 
 
+def _current(v: InteractionView) -> tuple[EvaluationView | None, list[EvaluationView]]:
+    """The evaluation that gives the interaction its score, and the others its route gave.
+
+    Unrouted: the latest evaluation. Routed: the evaluations by the cards of its latest
+    route; the last card named (the rule's own, after any `always` card) gives the score.
+    """
+    if not v.routing:
+        return v.latest, []
+    latest: dict[str, EvaluationView] = {e.scorecard_hash: e for e in v.evaluations}
+    current = [latest[c["hash"]] for c in v.routing["scorecards"] if c["hash"] in latest]
+    if not current:
+        return v.latest, []
+    return current[-1], current[:-1]
+
+
 def _criteria(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
     """Names and coaching texts of every stored scorecard version's criteria."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
@@ -99,6 +124,7 @@ def _criteria(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
             for c in section.get("criteria") or []:
                 if isinstance(c, dict) and "id" in c:
                     out[(row["hash"], c["id"])] = {
+                        "work_types": (c.get("applies_when") or {}).get("work_types"),
                         "name": c.get("name") or c["id"],
                         "coaching": c.get("coaching") or c.get("description") or "",
                         "scorecard": row["name"],

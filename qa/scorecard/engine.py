@@ -20,6 +20,9 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
         return f"only for {cond.direction} interactions"
     if cond.campaign and (item.campaign or "").lower() != cond.campaign.lower():
         return f"only for campaign {cond.campaign}"
+    # A contact that was never routed has no work type: the condition cannot rule it out.
+    if cond.work_types and item.work_type is not None and item.work_type not in cond.work_types:
+        return f"only for work types {', '.join(cond.work_types)}"
     if cond.min_turns is not None and len(item.turns) < cond.min_turns:
         return f"only with at least {cond.min_turns} turns"
     if cond.customer_mentions and not ctx.find(

@@ -87,8 +87,13 @@ class Examples(Strict):
 class Condition(Strict):
     """When a criterion applies. Every given part must hold, else the result is N/A."""
 
-    direction: Literal["inbound", "outbound"] | None = None
+    direction: Literal["inbound", "outbound", "callback"] | None = None
     campaign: str | None = Field(None, description="Only interactions of this campaign.")
+    work_types: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Only contacts routed to one of these work types (qa/routing); N/A for others.",
+    )
     customer_mentions: Phrases | None = Field(None, description="The customer says one of these.")
     agent_mentions: Phrases | None = Field(None, description="The agent says one of these.")
     min_turns: int | None = Field(None, ge=0, description="At least this many turns.")

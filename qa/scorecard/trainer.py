@@ -35,7 +35,8 @@ class Example(BaseModel):
     model_config = ConfigDict(extra="ignore")
     id: str | None = None
     channel: Channel
-    direction: Literal["inbound", "outbound"] | None = None
+    direction: Literal["inbound", "outbound", "callback"] | None = None
+    work_type: str | None = None
     campaign: str | None = None
     duration: float | None = None
     turns: list[ExampleTurn] = Field(min_length=1)
@@ -69,6 +70,7 @@ def load_example(path: Path) -> tuple[Interaction, dict[str, str]]:
         agent=Agent(id="example"),
         turns=turns,
         direction=ex.direction,
+        work_type=ex.work_type,
         campaign=ex.campaign,
         duration=ex.duration,
     )

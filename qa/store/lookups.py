@@ -126,6 +126,39 @@ class Lookups(Connection):
                 )
         return list(items.values())
 
+    def stored_routes(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Per interaction, its stored routing: the key it was made on, the hashes of the
+        scorecards it gave, its work type and direction."""
+        out: dict[str, dict[str, Any]] = {}
+        wanted = set(ids)
+        for ident, key, cards, work_type, direction in self.conn.execute(
+            "SELECT interaction_id, route_key, scorecards, work_type, direction FROM routings"
+        ):
+            if ident in wanted:
+                out[ident] = {
+                    "key": key,
+                    "cards": [c["hash"] for c in json.loads(cards or "[]")],
+                    "work_type": work_type,
+                    "direction": direction,
+                }
+        return out
+
+    def routing_inputs(self, ids: list[str]) -> dict[str, list[Any]]:
+        """What a routing decision reads besides the turns, per interaction: channel,
+        direction, campaign, language, agent, team, metadata (less what scoring adds)
+        and the content digest."""
+        out: dict[str, list[Any]] = {}
+        wanted = set(ids)
+        for r in self.conn.execute(
+            "SELECT id, channel, direction, campaign, language, agent_id, team, metadata, content"
+            " FROM interactions"
+        ):
+            if r[0] in wanted:
+                meta = json.loads(r[7]) if r[7] else {}
+                meta = {k: v for k, v in meta.items() if k not in ("metrics", "verification")}
+                out[r[0]] = [*r[1:7], meta, r[8]]
+        return out
+
     def cached_transcript(self, key: str) -> str | None:
         row = self.conn.execute("SELECT result FROM transcripts WHERE key = ?", [key]).fetchone()
         return row[0] if row else None

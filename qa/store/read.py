@@ -102,6 +102,8 @@ class InteractionView:
     turns: list[TurnView] = field(default_factory=list)
     evaluations: list[EvaluationView] = field(default_factory=list)  # oldest first
     flags: list[FlagView] = field(default_factory=list)
+    # What kind of contact it is and which rule chose its scorecards (None: never routed).
+    routing: dict[str, Any] | None = None
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -162,6 +164,53 @@ def _select(store: Connection, sel: Selection) -> None:
     )
 
 
+ROUTING_COLUMNS = (
+    "interaction_id",
+    "work_type",
+    "work_type_confidence",
+    "work_type_source",
+    "direction",
+    "direction_confidence",
+    "direction_source",
+    "contact_reason",
+    "contact_reason_confidence",
+    "contact_reason_source",
+    "evidence",
+    "rule",
+    "rule_line",
+    "undecided",
+    "reason",
+    "scorecards",
+    "routing_file",
+    "routing_hash",
+    "route_key",
+    "created_at",
+)
+
+
+def routing_dict(row: Any) -> dict[str, Any]:
+    """A stored routing row (columns in m010's order) as the export shapes it."""
+    r = dict(zip(ROUTING_COLUMNS, row, strict=False))
+    return {
+        **{
+            name: {
+                "value": r[name],
+                "confidence": r[f"{name}_confidence"],
+                "source": r[f"{name}_source"],
+            }
+            for name in ("work_type", "direction", "contact_reason")
+        },
+        "evidence": _loads(r["evidence"], []),
+        "rule": r["rule"],
+        "rule_line": r["rule_line"],
+        "undecided": bool(r["undecided"]),
+        "reason": r["reason"],
+        "scorecards": _loads(r["scorecards"], []),
+        "routing_file": r["routing_file"],
+        "routing_hash": r["routing_hash"],
+    }
+
+
 def read_interactions(store: Connection, sel: Selection | None = None) -> list[InteractionView]:
     """The selected interactions, ordered by id, with everything stored about them."""
     sel = sel or Selection()
@@ -206,6 +255,11 @@ def read_interactions(store: Connection, sel: Selection | None = None) -> list[I
         " ORDER BY created_at, id"
     ):
         items[r[1]].flags.append(FlagView(*[*r[:7], _loads(r[7], []), *r[8:11], _loads(r[11], [])]))
+    for r in conn.execute(
+        f"SELECT {', '.join(ROUTING_COLUMNS)} FROM routings"
+        " WHERE interaction_id IN (SELECT id FROM _sel)"
+    ).fetchall():
+        items[r[0]].routing = routing_dict(r)
     if sel.turns:
         words = "words" if sel.words else "NULL"
         row: Any

@@ -360,6 +360,29 @@ class Writes(Connection):
         """An evidence quote as stored: redacted, with its recognition confidence on calls."""
         return {**e.as_dict(), "quote": redact(e.quote, self.redaction)}
 
+    def save_routes(self, rows: list[dict[str, Any]]) -> None:
+        """Routing decisions, one row per interaction (see m010_routing); the evidence
+        quotes are redacted like every other stored text."""
+        with self.transaction() as conn:
+            for row in rows:
+                row = {
+                    **row,
+                    "evidence": _json(
+                        [
+                            {**e, "quote": redact(str(e.get("quote") or ""), self.redaction)}
+                            for e in row.get("evidence") or []
+                        ]
+                    ),
+                    "scorecards": _json(row.get("scorecards") or []),
+                    "created_at": now(),
+                }
+                names = list(row)
+                conn.execute(
+                    f"INSERT OR REPLACE INTO routings ({', '.join(names)})"
+                    f" VALUES ({', '.join('?' * len(names))})",
+                    [row[n] for n in names],
+                )
+
     def save_asr_segments(
         self, interaction_id: str, segments: list[tuple[int, float, float, float, float]]
     ) -> None:
