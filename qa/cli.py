@@ -185,15 +185,24 @@ def routing_option(fn: F) -> F:
     )(fn)
 
 
-def _card_or_routing(card_path: Path | None, routing_path: Path | None) -> tuple[Any, Any]:
-    """The one card, or the routing file: exactly one of them (a usage error otherwise)."""
+def _routing(routing_path: Path, config_path: Path | None) -> Any:
+    """A routing file, its work types extended by the site's (qa.yaml's `work_types`)."""
+    from qa.config import load_config
     from qa.routing.rules import load_routing
+
+    return load_routing(routing_path, load_config(config_path).work_types)
+
+
+def _card_or_routing(
+    card_path: Path | None, routing_path: Path | None, config_path: Path | None = None
+) -> tuple[Any, Any]:
+    """The one card, or the routing file: exactly one of them (a usage error otherwise)."""
     from qa.scorecard.load import load_scorecard
 
     if (card_path is None) == (routing_path is None):
         raise ConfigError("give --scorecard FILE (one card for all) or --routing FILE, not both")
     if routing_path is not None:
-        return None, load_routing(routing_path)
+        return None, _routing(routing_path, config_path)
     assert card_path is not None
     return load_scorecard(card_path), None
 
@@ -241,7 +250,7 @@ def score(
     from qa.voice.batch import voice_settings
 
     try:
-        card, routing = _card_or_routing(card_path, routing_path)
+        card, routing = _card_or_routing(card_path, routing_path, config)
         active = load_campaigns(campaigns) if campaigns is not None else None
         store, cfg = _open(db, config)
         settings = voice_settings(cfg, **voice)
@@ -414,11 +423,11 @@ def route(
         return
     if not refs:
         fail(ConfigError("give at least one PATH or ID (or --schema)"))
-    from qa.routing.rules import load_routing, shipped_routing
+    from qa.routing.rules import shipped_routing
     from qa.routing.run import decide_routes
 
     try:
-        routing = load_routing(routing_path or shipped_routing())
+        routing = _routing(routing_path or shipped_routing(), config)
         store, cfg = _open(db, config)
         paths = [Path(r) for r in refs if Path(r).exists()]
         ids: list[str] = []

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from qa.routing.taxonomy import Taxonomy
     from qa.scorecard.load import LoadedScorecard
 
-MIN_CONFIDENCE = 0.5  # a detected work type below this is undecided: the default rule (0..1)
 ROUTING_FILE = "routing.yaml"  # the shipped routing file, in the scorecards folder
 DEFAULT_RULE = "default"
 
@@ -116,11 +115,14 @@ class RoutingFile(_Strict):
         None,
         description="A site's taxonomy file (relative to this file) that extends the shipped one.",
     )
-    min_confidence: float = Field(
-        MIN_CONFIDENCE,
+    min_confidence: float | None = Field(
+        None,
         ge=0,
         le=1,
-        description="A detected work type below this confidence goes to the default.",
+        description=(
+            "A detected work type below this confidence goes to the default"
+            " (default: the taxonomy's min_confidence)."
+        ),
     )
     always: list[str] = Field(
         default_factory=list, description="Scorecards for every contact, whatever its rule."
@@ -148,9 +150,16 @@ class Routing:
         loc: Loc = ("default",) if index is None else ("rules", index)
         return _line_for(loc, self.lines)
 
+    @property
+    def min_confidence(self) -> float:
+        """Below this, a detected work type is undecided: the routing file's, else the
+        taxonomy's (which the detector also applies)."""
+        given = self.spec.min_confidence
+        return given if given is not None else self.taxonomy.min_confidence
+
     def route(self, item: Interaction, decision: WorkTypeDecision) -> Route:
         """The rule that takes this contact and the cards it gives, with the reasons."""
-        undecided = _undecided(decision, self.spec.min_confidence)
+        undecided = _undecided(decision, self.min_confidence)
         values = _values(item, decision)
         chosen: int | None = None
         if not undecided or self.spec.default is None:
@@ -178,7 +187,7 @@ class Routing:
             line=self.rule_line(chosen),
             scorecards=[self.cards[n] for n in names],
             undecided=undecided,
-            reason=_reason(decision, undecided, self.spec.min_confidence, rule),
+            reason=_reason(decision, undecided, self.min_confidence, rule),
         )
 
 
@@ -280,9 +289,12 @@ def shipped_routing() -> Path:
     return scorecards_dir() / ROUTING_FILE
 
 
-def load_routing(path: Path) -> Routing:
+def load_routing(path: Path, site_taxonomy: Path | None = None) -> Routing:
     """Load and check a routing file: its schema, its work types against the taxonomy, and
-    every scorecard it names. All problems at once, each with file, line and path."""
+    every scorecard it names. All problems at once, each with file, line and path.
+
+    The taxonomy is the shipped one, extended by the routing file's `taxonomy:`, else by
+    `site_taxonomy` (qa.yaml's `work_types:`)."""
     from qa.routing.taxonomy import load_taxonomy
     from qa.scorecard.load import load_scorecard
 
@@ -303,18 +315,19 @@ def load_routing(path: Path) -> Routing:
         dotted = " → ".join(str(p) for p in loc)
         return f"{path.name}:{line} {dotted}" if line else f"{path.name} {dotted}"
 
-    taxonomy_path = None
+    taxonomy_path = site_taxonomy
     if spec.taxonomy is not None:
         taxonomy_path = path.parent / spec.taxonomy
         if not taxonomy_path.exists():
             problems.append(f"{where(('taxonomy',))}: no taxonomy file at {taxonomy_path}")
             taxonomy_path = None
     taxonomy = load_taxonomy(taxonomy_path)
-    known = {n.lower() for n in taxonomy.names}
     for n, rule in enumerate(spec.rules):
         words = _as_list(rule.when.work_type) or []
+        names: list[str] = []
         for k, word in enumerate(words):
-            if word.lower() not in known:
+            found = taxonomy.resolve(word)  # a name or one of its aliases
+            if found is None:
                 loc: Loc = ("rules", n, "when", "work_type")
                 if isinstance(rule.when.work_type, list):
                     loc = (*loc, k)
@@ -322,6 +335,9 @@ def load_routing(path: Path) -> Routing:
                     f"{where(loc)}: unknown work type {word!r}: use one of"
                     f" {', '.join(taxonomy.names)}"
                 )
+            names.append(found or word)
+        if words:
+            rule.when.work_type = names
     refs: list[tuple[Loc, str]] = [(("always", i), r) for i, r in enumerate(spec.always)]
     for n, rule in enumerate(spec.rules):
         refs += [(("rules", n, "scorecards", i), r) for i, r in enumerate(rule.scorecards)]
