@@ -148,6 +148,7 @@ class Matcher:
     def __init__(self, embedder: Embedder | None = None, vectors: VectorStore | None = None):
         self._embedder = embedder
         self._vectors = vectors
+        self._expected: list[str] = []
 
     @property
     def embedder(self) -> Embedder:
@@ -165,6 +166,16 @@ class Matcher:
         """Embed many sentences in large batches ahead of the criteria that will ask."""
         if sentences_:
             self.embedder.embed(sentences_)
+
+    def expect(self, sentences_: list[str]) -> None:
+        """Sentences that may be asked for soon; embedded together on the first ask."""
+        self._expected = sentences_
+
+    def embed_expected(self) -> None:
+        """Embed what was expected (all at once, each sentence once), if anything was."""
+        expected, self._expected = self._expected, []
+        if expected:
+            self.embedder.embed(list(dict.fromkeys(expected)))
 
     def find(
         self,

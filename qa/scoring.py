@@ -22,6 +22,7 @@ from qa.routing.run import apply_routes, plan
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.store import Store, content_id
+from qa.text import sentences
 from qa.vocabulary import Channel, Status
 from qa.voice.asr import Transcriber
 from qa.voice.batch import pending, transcribe_pending
@@ -98,9 +99,15 @@ def score_interactions(
     uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
     critical = {c.id: bool(c.critical) for _, c in card.scorecard.criteria()}
     for n, item in enumerate(items):
-        if uses_semantic and n % PREFETCH == 0:
-            matcher.prefetch(
-                [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
+        if n % PREFETCH == 0:
+            if uses_semantic:
+                matcher.prefetch(
+                    [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
+                )
+            # Criteria that read dialogue acts embed every sentence: all of the next
+            # interactions' at once, when the first one asks.
+            matcher.expect(
+                [s for i in items[n : n + PREFETCH] for t in i.turns for s in sentences(t.text)]
             )
         if item.channel == Channel.VOICE and not item.turns:
             if item.status == Status.REGISTERED:

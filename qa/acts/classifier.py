@@ -2,8 +2,9 @@
 
 Each act's head is trained on its own positive examples against its negatives
 and, with a lower weight, the positives of every other act of the language
-(what a sentence does when it does something else). Heads are trained once
-per process and per set of extra examples, in well under a second each.
+(what a sentence does when it does something else). The heads of the shipped
+examples ship fitted (``qa/acts/heads.py``); a head with a criterion's extra
+examples is fitted once per process, starting from the shipped one.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.acts.data import load_acts
+from qa.acts.heads import _read, shipped_heads
 from qa.errors import ConfigError
 from qa.models.text import Embedder, TextEmbedder
 
@@ -43,6 +45,11 @@ def default_embedder() -> TextEmbedder:
     if _default is None:
         _default = TextEmbedder()
     return _default
+
+
+def _model_name(embedder: Embedder) -> str | None:
+    name = getattr(embedder, "model_name", None)
+    return str(name) if name else None
 
 
 def _model_ref(embedder: Embedder) -> str:
@@ -81,7 +88,9 @@ def training_set(
     return texts, labels, weights
 
 
-def fit_logistic(x: Any, y: Any, w: Any, l2: float = L2) -> tuple[Any, float]:
+def fit_logistic(
+    x: Any, y: Any, w: Any, l2: float = L2, start: tuple[Any, float] | None = None
+) -> tuple[Any, float]:
     """Weighted, ridge-penalised logistic regression by Newton's method (small data, exact)."""
     import numpy as np
 
@@ -91,7 +100,7 @@ def fit_logistic(x: Any, y: Any, w: Any, l2: float = L2) -> tuple[Any, float]:
     pos = float((w * y).sum()) or 1.0
     neg = float((w * (1 - y)).sum()) or 1.0
     sw = w * np.where(y > 0.5, 0.5 / pos, 0.5 / neg) * n
-    beta = np.zeros(d + 1)
+    beta = np.zeros(d + 1) if start is None else np.append(np.asarray(start[0]), start[1])
     penalty = np.full(d + 1, l2)
     penalty[-1] = 0.0
     for _ in range(NEWTON_STEPS):
@@ -114,10 +123,20 @@ def head_for(
     with _lock:
         if key in _heads:
             return _heads[key]
+    shipped = shipped_heads(lang, _model_name(embedder))
+    base = shipped.acts.get(act) if shipped is not None else None
     texts, labels, weights = training_set(act, lang, extra)
-    vectors = np.asarray(embedder.embed(texts), dtype=np.float64)
-    w, b = fit_logistic(vectors, np.array(labels), np.array(weights))
-    head = Head(w, b, len(texts))
+    if base is not None and not extra:
+        head = Head(base[0], base[1], len(texts))
+    else:
+        known = shipped.vectors if shipped is not None else {}
+        new = [t for t in texts if t not in known]
+        fresh = dict(zip(new, np.asarray(embedder.embed(new)), strict=True)) if new else {}
+        vectors = np.stack([known[t] if t in known else fresh[t] for t in texts])
+        w, b = fit_logistic(
+            vectors.astype(np.float64), np.array(labels), np.array(weights), start=base
+        )
+        head = Head(w, b, len(texts))
     with _lock:
         _heads[key] = head
     return head
@@ -136,14 +155,13 @@ def classify(
     if not texts:
         return []
     embedder = embedder or default_embedder()
-    heads = {a: head_for(a, lang, embedder, (extra_examples or {}).get(a)) for a in acts}
+    heads = [head_for(a, lang, embedder, (extra_examples or {}).get(a)) for a in acts]
     vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float64)
-    out: list[dict[str, float]] = [{} for _ in texts]
-    for act, head in heads.items():
-        probs = 1 / (1 + np.exp(-(vectors @ head.weights + head.bias)))
-        for row, p in zip(out, probs, strict=True):
-            row[act] = float(p)
-    return out
+    # Every head at once: one matrix product.
+    weights = np.stack([h.weights for h in heads], axis=1)
+    bias = np.array([h.bias for h in heads])
+    probs = 1 / (1 + np.exp(-(vectors @ weights + bias)))
+    return [dict(zip(acts, map(float, row), strict=True)) for row in probs]
 
 
 def forget_heads() -> None:
@@ -151,3 +169,4 @@ def forget_heads() -> None:
     with _lock:
         _heads.clear()
     load_acts.cache_clear()
+    _read.cache_clear()

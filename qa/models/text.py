@@ -121,6 +121,9 @@ class TextEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
         options.intra_op_num_threads = os.cpu_count() or 1
+        # Threads that spin between batches steal the CPU on a machine shared with other
+        # work; sleeping costs little here (measured in bench/bench_scoring_speed.py).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(
             str(files["model.onnx"]), sess_options=options, providers=["CPUExecutionProvider"]
         )

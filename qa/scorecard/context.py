@@ -192,6 +192,9 @@ class Context:
         """Every sentence of the interaction in one batch: acts then read them from the cache."""
         if not self._embedded:
             self._embedded = True
+            expected = getattr(self.matcher, "embed_expected", None)
+            if expected is not None:
+                expected()  # the sentences of the interactions scored next, in one go
             self.embedder.embed([s for t in self.turns for s in sentences(t.text)])
 
     @property
