@@ -73,18 +73,28 @@ CLOSED_STARTS = (
 )
 
 
+@lru_cache(maxsize=131072)
 def normalise(text: str) -> str:
     """Lower case, unified punctuation and spacing; keeps CJK characters as they are."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    return " ".join(_TOKEN.findall(text))
+    return " ".join(_tokens(text))
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'"))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=131072)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'")))
 
 
 def content_words(text: str) -> set[str]:
-    return {t for t in tokens(text) if t not in STOPWORDS and (len(t) > 2 or _is_cjk(t))}
+    return set(_content_words(text))
+
+
+@lru_cache(maxsize=131072)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(t for t in _tokens(text) if t not in STOPWORDS and (len(t) > 2 or _is_cjk(t)))
 
 
 def _is_cjk(token: str) -> bool:

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from qa.acts.data import load_acts
+from qa.acts.data import languages, load_acts
 from qa.acts.heads import _read, shipped_heads
 from qa.errors import ConfigError
 from qa.models.text import Embedder, TextEmbedder
@@ -169,4 +169,5 @@ def forget_heads() -> None:
     with _lock:
         _heads.clear()
     load_acts.cache_clear()
+    languages.cache_clear()
     _read.cache_clear()

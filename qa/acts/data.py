@@ -47,8 +47,9 @@ class ActFile(BaseModel):
         return v
 
 
-def languages() -> list[str]:
-    return sorted(p.name for p in ACTS_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+@lru_cache(maxsize=1)
+def languages() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in ACTS_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml"))))
 
 
 @lru_cache(maxsize=8)

@@ -265,7 +265,7 @@ def _key(extra: dict[str, list[str]] | None) -> str:
     return "\x1f".join(extra.get("positive", [])) + "\x1e" + "\x1f".join(extra.get("negative", []))
 
 
-def _languages() -> list[str]:
+def _languages() -> tuple[str, ...]:
     from qa.acts.data import languages
 
     return languages()
