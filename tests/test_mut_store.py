@@ -530,3 +530,223 @@ def test_content_id_takes_dates() -> None:
     from datetime import date
 
     assert content_id(date(2026, 3, 1)) == content_id("2026-03-01")
+
+
+def test_statements_outside_a_transaction_commit_at_once(tmp_path: Path) -> None:
+    # The connection is in autocommit mode: the store opens its own transactions, and a
+    # statement outside one never holds a write lock for the next process to wait on.
+    store = Store(tmp_path / "qa.db")
+    store.conn.execute("INSERT INTO transcripts (key, result, created_at) VALUES ('k', 'r', 'n')")
+    assert not store.conn.in_transaction
+    other = sqlite3.connect(str(tmp_path / "qa.db"))
+    assert other.execute("SELECT result FROM transcripts").fetchall() == [("r",)]
+    other.close()
+    store.close()
+
+
+def test_flag_confidence_status_and_readings_are_stored_redacted(store: Store) -> None:
+    store.save_interactions([chat()])
+    readings = [{"heard": f"card {CARD}", "again": "fine", "p": 0.5}]
+    flags = [
+        Flag("expired_offer", "high", "Spring", "price", "m", [], 0.4, "review", readings),
+        Flag("retired_offer", "low", None, None, "n"),
+    ]
+    store.save_evaluations([("c1", evaluation(), {}, flags, None)])
+    found = rows(store, "SELECT * FROM flags ORDER BY kind")
+    assert [(f["confidence"], f["status"]) for f in found] == [(0.4, "review"), (1.0, "open")]
+    assert json.loads(found[0]["readings"]) == [{"heard": "card [CARD]", "again": "fine", "p": 0.5}]
+    assert found[1]["readings"] is None
+
+
+def test_an_agent_id_with_a_card_number_is_masked(store: Store) -> None:
+    item = chat(agent=Agent(f"ag {CARD}", f"Ann {CARD}", f"Care {CARD}"))
+    store.save_interactions([item])
+    assert rows(store, "SELECT * FROM agents") == [
+        {"id": "ag [CARD]", "name": "Ann [CARD]", "team": "Care [CARD]"}
+    ]
+    [row] = rows(store, "SELECT agent_id, team FROM interactions")
+    assert row == {"agent_id": "ag [CARD]", "team": "Care [CARD]"}
+
+
+def test_speakers_and_failure_reasons_follow_the_policy(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db", RedactionPolicy(emails=True))
+    item = chat()
+    item.turns[0].speaker = "sam@example.com"
+    item.turns[1].speaker = f"agent {CARD}"
+    store.save_interactions([item])
+    speakers = [t["speaker"] for t in rows(store, "SELECT speaker FROM turns ORDER BY idx")]
+    assert speakers == ["[EMAIL]", "agent [CARD]"]
+    store.record_failure(Failure("/in/a.json", "ingest", "from sam@example.com", "h1"))
+    assert [f["reason"] for f in store.failures()] == ["from [EMAIL]"]
+    store.close()
+
+
+def test_an_email_subject_and_sender_name_are_redacted(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db", RedactionPolicy(emails=True))
+    records = [
+        {
+            "message_id": "m1",
+            "body": "b",
+            "subject": f"card {CARD} for sam@example.com",
+            "sender_name": "Sam sam@example.com",
+        },
+        {"message_id": "m2", "body": "b", "subject": None},
+        {"message_id": "m3", "body": "b"},
+    ]
+    store.save_email_messages(records, "/in/m.mbox", "km")
+    stored = {r["message_id"]: r for r, _ in store.email_messages()}
+    assert (stored["m1"]["subject"], stored["m1"]["sender_name"]) == (
+        "card [CARD] for [EMAIL]",
+        "Sam [EMAIL]",
+    )
+    assert (stored["m2"]["subject"], stored["m2"]["sender_name"]) == ("", None)
+    assert (stored["m3"]["subject"], stored["m3"]["sender_name"]) == ("", None)
+    store.close()
+
+
+def test_an_evaluation_made_on_changed_content_is_not_written(store: Store) -> None:
+    store.save_interactions([chat("c1"), chat("c2")])
+    old = content_digest(chat("c1"))
+    grown = chat("c1", text="a longer thread")
+    store.save_interactions([grown])
+    pairs = [
+        ("c1", evaluation(), {"turns": 2}, [], None),  # made on the old content: dropped
+        ("c2", evaluation(), {}, None, None),  # after it: written
+    ]
+    store.save_evaluations(pairs, contents={"c1": old, "c2": content_digest(chat("c2"))})
+    assert [r["interaction_id"] for r in rows(store, "SELECT * FROM evaluations")] == ["c2"]
+    assert "metrics" not in json.loads(
+        rows(store, "SELECT metadata FROM interactions WHERE id = 'c1'")[0]["metadata"]
+    )
+    # Made on the current content, or with no digest given for it: written.
+    store.save_evaluations(
+        [("c1", evaluation(), {}, None, None)], contents={"c1": content_digest(grown)}
+    )
+    store.save_evaluations([("c1", evaluation("h2"), {}, None, None)], contents={})
+    found = rows(store, "SELECT interaction_id, scorecard_hash, content FROM evaluations")
+    assert sorted((r["interaction_id"], r["scorecard_hash"]) for r in found) == [
+        ("c1", "h1"),
+        ("c1", "h2"),
+        ("c2", "h1"),
+    ]
+    assert {r["content"] for r in found if r["interaction_id"] == "c1"} == {content_digest(grown)}
+    # One whose interaction is gone (its thread re-keyed by another run) is dropped too.
+    store.save_evaluations([("gone", evaluation(), {}, None, None)], contents={"gone": old})
+    assert store.count("evaluations") == 3
+
+
+def test_a_scorecard_keeps_its_first_definition(store: Store) -> None:
+    store.save_scorecard("card", "h1", "name: card\n")
+    assert rows(store, "SELECT definition FROM scorecards") == [{"definition": None}]
+    store.save_scorecard("card", "h1", "name: card\n", {"name": "card", "n": 1})
+    store.save_scorecard("card", "h1", "name: card\n", {"name": "other"})
+    store.save_scorecard("card", "h2", "name: two\n", {"name": "two"})
+    found = {r["hash"]: r["definition"] for r in rows(store, "SELECT * FROM scorecards")}
+    assert {k: json.loads(v) for k, v in found.items()} == {
+        "h1": {"name": "card", "n": 1},
+        "h2": {"name": "two"},
+    }
+
+
+def test_engines_campaign_sets_segments_and_metadata_keys(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db", RedactionPolicy(emails=True))
+    store.save_engine("e1", {"model": "m", "n": 2})
+    store.save_engine("e1", {"model": "other"})  # an engine's settings are never rewritten
+    [engine] = rows(store, "SELECT * FROM engines")
+    assert (engine["stamp"], json.loads(engine["settings"])) == ("e1", {"model": "m", "n": 2})
+    assert engine["created_at"].startswith("20")
+    store.save_campaign_set("s1", [{"name": "Spring"}])
+    store.save_campaign_set("s1", [{"name": "Other"}])
+    assert store.campaign_set("s1") == [{"name": "Spring"}]
+    assert store.campaign_set("s2") is None
+    store.save_interactions([chat("c1"), chat("c2")])
+    store.save_asr_segments("c1", [(0, 0.0, 1.5, -0.2, 0.1), (1, 1.5, 3.0, -0.4, 0.3)])
+    store.save_asr_segments("c2", [(0, 0.0, 1.0, -0.1, 0.0)])
+    store.save_asr_segments("c1", [(1, 2.0, 4.0, -0.5, 0.2)])  # replaces c1's, keeps c2's
+    segs = rows(store, "SELECT * FROM asr_segments ORDER BY interaction_id, idx")
+    assert [tuple(s.values()) for s in segs] == [
+        ("c1", 0, 1, 2.0, 4.0, -0.5, 0.2),
+        ("c2", 0, 0, 0.0, 1.0, -0.1, 0.0),
+    ]
+    store.set_metadata("c1", "routing", {"note": "mail sam@example.com", "n": 1})
+    meta = {r["id"]: json.loads(r["metadata"]) for r in rows(store, "SELECT * FROM interactions")}
+    assert meta == {
+        "c1": {"conversation_id": "k1", "routing": {"note": "mail [EMAIL]", "n": 1}},
+        "c2": {"conversation_id": "k1"},
+    }
+    store.close()
+
+
+def test_evidence_keeps_its_recognition_confidence(store: Store) -> None:
+    store.save_interactions([chat()])
+    ev = Evidence(1, "agent", 5.0, 6.0, f"card {CARD}", asr_confidence=0.7)
+    result = evaluation()
+    result.criteria[0].evidence = [ev]
+    store.save_evaluations([("c1", result, {}, [Flag("k", "low", None, None, "m", [ev])], None)])
+    expected = {"turn": 1, "role": "agent", "start": 5.0, "end": 6.0, "quote": "card [CARD]"}
+    expected["asr_confidence"] = 0.7
+    assert json.loads(rows(store, "SELECT evidence FROM flags")[0]["evidence"]) == [expected]
+    crit = rows(store, "SELECT evidence FROM criterion_results ORDER BY idx")
+    assert json.loads(crit[0]["evidence"]) == [expected]
+
+
+def test_customer_and_case_ids_are_redacted_when_given(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db", RedactionPolicy(emails=True))
+    item = chat("c1")
+    item.customer_id, item.case_id = "sam@example.com", f"case {CARD}"
+    empty = chat("c2")
+    empty.customer_id, empty.case_id = "", None
+    store.save_interactions([item, empty])
+    found = {
+        r["id"]: (r["customer_id"], r["case_id"]) for r in rows(store, "SELECT * FROM interactions")
+    }
+    assert found == {"c1": ("[EMAIL]", "case [CARD]"), "c2": ("", None)}
+    store.close()
+
+
+def test_a_card_typed_across_one_speakers_messages_is_masked(store: Store) -> None:
+    item = chat()
+    item.turns = [
+        Turn("customer", "my card is 4111 1111", 0.0, speaker="cust"),
+        Turn("customer", "1111 1111", 1.0, speaker="cust"),
+        Turn("agent", "4111 1111", 2.0, speaker="ag"),  # another speaker: not joined
+        Turn("agent", "thanks", 3.0, speaker="ag"),
+        Turn("customer", "1111 1111", 4.0, speaker="cust"),
+    ]
+    store.save_interactions([item])
+    texts = [t["text"] for t in rows(store, "SELECT text FROM turns ORDER BY idx")]
+    assert texts == ["my card is [CARD]", "[CARD]", "4111 1111", "thanks", "1111 1111"]
+
+
+def test_the_content_digest_follows_what_scoring_reads() -> None:
+    base = content_digest(chat(agent=Agent("ann", "Ann", "Care")))
+    assert base == content_digest(chat(agent=Agent("ann", "Ann", "Sales")))  # team: not read
+    changed = []
+    for change in (
+        lambda i: setattr(i, "channel", "email"),
+        lambda i: setattr(i, "direction", "outbound"),
+        lambda i: setattr(i, "campaign", "Autumn"),
+        lambda i: setattr(i, "agent", Agent("bob", "Ann", "Care")),
+        lambda i: setattr(i, "agent", Agent("ann", "Annie", "Care")),
+        lambda i: setattr(i, "agent", None),
+        lambda i: setattr(i.turns[1], "role", "customer"),
+        lambda i: setattr(i.turns[1], "speaker", "other"),
+        lambda i: setattr(i.turns[1], "start", 5.5),
+        lambda i: setattr(i.turns[1], "end", 7.0),
+        lambda i: setattr(i.turns[1], "text", "hi there"),
+    ):
+        item = chat(agent=Agent("ann", "Ann", "Care"))
+        change(item)
+        changed.append(content_digest(item))
+    assert base not in changed and len(set(changed)) == len(changed)
+    item = chat(agent=Agent("ann", "Ann", "Care"))
+    item.status, item.source, item.metadata = "failed", "/other", {"x": 1}
+    assert content_digest(item) == base
+    assert base == content_id(
+        "content",
+        "chat",
+        "inbound",
+        "Spring",
+        ["ann", "Ann"],
+        [["customer", "cust", 0.0, 0.0, "hi"], ["agent", "ag", 5.0, 6.0, "hello"]],
+    )
