@@ -160,8 +160,11 @@ MODULES = [
         (
             "tests/test_campaigns.py",
             "tests/test_campaigns_statements.py",
+            "tests/test_campaigns_meaning.py",
             "tests/test_mut_campaigns.py",
         ),
+        # The whole scoring command on the examples: a minute, and checked by the rest.
+        deselect="not score_with_campaigns_shows_flags",
         # What a sentence is flagged for; the explanation printer and the embedding cache aside.
         functions=(
             "qa.campaigns.check.x_check_interaction__mutmut_*",

@@ -750,3 +750,21 @@ def test_the_content_digest_follows_what_scoring_reads() -> None:
         ["ann", "Ann"],
         [["customer", "cust", 0.0, 0.0, "hi"], ["agent", "ag", 5.0, 6.0, "hello"]],
     )
+
+
+def test_a_split_card_is_joined_only_within_one_speakers_run(store: Store) -> None:
+    def stored(ident: str, said: list[tuple[str, str]]) -> list[str]:
+        item = chat(ident)
+        item.turns = [
+            Turn(role, text, float(i), speaker=role) for i, (role, text) in enumerate(said)
+        ]
+        store.save_interactions([item])
+        found = rows(store, "SELECT text FROM turns WHERE interaction_id = ? ORDER BY idx", [ident])
+        return [t["text"] for t in found]
+
+    # The card's two halves in the last run of the conversation.
+    last = [("agent", "your card?"), ("customer", "4111 1111"), ("customer", "1111 1111")]
+    assert stored("a", last) == ["your card?", "[CARD]", "[CARD]"]
+    # Two speakers' halves are never one card, whatever follows.
+    two = [("agent", "4111 1111"), ("customer", "1111 1111"), ("customer", "thanks")]
+    assert stored("b", two) == ["4111 1111", "1111 1111", "thanks"]
