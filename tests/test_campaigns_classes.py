@@ -248,6 +248,12 @@ def test_agreeing_about_the_customers_own_account_confirms_no_offer(
         ("no throttling at all", "speeds may be slowed at busy times", False),
         ("no medical questions", "you won't need to tell us about health conditions", True),
         ("no medical questions", "you need to declare any medical conditions", False),
+        ("no early repayment charges", "pay it off early whenever you like at no cost", True),
+        ("no early repayment charges", "early repayment charges apply in the first year", False),
+        ("no contract needed", "you're never locked in, it's month-to-month", True),
+        ("no contract needed", "it's a 24-month contract", False),
+        ("free delivery", "we'll deliver it at no extra cost", True),
+        ("free delivery", "delivery is £4.99", False),
     ],
 )  # fmt: skip
 def test_the_same_promise_in_other_words(phrase: str, said: str, same: bool) -> None:

@@ -870,15 +870,17 @@ def check_interaction(
     return _dedupe(flags)
 
 
+_ELLIPSIS = r"(?=\s*(?:[,.!;:]|$|(?:yes|yeah|no|indeed|sadly|afraid)\b))"
 YES = re.compile(
-    r"^\s*(?:yes|yeah|yep|yup|sure|correct|absolutely|indeed|of course|definitely|"
-    r"that'?s (?:right|correct|it)|there (?:is|are|will be)|you (?:do|will|would|can)|"
-    r"it (?:does|is|will|has)|we (?:do|will|can|have))\b(?!\s+(?:not|n't))",
+    r"^\s*(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|indeed|of course|definitely|"
+    r"that'?s (?:right|correct|it))\b(?!\s+(?:not|n't))|(?:there (?:is|are|will be)|"
+    rf"you (?:do|will|would|can)|it (?:does|is|will|has)|we (?:do|will|can|have)){_ELLIPSIS})",
     re.I,
 )
 NO = re.compile(
-    r"^\s*(?:no|nope|none|not at all|never|nothing|zero|there (?:isn'?t|aren'?t|is no|are no)|"
-    r"it (?:doesn'?t|isn'?t)|you (?:don'?t|won'?t))\b(?!\s+(?:problem|worries|bother)\b)",
+    r"^\s*(?:(?:no|nope|none|not at all|never)\b(?!\s+(?:problem|worries|bother)\b)|"
+    r"(?:nothing|zero|there (?:isn'?t|aren'?t|is none|are none)|it (?:doesn'?t|isn'?t|won'?t)|"
+    rf"you (?:don'?t|won'?t)){_ELLIPSIS})",
     re.I,
 )
 ASKING = re.compile(

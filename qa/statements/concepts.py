@@ -22,11 +22,12 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     name: re.compile(rx, re.I)
     for name, rx in {
         "no_charge": (
-            r"\b(?:free(?: of charge)?|no (?:\w+ )?(?:fees?|charges?|penalt(?:y|ies)|costs?|"
+            r"\b(?:free(?: of charge)?|no (?:\w+ ){0,2}(?:fees?|charges?|penalt(?:y|ies)|costs?|"
             r"excess)|(?:with|at|for) no (?:extra )?(?:charge|cost)|without (?:a |an |any )?"
             r"(?:\w+ )?(?:fee|charge|penalty|cost)|zero (?:\w+ )?(?:fees?|charges?|excess|cost)|"
             rf"{_NEG} (?:cost|charge) (?:you )?(?:a (?:thing|penny|cent)|anything|a fee)|"
-            r"costs? (?:you )?nothing|nothing to pay|(?:fee|charge|excess) (?:is )?waived)\b"
+            r"costs? (?:you )?nothing|nothing to pay|(?:fee|charge|excess) (?:is )?waived|"
+            r"complimentary|on the house|at no (?:extra )?cost)\b"
         ),
         "leaving": (
             r"\b(?:leav(?:e|es|ing)|walk(?:ing)? away|exit|cancel(?:l?ing|l?ed|lation)?|quit|"
@@ -73,6 +74,21 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
             r"(?:medical |health )?(?:questions|screening|declaring))\b"
         ),
         "medical": r"\b(?:medical|health|conditions?|pre-?existing|illness(?:es)?)\b",
+        "no_contract": (
+            r"\b(?:no (?:\w+ )?(?:contract|minimum term|tie-?in|commitment|lock-?in)|"
+            r"(?:not|never|aren'?t|won'?t be) (?:tied|locked) in|without (?:a |any )?(?:contract|"
+            r"commitment|minimum term)|contract-?free|month-to-month)\b"
+        ),
+        "no_credit_check": (
+            r"\b(?:no credit (?:checks?|searche?s?)|without (?:a |any )?credit (?:check|search)|"
+            rf"{_NEG} (?:run|do|need|carry out) (?:a |any )?credit (?:check|search))\b"
+        ),
+        "early_repayment": (
+            r"\b(?:early repayment|repay(?:ing)? (?:it |the \w+ )?early|pay(?:ing)? (?:it |the \w+ )?"
+            r"off early|overpay\w*|settle (?:it )?early)\b"
+        ),
+        "money_back": r"\b(?:money[- ]back|full refund|refund in full|your money back)\b",
+        "delivery": r"\b(?:deliver(?:y|ed|ies)?|shipping|postage)\b",
         "installation": r"\b(?:install\w*|set[- ]?up|technician|engineer visit)\b",
         "charger": r"\b(?:chargers?|charge ?points?|charging points?|wallbox)\b",
     }.items()
