@@ -351,3 +351,20 @@ def test_a_key_point_with_its_figure_in_other_words(
     assert not _same_figure_and_word("£75 exit fee before 18 months", "fixed for 18 months")
     turns = [["agent", "Kestrel Home is £180 a year; every claim carries an excess of £150."]]
     assert not {k for k, _ in raised(turns, channel, campaigns)} & {"missing_disclosure"}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_price_for_a_group_is_held_for_review(channel: str, campaigns: list[Campaign]) -> None:
+    # The premium is for one household; a price per person of several is a tier the campaign
+    # file may not hold, so a person reviews it rather than a coach being shown it.
+    for sentence in [
+        "The Kestrel Home premium for a family of five is £240 a year.",
+        "For the three of you the Kestrel Home premium is £90 a year per person.",
+    ]:
+        assert not contradicted(sentence, channel, campaigns), sentence
+    # A limit of cover is not priced per head, and a plain price is still compared.
+    plain = "The Kestrel Home premium is £240 a year."
+    assert contradicted(plain, channel, campaigns) == {"premium"}
+    assert contradicted(
+        "Kestrel Home covers theft up to £20,000 per person.", channel, campaigns
+    ) == {"theft_cover"}

@@ -48,6 +48,7 @@ DENIAL_SURE = 0.75  # deny_offer probability for a reply to deny without such a 
 ANSWER_MARGIN = (
     0.1  # how much closer an answer's question must be to an item than a sentence (0-0.5)
 )
+GROUP_DOUBT = 0.6  # confidence kept by a contradiction said of a group or per unit (0-1)
 RELATIVE_TOLERANCE = 0.02  # rounding allowed in a restated total ("$1,440 a year" for $120/mo)
 APPROX = re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|just over|"
                     r"just under|ish)\b", re.I)  # fmt: skip
@@ -405,6 +406,31 @@ def _same(c: Claim, f: Fact, exact: bool = False) -> bool:
     return all(any(_close(s, lo) for lo in lows) for s in said)
 
 
+GROUP = re.compile(
+    r"\b(?:for (?:a |the |your )?(?:family|couple|household|group)|for (?:the )?(?:both|all)|"
+    r"for (?:the )?(?:two|three|four|five|six|\d+) of (?:you|them|us)|per (?:line|person|"
+    r"head|user|member|traveller|adult|child)|(?:a|each) (?:line|head|person|user|member)|"
+    r"(?:two|three|four|five|six|\d+) (?:lines|people|persons|users|members|travellers|adults|"
+    r"children|phones))\b",
+    re.I,
+)
+
+
+def _for_a_group(c: Claim, f: Fact, camp: Campaign) -> bool:
+    """ "$40 a line with two lines", "99 for a family": a price for a number of people or
+    lines, where the fact (without tiers) may hold for one. A number the campaign itself
+    counts ("four lines" on a four-line plan) is the fact's own case."""
+    if f.value.tiers or not f.value.money or f.value.money.period == "once":
+        return False  # a limit of cover or a one-off fee is not priced per head
+    counts = {round(v) for g in camp.facts if g.value.count for v in _fact_values(g)}
+    for m in GROUP.finditer(digits(c.sentence)):
+        n = re.search(r"\d+", m.group(0))
+        if n and int(n.group(0)) in counts:
+            continue
+        return True
+    return False
+
+
 def _period_fits(c: Claim, f: Fact) -> float:
     q, v = c.quantity, f.value
     if not v.money:
@@ -698,6 +724,9 @@ def check_sentence(
                 if g is not f and _compatible(claim, g)
             ):
                 continue  # right for another fact of the campaign: not a contradiction
+            if not ok and _for_a_group(claim, f, camp):
+                conf *= GROUP_DOUBT
+                why += "; a price for a group or per one of several: a tier the fact may not hold"
             if resolved:
                 conf *= 0.9
                 why += f"; product {topic_source}"
