@@ -35,21 +35,40 @@ from qa.text import normalise, sentences
 from qa.vocabulary import Direction, RoutingSource
 
 # How sharply scores become confidences (a softmax temperature): lower is more decisive.
-TEMPERATURE = 0.12
+TEMPERATURE = 0.15
 # Turns after this many of one role weigh less: the kind of a contact shows early.
 EARLY_TURNS = 6
 LATE_WEIGHT = 0.6
 # At most this many sentences per role and interaction are compared by meaning.
 MAX_SENTENCES = 40
 # A similarity this low means nothing; this high, a paraphrase (cosine, unit vectors).
-SIM_FLOOR, SIM_CEIL = 0.30, 0.75
+SIM_FLOOR, SIM_CEIL = 0.20, 0.60
 # What the lexical and the semantic evidence weigh in a type's score (they sum to 1).
-LEXICAL_WEIGHT = 0.6
+LEXICAL_WEIGHT = 0.5
 # How much one matching cue adds before saturation: 1 - exp(-CUE_GAIN * cues).
-CUE_GAIN = 0.7
+CUE_GAIN = 0.8
+# What the opening weighs against what the rest says, in a type's score.
+DIRECTION_WEIGHT = 1.0
+# What an opening's likeness to the examples adds to its cues.
+OPENING_SEMANTIC = 0.5
+# A first customer reply this short, to an agent who spoke first, answers a call we made.
+SHORT_REPLY_WORDS = 6
+# An agent's first turn this short is a greeting that invites the customer to speak.
+GREETING_WORDS = 12
+# Less evidence than this for the best type (cues, likeness, opening; no priors) decides
+# nothing, however far ahead of the others it is.
+MIN_SUPPORT = 0.3
+# Most contacts are inbound: the centre calling needs its own evidence.
+INBOUND_PRIOR = 0.3
+# A first customer turn this short on a call is picking up the phone ("Hello?").
+ANSWER_WORDS = 3
+# A first customer turn this long, after a greeting that starts nothing, tells their own story.
+LONG_REQUEST_WORDS = 10
 # The direction an undecided contact is given (source default).
 DEFAULT_DIRECTION = Direction.INBOUND
 UNSPECIFIED = "unspecified"
+# The last scores per interaction id, for bench/bench_routing.py --details.
+SCORES: dict[str, dict[str, dict[str, float]]] = {}
 MAX_CLUES = 8
 
 
@@ -150,13 +169,22 @@ def _lines(item: Interaction) -> list[_Line]:
     return out
 
 
-def _opening(lines: list[_Line]) -> tuple[list[_Line], list[_Line], str | None]:
-    """The agent's opening turns, the customer's first turn, and who spoke first."""
+def _opening(lines: list[_Line], channel: str) -> tuple[list[_Line], list[_Line], str | None, bool]:
+    """The agent's opening turns, the customer's first turn, who spoke first, and whether the
+    customer only answered the phone ("Hello?"): then the agent's next words open the call."""
+    answered = (
+        channel == "voice"
+        and len(lines) > 1
+        and lines[0].role == "customer"
+        and len(lines[0].norm.split()) <= ANSWER_WORDS
+    )
+    if answered:
+        lines = lines[1:]
     first = lines[0].role if lines else None
     head = lines[:3]
     agent = [ln for ln in head if ln.role == "agent"][:2]
     customer = [ln for ln in lines[:2] if ln.role == "customer"][:1]
-    return agent, customer, first
+    return agent, customer, first, answered
 
 
 def _saturate(x: float) -> float:
@@ -305,33 +333,73 @@ def _clue(hit: _Hit, supports: str) -> Clue:
     )
 
 
+def started_cues(opening: dict[str, float]) -> float:
+    return max(opening[Direction.OUTBOUND], opening[Direction.CALLBACK])
+
+
+def _directions(
+    item: Interaction, lines: list[_Line], sem: _Semantic, c: _Compiled
+) -> tuple[dict[str, float], dict[str, list[_Hit]]]:
+    """How much the opening says each direction: who opened the contact, and how."""
+    agent_open, customer_open, first, answered = _opening(lines, item.channel)
+    hits: dict[str, list[_Hit]] = {d: [] for d in Direction}
+    opening: dict[str, float] = {}
+    for d in Direction:
+        lex, lh = _lexical(agent_open, c.opening_cues.get(d, []))
+        s, sh = sem.best("opening", d, agent_open)
+        opening[d] = lex + OPENING_SEMANTIC * s
+        hits[d] += lh + ([sh] if sh and s > 0.3 else [])
+    # The customer's first words: a request is inbound, when the customer opened or the agent
+    # only greeted them; a short answer to an agent who asked for them ("Speaking.") is a
+    # contact the centre started.
+    clex, chits = _lexical(customer_open, c.customer_opening_cues.get(Direction.INBOUND, []))
+    cs, _ = sem.best("customer_opening", Direction.INBOUND, customer_open)
+    words = len(customer_open[0].norm.split()) if customer_open else 0
+    said = len(agent_open[0].norm.split()) if agent_open and first == "agent" else 0
+    invited = first == "customer" or said <= GREETING_WORDS or opening[Direction.INBOUND] >= 0.5
+    request = max(clex, cs) if invited else 0.0
+    if invited:
+        hits[Direction.INBOUND] += chits
+    asked = bool(agent_open) and (
+        agent_open[0].text.rstrip().endswith("?") or started_cues(opening) > 0
+    )
+    short_reply = first == "agent" and asked and 0 < words <= SHORT_REPLY_WORDS and not clex
+    written = item.channel in ("chat", "email")
+    inbound = INBOUND_PRIOR + opening[Direction.INBOUND] + 0.5 * request
+    started = max(opening[Direction.OUTBOUND], opening[Direction.CALLBACK])
+    if first == "customer":
+        # The customer opened: the agent's first words answer them, whatever they say.
+        inbound += 1.0 if written else 0.6
+        started *= 0.3 if written else 0.6
+    elif written and not invited:
+        started += 0.5  # a message with news for the customer, not a greeting
+        if item.channel == "email":
+            started += 0.5  # nobody answers an email that was never sent
+    if short_reply or answered:
+        started += 0.5
+    elif invited and first == "agent" and words >= LONG_REQUEST_WORDS and started < 0.5:
+        inbound += 0.5  # a greeting, then the customer's own story: they called us
+    scores = {
+        Direction.INBOUND: inbound,
+        Direction.OUTBOUND: started,
+        Direction.CALLBACK: started + 0.5 * opening[Direction.CALLBACK],
+    }
+    return {str(d): v for d, v in scores.items()}, {str(d): h for d, h in hits.items()}
+
+
 def _decide_one(
     item: Interaction, lines: list[_Line], sem: _Semantic, taxonomy: Taxonomy, c: _Compiled
 ) -> WorkTypeDecision:
     bar = taxonomy.min_confidence
-    agent_open, customer_open, first = _opening(lines)
     by_role = {r: [ln for ln in lines if ln.role == r] for r in ("agent", "customer")}
 
-    # Direction: who opened, and how.
-    dir_score: dict[str, float] = {}
-    dir_hits: dict[str, list[_Hit]] = {}
-    for d in Direction:
-        lex, hits = _lexical(agent_open, c.opening_cues.get(d, []))
-        s, shit = sem.best("opening", d, agent_open)
-        clex, chits = _lexical(customer_open, c.customer_opening_cues.get(d, []))
-        cs, _ = sem.best("customer_opening", d, customer_open)
-        dir_score[d] = 0.5 * lex + 0.3 * s + 0.3 * max(clex, cs)
-        dir_hits[d] = hits + chits + ([shit] if shit and s > 0.3 else [])
-    if first == "customer":
-        dir_score[Direction.INBOUND] += 0.35
-    # A callback is the centre calling too: its opening often reads as an outbound one.
-    dir_score[Direction.CALLBACK] += 0.3 * dir_score[Direction.OUTBOUND]
-
+    dir_score, dir_hits = _directions(item, lines, sem, c)
     meta_dir = _metadata_direction(item)
     meta_type, meta_field = _metadata_type(item, taxonomy)
 
     # Work type: the direction's score plus what the turns say.
     type_score: dict[str, float] = {}
+    support: dict[str, float] = {}  # the evidence itself, without priors
     type_hits: dict[str, list[_Hit]] = {}
     candidates = (
         taxonomy.of_direction(meta_dir)
@@ -346,7 +414,10 @@ def _decide_one(
             said += LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * s
             hits += lh + ([sh] if sh and s > 0.3 else [])
         own = taxonomy.direction_of(name) or ""
-        type_score[name] = said / 2 + (0.0 if meta_dir else dir_score.get(own, 0.0))
+        lead = DIRECTION_WEIGHT * dir_score.get(own, 0.0)
+        type_score[name] = said + taxonomy.types[name].prior + (0.0 if meta_dir else lead)
+        prior = INBOUND_PRIOR if own == Direction.INBOUND else 0.0
+        support[name] = said + (0.0 if meta_dir else dir_score.get(own, 0.0) - prior)
         type_hits[name] = hits
 
     evidence: list[Clue] = []
@@ -355,12 +426,14 @@ def _decide_one(
         work_type = Decided(meta_type, 1.0, RoutingSource.METADATA)
     elif probs:
         best = max(probs, key=lambda k: probs[k])
-        if probs[best] >= bar:
-            work_type = Decided(best, round(probs[best], 3), RoutingSource.DETECTED)
+        # However far ahead, a type with little evidence of its own is not sure.
+        conf = round(probs[best] * min(1.0, max(0.0, support[best]) / MIN_SUPPORT), 3)
+        if conf >= bar:
+            work_type = Decided(best, conf, RoutingSource.DETECTED)
             hits = sorted(type_hits[best], key=lambda h: -h.score)[:4]
             evidence += [_clue(h, f"work_type={best}") for h in hits]
         else:
-            work_type = Decided(taxonomy.default, round(probs[best], 3), RoutingSource.DEFAULT)
+            work_type = Decided(taxonomy.default, conf, RoutingSource.DEFAULT)
     else:
         work_type = Decided(taxonomy.default, 0.0, RoutingSource.DEFAULT)
 
@@ -376,24 +449,27 @@ def _decide_one(
         direction = Decided(type_dir, round(conf, 3), RoutingSource.DETECTED)
     else:
         dbest = max(dprobs, key=lambda k: dprobs[k])
-        if dprobs[dbest] >= bar and dir_score[dbest] > 0:
-            direction = Decided(dbest, round(dprobs[dbest], 3), RoutingSource.DETECTED)
+        own_evidence = dir_score[dbest] - (INBOUND_PRIOR if dbest == Direction.INBOUND else 0.0)
+        dconf = round(dprobs[dbest] * min(1.0, max(0.0, own_evidence) / MIN_SUPPORT), 3)
+        if dconf >= bar:
+            direction = Decided(dbest, dconf, RoutingSource.DETECTED)
         else:
-            direction = Decided(DEFAULT_DIRECTION, round(dprobs[dbest], 3), RoutingSource.DEFAULT)
+            direction = Decided(DEFAULT_DIRECTION, dconf, RoutingSource.DEFAULT)
     if direction.source == RoutingSource.DETECTED:
         hits = sorted(dir_hits.get(direction.value, []), key=lambda h: -h.score)[:2]
         evidence += [_clue(h, f"direction={direction.value}") for h in hits]
 
-    reason, reason_hits = _reason(item, work_type.value, by_role, sem, taxonomy, c)
+    reason, reason_hits = _reason(item, work_type, by_role, sem, taxonomy, c)
     evidence += [_clue(h, f"contact_reason={reason.value}") for h in reason_hits]
     evidence = _dedupe(evidence)[:MAX_CLUES]
     evidence.sort(key=lambda cl: (cl.turn, cl.supports))
+    SCORES[item.id] = {"types": type_score, "directions": dir_score}
     return WorkTypeDecision(work_type, direction, reason, evidence)
 
 
 def _reason(
     item: Interaction,
-    work_type: str,
+    decided: Decided,
     by_role: dict[str, list[_Line]],
     sem: _Semantic,
     taxonomy: Taxonomy,
@@ -402,8 +478,9 @@ def _reason(
     given = (item.metadata or {}).get("contact_reason")
     if given is not None and str(given).strip():
         return Decided(str(given).strip(), 1.0, RoutingSource.METADATA), []
+    work_type = decided.value
     names = taxonomy.types[work_type].reasons if work_type in taxonomy.types else []
-    if not names:
+    if not names or decided.source == RoutingSource.DEFAULT:
         return Decided(UNSPECIFIED, 0.0, RoutingSource.DEFAULT), []
     lines = by_role["customer"] + by_role["agent"]
     scores: dict[str, float] = {}
@@ -415,8 +492,8 @@ def _reason(
         found[name] = sorted(hits, key=lambda h: -h.score)[:1] + ([sh] if sh and s > 0.3 else [])
     if len(names) == 1:
         only = names[0]
-        conf = round(min(1.0, 0.5 + scores[only] / 2), 3)
-        return Decided(only, conf, RoutingSource.DETECTED), found[only][:1]
+        # The type's only reason comes with it, as sure as the type.
+        return Decided(only, decided.confidence, RoutingSource(decided.source)), found[only][:1]
     probs = _softmax(scores)
     best = max(probs, key=lambda k: probs[k])
     if probs[best] >= taxonomy.min_confidence and scores[best] > 0:
@@ -446,6 +523,7 @@ def decide(
     manifest names a work type the taxonomy does not know.
     """
     taxonomy = taxonomy or load_taxonomy()
+    SCORES.clear()
     compiled = _compile(taxonomy)
     per_item = [_lines(item) for item in interactions]
     sems = _semantics(per_item, compiled, _embedder(embedder)) if interactions else []

@@ -58,6 +58,12 @@ class WorkTypeSpec(_Strict):
     )
     description: str = ""
     reasons: list[str] = Field(default_factory=list, description="Contact reasons it covers.")
+    prior: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="A head start for the type that takes what its direction's others do not.",
+    )
     cues: RoleCues = Field(default_factory=RoleCues)
     examples: RoleCues = Field(default_factory=RoleCues)
     queues: list[str] = Field(default_factory=list, description="Queues that carry only it.")
@@ -187,6 +193,8 @@ def _merge(base: TaxonomyFile, site: TaxonomyFile) -> TaxonomyFile:
             have_t.direction = wt.direction
         if wt.description:
             have_t.description = wt.description
+        if "prior" in wt.model_fields_set:
+            have_t.prior = wt.prior
         for attr in ("reasons", "queues", "campaigns", "aliases"):
             setattr(have_t, attr, [*getattr(have_t, attr), *getattr(wt, attr)])
         for role in ("customer", "agent"):
