@@ -221,6 +221,7 @@ def test_site_file_adds_a_type(tmp_path: Path) -> None:
         "contact_reasons:\n  warranty_claim:\n    cues: [warranty]\n"
         "work_types:\n  inbound_warranty:\n    direction: inbound\n"
         "    reasons: [warranty_claim]\n    cues:\n      customer: [under warranty]\n"
+        "    examples:\n      customer: [The washer is still covered by its warranty.]\n"
         "    aliases: [warranty-repair]\n",
         encoding="utf-8",
     )

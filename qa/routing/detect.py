@@ -32,10 +32,10 @@ from qa.model import Interaction
 from qa.routing.decision import Clue, Decided, WorkTypeDecision
 from qa.routing.taxonomy import Taxonomy, load_taxonomy
 from qa.text import normalise, sentences
-from qa.vocabulary import Direction, RoutingSource
+from qa.vocabulary import Channel, Direction, RoutingSource
 
 # How sharply scores become confidences (a softmax temperature): lower is more decisive.
-TEMPERATURE = 0.15
+TEMPERATURE = 0.1
 # Turns after this many of one role weigh less: the kind of a contact shows early.
 EARLY_TURNS = 6
 LATE_WEIGHT = 0.6
@@ -173,7 +173,7 @@ def _opening(lines: list[_Line], channel: str) -> tuple[list[_Line], list[_Line]
     """The agent's opening turns, the customer's first turn, who spoke first, and whether the
     customer only answered the phone ("Hello?"): then the agent's next words open the call."""
     answered = (
-        channel == "voice"
+        channel == Channel.VOICE
         and len(lines) > 1
         and lines[0].role == "customer"
         and len(lines[0].norm.split()) <= ANSWER_WORDS
@@ -364,7 +364,7 @@ def _directions(
         agent_open[0].text.rstrip().endswith("?") or started_cues(opening) > 0
     )
     short_reply = first == "agent" and asked and 0 < words <= SHORT_REPLY_WORDS and not clex
-    written = item.channel in ("chat", "email")
+    written = item.channel in (Channel.CHAT, Channel.EMAIL)
     inbound = INBOUND_PRIOR + opening[Direction.INBOUND] + 0.5 * request
     started = max(opening[Direction.OUTBOUND], opening[Direction.CALLBACK])
     if first == "customer":
@@ -373,7 +373,7 @@ def _directions(
         started *= 0.3 if written else 0.6
     elif written and not invited:
         started += 0.5  # a message with news for the customer, not a greeting
-        if item.channel == "email":
+        if item.channel == Channel.EMAIL:
             started += 0.5  # nobody answers an email that was never sent
     if short_reply or answered:
         started += 0.5
