@@ -162,6 +162,7 @@ MODULES = [
             "tests/test_campaigns_statements.py",
             "tests/test_campaigns_meaning.py",
             "tests/test_mut_campaigns.py",
+            "tests/test_mut_campaign_checks.py",
         ),
         # The whole scoring command on the examples: a minute, and checked by the rest.
         deselect="not score_with_campaigns_shows_flags",
