@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -10,12 +12,13 @@ from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evidence, Flag, Interaction
 from qa.scorecard.schema import LITERAL_ACT, Event, Examples, Phrases, Window
-from qa.text import normalise, question_kind, sentences
+from qa.text import STOPWORDS, normalise, question_kind, sentences
 
 QUOTE_MAX = 240
 ACT_THRESHOLD = 0.5  # 0..1: a sentence performs an act when its head says at least this
 ACT_SUPPORT = 0.3  # 0..1: a literal phrase hit counts when the inferred act is at least this likely
 INFER_SHARE = 0.5  # 0..1: share of a phrase list that must perform one act for it to stand for it
+FUZZY_INFER_SHARE = 0.8  # 0..1: share of a fuzzy required list whose likeliest act must agree
 SITUATION_ACTS = ("complaint", "loss_report", "move_home", "billing_query", "churn_signal")
 
 
@@ -95,11 +98,13 @@ class Context:
         idxs: list[int] | None = None,
         situation: bool = False,
         examples: Examples | None = None,
+        infer_fuzzy: bool = False,
     ) -> list[Hit]:
         """Turns that say one of the phrases, or (where the list stands for a dialogue act)
         that perform the act: by meaning, with literal hits kept where the act is plausible."""
         idxs = self.of(spec.speaker) if idxs is None else idxs
-        return self._taught(self._find(spec, idxs, situation, examples), idxs, examples)
+        found = self._find(spec, idxs, situation, examples, infer_fuzzy)
+        return self._taught(found, idxs, examples)
 
     def _taught(self, hits: list[Hit], idxs: list[int], examples: Examples | None) -> list[Hit]:
         """A trainer's examples rule word for word: a negative never counts, a positive does."""
@@ -117,15 +122,35 @@ class Context:
         return [kept[i] for i in sorted(kept)]
 
     def _find(
-        self, spec: Phrases, idxs: list[int], situation: bool, examples: Examples | None
+        self,
+        spec: Phrases,
+        idxs: list[int],
+        situation: bool,
+        examples: Examples | None,
+        infer_fuzzy: bool = False,
     ) -> list[Hit]:
-        act = self.act_of(spec, situation)
+        act = self.act_of(spec, situation, infer_fuzzy)
         if act is None:
             return self.matcher.find(self.texts(idxs), spec.phrases, spec.match, spec.threshold)
+        if infer_fuzzy and spec.match == "fuzzy" and not spec.act:
+            # By meaning, but a name every phrase gives ("Tideline") must still be said.
+            names = list_names(spec.phrases)
+            hits = self._by_act(spec, act, idxs, examples)
+            return [h for h in hits if all(_says(n, h.sentence) for n in names)]
+        return self._by_act(spec, act, idxs, examples)
+
+    def _by_act(
+        self, spec: Phrases, act: str, idxs: list[int], examples: Examples | None
+    ) -> list[Hit]:
         literal_mode = "fuzzy" if spec.match == "semantic" else spec.match
         literal = self.matcher.find(self.texts(idxs), spec.phrases, literal_mode, spec.threshold)
         extra = _extra(spec.phrases if spec.match == "semantic" else [], examples)
-        found = {h.turn: h for h in self.act_hits(act, idxs, extra)}
+        form = ACT_FORMS.get(act)
+        found = {
+            h.turn: h
+            for h in self.act_hits(act, idxs, extra)
+            if form is None or form(h.sentence, spec.phrases)
+        }
         for h in literal:
             if h.turn in found:
                 continue
@@ -134,12 +159,20 @@ class Context:
                 found[h.turn] = Hit(h.turn, h.sentence, h.phrase, round(max(p, 0.5), 3))
         return [found[i] for i in sorted(found)]
 
-    def act_of(self, spec: Phrases, situation: bool = False) -> str | None:
-        """The act a phrase list stands for: named, inferred, or literal matching."""
+    def act_of(
+        self, spec: Phrases, situation: bool = False, infer_fuzzy: bool = False
+    ) -> str | None:
+        """The act a phrase list stands for: named, inferred, or literal matching. Fuzzy
+        lists are inferred only where asked (what an agent must say, never what is
+        forbidden: a false hit there fails the agent)."""
         if spec.act == LITERAL_ACT:
             return None
         if spec.act:
             return spec.act
+        if spec.match == "fuzzy" and infer_fuzzy and not situation:
+            # A fuzzy list read by meaning only when nearly every phrase says the same act:
+            # "you're through to Tideline" and "welcome to Tideline" both greet.
+            return infer_act(tuple(spec.phrases), self.matcher, None, FUZZY_INFER_SHARE)
         if spec.match != "semantic" and not situation:
             return None
         return infer_act(tuple(spec.phrases), self.matcher, SITUATION_ACTS if situation else None)
@@ -275,9 +308,16 @@ _inferred: dict[tuple[tuple[str, ...], tuple[str, ...] | None], str | None] = {}
 
 
 def infer_act(
-    phrases: tuple[str, ...], matcher: Matcher, among: tuple[str, ...] | None = None
+    phrases: tuple[str, ...],
+    matcher: Matcher,
+    among: tuple[str, ...] | None = None,
+    agree: float | None = None,
 ) -> str | None:
-    """The act that most of the phrases perform, if one does (cached per process)."""
+    """The act that most of the phrases perform, if one does (cached per process). With
+    `agree`, the act must be the likeliest one for that share of the phrases and, on
+    average over them, reach ACT_THRESHOLD."""
+    if agree is not None:
+        return _agreed_act(phrases, matcher, agree)
     key = (phrases, among)
     if key not in _inferred:
         from qa.acts import classify, known_acts
@@ -294,3 +334,62 @@ def infer_act(
             best if best is not None and votes[best] >= INFER_SHARE * len(phrases) else None
         )
     return _inferred[key]
+
+
+_agreed: dict[tuple[tuple[str, ...], float, str], str | None] = {}
+
+
+def _agreed_act(phrases: tuple[str, ...], matcher: Matcher, agree: float) -> str | None:
+    key = (phrases, agree, str(getattr(matcher.embedder, "model_name", "")))
+    if key not in _agreed:
+        from qa.acts import classify, known_acts
+
+        rows = classify(list(phrases), known_acts(), embedder=matcher.embedder)
+        tops = [max(row, key=lambda a: row[a]) for row in rows]
+        best = max(set(tops), key=tops.count, default=None)
+        ok = (
+            best is not None
+            and tops.count(best) >= agree * len(phrases)
+            and sum(row[best] for row in rows) / len(rows) >= ACT_THRESHOLD
+        )
+        _agreed[key] = best if ok else None
+    return _agreed[key]
+
+
+def list_names(phrases: list[str]) -> list[str]:
+    """Names that every phrase of a list gives: words written with a capital in each one
+    ("Tideline" in "thanks for calling Tideline" and "Tideline Mobile, ...")."""
+    common: set[str] | None = None
+    for phrase in phrases:
+        caps = {w for w in re.findall(r"[^\W\d_][\w'-]*", phrase) if w[0].isupper() and w != "I"}
+        words = {w.lower() for w in caps} - STOPWORDS
+        common = words if common is None else common & words
+    return sorted(common or [])
+
+
+def _says(name: str, sentence: str) -> bool:
+    return f" {name} " in f" {normalise(sentence)} "
+
+
+_INTRO_BEFORE = re.compile(
+    r"\b(?:i'm|i am|my name's|my name is|this is|it's|speaking with|through to|talking to|"
+    r"chatting with|talking with)\s+([A-Z][a-z]+)"
+)
+_INTRO_AFTER = re.compile(r"\b([A-Z][a-z]+)\s+(?:speaking|here|at|from)\b")
+
+
+def _introduces_someone(sentence: str, phrases: list[str]) -> bool:
+    """A greeting by meaning gives the agent's own name: "Priya at ...", "I'm Sam",
+    "... Dan speaking". A company name from the list is not someone's name."""
+    names = set(list_names(phrases))
+    text = re.sub(
+        r"(?i)\b(i'm|i am|my name's|my name is|this is|it's)\b",
+        lambda m: m.group(0).lower(),
+        sentence,
+    )
+    found = [m.group(1) for r in (_INTRO_BEFORE, _INTRO_AFTER) for m in r.finditer(text)]
+    return any(n.lower() not in names and n.lower() not in STOPWORDS for n in found)
+
+
+# What an act's sentence must also show when it is found by meaning, not by a listed phrase.
+ACT_FORMS: dict[str, Callable[[str, list[str]], bool]] = {"greet": _introduces_someone}

@@ -51,7 +51,7 @@ def _cues(given: Phrases | None, default: list[str], speaker: str) -> Phrases:
 
 def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     idxs, start, end = ctx.window(c.speaker, c.window)
-    hits = ctx.find(c, idxs, examples=c.examples)
+    hits = ctx.find(c, idxs, examples=c.examples, infer_fuzzy=c.mode == "required")
     shown = ", ".join(repr(p) for p in c.phrases[:3])
     where = f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
     if c.mode == "required":
