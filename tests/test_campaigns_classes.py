@@ -6,6 +6,7 @@ set. Every class on voice, chat and email; the campaign and the sentences are in
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -368,3 +369,19 @@ def test_a_price_for_a_group_is_held_for_review(channel: str, campaigns: list[Ca
     assert contradicted(
         "Kestrel Home covers theft up to £20,000 per person.", channel, campaigns
     ) == {"theft_cover"}
+
+
+def test_a_condition_is_not_judged_without_eligibility(tmp_path: Path) -> None:
+    from qa.campaigns.check import _false_condition
+
+    (tmp_path / "k.yaml").write_text(
+        textwrap.dedent(CAMPAIGN).replace(
+            '  - id: eligibility\n    value: {text: "Homeowners and tenants in the UK, bought by '
+            'phone, chat or online"}\n',
+            "",
+        )
+    )
+    (bare,) = load_campaigns(tmp_path)
+    assert not any(f.id == "eligibility" for f in bare.facts)
+    said = "Sorry, Kestrel Home is only for houses built after 1990."
+    assert not _false_condition(said, bare)

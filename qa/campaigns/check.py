@@ -1086,6 +1086,8 @@ def _false_condition(text: str, c: Campaign) -> bool:
     # What the campaign says of itself: eligibility, and the words its facts are known by (a
     # dual-fuel discount "only when you take gas too" states the fact's own condition).
     texts = [f.value.text or "" for f in c.facts if f.value.text]
+    if not texts and not (c.eligibility and (c.eligibility.open_to or c.eligibility.not_for)):
+        return False  # a campaign that says nothing of who may take it cannot be judged
     texts += [a for f in c.facts for a in f.about]
     unrestricted: set[str] = set()
     if c.eligibility:
