@@ -424,30 +424,16 @@ def route(
     if not refs:
         fail(ConfigError("give at least one PATH or ID (or --schema)"))
     from qa.routing.rules import shipped_routing
-    from qa.routing.run import decide_routes
+    from qa.routing.run import decide_routes, interactions_under
 
     try:
         routing = _routing(routing_path or shipped_routing(), config)
         store, cfg = _open(db, config)
         paths = [Path(r) for r in refs if Path(r).exists()]
-        ids: list[str] = []
-        if paths:
-            from qa.ingest.batch import ingest as run_ingest
-
-            report = run_ingest(paths, store, cfg, manifest)
-            roots = [p.resolve() for p in paths]
-            ids += [
-                r["id"]
-                for r in store.db.query("SELECT id, source FROM interactions ORDER BY id")
-                if any(
-                    Path(r["source"]).resolve() == root
-                    or root in Path(r["source"]).resolve().parents
-                    for root in roots
-                )
-                or r["id"] in report.interaction_ids
-            ]
+        ids = interactions_under(store, cfg, paths, manifest) if paths else []
         ids += [store.resolve_id(r) for r in refs if not Path(r).exists()]
-        routed = decide_routes(store, store.load_interactions(list(dict.fromkeys(ids))), routing)
+        items = store.load_interactions(list(dict.fromkeys(ids)))
+        routed = decide_routes(store, items, routing, save=False)
     except QAError as exc:
         fail(exc)
     if as_json:

@@ -340,3 +340,35 @@ def test_a_criterion_for_other_work_types_is_never_coached(tmp_path: Path) -> No
     coaching = page.split('class="coaching"')[1].split("</section>")[0]
     assert "Answers the wish to leave" not in coaching
     assert "Acknowledges the complaint" in coaching
+
+
+def test_route_reads_stored_contacts_as_they_are_and_changes_nothing(tmp_path: Path) -> None:
+    """`qa route FILE` on a file scored under its folder's manifest does not read the file
+    again without that manifest (which would lose its metadata, or a call's transcript),
+    and explaining a route with another routing file leaves the stored decision alone."""
+    folder = batch(tmp_path, MANIFEST)
+    db = tmp_path / "q.db"
+    run("score", str(folder), "--routing", "routing", "--db", str(db))
+    before = export(db)
+    [one] = json.loads(run("route", str(folder / "survey.json"), "--db", str(db), "--json").stdout)[
+        "interactions"
+    ]
+    assert one["work_type"] == {
+        "value": "inbound_complaint",
+        "confidence": 1.0,
+        "source": "metadata",
+    }
+
+    other = tmp_path / "other.yaml"
+    other.write_text("default: {scorecards: [general_contact]}\n", encoding="utf-8")
+    shown = json.loads(
+        run("route", str(folder), "--routing", str(other), "--db", str(db), "--json").stdout
+    )
+    assert {r["rule"] for r in shown["interactions"]} == {"default"}
+    after = export(db)
+    assert {k: v["routing"] for k, v in after.items()} == {
+        k: v["routing"] for k, v in before.items()
+    }
+    assert {k: v["metadata"] for k, v in after.items()} == {
+        k: v["metadata"] for k, v in before.items()
+    }

@@ -369,10 +369,25 @@ def load_routing(path: Path, site_taxonomy: Path | None = None) -> Routing:
         raise FileErrors(problems)
     digest = hashlib.sha256(
         json.dumps(
-            [text, sorted((k, c.hash) for k, c in cards.items()), list(taxonomy.names)]
+            [
+                text,
+                sorted((k, c.hash) for k, c in cards.items()),
+                _detector_settings(taxonomy),
+            ],
+            sort_keys=True,
+            default=str,
         ).encode("utf-8")
     ).hexdigest()[:16]
     return Routing(path, spec, digest, cards, taxonomy, lines)
+
+
+def _detector_settings(taxonomy: Taxonomy) -> list[Any]:
+    """What decides a work type besides the routing file: the taxonomy files' text and the
+    detector's constants. A change of either decides stored contacts again."""
+    from qa.engine import module_constants
+
+    texts = [p.read_text(encoding="utf-8") for p in getattr(taxonomy, "files", ())]
+    return [list(taxonomy.names), texts, module_constants("qa.routing.detect")]
 
 
 def json_schema() -> dict[str, Any]:

@@ -10,6 +10,7 @@ instead of deciding again, and a changed manifest or routing file decides anew.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.model import Interaction
@@ -18,6 +19,7 @@ from qa.routing.rules import Route, Routing
 from qa.store import Store, content_id
 
 if TYPE_CHECKING:
+    from qa.config import Config
     from qa.scorecard.load import LoadedScorecard
 
 
@@ -42,14 +44,19 @@ def route_key(routing: Routing, inputs: list[Any]) -> str:
     return content_id("route", routing.hash, inputs)
 
 
-def decide_routes(store: Store, items: list[Interaction], routing: Routing) -> list[Routed]:
-    """Decide and route these interactions (one batch: the model embeds once), and keep it."""
+def decide_routes(
+    store: Store, items: list[Interaction], routing: Routing, save: bool = True
+) -> list[Routed]:
+    """Decide and route these interactions (one batch: the model embeds once), and keep the
+    decisions unless `save` is off (`qa route` explains; scoring keeps what it scored by)."""
     from qa.routing.detect import decide
 
     if not items:
         return []
     decisions = decide(items, routing.taxonomy)
     routed = [Routed(i, d, routing.route(i, d)) for i, d in zip(items, decisions, strict=True)]
+    if not save:
+        return routed
     inputs = store.routing_inputs([i.id for i in items])
     store.save_routes([_row(r, routing, route_key(routing, inputs[r.item.id])) for r in routed])
     return routed
@@ -114,3 +121,31 @@ def apply_routes(store: Store, items: list[Interaction]) -> None:
         item.work_type = was["work_type"]
         if item.direction is None:
             item.direction = was["direction"]
+
+
+def interactions_under(
+    store: Store, config: Config, paths: list[Path], manifest: Path | None = None
+) -> list[str]:
+    """The stored interactions read from files under these paths, ingesting first only the
+    files the database has never read (a file already read keeps its metadata and its
+    transcript: routing never re-reads it under another manifest)."""
+    from qa.ingest.batch import discover, ingest
+
+    files, manifests = discover(paths)
+    known = {
+        Path(r[0]).resolve()
+        for table in ("interactions", "email_messages")
+        for r in store.conn.execute(f"SELECT source FROM {table}")
+    }
+    new = [f for f in files if f.resolve() not in known]
+    ingested: list[str] = []
+    if new:
+        found = manifest or (manifests[0] if len(manifests) == 1 else None)
+        ingested = ingest(new, store, config, found).interaction_ids
+    roots = [p.resolve() for p in paths]
+    out = []
+    for ident, source in store.conn.execute("SELECT id, source FROM interactions ORDER BY id"):
+        where = Path(source).resolve()
+        if ident in ingested or any(where == r or r in where.parents for r in roots):
+            out.append(ident)
+    return out
