@@ -161,3 +161,99 @@ def test_a_service_contact_about_your_plan_is_no_expired_offer(shipped: list[Cam
     assert kinds(shipped, deals, after) == ["expired_offer"]
     yours = [own, ("agent", "YOUR Spring Unlimited plan is $35 a month.")]
     assert kinds(shipped, yours, after) == []
+
+
+def whole(camps: list[Campaign], turns: list[tuple[str, str]], stamp: str) -> list[tuple[Any, ...]]:
+    item = Interaction(
+        id="i",
+        channel="chat",
+        source="s",
+        started_at=stamp,
+        turns=[Turn(role, text, float(i), i + 1.0) for i, (role, text) in enumerate(turns)],
+    )
+    return [
+        (
+            str(f.kind),
+            str(f.severity),
+            f.campaign,
+            f.fact,
+            f.message,
+            [e.quote for e in f.evidence],
+            f.confidence,
+            str(f.status),
+        )
+        for f in check_interaction(item, camps)
+    ]
+
+
+LAST_DAY = "2026-05-31T10:00:00Z"
+OBLIGATIONS = [
+    (
+        "missing_disclosure",
+        "medium",
+        "SPRING-UNLIMITED",
+        "disclosure price_after_term: after 12 months the price is $45 a month",
+        "pitched Spring Unlimited but never said the mandatory disclosure 'price_after_term':"
+        " 'after 12 months the price is $45 a month'",
+    ),
+    (
+        "missed_key_point",
+        "info",
+        "SPRING-UNLIMITED",
+        "key point unlimited_data: unlimited data",
+        "pitched Spring Unlimited but never said its key point 'unlimited_data': 'unlimited data'",
+    ),
+    (
+        "missed_key_point",
+        "info",
+        "SPRING-UNLIMITED",
+        "key point international: international minutes",
+        "pitched Spring Unlimited but never said its key point 'international':"
+        " 'international minutes'",
+    ),
+]
+
+
+def test_a_pitch_owes_each_disclosure_and_key_point(shipped: list[Campaign]) -> None:
+    pitch = "Spring Unlimited is $35 a month."
+    found = whole(shipped, [("agent", pitch)], LAST_DAY)
+    assert found == [(*ob, [pitch], 0.85, "open") for ob in OBLIGATIONS]
+    full = (
+        "Spring Unlimited is $35 a month with unlimited data and international minutes."
+        " After 12 months the price is $45 a month."
+    )
+    assert whole(shipped, [("agent", full)], LAST_DAY) == []
+
+
+def test_a_retired_claim_said_and_one_only_reported(shipped: list[Campaign]) -> None:
+    said = "You get a free phone with every plan."
+    assert whole(shipped, [("agent", said)], LAST_DAY) == [
+        (
+            "retired_claim",
+            "high",
+            "SPRING-UNLIMITED",
+            "retired claim free_phone from WINTER-2025",
+            "made a claim that Spring Unlimited retired: 'free phone with every plan'",
+            [said],
+            0.95,
+            "open",
+        )
+    ]
+    reported = "You said a free phone with every plan, but that offer ended."
+    assert whole(shipped, [("agent", reported)], LAST_DAY) == []
+
+
+def test_one_flag_per_kind_campaign_and_fact(shipped: list[Campaign]) -> None:
+    twice = [
+        ("agent", "Spring Unlimited is $35 a month."),
+        ("agent", "Spring Unlimited really is $35 a month."),
+    ]
+    after = whole(shipped, twice, "2026-06-10T10:00:00Z")
+    assert [f[0] for f in after] == ["expired_offer"]
+    wrong = [
+        ("agent", "Spring Unlimited is $30 a month."),
+        ("agent", "Again, Spring Unlimited is $25 a month."),
+    ]
+    found = whole(shipped, wrong, LAST_DAY)
+    assert [f[0] for f in found] == ["contradiction", *(ob[0] for ob in OBLIGATIONS)]
+    assert found[0][5] == ["Spring Unlimited is $30 a month."]  # the first one is kept
