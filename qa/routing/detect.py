@@ -44,7 +44,7 @@ MAX_SENTENCES = 40
 # A similarity this low means nothing; this high, a paraphrase (cosine, unit vectors).
 SIM_FLOOR, SIM_CEIL = 0.20, 0.60
 # What the lexical and the semantic evidence weigh in a type's score (they sum to 1).
-LEXICAL_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.65
 # How much one matching cue adds before saturation: 1 - exp(-CUE_GAIN * cues).
 CUE_GAIN = 0.8
 # What the opening weighs against what the rest says, in a type's score.
