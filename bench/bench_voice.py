@@ -58,13 +58,19 @@ def real_call_variants() -> dict[str, object]:
     from qa.voice.asr import AsrSettings
 
     return {
-        "tiny.en, beam 5, pad 1000 (default)": AsrSettings(),
-        "tiny.en, beam 1, pad 1000": AsrSettings(beam_size=1),
-        "tiny.en, beam 5, pad 400": AsrSettings(vad_speech_pad_ms=400),
-        "tiny.en, beam 5, no VAD": AsrSettings(vad=False),
-        "tiny.en, default, batched (8)": AsrSettings(batch_size=8),
-        "tiny.en, default + hotwords": AsrSettings(hotwords=BANK_NAMES),
-        "base, beam 5, pad 1000": AsrSettings(model="base", language="en"),
+        "tiny.en, beam 5, pad 1 s, unbatched": AsrSettings(batch_size=0),
+        "tiny.en, beam 1, unbatched": AsrSettings(batch_size=0, beam_size=1),
+        "tiny.en, pad 0.4 s, unbatched": AsrSettings(batch_size=0, vad_speech_pad_ms=400),
+        "tiny.en, previous text, unbatched": AsrSettings(
+            batch_size=0, condition_on_previous_text=True
+        ),
+        "tiny.en, batched (8), no timestamps": AsrSettings(batch_size=8, batch_timestamps=False),
+        "tiny.en, beam 5, pad 1 s, batched (8) (default)": AsrSettings(),
+        "tiny.en, batched (16)": AsrSettings(batch_size=16),
+        "tiny.en, batched (8), beam 1": AsrSettings(beam_size=1),
+        "tiny.en, batched (8), pad 0.4 s": AsrSettings(vad_speech_pad_ms=400),
+        "tiny.en, batched (8) + hotwords": AsrSettings(hotwords=BANK_NAMES),
+        "base, batched (8)": AsrSettings(model="base", language="en"),
     }
 
 
@@ -82,16 +88,19 @@ def spoken_numbers(text: str) -> str:
 
 def real_call_wer(
     only: str | None = None,
-) -> list[tuple[str, dict[str, float], float, float | None, float]]:
+) -> list[tuple[str, dict[str, float], float, float | None, float, float]]:
     """Per variant: WER per call, pooled WER, pooled WER with numbers as digits on both
-    sides, and recognition speed (x real time; None when every call came from the cache).
+    sides, recognition speed (x real time, as measured when each transcript was made), and
+    the lowest share of words with the right role on the mono mixes.
     Transcripts are cached on disk per channel's samples and settings."""
     import jiwer
 
     from qa.voice.asr import WhisperTranscriber
-    from qa.voice.pipeline import channel_key, decode
+    from qa.voice.pipeline import VoiceSettings, channel_key, decode, transcribe_recording
 
     cache = hvb.file_cache()
+    times_file = hvb.CACHE_DIR / "recognition_seconds.json"
+    times: dict[str, float] = json.loads(times_file.read_text()) if times_file.exists() else {}
     refs = real_call_references()
     audio = [(name, decode(path)[0], ref) for name, path, ref in refs]
     rows = []
@@ -114,9 +123,13 @@ def real_call_wer(
                 ran.append(time.perf_counter() - start)
                 return result
 
-            result = cache(channel_key(a, settings), run)  # type: ignore[arg-type]
+            key = channel_key(a, settings)  # type: ignore[arg-type]
+            result = cache(key, run)
             if ran:
-                wall += ran[0]
+                times[key] = ran[0]
+                times_file.write_text(json.dumps(times))
+            if key in times:  # measured now, or when this transcript was cached
+                wall += times[key]
                 seconds += len(a) / 16000
             hyp = " ".join(w.word for w in result.words)
             norm = normalise if name == "pyannote sample" else hvb.normalise
@@ -129,9 +142,21 @@ def real_call_wer(
             errors_num += num.substitutions + num.deletions + num.insertions
             words_num += len(ref_num.split())
         speed = seconds / wall if wall else None
-        rows.append((label, per_call, errors / words, speed, errors_num / words_num))
+        # Roles on the mono mixes with these settings (diarization reads their word times).
+        roles = []
+        for sid in hvb.calls():
+            r = transcribe_recording(hvb.mono(sid), VoiceSettings(asr=settings), whisper, cache)  # type: ignore[arg-type]
+            right, judged = hvb.words_right_role(
+                sid, [(w.start, w.end, t.role) for t in r.turns for w in t.words]
+            )
+            roles.append(right / judged)
+        rows.append((label, per_call, errors / words, speed, errors_num / words_num, min(roles)))
         shown = f"{speed:.1f}x" if speed else "cached"
-        print(f"  {label:<38} pooled WER {errors / words:.3f}, {shown}", flush=True)
+        print(
+            f"  {label:<38} pooled WER {errors / words:.3f}, {shown},"
+            f" mono roles min {min(roles):.3f} mean {statistics.mean(roles):.3f}",
+            flush=True,
+        )
     return rows
 
 
@@ -430,11 +455,14 @@ def child(mode: str, files: list[str]) -> None:
             audio_s += len(audio) / 16000
             plain: Any = model
             batched: dict[str, Any] = {}
-            if settings.batch_size > 0:  # the same batched pipeline that qa runs
+            if mode == "faster-whisper batched":  # the batched pipeline, as qa runs it
                 from faster_whisper import BatchedInferencePipeline
 
                 plain = BatchedInferencePipeline(model)
-                batched = {"batch_size": settings.batch_size}
+                batched = {
+                    "batch_size": settings.batch_size,
+                    "without_timestamps": not settings.batch_timestamps,
+                }
             segments, _ = plain.transcribe(
                 audio,
                 language="en",
@@ -442,7 +470,7 @@ def child(mode: str, files: list[str]) -> None:
                 vad_filter=True,
                 vad_parameters={"speech_pad_ms": settings.vad_speech_pad_ms},
                 word_timestamps=True,
-                condition_on_previous_text=False,
+                condition_on_previous_text=settings.condition_on_previous_text,
                 hallucination_silence_threshold=settings.hallucination_silence_threshold,
                 **batched,
             )
@@ -488,11 +516,17 @@ def real_calls(repeat: int, parts: tuple[str, ...] = PARTS, only: str | None = N
         rows = real_call_wer(only)
         names = list(rows[0][1])
         head = " | ".join(n[:8] for n in names)
-        print(f"| settings | {head} | pooled | pooled, numbers as digits | speed |")
-        for label, per_call, pooled, speed, pooled_num in rows:
+        print(
+            f"| settings | {head} | pooled | pooled, numbers as digits | speed"
+            " | mono roles, lowest |"
+        )
+        for label, per_call, pooled, speed, pooled_num, roles_min in rows:
             cells = " | ".join(f"{per_call[n]:.3f}" for n in names)
             shown = f"{speed:.1f}x" if speed else "cached"
-            print(f"| {label} | {cells} | {pooled:.3f} | {pooled_num:.3f} | {shown} |")
+            print(
+                f"| {label} | {cells} | {pooled:.3f} | {pooled_num:.3f} | {shown}"
+                f" | {roles_min:.3f} |"
+            )
     if "roles" in parts:
         roles = real_call_roles()
         print("words with the right role, stereo (as recorded / swapped):", roles["stereo"])
@@ -503,17 +537,27 @@ def real_calls(repeat: int, parts: tuple[str, ...] = PARTS, only: str | None = N
         mono = list(roles["mono"].values())  # type: ignore[attr-defined]
         print(f"  mono: min {min(mono):.3f}, mean {statistics.mean(mono):.3f}")
     if "speed" in parts:
-        runs: dict[str, list[dict[str, float]]] = {"faster-whisper": [], "qa": []}
+        from qa.voice.asr import AsrSettings
+
+        # Plain faster-whisper: WhisperModel.transcribe with the same model, beam, VAD and
+        # word times. Where qa batches, the batched pipeline run plainly is shown as well.
+        modes = ["faster-whisper", "qa"]
+        if AsrSettings().batch_size > 0:
+            modes.insert(1, "faster-whisper batched")
+        runs: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
         for _ in range(repeat):
-            for mode in ("faster-whisper", "qa"):
+            for mode in modes:
                 runs[mode].append(timed_child(mode, REAL_FILES))
         rtf = {
             m: statistics.median(r["audio_s"] / r["wall_s"] for r in rs) for m, rs in runs.items()
         }
         for mode in runs:
-            print(f"{mode:>15}: {rtf[mode]:5.1f}x real time (median of {repeat})")
+            print(f"{mode:>22}: {rtf[mode]:5.1f}x real time (median of {repeat})")
         ratio = rtf["qa"] / rtf["faster-whisper"]
         print(f"qa whole voice stage / plain faster-whisper: {ratio:.2f}x")
+        if "faster-whisper batched" in rtf:
+            ratio = rtf["qa"] / rtf["faster-whisper batched"]
+            print(f"qa whole voice stage / faster-whisper's batched pipeline: {ratio:.2f}x")
     if "stages" in parts:
         print_stages(stage_breakdown(REAL_FILES))
     if "verify" in parts:

@@ -57,6 +57,13 @@ class VoiceConfig(_Strict):
         description="Company and product names to bias recognition towards. Off by default: "
         "bench/bench_voice.py measures whether it helps on your calls.",
     )
+    batch_size: int | None = Field(
+        None,
+        ge=0,
+        le=64,
+        description="Windows recognised at once by faster-whisper's batched pipeline; 0 turns "
+        "batching off; empty for qa's default (8, chosen on real calls by bench/bench_voice.py).",
+    )
     verify: bool = Field(
         True,
         description="Before a violation stands on a call, decode its turn again (base, beam 8, "

@@ -102,6 +102,11 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         lambda c: voice_settings(c).company_names,
         ("Northwind",),
     ),
+    "voice.batch_size": (
+        {"voice": {"batch_size": 0}},
+        lambda c: voice_settings(c).asr.batch_size,
+        0,
+    ),
     "voice.verify": ({"voice": {"verify": False}}, lambda c: verify_settings(c).enabled, False),
     "voice.hotwords": (
         {"voice": {"hotwords": "Northwind Fibre Max"}},

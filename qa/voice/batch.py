@@ -142,11 +142,13 @@ def voice_settings(config: Any, **overrides: Any) -> VoiceSettings:
     v = config.voice
     given = {k: val for k, val in overrides.items() if val is not None}
     speakers = given.get("speakers", v.speakers) or None  # 0: estimate between min and max
+    batching = {} if v.batch_size is None else {"batch_size": v.batch_size}
     return VoiceSettings(
         asr=AsrSettings(
             model=given.get("model", v.model),
             language=given.get("language", v.language),
             hotwords=v.hotwords,
+            **batching,
         ),
         diarization=given.get("diarization", v.diarization),
         speakers=SpeakerCount(
