@@ -105,7 +105,7 @@ def real_call_wer(
     audio = [(name, decode(path)[0], ref) for name, path, ref in refs]
     rows = []
     for label, settings in real_call_variants().items():
-        if only and not any(part in label for part in only.split(",")):
+        if only and not any(part in label for part in only.split("|")):
             continue
         whisper = WhisperTranscriber(settings)  # type: ignore[arg-type]
         per_call: dict[str, float] = {}
@@ -579,7 +579,7 @@ def main() -> None:
         help=f"with --real-calls, which figures (comma-separated, of {', '.join(PARTS)})",
     )
     ap.add_argument(
-        "--variants", help="with --real-calls, only WER settings whose label has one of these (a,b)"
+        "--variants", help="with --real-calls, only WER settings whose label has one of these (a|b)"
     )
     args = ap.parse_args()
     if args.child:
