@@ -364,6 +364,9 @@ def test_a_price_for_a_group_is_held_for_review(channel: str, campaigns: list[Ca
     ]:
         assert not contradicted(sentence, channel, campaigns), sentence
     # A limit of cover is not priced per head, and a plain price is still compared.
+    # The price of one more person is the extra_person fact itself, not a group price.
+    extra = "Adding a person to Kestrel Home, each extra person is £25 a year."
+    assert contradicted(extra, channel, campaigns) == {"extra_person"}
     plain = "The Kestrel Home premium is £240 a year."
     assert contradicted(plain, channel, campaigns) == {"premium"}
     assert contradicted(

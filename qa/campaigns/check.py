@@ -423,10 +423,14 @@ def _for_a_group(c: Claim, f: Fact, camp: Campaign) -> bool:
     if f.value.tiers or not f.value.money or f.value.money.period == "once":
         return False  # a limit of cover or a one-off fee is not priced per head
     counts = {round(v) for g in camp.facts if g.value.count for v in _fact_values(g)}
+    about = " ".join(f.about).lower()
     for m in GROUP.finditer(digits(c.sentence)):
         n = re.search(r"\d+", m.group(0))
         if n and int(n.group(0)) in counts:
             continue
+        noun = m.group(0).lower().split()[-1].rstrip("s")
+        if noun in about:
+            continue  # "an extra line is $25": the price of a line is the fact itself
         return True
     return False
 
