@@ -4,15 +4,17 @@ fresh clone to the demo's first result.
     .venv/bin/python bench/bench_install.py [--before REV] [--after REV] [--keep DIR]
 
 For each revision: `git clone` this checkout at that revision into a temporary folder,
-create a fresh venv there, install what the README tells a user to install
-(`pip install -e '.[models]'`, as scripts/demo.sh does in a checkout), then run the
-demo's main job (`qa score examples …`, the command scripts/demo.sh runs first) until
-it prints its summary: that is the first result. Prints the venv's size (`du -s`), the
+install as scripts/demo.sh does (`QA_EXTRAS=models bash scripts/setup.sh`: the venv and
+the lean default packages), then run the demo's main job (`qa score examples …`, the
+command scripts/demo.sh runs first) until it prints its summary: that is the first
+result. With --pip, the install is instead `python -m venv` and `pip install -e
+'.[models]'`, as a pip user of a checkout would. Prints the venv's size (`du -s`), the
 seconds per step and how much of the venv torch, triton and the nvidia libraries take.
 
-Packages come from wherever pip is configured to take them (its cache, a mirror, an
-index): the bench reports pip's cache size before it starts, so the reader knows whether
-it was warm. Run it under `nice` on a shared machine; the times include the load.
+Packages come from wherever pip (and uv, which setup.sh hands pip's configuration) are
+configured to take them: an index, a mirror, local folders. Each revision gets empty pip
+and uv caches of its own, as on a fresh machine. Run it under `nice` on a shared
+machine; the times include the load, which is printed.
 """
 
 from __future__ import annotations
@@ -61,23 +63,32 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - t
 
 
-def measure(rev: str, work: Path, python: str) -> dict[str, float]:
+def measure(rev: str, work: Path, python: str, with_pip: bool = False) -> dict[str, float]:
     clone = work / rev.replace("/", "_")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QA_DB", "QA_CONFIG")}
     env["QA_MODELS_DIR"] = str(work / f"model-cache-{clone.name}")
-    figures: dict[str, float] = {}
+    env["PIP_CACHE_DIR"] = str(work / f"pip-cache-{clone.name}")
+    env["UV_CACHE_DIR"] = str(work / f"uv-cache-{clone.name}")
+    env["PYTHON"] = python
+    figures: dict[str, float] = {"load": os.getloadavg()[0]}
     t0 = time.perf_counter()
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", rev], check=True)
     figures["clone"] = time.perf_counter() - t0
-    figures["venv"] = run([python, "-m", "venv", ".venv"], clone, env)
-    pip = [".venv/bin/python", "-m", "pip", "install", "-q"]
-    figures["pip install"] = run(pip + ["-e", ".[models]"], clone, env)
+    if with_pip:
+        figures["install"] = run([python, "-m", "venv", ".venv"], clone, env)
+        pip = [".venv/bin/python", "-m", "pip", "install", "-q"]
+        figures["install"] += run(pip + ["-e", ".[models]"], clone, env)
+    else:
+        figures["install"] = run(
+            ["bash", "scripts/setup.sh"], clone, {**env, "QA_EXTRAS": "models"}
+        )
     (clone / "out").mkdir()
     figures["first result"] = run(DEMO, clone, env)
     figures["clone to first result"] = time.perf_counter() - t0
     venv = clone / ".venv"
     figures["venv bytes"] = du(venv)
+    figures["load"] = max(figures["load"], os.getloadavg()[0])
     sp = site_packages(venv)
     figures["torch bytes"] = sum(
         du(p) for p in sp.iterdir() if p.name.startswith(TORCH_PARTS) and p.is_dir()
@@ -91,28 +102,27 @@ def main() -> None:
     parser.add_argument("--after", default="HEAD", help="revision of the new install")
     parser.add_argument("--python", default=shutil.which("python3.11") or sys.executable)
     parser.add_argument("--keep", type=Path, help="work here and keep the clones")
+    parser.add_argument("--pip", action="store_true", help="venv + pip install, not setup.sh")
     args = parser.parse_args()
-    cache = Path(os.environ.get("PIP_CACHE_DIR", Path.home() / ".cache" / "pip"))
-    cache_mb = du(cache) / 1e6 if cache.exists() else 0.0
-    print(f"pip cache {cache} before the runs: {cache_mb:.1f} MB; load {os.getloadavg()[0]:.2f}")
+    print(f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}; empty pip and uv caches")
     work = args.keep or Path(tempfile.mkdtemp(prefix="qa-install-"))
     work.mkdir(parents=True, exist_ok=True)
     rows = {}
     try:
         for label, rev in (("before", args.before), ("after", args.after)):
-            rows[f"{label} ({rev})"] = measure(rev, work, args.python)
+            rows[f"{label} ({rev})"] = measure(rev, work, args.python, args.pip)
             print(f"{label} done; load {os.getloadavg()[0]:.2f}", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     steps = [
         "clone",
-        "venv",
-        "pip install",
+        "install",
         "first result",
         "clone to first result",
         "venv bytes",
         "torch bytes",
+        "load",
     ]
     print(f"{'':24}" + "".join(f"{label:>28}" for label in rows))
     for step in steps:
@@ -120,6 +130,7 @@ def main() -> None:
         for figures in rows.values():
             value = figures[step]
             text = f"{value / 1e9:.2f} GB" if step.endswith("bytes") else f"{value:.0f} s"
+            text = f"{value:.1f}" if step == "load" else text
             cells += f"{text:>28}"
         print(f"{step:24}{cells}")
 

@@ -28,13 +28,31 @@ fi
 
 PYTHON=${PYTHON:-python3.11}
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+  "$PYTHON" -m venv --without-pip .venv  # pip comes with the packages below
 fi
+
+# uv installs the same packages as pip, from the same places, in a fraction of pip's time:
+# parallel downloads, no bytecode compiled ahead of use, no pip self-upgrade. It is taken
+# from PATH, else installed once into .venv/.uv with this interpreter's pip. It does not
+# read pip's configuration: scripts/uv_pip.py hands it pip's (indexes, find-links,
+# constraints). QA_INSTALLER=pip, or a machine without either, installs with pip.
+find_uv() {
+  [ "${QA_INSTALLER:-uv}" = uv ] || return 1
+  command -v uv && return 0
+  [ -x .venv/.uv/bin/uv ] || "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+    --target .venv/.uv "uv>=0.8,<1" >&2 || return 1
+  echo .venv/.uv/bin/uv
+}
+
 # Reinstall only when the dependencies (or the extras asked for) changed.
 stamp=".venv/.qa-installed-${EXTRAS//,/-}"
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  if uv=$(find_uv); then
+    "$PYTHON" scripts/uv_pip.py "$uv" -q --python .venv/bin/python -e ".[$EXTRAS]" pip
+  else
+    .venv/bin/python -m pip --version > /dev/null 2>&1 || .venv/bin/python -m ensurepip -q
+    .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  fi
   echo "$want" > "$stamp"
 fi
