@@ -513,22 +513,14 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 def _check_known(store: Any, agent: str | None, team: str | None) -> None:
     """An agent or team that the database has never seen is a usage error, not an empty report."""
-    for column, value, option in (("agent_id", agent, "--agent"), ("team", team, "--team")):
-        if value is None:
-            continue
-        known = [
-            r[0]
-            for r in store.db.execute(
-                f"SELECT DISTINCT {column} FROM interactions WHERE {column} IS NOT NULL"
-                f" ORDER BY {column}"
-            ).fetchall()
-        ]
-        if value not in known:
-            listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
-            raise ConfigError(
-                f"{option} {value!r}: no interaction in the database has it"
-                + (f"; known: {listed}" if known else "; the database holds no interactions yet")
-            )
+    from qa.store.read import Selection, unknown_filters
+
+    for field, value, known in unknown_filters(store, Selection(agent=agent, team=team)):
+        listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
+        raise ConfigError(
+            f"--{field} {value!r}: no interaction in the database has it"
+            + (f"; known: {listed}" if known else "; the database holds no interactions yet")
+        )
 
 
 @cli.command()

@@ -14,7 +14,7 @@ from qa.export import _write_json, export_csv, export_json, iter_interactions
 from qa.model import Agent, CriterionResult, Evaluation, Evidence, Flag, Interaction, Turn
 from qa.report.data import Filters, load_report_data
 from qa.store import Store
-from qa.store.read import Selection, read_interactions
+from qa.store.read import Selection, known_values, read_interactions, unknown_filters
 from qa.vocabulary import Channel
 
 
@@ -127,3 +127,21 @@ def test_export_csv_rows(tmp_path: Path) -> None:
     assert rows[1]["criterion_id"] == "close" and rows[1]["evidence_quote"] == ""
     assert rows[0]["team"] == "team0" and rows[0]["percent"] == "50.0"
     assert rows[-1]["interaction_id"] == "z" and rows[-1]["scorecard"] == ""
+
+
+def test_unknown_agent_or_team_filters_are_named_with_the_known_values(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.db")
+    fill(store, 14)
+    # A team known only from the agent's record still selects: the check agrees with it.
+    store.conn.execute("UPDATE interactions SET team = NULL WHERE agent_id = 'a3'")
+    store.conn.execute("UPDATE agents SET team = 'night' WHERE id = 'a3'")
+    store.conn.commit()
+    assert known_values(store, "agent") == [f"a{k}" for k in range(7)]
+    assert known_values(store, "team") == ["night", "team0", "team1"]
+    assert unknown_filters(store, Selection(agent="a3", team="night")) == []
+    assert len(read_interactions(store, Selection(team="night"))) == 2
+    assert unknown_filters(store, Selection(agent="zz", team="ghosts")) == [
+        ("agent", "zz", [f"a{k}" for k in range(7)]),
+        ("team", "ghosts", ["night", "team0", "team1"]),
+    ]
+    assert unknown_filters(store, Selection()) == []

@@ -211,6 +211,31 @@ def routing_dict(row: Any) -> dict[str, Any]:
     }
 
 
+# The values a selection's agent and team filters can match, as _select matches them.
+_KNOWN = {
+    "agent": "SELECT DISTINCT i.agent_id FROM interactions i WHERE i.agent_id IS NOT NULL",
+    "team": "SELECT DISTINCT coalesce(i.team, a.team) FROM interactions i"
+    " LEFT JOIN agents a ON a.id = i.agent_id WHERE coalesce(i.team, a.team) IS NOT NULL",
+}
+
+
+def known_values(store: Connection, field: str) -> list[str]:
+    """Every agent id (field "agent") or team ("team") that some interaction has, sorted."""
+    return sorted(r[0] for r in store.conn.execute(_KNOWN[field]))
+
+
+def unknown_filters(store: Connection, sel: Selection) -> list[tuple[str, str, list[str]]]:
+    """The agent and team filters of `sel` that no interaction has, each as (field, value,
+    the values known): a name the database has never seen is a mistake, not an empty set."""
+    out = []
+    for name, value in (("agent", sel.agent), ("team", sel.team)):
+        if value is not None:
+            known = known_values(store, name)
+            if value not in known:
+                out.append((name, value, known))
+    return out
+
+
 def read_interactions(store: Connection, sel: Selection | None = None) -> list[InteractionView]:
     """The selected interactions, ordered by id, with everything stored about them."""
     sel = sel or Selection()
