@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -20,6 +21,7 @@ from jinja2 import (
     Template,
 )
 from jinja2.filters import do_int
+from markupsafe import escape
 
 from qa.ingest.audio import AUDIO_EXTENSIONS
 from qa.progress import NoProgress, Progress
@@ -52,6 +54,26 @@ METRICS = {
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+# markupsafe's C escaping of a plain string (its pure-Python twin where there is no C).
+_escape_str = getattr(markupsafe, "_escape_inner", None) or (lambda s: str(escape(s)))
+
+
+def _escape(value: Any) -> Any:
+    """What a page writes for `{{ value }}`: markupsafe's escape, without wrapping each
+    plain string in a Markup object that is joined into the page and dropped at once."""
+    return _escape_str(value) if type(value) is str else escape(value)
+
+
+class PageTemplate(Template):
+    """A template whose output expressions escape with `_escape`: the same characters."""
+
+    @classmethod
+    def from_code(
+        cls, environment: Environment, code: Any, globals: Any, uptodate: Any = None
+    ) -> Any:
+        page = super().from_code(environment, code, globals, uptodate)
+        page.root_render_func.__globals__["escape"] = _escape  # the compiled module's name
+        return page
 
 
 class PageEnvironment(Environment):
@@ -69,6 +91,8 @@ class PageEnvironment(Environment):
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    template_class = PageTemplate
 
 
 def templates_env(user_dir: Path | None = None) -> Environment:
