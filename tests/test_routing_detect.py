@@ -261,3 +261,62 @@ def test_qa_yaml_names_the_site_file_relative_to_itself(tmp_path: Path) -> None:
     tax = site_taxonomy(load_config(tmp_path / "qa.yaml"))
     assert tax.for_queue("renewals desk") == "outbound_renewal"
     assert tax.resolve("warranty repair") == "inbound_warranty"
+
+
+@pytest.mark.parametrize(
+    ("item", "work_type", "direction"),
+    [
+        (  # the customer only picked up the phone: the agent's words open the call
+            chat(
+                ("customer", "Hello?"),
+                ("agent", "Hi, is that Ms Reed? I'm calling from the water company."),
+                ("customer", "Yes."),
+                (
+                    "agent",
+                    "We've just launched a brand new smart meter and you can be among the first.",
+                ),
+            ),
+            "outbound_new_product",
+            "outbound",
+        ),
+        (  # an email thread the agent opened with news
+            chat(
+                (
+                    "agent",
+                    "Dear Ms Reed, your contract comes to an end next month. Reply to renew.",
+                ),
+                ("customer", "Please renew it at the same price."),
+                channel="email",
+            ),
+            "outbound_renewal",
+            "outbound",
+        ),
+        (  # a bare greeting, then the customer's own story
+            chat(
+                ("agent", "Hello, Fernway Energy, Sam speaking."),
+                (
+                    "customer",
+                    "Hi, I've been charged twice this month and it's the third time, I'm fed up.",
+                ),
+            ),
+            "inbound_complaint",
+            "inbound",
+        ),
+        (  # the centre calling back about a request to leave
+            chat(
+                ("agent", "Hi Mr Cole, I'm returning your call about your request to cancel."),
+                ("customer", "Yes, I found it cheaper elsewhere."),
+                (
+                    "agent",
+                    "I'd rather not lose you. If I match that price, would you stay with us?",
+                ),
+            ),
+            "callback_retention",
+            "callback",
+        ),
+    ],
+)
+def test_who_opened_and_how(item: Interaction, work_type: str, direction: str) -> None:
+    (d,) = decide([item])
+    assert (d.work_type.value, d.direction.value) == (work_type, direction)
+    assert d.direction.source == RoutingSource.DETECTED
