@@ -117,3 +117,58 @@ def test_names_every_phrase_gives_and_own_name_introductions() -> None:
     assert not _introduces_someone("Acme, go ahead.", phrases)
     assert not _introduces_someone("Hello, this is Acme.", phrases)
     assert not _introduces_someone("Welcome to Acme chat.", phrases)
+
+
+PITCH = {"phrases": ["Spring Unlimited", "Fibre Max", "Boiler Care"], "match": "fuzzy"}
+NEEDS = {
+    "type": "needs_discovery.v1",
+    "pitch": PITCH,
+    "min_open_questions": 1,
+    "require_acknowledgement": False,
+}
+EXPLAINED = {
+    "type": "product_explanation.v1",
+    "key_points": [
+        {"id": "price", "phrases": ["a month"]},
+        {"id": "term", "phrases": ["no contract", "cancel any time"]},
+    ],
+    "min_coverage": 1.0,
+    "require_needs_link": True,
+    "require_check": False,
+}
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_mentioned_as_a_soft_offer_is_a_pitch(channel: str) -> None:
+    lines = [
+        ("customer", "My boiler made a banging noise again last night."),
+        ("agent", "While I have you, have you come across our Boiler Care cover?"),
+        ("customer", "No, what is it?"),
+    ]
+    assert result(NEEDS, channel, lines) == "fail"  # pitched with no question first
+    asked = [
+        ("customer", "My boiler made a banging noise again last night."),
+        ("agent", "What happens when it starts banging, and how old is the boiler?"),
+        ("customer", "It's about twelve years old and it bangs when the heating comes on."),
+    ] + lines[1:]
+    assert result(NEEDS, channel, asked) == "pass"
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_offer_tied_to_the_need_by_playing_it_back(channel: str) -> None:
+    start = [
+        ("customer", "I travel to Spain for my job every month and the bills are huge."),
+        ("agent", "How do you use your phone while you're there?"),
+        ("customer", "Maps and video calls with my kids, mostly."),
+    ]
+    offer = [
+        ("agent", "I'd recommend Spring Unlimited. It's 20 pounds a month, no contract."),
+        ("customer", "Okay."),
+    ]
+    played_back = [
+        ("agent", "So you're abroad monthly for work, staying in touch with your family."),
+    ]
+    assert result(EXPLAINED, channel, start + played_back + offer) == "pass"
+    assert result(EXPLAINED, channel, start + offer) == "fail"

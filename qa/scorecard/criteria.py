@@ -327,6 +327,9 @@ def _invitations(ctx: Context, idxs: list[int]) -> list[Question]:
 _INVITE = re.compile(r"^(?:so |okay |ok |right )?(?:tell me|talk me|walk me|describe|explain)\b")
 
 
+PITCH_MIN = 0.3  # 0..1: how likely a sentence naming a listed product must be to recommend it
+
+
 def pitches(ctx: Context, spec: Phrases) -> list[tuple[int, str]]:
     """Sentences that recommend or offer one of the products: named, and said as an offer."""
     out = []
@@ -334,7 +337,7 @@ def pitches(ctx: Context, spec: Phrases) -> list[tuple[int, str]]:
         for s in sentences(ctx.turns[hit.turn].text):
             if not ctx.matcher.find({0: s}, spec.phrases, _literal(spec.match), spec.threshold):
                 continue
-            if ctx.act_probability(s, "recommend") >= ACT_THRESHOLD:
+            if ctx.act_probability(s, "recommend") >= PITCH_MIN:
                 out.append((hit.turn, s))
                 break
     return out
@@ -406,7 +409,7 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
 
 def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
     agent = ctx.of("agent")
-    offers = ctx.act_hits("recommend", agent)
+    offers = ctx.act_hits("recommend", agent, threshold=PITCH_MIN)
     if not offers:
         return Outcome("na", note="nothing was recommended or offered")
     covered: dict[str, tuple[int, str]] = {}
@@ -432,6 +435,12 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         if link:
             break
     first = min(t for t, _ in covered.values())
+    if link is None:
+        # Played back in the agent's words: "since you're away a couple of times a year".
+        near = [i for i in agent if offers[0].turn - 2 <= i <= max(t for t, _ in covered.values())]
+        restated = ctx.act_hits("restate_need", near)
+        if restated:
+            link = (restated[0].turn, restated[0].sentence)
     later = [i for i in agent if i >= first]
     checks = ctx.act_hits("check_understanding", later, _extra_examples(c.examples))
     check = (checks[0].turn, checks[0].sentence) if checks else None
