@@ -169,7 +169,7 @@ class Context:
             return None
         if spec.act:
             return spec.act
-        if spec.match == "fuzzy" and infer_fuzzy and not situation:
+        if spec.match == "fuzzy" and infer_fuzzy and not situation and _model_at_hand(self.matcher):
             # A fuzzy list read by meaning only when nearly every phrase says the same act:
             # "you're through to Tideline" and "welcome to Tideline" both greet.
             return infer_act(tuple(spec.phrases), self.matcher, None, FUZZY_INFER_SHARE)
@@ -337,6 +337,20 @@ def infer_act(
 
 
 _agreed: dict[tuple[tuple[str, ...], float, str], str | None] = {}
+
+
+def _model_at_hand(matcher: Matcher) -> bool:
+    """Whether the text model is installed: without it (the core install) a fuzzy list is
+    matched fuzzily, as it always was, and never asks for the models extra."""
+    import os
+
+    from qa.models.registry import REGISTRY, available
+    from qa.models.text import DEFAULT_TEXT_MODEL, TEXT_MODEL_ENV
+
+    if getattr(matcher, "_embedder", None) is not None:  # one is there already
+        return True
+    spec = REGISTRY.get(os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL)
+    return spec is None or available(spec)
 
 
 def _agreed_act(phrases: tuple[str, ...], matcher: Matcher, agree: float) -> str | None:
