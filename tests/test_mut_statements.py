@@ -58,6 +58,8 @@ DIGITS = [
     ("an hour and a half", "an hour and a half"),
     ("nine", "9"),
     ("nineteen", "19"),
+    ("one hundred, twenty", "100, 20"),  # a comma after a scale starts another number
+    ("two hundred, fifty", "200, 50"),
     ("ninety nine", "99"),
     ("ninety nine ninety nine", "99.99"),
     ("a hundred", "100"),
