@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # C-accelerated where CPython has _json
 from typing import Any
 
+from qa.routing.decision import DECIDED
 from qa.store import Store
 from qa.store.read import (
     EvaluationView,
@@ -196,25 +197,19 @@ def _write_json(o: object, pad: str, out: Callable[[str], object]) -> None:
 
 
 ROUTING_CSV = [
-    "work_type",
-    "work_type_confidence",
-    "work_type_source",
-    "direction",
-    "direction_confidence",
-    "direction_source",
-    "contact_reason",
-    "contact_reason_confidence",
-    "contact_reason_source",
+    *(f"{name}{part}" for name in DECIDED for part in ("", "_confidence", "_source")),
     "routing_rule",
 ]
 
 
 def _routing_cells(item: InteractionView) -> list[Any]:
     r = item.routing
-    if r is None:
-        return [None, None, None, item.direction, None, None, None, None, None, None]
+    if r is None:  # never routed: only the manifest's direction is known
+        r = {name: {"value": None, "confidence": None, "source": None} for name in DECIDED}
+        r["direction"]["value"] = item.direction
+        r["rule"] = None
     cells: list[Any] = []
-    for name in ("work_type", "direction", "contact_reason"):
+    for name in DECIDED:
         cells += [r[name]["value"], r[name]["confidence"], r[name]["source"]]
     return [*cells, r["rule"]]
 

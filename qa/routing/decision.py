@@ -11,6 +11,9 @@ from typing import Any
 
 from qa.vocabulary import RoutingSource
 
+# The three decided attributes, in the order show, export and the store keep them.
+DECIDED = ("work_type", "direction", "contact_reason")
+
 
 @dataclass(frozen=True)
 class Decided:
@@ -41,6 +44,6 @@ class WorkTypeDecision:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        for name in ("work_type", "direction", "contact_reason"):
+        for name in DECIDED:
             out[name]["source"] = str(out[name]["source"])
         return out

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.model import Interaction
-from qa.routing.decision import WorkTypeDecision
+from qa.routing.decision import DECIDED, WorkTypeDecision
 from qa.routing.rules import Route, Routing
 from qa.store import Store, content_id
 
@@ -65,7 +65,7 @@ def decide_routes(
 def _row(r: Routed, routing: Routing, key: str) -> dict[str, Any]:
     d = r.decision
     row: dict[str, Any] = {"interaction_id": r.item.id}
-    for name in ("work_type", "direction", "contact_reason"):
+    for name in DECIDED:
         decided = getattr(d, name)
         row[name] = decided.value
         row[f"{name}_confidence"] = decided.confidence

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from qa.routing.decision import DECIDED
 from qa.store.connection import Connection
 
 
@@ -198,7 +199,7 @@ def routing_dict(row: Any) -> dict[str, Any]:
                 "confidence": r[f"{name}_confidence"],
                 "source": r[f"{name}_source"],
             }
-            for name in ("work_type", "direction", "contact_reason")
+            for name in DECIDED
         },
         "evidence": _loads(r["evidence"], []),
         "rule": r["rule"],
