@@ -8,6 +8,13 @@ behaviour) count as equivalent; the score is killed / (mutants - equivalent).
     .venv/bin/python bench/mutation.py                 # every module (tens of minutes)
     .venv/bin/python bench/mutation.py redact metrics  # some of them
     .venv/bin/python bench/mutation.py --list          # the modules and their tests
+    .venv/bin/python bench/mutation.py statements --functions _convert_run _split_groups
+    .venv/bin/python bench/mutation.py statements --resume  # re-test the last run's survivors
+
+A run stopped by --timeout is reported as partial: the mutants tried out of the module's total.
+--resume keeps build/mutation/<module>/ and re-tests only the mutants that survived or were not
+reached, after new tests; killed mutants stay killed. It refuses when a mutated source changed
+since that run (then run afresh, or narrow the run with --functions).
 
 Not part of CI: run it before calling a change to one of these modules done.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import platform
@@ -214,6 +222,14 @@ class Result:
     error: str | None = None
 
     @property
+    def total(self) -> int:
+        return self.mutants + self.unchecked
+
+    @property
+    def partial(self) -> bool:
+        return self.unchecked > 0
+
+    @property
     def survived(self) -> int:
         return len(self.survivors) - len(self.equivalent)
 
@@ -234,10 +250,25 @@ def existing(patterns: tuple[str, ...]) -> list[str]:
     return found
 
 
+def sources_digest(sources: list[str]) -> str:
+    h = hashlib.sha256()
+    for name in sources:
+        h.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def refresh(work: Path) -> None:
+    """Bring the tests (and the unmutated package) of a kept work folder up to date."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in ("qa", "tests"):
+        shutil.copytree(ROOT / name, work / name, ignore=ignore, dirs_exist_ok=True)
+
+
 def prepare(module: Module, sources: list[str], tests: list[str]) -> Path:
     work = WORK / module.name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    (work / "sources.sha256").write_text(sources_digest(sources))
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     tracked = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -277,22 +308,30 @@ print(json.dumps(out))
 """
 
 
-def collect(work: Path, result: Result, functions: tuple[str, ...]) -> None:
-    wanted: list[tuple[str, str]] = []
+def verdicts(work: Path, functions: tuple[str, ...]) -> list[tuple[str, str, int | None]]:
+    """(source path, mutant name, mutmut's exit code or None) of the selected mutants."""
+    found = []
     for meta in sorted((work / "mutants").rglob("*.py.meta")):
         path = str(meta.relative_to(work / "mutants"))[: -len(".meta")]
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         for name, code in codes.items():
             if functions and not any(fnmatch.fnmatch(name, f) for f in functions):
                 continue
-            if code is None:  # mutmut stopped before it got there
-                result.unchecked += 1
-                continue
-            result.mutants += 1
-            if code in KILLED:
-                result.killed += 1
-            else:
-                wanted.append((path, name))
+            found.append((path, name, code))
+    return found
+
+
+def collect(work: Path, result: Result, functions: tuple[str, ...]) -> None:
+    wanted: list[tuple[str, str]] = []
+    for path, name, code in verdicts(work, functions):
+        if code is None:  # mutmut stopped before it got there
+            result.unchecked += 1
+            continue
+        result.mutants += 1
+        if code in KILLED:
+            result.killed += 1
+        else:
+            wanted.append((path, name))
     if not wanted:
         return
     out = subprocess.run(
@@ -349,24 +388,70 @@ def judge(result: Result, equivalents: dict[str, tuple[str, str]]) -> None:
             result.stale.append(name)
 
 
-def run_module(module: Module, children: int, timeout: float) -> Result:
+def function_patterns(module: Module, names: list[str]) -> tuple[str, ...]:
+    """mutmut name patterns for the module's functions, narrowed to `names` when given
+    (a function 'f' or a method 'Class.f') and to the module's own selection, if any."""
+    if not names:
+        return module.functions
+    wanted = []
+    for source in existing(module.sources):
+        dotted = source.removesuffix(".py").replace("/", ".")
+        for name in names:
+            cls, _, func = name.rpartition(".")
+            # A bare name: the function, or a method of that name in any class.
+            forms = [f"xǁ{cls}ǁ{func}"] if cls else [f"x_{func}", f"xǁ*ǁ{func}"]
+            for form in forms:
+                sample = f"{dotted}.{form.replace('*', 'C')}__mutmut_1"
+                if not module.functions or any(
+                    fnmatch.fnmatch(sample, f) for f in module.functions
+                ):
+                    wanted.append(f"{dotted}.{form}__mutmut_*")
+    return tuple(wanted)
+
+
+def run_module(
+    module: Module,
+    children: int,
+    timeout: float,
+    functions: tuple[str, ...],
+    resume: bool = False,
+) -> Result:
     result = Result(module.name)
     sources = existing(module.sources)
     tests = existing(module.tests)
     if not sources:
         result.error = "no such source file"
         return result
+    if not functions and module.functions:
+        result.error = "none of the functions asked for is measured in this module"
+        return result
     if module.deselect:
         tests += ["-k", module.deselect]
-    work = prepare(module, sources, tests)
+    work = WORK / module.name
+    names: list[str] = list(functions)
+    if resume:
+        digest = work / "sources.sha256"
+        if not digest.exists() or not (work / "mutants").is_dir():
+            result.error = f"nothing to resume in {work}: run without --resume first"
+            return result
+        if digest.read_text() != sources_digest(sources):
+            result.error = "a mutated source changed since the last run: run without --resume"
+            return result
+        refresh(work)
+        # Only the survivors and the mutants not reached; killed ones stay killed.
+        names = [n for _, n, code in verdicts(work, functions) if code not in KILLED]
+        if not names:
+            collect(work, result, functions)
+            return result
+    else:
+        work = prepare(module, sources, tests)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QA_DB")}
     start = time.monotonic()
     log = work / "mutmut.log"
-    with log.open("w") as fh:
+    with log.open("a" if resume else "w") as fh:
         # Its own process group, so that a timeout stops mutmut's workers too.
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
-            + list(module.functions),
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)] + names,
             cwd=work,
             env=env,
             stdout=fh,
@@ -381,19 +466,22 @@ def run_module(module: Module, children: int, timeout: float) -> Result:
             proc.wait()
             result.error = f"stopped after {timeout:.0f} s: partial"
     result.seconds = time.monotonic() - start
-    collect(work, result, module.functions)
+    collect(work, result, functions)
     return result
 
 
 def print_table(results: list[Result]) -> None:
-    head = ("module", "mutants", "killed", "survived", "equivalent", "score", "time")
+    head = ("module", "tried / total", "killed", "survived", "equivalent", "score", "time")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in results:
         score = f"{r.score:.1f} %" if r.score is not None else "-"
+        if r.partial:
+            score += " of those tried (partial run)"
         if r.score is not None and r.score < TARGET:
             score += " (below target)"
-        row = (r.module, r.mutants, r.killed, r.survived, len(r.equivalent), score)
+        tried = f"{r.mutants} / {r.total}"
+        row = (r.module, tried, r.killed, r.survived, len(r.equivalent), score)
         print("| " + " | ".join(str(c) for c in row) + f" | {r.seconds:.0f} s |")
 
 
@@ -403,6 +491,18 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="show the modules and exit")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per module")
+    parser.add_argument(
+        "--functions",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="only the mutants of these functions ('f', or 'Class.f' for a method)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the last run's verdicts and re-test its survivors and unreached mutants",
+    )
     parser.add_argument("--survivors", action="store_true", help="print each live survivor")
     parser.add_argument(
         "--draft", action="store_true", help="print survivors as lines for the equivalents file"
@@ -420,13 +520,17 @@ def main() -> None:
     results = []
     for module in chosen:
         print(f"{module.name} ...", file=sys.stderr, flush=True)
-        result = run_module(module, args.children, args.timeout)
+        functions = function_patterns(module, args.functions)
+        result = run_module(module, args.children, args.timeout, functions, args.resume)
         judge(result, equivalents)
         results.append(result)
         if result.error:
             print(f"  {module.name}: {result.error}", file=sys.stderr)
         if result.unchecked:
-            print(f"  {module.name}: {result.unchecked} mutants not checked", file=sys.stderr)
+            print(
+                f"  {module.name}: partial, {result.mutants} of {result.total} mutants tried",
+                file=sys.stderr,
+            )
         for name in result.stale:
             print(f"  {name}: listed as equivalent, but its line changed", file=sys.stderr)
         if args.survivors:

@@ -49,15 +49,30 @@ TENS = {
 }
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "grand": 1000}
 SLANG = {"fiver": "5 pounds", "tenner": "10 pounds", "quid": "pounds", "bucks": "dollars"}
+_NOTES = {"fiver": 5, "tenner": 10}
+# "two tenners" -> "20 pounds"
+_NOTES_COUNT = re.compile(
+    rf"\b(\d+|{'|'.join(list(UNITS) + list(TENS))})\s+(fiver|tenner)s\b", re.I
+)
+# "a quarter of a million" -> 250000, "three quarters of a million" -> 750000
+_QUARTER = re.compile(
+    r"\b(?:(a|one|three)\s+)?quarters?\s+of\s+an?\s+(million|thousand|grand)\b", re.I
+)
 _WORD = "|".join([*UNITS, *TENS, *SCALES, "a", "an", "and", "point", "half"])
-_RUN = re.compile(rf"\b(?:{_WORD})(?:(?:[\s-]|,\s)+(?:{_WORD}))*\b", re.I)
+# Words of one number are joined by spaces, one hyphen ("twenty-four") or a comma; a dash
+# between spaces ("ten - twenty", an em dash) separates two numbers.
+_RUN = re.compile(rf"\b(?:{_WORD})(?:(?:-|,?\s+)(?:{_WORD}))*\b", re.I)
+# Digits said one by one, as in a phone number ("oh seven seven"), stay as they are.
+_DIGIT_WORD = rf"(?:oh|{'|'.join(w for w, v in UNITS.items() if v < 10)})"
+_SPELLED_BEFORE = re.compile(rf"(?:\b{_DIGIT_WORD}\s+)*$", re.I)
+_SPELLED_AFTER = re.compile(rf"(?:\s+{_DIGIT_WORD}\b)*", re.I)
 _DURATION_WORD = r"(?:days?|weeks?|months?|years?)"
 _DIGIT_DECIMALS = re.compile(r"(?<![\d.])(\d+) point (\d+)\b")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])")
 _HALF = re.compile(
     rf"\b(?:(a|an|one|\d+(?:\.\d+)?)\s+)?({_DURATION_WORD})\s+and\s+a\s+half\b"
     rf"|\b(\d+(?:\.\d+)?|a|an|one)\s+and\s+a\s+half\s+({_DURATION_WORD}|\w+)\b"
-    rf"|\bhalf\s+(?:a|an)\s+({_DURATION_WORD})\b",
+    rf"|(?<!and a )\bhalf\s+(?:a|an)\s+({_DURATION_WORD})\b",
     re.I,
 )
 _TO_MONTHS = {"day": 1 / 30, "week": 7 / 30, "month": 1.0, "year": 12.0}
@@ -206,6 +221,7 @@ def _convert_run(run: str) -> str:
 def digits(text: str) -> str:
     """The text with every spoken number written in digits (see the module doc)."""
     t = text.replace("\u2013", " to ").replace("\u2014", " - ")
+    t = _NOTES_COUNT.sub(lambda m: _notes(m.group(1), m.group(2)), t)
     for word, repl in SLANG.items():
         t = re.sub(rf"\b(?:a\s+)?{word}\b", repl, t, flags=re.I)
 
@@ -238,11 +254,17 @@ def digits(text: str) -> str:
         t,
         flags=re.I,
     )
+    t = _QUARTER.sub(
+        lambda m: _fmt(
+            (0.75 if (m.group(1) or "").lower() == "three" else 0.25) * SCALES[m.group(2).lower()]
+        ),
+        t,
+    )
     t = _DIGIT_SCALE.sub(
         lambda m: _fmt(float(m.group(1)) * SCALES[m.group(2).lower()]), t
     )  # "10 million", "2.5 thousand"
     t = _ONE_OFF.sub(lambda m: "\x01" if m.group(0) == "o" else "\x02", t)  # "one-off": no number
-    t = _RUN.sub(lambda m: _convert_run(m.group(0)), t)
+    t = _RUN.sub(lambda m: _run_or_spelled(m, t), t)
     t = t.replace("\x01", "o").replace("\x02", "O")
     t = _YEAR.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}", t)
     t = _HALF.sub(half, t)
@@ -253,6 +275,27 @@ def digits(text: str) -> str:
         t,
     )
     return t
+
+
+def _run_or_spelled(m: re.Match[str], text: str) -> str:
+    """A run of number words in digits, unless it is digits said one by one with 'oh' among
+    them ('oh seven seven', 'seven seven oh one'): three or more digits in all."""
+    run = m.group(0)
+    words = re.findall(r"[a-z]+", run.lower())
+    if all(UNITS.get(w, 10) < 10 for w in words):
+        before = _SPELLED_BEFORE.search(text[max(0, m.start() - 80) : m.start()])
+        after = _SPELLED_AFTER.match(text[m.end() :])
+        assert before is not None and after is not None  # both match the empty string
+        around = re.findall(r"[a-z]+", f"{before.group(0)} {after.group(0)}".lower())
+        if "oh" in around and len(words) + len(around) >= 3:
+            return run
+    return _convert_run(run)
+
+
+def _notes(count: str, note: str) -> str:
+    """'two tenners' -> '20 pounds'."""
+    n = int(count) if count.isdigit() else UNITS.get(count.lower(), TENS.get(count.lower(), 0))
+    return f"{n * _NOTES[note.lower()]} pounds"
 
 
 def _scaled_half(words: str, scale: str) -> str:
