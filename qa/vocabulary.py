@@ -99,6 +99,14 @@ class Direction(StrEnum):
     CALLBACK = "callback"
 
 
+class PromiseStatus(StrEnum):
+    """What a journey shows of an agent's promise with a due time."""
+
+    KEPT = "kept"  # done by the due time
+    BROKEN = "broken"  # not done by then, and chased afterwards
+    OPEN = "open"  # due after the data ends, or passed and never chased
+
+
 class RoutingSource(StrEnum):
     """Where a work type, direction or contact reason came from."""
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from qa.vocabulary import Severity
+
 Initiator = Literal["customer", "agent"]
 
 
@@ -57,7 +59,7 @@ class JourneyFlag:
     interaction_id: str  # the contact the flag is raised on
     other_interaction_id: str | None  # the other contact of the pair, if any
     message: str
-    severity: str = "medium"
+    severity: str = Severity.MEDIUM
     quote: str = ""
     turn: int | None = None
     other_quote: str = ""

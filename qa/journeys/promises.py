@@ -33,6 +33,7 @@ from qa.journeys.dates import (
 )
 from qa.journeys.model import Journey, JourneyFlag
 from qa.journeys.text import Moment, Sentence, collapse, moments, sentences, split_sentences
+from qa.vocabulary import Channel, PromiseStatus, Severity
 
 CHASE_TURNS = 3  # how many of the customer's first turns in a contact are read for a chase (1-20)
 
@@ -82,7 +83,7 @@ class Promise:
     due: datetime
     due_text: str
     actions: tuple[str, ...]
-    status: str  # "kept" | "broken" | "open"
+    status: PromiseStatus
     why: str
     kept_by: Moment | None = None
     chase: Moment | None = None
@@ -174,22 +175,22 @@ def _judge(
     later: list[Moment],
     data_end: datetime,
 ) -> Promise:
-    def promise(status: str, why: str, **more: Any) -> Promise:
+    def promise(status: PromiseStatus, why: str, **more: Any) -> Promise:
         return Promise(s, due, due_text, actions, status, why, **more)
 
     kept = _kept_by(actions, due, later)
     if kept is not None:
-        return promise("kept", kept[1], kept_by=kept[0])
+        return promise(PromiseStatus.KEPT, kept[1], kept_by=kept[0])
     for m in later:
         if m.by != "customer" or m.at <= due:
             continue
         quote = _chase_quote(m)
         if quote:
             why = f"due {due:%a %d %b %H:%M}; nothing shows it done; chased {m.at:%a %d %b}"
-            return promise("broken", why, chase=m, chase_quote=quote)
+            return promise(PromiseStatus.BROKEN, why, chase=m, chase_quote=quote)
     if due > data_end:
-        return promise("open", "due after the end of the data")
-    return promise("open", "due time passed, never chased (lapsed)")
+        return promise(PromiseStatus.OPEN, "due after the end of the data")
+    return promise(PromiseStatus.OPEN, "due time passed, never chased (lapsed)")
 
 
 def _kept_by(
@@ -199,7 +200,7 @@ def _kept_by(
         if m.at <= due:
             if m.by == "agent" and "contact" in actions:
                 return m, "our own contact came by the due time"
-            if m.by == "agent" and "send" in actions and m.contact.channel == "email":
+            if m.by == "agent" and "send" in actions and m.contact.channel == Channel.EMAIL:
                 return m, "our email came by the due time"
             if _done_text(m) is not None:
                 return m, "a later contact by the due time says it was done"
@@ -245,11 +246,11 @@ def find_promises(
     """`broken_promise` and `open_promise` flags for one journey (kept ones are not flags)."""
     flags: list[JourneyFlag] = []
     for p in assess_promises(journey, data_end, holidays, day_ends, afternoon_ends):
-        if p.status == "kept":
+        if p.status == PromiseStatus.KEPT:
             continue
         s = p.sentence
         details = p.to_dict()
-        if p.status == "broken":
+        if p.status == PromiseStatus.BROKEN:
             assert p.chase is not None
             flags.append(
                 JourneyFlag(
@@ -261,7 +262,7 @@ def find_promises(
                         f"promised {p.due_text} (due {p.due:%a %d %b %Y %H:%M}); the customer "
                         f"chased it on {p.chase.at:%a %d %b}"
                     ),
-                    severity="high",
+                    severity=Severity.HIGH,
                     quote=s.text,
                     turn=s.turn.idx,
                     other_quote=p.chase_quote,
@@ -277,7 +278,7 @@ def find_promises(
                     interaction_id=s.contact.interaction_id,
                     other_interaction_id=None,
                     message=f"promised {p.due_text} (due {p.due:%a %d %b %Y %H:%M}): {p.why}",
-                    severity="low",
+                    severity=Severity.LOW,
                     quote=s.text,
                     turn=s.turn.idx,
                     details=details,
@@ -295,4 +296,4 @@ def _chase_turn(m: Moment, quote: str) -> int | None:
 
 def kept_promises(promises: Iterable[Promise]) -> list[dict[str, Any]]:
     """Kept promises as plain dicts, for a journey's details."""
-    return [p.to_dict() for p in promises if p.status == "kept"]
+    return [p.to_dict() for p in promises if p.status == PromiseStatus.KEPT]

@@ -19,6 +19,7 @@ from math import comb
 from typing import Any
 
 from qa.journeys.model import Contact
+from qa.vocabulary import Channel, Direction
 
 MIN_EACH = 5  # resolved and unresolved contacts an agent needs to be tested at all (1-100)
 ALPHA = 0.05  # one-sided p below which the offer pattern is significant (0-1)
@@ -29,7 +30,7 @@ TEST_NAME = "one-sided Fisher's exact"
 _YES = {"yes", "y", "true", "1", "offered"}
 _NO = {"no", "n", "false", "0", "not offered"}
 _UNRESOLVED = {"unresolved", "complaint"}
-_SURVEY_CHANNELS = {"call", "chat"}
+_SURVEY_CHANNELS = {"call", Channel.VOICE, Channel.CHAT}  # the journey shapes say "call"
 
 
 def fisher_one_sided(a: int, b: int, c: int, d: int) -> float:
@@ -66,7 +67,7 @@ def _in_unit(c: Contact) -> bool:
     if c.channel not in _SURVEY_CHANNELS:
         return False
     if c.direction is not None:
-        return c.direction == "inbound"
+        return c.direction == Direction.INBOUND
     return c.initiated_by == "customer"
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qa.journeys.model import Contact, Journey, Turn
 from qa.timeutil import parse_timestamp
+from qa.vocabulary import Channel
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9£$€])")
 _WRAP_WIDTH = 55  # an email line at least this long that ends mid-sentence was hard-wrapped
@@ -106,7 +107,7 @@ def sentences(contact: Contact, role: str | None = None) -> Iterator[Sentence]:
 
 
 def is_thread(contact: Contact) -> bool:
-    return contact.channel == "email" and any(t.meta.get("date") for t in contact.turns)
+    return contact.channel == Channel.EMAIL and any(t.meta.get("date") for t in contact.turns)
 
 
 def moments(journey: Journey) -> list[Moment]:
