@@ -1,0 +1,170 @@
+"""Two stories: different values for one fact across a journey, and the near misses that are not."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from qa.journeys.model import Contact, Journey, Turn
+from qa.journeys.stories import KnownFact, find_inconsistencies
+
+MON = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def _contact(
+    cid: str, days: float, turns: list[tuple[str, str]], agent: str = "a1", channel: str = "chat"
+) -> Contact:
+    return Contact(
+        interaction_id=cid,
+        source=f"{cid}.json",
+        channel=channel,
+        started_at=MON + timedelta(days=days),
+        agent_id=agent,
+        team="T",
+        direction="inbound",
+        initiated_by="customer",
+        turns=tuple(
+            Turn(idx=i, role=role, text=text, start=float(5 * i))
+            for i, (role, text) in enumerate(turns)
+        ),
+    )
+
+
+def _flags(*contacts: Contact, known: tuple[KnownFact, ...] = ()):
+    return find_inconsistencies(Journey("J", "cust", list(contacts)), known)
+
+
+def test_two_fees_for_the_same_thing_are_two_stories():
+    a = _contact("c1", 0, [("agent", "The cancellation fee is £30.")], agent="ann")
+    b = _contact(
+        "c2",
+        2,
+        [("customer", "I want to cancel."), ("agent", "The cancellation fee is sixty pounds.")],
+        agent="bob",
+    )
+    (f,) = _flags(a, b)
+    assert f.kind == "journey_inconsistency"
+    assert (f.interaction_id, f.other_interaction_id) == ("c1", "c2")
+    assert f.quote == "The cancellation fee is £30."
+    assert f.other_quote == "The cancellation fee is sixty pounds."
+    assert f.turn == 0 and f.other_turn == 1
+    assert f.details["values"] == [30.0, 60.0]
+    assert f.details["agents"] == ["ann", "bob"]
+    assert f.details["right"] is None
+    assert f.details["times"][0].startswith("2026-06-01")
+
+
+def test_the_same_value_said_differently_is_one_story():
+    a = _contact("c1", 0, [("agent", "The reconnection fee is £40.")])
+    b = _contact("c2", 1, [("agent", "Yes, the reconnection fee is forty quid.")])
+    c = _contact("c3", 2, [("agent", "That reconnection fee is £40.00, one-off.")])
+    assert _flags(a, b, c) == []
+
+
+def test_rates_with_a_trailing_zero_are_the_same():
+    a = _contact("c1", 0, [("agent", "The unit rate is 31.5p per kWh on that plan.")])
+    b = _contact("c2", 1, [("agent", "Your unit rate: 31.50p per kWh.")])
+    assert _flags(a, b) == []
+
+
+def test_a_revised_amount_is_a_different_fact():
+    a = _contact("c1", 0, [("agent", "Your bill for the quarter is £300.")])
+    b = _contact("c2", 3, [("agent", "The corrected bill is £220 after the meter reading.")])
+    assert _flags(a, b) == []
+
+
+def test_a_monthly_price_is_not_a_one_off_fee():
+    a = _contact("c1", 0, [("agent", "The installation fee is £60.")])
+    b = _contact("c2", 1, [("agent", "The installation fee is spread at £5 a month.")])
+    assert _flags(a, b) == []
+
+
+def test_a_waived_fee_is_a_decision_not_a_second_story():
+    a = _contact("c1", 0, [("agent", "There's a £20 admin fee for the paper bill.")])
+    b = _contact("c2", 2, [("agent", "I've waived the admin fee, so you won't pay anything.")])
+    assert _flags(a, b) == []
+
+
+def test_fees_for_different_services_are_different_facts():
+    a = _contact("c1", 0, [("agent", "The broadband exit fee is £90.")])
+    b = _contact("c2", 1, [("agent", "There's no exit fee on the gas and electricity.")])
+    assert _flags(a, b) == []
+
+
+def test_free_against_a_charge_is_two_stories_and_a_correction_says_who_was_right():
+    a = _contact("c1", 0, [("agent", "No, there's no delivery charge, it's free.")])
+    b = _contact(
+        "c2",
+        3,
+        [
+            ("customer", "Your colleague told me delivery was free."),
+            ("agent", "I'm afraid that was wrong: the delivery charge is £12."),
+        ],
+    )
+    (f,) = _flags(a, b)
+    assert f.details["values"] == [0.0, 12.0]
+    assert f.details["right"] == "b"
+
+
+def test_a_customer_misquote_that_the_transcript_disproves_is_not_a_story():
+    a = _contact("c1", 0, [("agent", "Moving the socket costs £70 as an engineer job.")])
+    b = _contact(
+        "c2",
+        2,
+        [
+            ("customer", "The man on the phone said moving the socket was free."),
+            ("agent", "Moving the socket costs £70, I'm afraid."),
+        ],
+    )
+    assert _flags(a, b) == []
+
+
+def test_a_third_contact_restating_the_first_value_makes_it_right():
+    a = _contact("c1", 0, [("agent", "The router will be delivered on Wednesday 3 June.")])
+    b = _contact("c2", 1, [("agent", "Expected delivery: Friday 5 June.")], channel="email")
+    c = _contact("c3", 1.5, [("agent", "Our courier has your delivery down for 3 June.")])
+    flags = _flags(a, b, c)
+    assert [(f.interaction_id, f.other_interaction_id) for f in flags] == [("c1", "c2")]
+    assert flags[0].details["right"] == "a"
+    assert flags[0].details["fact"].startswith("delivery_date")
+
+
+def test_the_same_date_in_words_and_digits_is_one_story():
+    a = _contact("c1", 0, [("agent", "I've booked the engineer for Thursday the fourth.")])
+    b = _contact("c2", 1, [("agent", "Your engineer appointment is 4 June, 8am to 1pm.")])
+    assert _flags(a, b) == []
+
+
+def test_a_rebooked_or_passed_date_is_a_new_event():
+    a = _contact("c1", 0, [("agent", "Your appointment is booked for 4 June.")])
+    rebooked = _contact(
+        "c2", 1, [("agent", "I've rescheduled it: your appointment is now booked for 9 June.")]
+    )
+    assert _flags(a, rebooked) == []
+    missed = _contact("c3", 5, [("agent", "Your new appointment is booked for 9 June.")])
+    assert _flags(a, missed) == []
+
+
+def test_eligibility_said_both_ways_is_two_stories():
+    a = _contact("c1", 0, [("agent", "The Winter Fuel Grant isn't available on your plan.")])
+    b = _contact("c2", 4, [("agent", "You are eligible for the Winter Fuel Grant.")])
+    (f,) = _flags(a, b)
+    assert f.details["values"] == [False, True]
+
+
+def test_a_known_fact_says_which_story_was_right():
+    a = _contact("c1", 0, [("agent", "The early exit fee on Saver 24 is £50.")])
+    b = _contact("c2", 2, [("agent", "On Saver 24 the exit fee is £80.")])
+    known = (KnownFact("fee", frozenset({"exit"}), 50.0),)
+    (f,) = _flags(a, b, known=known)
+    assert f.details["right"] == "a"
+    (g,) = _flags(a, b)
+    assert g.details["right"] is None
+
+
+def test_two_figures_in_one_contact_are_not_two_stories():
+    a = _contact(
+        "c1",
+        0,
+        [("agent", "The transfer fee is £25."), ("agent", "Sorry, the transfer fee is £35.")],
+    )
+    assert _flags(a) == []
