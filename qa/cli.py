@@ -540,7 +540,13 @@ def _check_known(store: Any, agent: str | None, team: str | None) -> None:
     help="Your templates; they override the defaults (reach those as default:NAME).",
 )
 @click.option("--no-audio", is_flag=True, help="Do not copy recordings into the report folder.")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "zh-Hans", "zh-Hant"]),
+    help="Interface language; default: report.language in the site configuration, else en.",
+)
 @db_option
+@config_option
 @json_option
 def report(
     out: Path,
@@ -550,7 +556,9 @@ def report(
     until: str | None,
     templates: Path | None,
     no_audio: bool,
+    language: str | None,
     db: Path,
+    config: Path | None,
     as_json: bool,
 ) -> None:
     """HTML coaching reports: team index, one page per agent, transcripts. Works offline."""
@@ -559,12 +567,18 @@ def report(
     from qa.report.data import Filters
 
     try:
-        store, _ = _open(db)
+        store, site = _open(db, config)
         _check_known(store, agent, team)
         if since and until and since > until:
             raise ConfigError(f"--since {since} is after --until {until}")
         summary = build_report(
-            store, out, Filters(agent, team, since, until), templates, BarProgress(), not no_audio
+            store,
+            out,
+            Filters(agent, team, since, until),
+            templates,
+            BarProgress(),
+            not no_audio,
+            language or site.report.language,
         )
     except QAError as exc:
         fail(exc)

@@ -71,6 +71,17 @@ class VoiceConfig(_Strict):
     )
 
 
+ReportLanguage = Literal["en", "zh-Hans", "zh-Hant"]  # qa.report.i18n.LANGUAGES
+
+
+class ReportConfig(_Strict):
+    language: ReportLanguage = Field(
+        "en",
+        description="Language of the report interface: en, zh-Hans (Simplified Chinese) or "
+        "zh-Hant (Traditional Chinese). Texts of contacts are shown as written.",
+    )
+
+
 class AgentEntry(_Strict):
     id: str = Field(description="The agent id used in reports.")
     name: str | None = None
@@ -108,6 +119,7 @@ class Config(_Strict):
     voice: VoiceConfig = VoiceConfig()
     email: EmailConfig = EmailConfig()
     limits: LimitsConfig = LimitsConfig()
+    report: ReportConfig = ReportConfig()
     filename_pattern: str | None = Field(
         default=None,
         description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",

