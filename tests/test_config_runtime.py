@@ -13,6 +13,7 @@ from qa.config import AgentEntry, Config
 from qa.ingest.limits import Limits
 from qa.ingest.metadata import from_filename
 from qa.model import Agent
+from qa.report.build import templates_env
 from qa.routing.taxonomy import site_taxonomy
 from qa.timeutil import site_zone
 from qa.voice.batch import voice_settings
@@ -159,6 +160,15 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         {"work_types": Path(__file__).parent / "data" / "routing" / "site_work_types.yaml"},
         lambda c: "inbound_warranty" in site_taxonomy(c).names,
         True,
+    ),
+    "report.language": (
+        {"report": {"language": "zh-Hant"}},
+        lambda c: (
+            templates_env(language=c.report.language)
+            .from_string('{{ _("Team overview") }}')
+            .render()
+        ),
+        "團隊概覽",
     ),
     "timezone": (
         {"timezone": "America/New_York"},
