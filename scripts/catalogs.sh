@@ -11,6 +11,22 @@ PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 "$PYBABEL" extract -F reports/babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 \
     --no-location --sort-output --project qa --copyright-holder "qa contributors" \
     -o reports/locale/messages.pot .
+# Words of qa.vocabulary that pages show as data (channels, flag kinds): not literals in
+# the code, so extraction cannot see them.
+PYTHONPATH=$PWD "${PYTHON:-.venv/bin/python}" - <<'PY'
+from babel.messages.pofile import read_po, write_po
+
+from qa.report.i18n import DATA_WORDS
+
+path = "reports/locale/messages.pot"
+with open(path, "rb") as fh:
+    catalog = read_po(fh)
+for word in DATA_WORDS:
+    if word not in catalog:
+        catalog.add(word)
+with open(path, "wb") as fh:
+    write_po(fh, catalog, sort_output=True, omit_header=False, include_lineno=False)
+PY
 for lang in zh_Hans zh_Hant; do
     po=reports/locale/$lang/LC_MESSAGES/messages.po
     if [ -f "$po" ]; then

@@ -47,7 +47,7 @@ def extracted_messages() -> set[str]:
         str(CHECKOUT), method_map, options, keywords=keywords
     ):
         found.add(message if isinstance(message, str) else message[0])
-    return found
+    return found | set(i18n.DATA_WORDS)
 
 
 # -- catalogs -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.resources import shipped_dir
+from qa.vocabulary import CHANNELS, FLAG_KINDS, Status
 
 DEFAULT_LANGUAGE = "en"
 # BCP 47 tag (what `report.language` takes and <html lang> says) → catalog folder.
@@ -29,20 +30,13 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
     return message
 
 
-# Interface words that reach the pages as data: marked here so extraction finds them.
-CHANNEL_NAMES = (N_("voice"), N_("chat"), N_("email"))
-RESULT_NAMES = (N_("pass"), N_("fail"), N_("na"), N_("review"))
-FLAG_KINDS = (
-    N_("contradiction"),
-    N_("retired_claim"),
-    N_("expired_offer"),
-    N_("denied_offer"),
-    N_("missing_disclosure"),
-    N_("missed_key_point"),
-)
+# Interface words that reach the pages as data. Those of qa.vocabulary are taken from it
+# (scripts/catalogs.sh adds DATA_WORDS to the extracted messages); the rest are marked here.
+RESULT_NAMES = (N_("pass"), N_("fail"), N_("na"))
 ROLE_NAMES = (N_("agent"), N_("customer"), N_("system"))
 READINGS = (N_("first"), N_("second"))  # a flag's two readings of a call (qa.voice.verify)
 PERIODS = (N_("all evaluations"),)  # the calibration page's period
+DATA_WORDS: tuple[str, ...] = tuple(str(w) for w in (*CHANNELS, Status.REVIEW, *FLAG_KINDS))
 
 
 def locale_dir() -> Path:
