@@ -11,7 +11,8 @@ import unicodedata
 from functools import lru_cache
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_WORDCHAR = rf"(?:(?![{_CJK}])[^\W_])"  # a letter or digit that is not CJK: "35元" is 35, 元
+_TOKEN = re.compile(rf"[{_CJK}]|{_WORDCHAR}+(?:['’]{_WORDCHAR}+)*", re.UNICODE)
 _SENTENCE_END = re.compile(rf"(?<=[.!?。！？])\s+|(?<=[。！？])(?=[^\s{_CJK}]?)|\n+")
 
 STOPWORDS = frozenset(

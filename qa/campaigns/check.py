@@ -30,6 +30,7 @@ from qa.statements.concepts import same_promise
 from qa.statements.numbers import digits
 from qa.statements.quantities import PERIODS as PERIOD_WORDS
 from qa.statements.quantities import extract
+from qa.statements.zh_quantities import simplified
 from qa.text import content_words, normalise, sentences
 from qa.timeutil import local_date
 from qa.vocabulary import FLAG_KINDS, FLAG_SEVERITY, FlagKind, FlagStatus
@@ -169,10 +170,10 @@ def _flag(
 
 
 def _name_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
-    low = f" {normalise(text)} "
+    low = f" {normalise(simplified(text))} "  # Traditional names a Simplified product too
     spans = []
     for name in names:
-        n = normalise(name)
+        n = normalise(simplified(name))
         if not n:
             continue
         for m in re.finditer(rf"(?<=\W){re.escape(n)}(?=\W)", low):

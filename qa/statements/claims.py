@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from qa.statements.quantities import PERIODS, Quantity, extract
+from qa.statements.quantities import HAN, PERIODS, Quantity, extract
 
 CLAUSE_BREAK = re.compile(
     r"[;:!?()]|,\s+(?=but\b|and\b|so\b|which\b|while\b|whereas\b|though\b|plus\b|then\b|"
@@ -258,6 +258,10 @@ def extract_claims(sentence: str, previous: str = "", known: tuple[str, ...] = (
     """Every claim in one agent sentence; `previous` is the customer's turn before it, whose
     figures an explicit confirmation ("Yes, that's right") makes the agent's own; `known`
     are the names of our own company and products (any other name is someone else's)."""
+    if HAN.search(sentence):  # Chinese cue words: qa.statements.zh_claims
+        from qa.statements.zh_claims import extract_claims_zh
+
+        return extract_claims_zh(sentence, previous, known)
     text, qs = extract(_mask(sentence, known))
     claims: list[Claim] = []
     if previous and (CONFIRMATION.match(sentence) or CONFIRMS.match(sentence)):

@@ -86,6 +86,7 @@ _YEAR = re.compile(
     r"%|pence|quid|bucks|for)\b)",
     re.I,
 )
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SUFFIX_MULT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(k|m|bn)\b", re.I)
 
 
@@ -220,6 +221,10 @@ def _convert_run(run: str) -> str:
 @lru_cache(maxsize=16384)
 def digits(text: str) -> str:
     """The text with every spoken number written in digits (see the module doc)."""
+    if _HAN.search(text):  # Chinese numerals: qa.statements.zh_quantities
+        from qa.statements.zh_quantities import zh_digits
+
+        return zh_digits(text)
     t = text.replace("\u2013", " to ").replace("\u2014", " - ")
     t = _NOTES_COUNT.sub(lambda m: _notes(m.group(1), m.group(2)), t)
     for word, repl in SLANG.items():

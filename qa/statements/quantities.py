@@ -118,6 +118,7 @@ class Quantity:
         return f"{bound}{v} {self.unit or ''}{per}".strip()
 
 
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # text read by zh_quantities
 _N = r"\d+(?:\.\d+)?"
 _PER = (
     r"(?:\s*(?:a|an|per|/|each|every|for\s+the(?:\s+whole)?|for\s+a|in\s+a|the|over\s+a|"
@@ -204,6 +205,10 @@ def _f(s: str | None) -> float | None:
 
 def extract(text: str) -> tuple[str, list[Quantity]]:
     """The digit-normalised text and every quantity in it, in order of position."""
+    if HAN.search(text):  # Chinese: its own reader (Simplified script, Chinese numerals)
+        from qa.statements.zh_quantities import extract_zh
+
+        return extract_zh(text)
     # "two grand" is money whose currency went unsaid: "¤", the sign of any currency.
     t = _BETWEEN.sub(r"between \1 to ", digits(_GRAND.sub("grand ¤", text)))
     found: list[Quantity] = []
