@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.header
 import email.policy
 import hashlib
 import mailbox
@@ -162,7 +163,7 @@ def parse_message(raw: bytes, source: str) -> Mail:
         raise InputError("empty message")
     if msg["From"] is None or msg.defects and not msg.keys():
         raise InputError("no email headers (From, Date, Message-ID) found: is this an email file?")
-    senders = getaddresses([str(msg["From"])])
+    senders = getaddresses([_header(msg, "From")])
     if not senders or "@" not in senders[0][1]:
         raise InputError(f"the From header has no address: {msg['From']!r}")
     name, address = senders[0]
@@ -198,7 +199,7 @@ def parse_message(raw: bytes, source: str) -> Mail:
         sender=address.lower(),
         sender_name=name or None,
         to=[a.lower() for _, a in getaddresses([str(msg["To"] or "")]) if a],
-        subject=str(msg["Subject"] or ""),
+        subject=_header(msg, "Subject"),
         date=date,
         body=body.replace("\r\n", "\n"),
         attachments=attachments,
@@ -211,15 +212,49 @@ def parse_message(raw: bytes, source: str) -> Mail:
 # bytes are valid UTF-8, else Windows-1252 (which maps every byte). A warning says so, and
 # is stored with the thread.
 FALLBACK_CHARSETS = ("utf-8", "windows-1252")
+# Chinese charsets are read by their supersets, as mail clients write them: a body declared
+# GB2312 often holds GBK characters, one declared Big5 Hong Kong characters (HKSCS).
+CJK_SUPERSETS = {
+    "gb2312": "gb18030", "gb_2312-80": "gb18030", "euc-cn": "gb18030", "x-euc-cn": "gb18030",
+    "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "ms936": "gb18030",
+    "gb18030": "gb18030", "hz-gb-2312": "hz",
+    "big5": "big5hkscs", "x-big5": "big5hkscs", "big5-hkscs": "big5hkscs", "cp950": "cp950",
+    "big5hkscs": "big5hkscs", "x-x-big5": "big5hkscs",
+}  # fmt: skip
+
+
+def _cjk_text(raw: bytes, declared: str, warnings: list[str]) -> str:
+    """A body in a declared Chinese charset: decoded by it (its superset), else as UTF-8 with
+    a warning (a common mislabel); bytes that fit neither make the file a failure, since any
+    Western fallback would turn Chinese into noise."""
+    codec = CJK_SUPERSETS[declared]
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        error = exc
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        bad = raw[error.start : error.start + 2].hex(" ")
+        raise InputError(
+            f"the body cannot be decoded as its declared charset {declared!r}: bytes {bad} at "
+            f"offset {error.start} are not {codec}, nor is the body UTF-8"
+        ) from None
+    warnings.append(
+        f"the declared charset {declared!r} does not fit its bytes: the body was read as utf-8"
+    )
+    return decoded
 
 
 def _text_of(part: MIMEPart, warnings: list[str]) -> str:
     declared = part.get_content_charset() or "us-ascii"
+    raw = part.get_payload(decode=True)
+    if isinstance(raw, bytes) and declared.lower() in CJK_SUPERSETS:
+        return _cjk_text(raw, declared.lower(), warnings)
     try:
         text = part.get_content()
     except LookupError:
         text = None
-    raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
         return text or ""
     if text is not None and ("\ufffd" not in text or b"\xef\xbf\xbd" in raw):
@@ -238,6 +273,26 @@ def _text_of(part: MIMEPart, warnings: list[str]) -> str:
         "with unreadable bytes replaced"
     )
     return raw.decode("windows-1252", errors="replace")
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    """A header's text; encoded words in a Chinese charset are read by its superset (a GB2312
+    subject with GBK characters), where the standard reading would replace characters."""
+    value = str(msg[name] or "")
+    if "\ufffd" not in value:
+        return value
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    parts = []
+    for chunk, charset in email.header.decode_header(raw):
+        if isinstance(chunk, str):
+            parts.append(chunk)
+            continue
+        codec = CJK_SUPERSETS.get((charset or "").lower(), charset or "ascii")
+        try:
+            parts.append(chunk.decode(codec, errors="replace"))
+        except LookupError:
+            parts.append(chunk.decode("utf-8", errors="replace"))
+    return "".join(parts)
 
 
 def _first_id(header: object) -> str | None:
