@@ -24,6 +24,7 @@ from qa import __version__
 DECIDING_MODULES = (
     "qa.matching",
     "qa.text",
+    "qa.language",
     "qa.metrics",
     "qa.scorecard.engine",
     "qa.scorecard.criteria",
@@ -81,7 +82,14 @@ def engine_settings(matcher_settings: dict[str, Any]) -> dict[str, Any]:
         "qa": __version__,
         "matcher": matcher_settings,
         "constants": {name: module_constants(name) for name in DECIDING_MODULES},
+        "packs": _packs_digest(),
     }
+
+
+def _packs_digest() -> str:
+    from qa.packs import digest
+
+    return digest()
 
 
 def engine_stamp(settings: dict[str, Any]) -> str:

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from qa.language import has_han, is_chinese_text, to_simplified, words
+
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORDCHAR = rf"(?:(?![{_CJK}])[^\W_])"  # a letter or digit that is not CJK: "35元" is 35, 元
 _TOKEN = re.compile(rf"[{_CJK}]|{_WORDCHAR}+(?:['’]{_WORDCHAR}+)*", re.UNICODE)
@@ -27,51 +29,11 @@ STOPWORDS = frozenset(
     im i'm it's that's don't can't i've i'll you're we're let me us also one""".split()
 )
 
-OPEN_STARTS = (
-    "what",
-    "how",
-    "why",
-    "which",
-    "where",
-    "when",
-    "who",
-    "tell me",
-    "describe",
-    "walk me through",
-    "talk me through",
-    "explain",
-    "could you tell me",
-    "can you tell me",
-    "would you tell me",
-    "help me understand",
-    "what's",
-    "how's",
-)
-CLOSED_STARTS = (
-    "do",
-    "does",
-    "did",
-    "is",
-    "are",
-    "was",
-    "were",
-    "can",
-    "could",
-    "would",
-    "will",
-    "shall",
-    "should",
-    "have",
-    "has",
-    "had",
-    "may",
-    "might",
-    "am",
-    "isn't",
-    "aren't",
-    "don't",
-    "doesn't",
-)
+
+def _pack(lang: str) -> dict[str, list[str]]:
+    from qa.packs import lists
+
+    return lists(lang, "criteria")
 
 
 @lru_cache(maxsize=131072)
@@ -86,7 +48,10 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=131072)
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'")))
+    text = unicodedata.normalize("NFKC", text)
+    if is_chinese_text(text):
+        text = to_simplified(text)  # Traditional and Simplified are matched as one
+    return tuple(_TOKEN.findall(text.lower().replace("’", "'")))
 
 
 def content_words(text: str) -> set[str]:
@@ -95,6 +60,10 @@ def content_words(text: str) -> set[str]:
 
 @lru_cache(maxsize=131072)
 def _content_words(text: str) -> frozenset[str]:
+    if is_chinese_text(text):
+        # Chinese words need a segmenter; single characters say little on their own.
+        skip = STOPWORDS | set(_pack("zh").get("function_words", []))
+        return frozenset(w for w in words(text) if w not in skip and (len(w) > 2 or has_han(w)))
     return frozenset(t for t in _tokens(text) if t not in STOPWORDS and (len(t) > 2 or _is_cjk(t)))
 
 
@@ -117,22 +86,66 @@ _ASK_OPEN = re.compile(
 
 
 def question_kind(sentence: str) -> str | None:
-    """'open', 'closed', or None when the sentence is not a question."""
+    """'open', 'closed', or None when the sentence is not a question. Chinese sentences
+    (English product names inside them included) by the Chinese question forms."""
+    if is_chinese_text(sentence):
+        return _zh_question_kind(sentence)
+    pack = _pack("en")
+    open_starts = tuple(pack["question_open"])
+    closed_starts = tuple(pack["question_closed"])
     s = _LEAD_IN.sub("", normalise(sentence))
     if _ASK_OPEN.search(s):
         return "open"
     stripped = sentence.strip()
-    is_question = stripped.endswith(("?", "？")) or s.startswith(OPEN_STARTS[:7])
+    is_question = stripped.endswith(("?", "？")) or s.startswith(tuple(pack["question_words"]))
     if not is_question or not s:
         return None
-    if s.startswith(("how many", "how much", "how long", "how old")):
+    if s.startswith(tuple(pack["question_figure"])):
         return "closed"  # asks for a figure, not for the customer's story
-    for start in OPEN_STARTS:
+    for start in open_starts:
         if s == start or s.startswith(start + " "):
             return "open"
-    if s.startswith(CLOSED_STARTS) or s.split(" ", 1)[0] in CLOSED_STARTS:
+    if s.startswith(closed_starts) or s.split(" ", 1)[0] in closed_starts:
         return "closed"
     return "closed" if stripped.endswith(("?", "？")) else None
+
+
+# A-not-A: 好不好, 是不是, 有没有, 喜不喜欢 (the character before 不/没 said again after it).
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_TRAILING = " \t?？!！。.~～…、，,"
+
+
+@lru_cache(maxsize=65536)
+def _zh_question_kind(sentence: str) -> str | None:
+    """Chinese question forms: 吗 (and 吧) questions, A-not-A, fixed yes-or-no forms and
+    either-or (还是) are closed; question words (什么, 怎么, 为什么, 哪, 如何) and a bare
+    final 呢 are open, except those asking for a figure (多少, 几); an invitation to tell
+    (能说说……吗) is open."""
+    pack = _pack("zh")
+    asked = sentence.strip().endswith(("?", "？"))
+    core = to_simplified(unicodedata.normalize("NFKC", sentence)).strip(_TRAILING)
+    if not core:
+        return None
+    last = core[-1]
+    particle_closed = last in pack["question_closed_particles"]
+    particle_open = last in pack["question_open_particles"]
+    if not (asked or particle_closed or particle_open):
+        return None
+    if any(w in core for w in pack["question_invite"]):
+        return "open"
+    if particle_closed:
+        return "closed"
+    if any(w in core for w in pack["question_open"]):
+        if any(w in core for w in pack["question_figure"]):
+            return "closed"
+        return "open"
+    if any(w in core for w in pack["question_figure"]):
+        return "closed"
+    if _A_NOT_A.search(core) or any(w in core for w in pack["question_closed"]):
+        return "closed"
+    if particle_open:
+        return "open"
+    return "closed"
 
 
 WRAPPED_MIN_CHARS = 40  # a line at least this long that runs on into the next was hard-wrapped

@@ -38,3 +38,62 @@ def load(lang: str, area: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of list names to entries")
     return data
+
+
+# A site's additions from qa.yaml (``packs: {zh: {criteria: {churn: [...]}}}``), by
+# (language, area): list name -> entries added after the shipped ones.
+_site: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+
+def set_site_extensions(extensions: dict[str, dict[str, dict[str, list[str]]]] | None) -> None:
+    """Install a site's additions (replacing earlier ones); checked by `check_extensions`."""
+    _site.clear()
+    for lang, areas in (extensions or {}).items():
+        for area, named in areas.items():
+            _site[(lang, area)] = {name: list(entries) for name, entries in named.items()}
+    lists.cache_clear()
+
+
+def check_extensions(extensions: dict[str, dict[str, dict[str, list[str]]]]) -> list[str]:
+    """Problems with a site's additions, each as 'lang.area.list: why'; empty when sound."""
+    problems = []
+    for lang, areas in extensions.items():
+        for area, named in areas.items():
+            try:
+                shipped = load(lang, area)
+            except NoLanguagePack as exc:
+                problems.append(f"{lang}.{area}: {exc}")
+                continue
+            for name, entries in named.items():
+                if name not in shipped or not isinstance(shipped[name], list):
+                    known = ", ".join(k for k, v in shipped.items() if isinstance(v, list))
+                    problems.append(f"{lang}.{area}.{name}: no such list (lists: {known})")
+                for i, entry in enumerate(entries):
+                    if not isinstance(entry, str) or not entry.strip():
+                        problems.append(f"{lang}.{area}.{name}[{i}]: an entry needs words")
+    return problems
+
+
+@cache
+def lists(lang: str, area: str) -> dict[str, Any]:
+    """The shipped lists of a pack with the site's additions."""
+    data = dict(load(lang, area))
+    for name, extra in _site.get((lang, area), {}).items():
+        data[name] = list(dict.fromkeys([*data.get(name, []), *extra]))
+    return data
+
+
+def has_pack(lang: str, area: str = "criteria") -> bool:
+    return (PACKS_DIR / lang / f"{area}.yaml").is_file()
+
+
+def digest() -> str:
+    """What the packs say, shipped and site, as one digest: it decides results."""
+    import hashlib
+    import json
+
+    h = hashlib.sha256()
+    for path in sorted(PACKS_DIR.glob("*/*.yaml")):
+        h.update(path.relative_to(PACKS_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(json.dumps(sorted((f"{k[0]}.{k[1]}", v) for k, v in _site.items())).encode())
+    return h.hexdigest()[:16]

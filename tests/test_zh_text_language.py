@@ -1,0 +1,90 @@
+"""Chinese text: language detection, script normalisation, segmentation, question forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.language import base, detect_language, normalise, to_simplified, words
+from qa.matching import Matcher
+from qa.text import content_words, question_kind
+from qa.text import normalise as match_form
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("您好，请问今天有什么可以帮到您？", "zh"),
+        ("您好，請問今天有什麼可以幫到您？", "zh"),
+        ("我想问一下LeGo Plus会员的年费", "zh"),  # English product name inside Chinese
+        ("Hello, thanks for calling, how can I help you today?", "en"),
+        ("Bonjour, je voudrais annuler mon abonnement, s'il vous plaît.", "fr"),
+        ("こんにちは、ご用件をお伺いします。", "ja"),
+        ("안녕하세요 무엇을 도와드릴까요", "ko"),
+    ],
+)
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_detect_language_too_short_or_empty_keeps_the_default() -> None:
+    assert detect_language("", default="zh") == "zh"
+    assert detect_language("ok", default="en") == "en"
+    assert detect_language("12345 !!", default="de") == "de"
+
+
+def test_base_code() -> None:
+    assert base("zh-Hant") == "zh"
+    assert base("ZH_tw") == "zh"
+    assert base(None) == ""
+
+
+def test_traditional_is_matched_as_simplified_and_the_original_is_kept() -> None:
+    assert to_simplified("這些條款都清楚嗎") == "这些条款都清楚吗"
+    assert normalise("會員ＡＢＣ", "zh") == "会员ABC"  # full-width letters too
+    assert normalise("會員", "ja") == "會員"  # other languages keep their characters
+    assert match_form("退會手續") == match_form("退会手续")
+    hits = Matcher().find({0: "我想辦理退會手續。"}, ["退会"], "exact")
+    assert [h.sentence for h in hits] == ["我想辦理退會手續。"]  # the quote as written
+
+
+def test_segmentation_keeps_product_names_and_words_whole() -> None:
+    got = words("我想了解LeGo Plus會員的年費")
+    assert "lego" in got and "plus" in got
+    assert "年费" in got and "会员" in got
+    assert "年费" in content_words("我想了解LeGo Plus會員的年費")
+    assert "的" not in content_words("我想了解会员的年费")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("您平时刷卡主要买些什么？", "open"),
+        ("为什么想换一家银行呢？", "open"),
+        ("您是怎么知道这个活动的？", "open"),
+        ("您最看重哪方面？", "open"),
+        ("这件事您打算如何处理？", "open"),
+        ("那手续费呢？", "open"),
+        ("可以跟我说说您的情况吗？", "open"),
+        ("您的预算大概多少？", "closed"),
+        ("您办过我们的信用卡吗？", "closed"),
+        ("您辦過我們的信用卡嗎？", "closed"),
+        ("是不是上个月扣的款？", "closed"),
+        ("卡片有没有收到？", "closed"),
+        ("能不能帮我改一下地址？", "closed"),
+        ("您喜不喜欢这种还款方式？", "closed"),
+        ("您要月付还是年付？", "closed"),
+        ("您知道为什么会扣款吗？", "closed"),  # a 吗 question about a why: closed
+        ("LeGo Plus 的年费怎么算？", "open"),
+        ("好的，我帮您查一下。", None),
+        ("什么时候都可以", None),
+    ],
+)
+def test_chinese_question_forms(sentence: str, kind: str | None) -> None:
+    assert question_kind(sentence) == kind
+
+
+def test_english_question_forms_unchanged() -> None:
+    assert question_kind("What made you think about switching?") == "open"
+    assert question_kind("Do you travel much?") == "closed"
+    assert question_kind("How much is it?") == "closed"
+    assert question_kind("I see.") is None
