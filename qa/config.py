@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qa.errors import InputError
 from qa.model import Agent
+from qa.packs import set_site_extensions
 from qa.redact import RedactionPolicy
 from qa.timeutil import site_zone
 from qa.vocabulary import Diarization
@@ -135,6 +136,24 @@ class Config(_Strict):
         "whose times are in UTC, for campaign windows. Empty: UTC.",
     )
 
+    packs: dict[str, dict[str, dict[str, list[str]]]] = Field(
+        default_factory=dict,
+        description="A site's additions to the language packs, by language, area and list: "
+        "{zh: {criteria: {churn: [转出, 不再续约]}}}. Entries are added to the shipped ones.",
+    )
+
+    @field_validator("packs")
+    @classmethod
+    def _known_lists(
+        cls, value: dict[str, dict[str, dict[str, list[str]]]]
+    ) -> dict[str, dict[str, dict[str, list[str]]]]:
+        from qa.packs import check_extensions
+
+        problems = check_extensions(value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
@@ -172,9 +191,11 @@ def load_config(path: Path | None = None) -> Config:
         path = Path(os.environ[CONFIG_ENV])
     if path is None:
         if not CONFIG_DEFAULT.exists():
+            set_site_extensions(None)
             return Config()
         path = CONFIG_DEFAULT
     config = validate_file(path, Config)
+    set_site_extensions(config.packs)  # the site's cue words, for everything scored next
     if config.work_types is not None and not config.work_types.is_absolute():
         config.work_types = path.parent / config.work_types
     return config

@@ -28,7 +28,6 @@ DECIDING_MODULES = (
     "qa.metrics",
     "qa.scorecard.engine",
     "qa.scorecard.criteria",
-    "qa.scorecard.cues",
     "qa.scorecard.context",
     "qa.campaigns.check",
     "qa.acts",

@@ -140,3 +140,8 @@ def words(text: str) -> tuple[str, ...]:
         return tuple(w for w in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", text.lower()))
     simplified = normalise(text, "zh").lower()
     return tuple(w for w in _segmenter().lcut(simplified) if _LETTER.search(w) or w.isdigit())
+
+
+def interaction_language(turns_text: list[str]) -> str | None:
+    """The language of an interaction's turns, or None when they are too short to tell."""
+    return detect_language(" ".join(turns_text), default="") or None

@@ -10,12 +10,15 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from qa.errors import ConfigError
+from qa.language import has_han, to_simplified
 from qa.models.text import (
     DEFAULT_TEXT_MODEL,
     TEXT_MODEL_ENV,
     Embedder,
     TextEmbedder,
     VectorStore,
+    rescale,
+    text_model_for,
 )
 from qa.text import normalise, sentences, tokens
 
@@ -147,8 +150,10 @@ def fuzzy_score(phrase: str, sentence: str) -> float:
 class Matcher:
     def __init__(self, embedder: Embedder | None = None, vectors: VectorStore | None = None):
         self._embedder = embedder
+        self._given = embedder is not None  # one embedder for every language
         self._vectors = vectors
         self._expected: list[str] = []
+        self._by_language: dict[str, Embedder] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -156,6 +161,16 @@ class Matcher:
         if self._embedder is None:
             self._embedder = TextEmbedder(vectors=self._vectors)
         return self._embedder
+
+    def embedder_for(self, language: str | None) -> Embedder:
+        """English's embedder, or the multilingual one for every other language (made on
+        first use); an embedder given to the matcher serves every language."""
+        model = text_model_for(language)
+        if self._given or model == text_model_for("en"):
+            return self.embedder
+        if model not in self._by_language:
+            self._by_language[model] = TextEmbedder(model, vectors=self._vectors)
+        return self._by_language[model]
 
     def settings(self) -> dict[str, Any]:
         """What changes this matcher's results besides its module's constants."""
@@ -183,14 +198,16 @@ class Matcher:
         phrases: list[str],
         mode: str = "fuzzy",
         threshold: float | None = None,
+        language: str | None = None,
     ) -> list[Hit]:
-        """The best hit per turn, for turns whose text matches one of the phrases."""
+        """The best hit per turn, for turns whose text matches one of the phrases; semantic
+        matching with the text model of the language (None: English's)."""
         units = [(idx, sent) for idx, text in texts.items() for sent in sentences(text)]
         if not units:
             return []
         if mode == "semantic":
             return self._semantic(
-                units, phrases, SEMANTIC_DEFAULT if threshold is None else threshold
+                units, phrases, SEMANTIC_DEFAULT if threshold is None else threshold, language
             )
         best: dict[int, Hit] = {}
         for idx, sent in units:
@@ -211,14 +228,29 @@ class Matcher:
             p = normalise(phrase)
             return 1.0 if p and f" {p} " in f" {normalise(sentence)} " else 0.0
         if mode == "regex":
-            return 1.0 if _regex(phrase).search(sentence) else 0.0
+            if _regex(phrase).search(sentence):
+                return 1.0
+            # Chinese in either script: the pattern and the sentence both in Simplified.
+            simple = to_simplified(sentence)
+            return (
+                1.0
+                if has_han(phrase + sentence) and _regex(to_simplified(phrase)).search(simple)
+                else 0.0
+            )
         return fuzzy_score(phrase, sentence)
 
     def _semantic(
-        self, units: list[tuple[int, str]], phrases: list[str], threshold: float
+        self,
+        units: list[tuple[int, str]],
+        phrases: list[str],
+        threshold: float,
+        language: str | None = None,
     ) -> list[Hit]:
-        vectors = self.embedder.embed([s for _, s in units] + phrases)
-        sims = vectors[: len(units)] @ vectors[len(units) :].T
+        # Chinese is embedded in Simplified script, so both scripts read alike.
+        texts = [to_simplified(s) for _, s in units] + [to_simplified(p) for p in phrases]
+        embedder = self.embedder_for(language)
+        vectors = embedder.embed(texts)
+        sims = rescale(vectors[: len(units)] @ vectors[len(units) :].T, embedder)
         best: dict[int, Hit] = {}
         for row, (idx, sent) in enumerate(units):
             col = int(sims[row].argmax())

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from qa.language import base, detect_language, normalise, to_simplified, words
 from qa.matching import Matcher
+from qa.store import Store
 from qa.text import content_words, question_kind
 from qa.text import normalise as match_form
+from tests.conftest import write_chat_json
 
 
 @pytest.mark.parametrize(
@@ -88,3 +93,23 @@ def test_english_question_forms_unchanged() -> None:
     assert question_kind("Do you travel much?") == "closed"
     assert question_kind("How much is it?") == "closed"
     assert question_kind("I see.") is None
+
+
+def test_ingest_stores_the_language_of_each_chat(tmp_path: Path, store: Store) -> None:
+    from qa.config import Config
+    from qa.ingest.batch import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_chat_json(folder / "zh.json", text="您好，我是客服小王，请问有什么可以帮您？")
+    write_chat_json(
+        folder / "en.json", text="Hello, this is Sam, how can I help you with the order?"
+    )
+    (folder / "short.json").write_text(
+        json.dumps({"agent": "a", "messages": [{"from": "agent", "text": "ok"}]}),
+        encoding="utf-8",
+    )
+    ingest([folder], store, Config())
+    rows = store.conn.execute("SELECT source, language FROM interactions").fetchall()
+    got = {Path(src).name: lang for src, lang in rows}
+    assert got == {"zh.json": "zh", "en.json": "en", "short.json": None}

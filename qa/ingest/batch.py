@@ -33,6 +33,7 @@ from qa.ingest.transcripts import (
     parse_transcript_json,
     parse_vtt,
 )
+from qa.language import interaction_language
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.redact import redact
@@ -196,9 +197,16 @@ def _ingest_file(
         meta = {**file_meta, **manifest.lookup(path, item.metadata.get("conversation_id"))}
         apply_metadata(item, meta)
         item.agent = config.resolve_agent(item.agent)
+        _detect_language(item)
     store.save_interactions(items, source=str(path), file_hash=key, kind=suffix.lstrip("."))
     report.interaction_ids += [i.id for i in items]
     return False
+
+
+def _detect_language(item: Interaction) -> None:
+    """Text's language from its words where neither the file nor the manifest gave one."""
+    if item.language is None and item.turns:
+        item.language = interaction_language([t.text for t in item.turns])
 
 
 def _read_text(path: Path) -> str:
@@ -290,6 +298,7 @@ def rebuild_email_threads(store: Store, config: Config, manifest: Manifest) -> l
             item, {**from_filename(source, config.filename_pattern), **manifest.lookup(source)}
         )
         item.agent = config.resolve_agent(item.agent)
+        _detect_language(item)
         store.save_thread(item, [m.message_id for m in thread])
         ids.append(item.id)
     return ids

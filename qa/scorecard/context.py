@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from qa.language import base, detect_language
 from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evidence, Flag, Interaction
+from qa.packs import has_pack
+from qa.packs import lists as pack_lists
 from qa.scorecard.schema import LITERAL_ACT, Event, Examples, Phrases, Window
 from qa.text import STOPWORDS, normalise, question_kind, sentences
 
@@ -48,8 +51,10 @@ class Context:
         matcher: Matcher,
         metrics: dict[str, Any] | None = None,
         flags: list[Flag] | None = None,
+        card_language: str = "en",
     ):
         self.item = item
+        self.card_language = base(card_language) or "en"
         self.flags = flags  # None: no campaigns were checked
         self.turns = item.turns
         self.matcher = matcher
@@ -131,7 +136,10 @@ class Context:
     ) -> list[Hit]:
         act = self.act_of(spec, situation, infer_fuzzy)
         if act is None:
-            return self.matcher.find(self.texts(idxs), spec.phrases, spec.match, spec.threshold)
+            lang = self.pack_language or self.card_language
+            return self.matcher.find(
+                self.texts(idxs), spec.phrases, spec.match, spec.threshold, language=lang
+            )
         if infer_fuzzy and spec.match == "fuzzy" and not spec.act:
             # By meaning, but a name every phrase gives ("Tideline") must still be said.
             names = list_names(spec.phrases)
@@ -167,6 +175,10 @@ class Context:
         forbidden: a false hit there fails the agent)."""
         if spec.act == LITERAL_ACT:
             return None
+        if self.language is None:
+            # No act examples in this language: an act is read from the pack's cue words
+            # where the pack lists it, else the phrases are matched as they are.
+            return spec.act if spec.act and self.lexical_act(spec.act) else None
         if spec.act:
             return spec.act
         if spec.match == "fuzzy" and infer_fuzzy and not situation and _model_at_hand(self.matcher):
@@ -182,11 +194,14 @@ class Context:
     ) -> float:
         key = (act, _key(extra))
         cache = self._acts.setdefault(key, {})
+        if sentence not in cache and self.language is None:
+            cache[sentence] = self._lexical_probability(sentence, act, extra)
         if sentence not in cache:
             from qa.acts import classify
 
             self._embed_all()
-            row = classify([sentence], [act], self.language, _as_extra(act, extra), self.embedder)
+            lang = self.language or "en"
+            row = classify([sentence], [act], lang, _as_extra(act, extra), self.embedder)
             cache[sentence] = row[0][act]
         return cache[sentence]
 
@@ -194,8 +209,10 @@ class Context:
         self, act: str, idxs: list[int], extra: dict[str, list[str]] | None = None
     ) -> list[tuple[int, str, float]]:
         """(turn, sentence, probability) for every sentence of the turns, in order."""
-        self._embed_all()
         units = [(i, s) for i in idxs for s in sentences(self.turns[i].text)]
+        if self.language is None:
+            return [(i, s, self.act_probability(s, act, extra)) for i, s in units]
+        self._embed_all()
         key = (act, _key(extra))
         cache = self._acts.setdefault(key, {})
         todo = list(dict.fromkeys(s for _, s in units if s not in cache))
@@ -234,10 +251,57 @@ class Context:
     def embedder(self) -> Any:
         return self.matcher.embedder
 
-    @property
-    def language(self) -> str:
-        lang = (self.item.language or "en").split("-")[0].lower()
-        return lang if lang in _languages() else "en"
+    @cached_property
+    def text_language(self) -> str:
+        """The interaction's language: as stored, else detected from its text (the card's
+        language where the text is too short to tell)."""
+        if self.item.language:
+            return base(self.item.language)
+        text = " ".join(t.text for t in self.turns)
+        return detect_language(text, default=self.card_language)
+
+    @cached_property
+    def pack_language(self) -> str | None:
+        """The language pack the cues come from: the interaction's language; None when
+        there is no pack for it (criteria that need one are then N/A)."""
+        lang = self.text_language
+        return lang if has_pack(lang, "criteria") else None
+
+    @cached_property
+    def language(self) -> str | None:
+        """The language of the dialogue-act examples used, or None where the pack's
+        language has none (acts are then read from the pack's act cues)."""
+        lang = self.pack_language
+        return lang if lang in _languages() else None
+
+    def cues(self, name: str) -> list[str]:
+        """A cue list of the interaction's language pack (with the site's additions)."""
+        if self.pack_language is None:
+            return []
+        return list(pack_lists(self.pack_language, "criteria").get(name, []))
+
+    def lexical_act(self, act: str) -> bool:
+        """Whether an act is read from cue words (a pack without act examples lists it)."""
+        return self.language is None and bool(self._act_cues(act))
+
+    def _act_cues(self, act: str) -> list[str]:
+        if self.pack_language is None:
+            return []
+        pack = pack_lists(self.pack_language, "criteria")
+        names = (pack.get("act_cues") or {}).get(act, [])
+        return [c for name in names for c in pack.get(name, [])]
+
+    def _lexical_probability(
+        self, sentence: str, act: str, extra: dict[str, list[str]] | None
+    ) -> float:
+        """1 where the sentence says one of the act's cue words (or a criterion's own
+        positive phrases), 0 otherwise; a criterion's negative examples never count."""
+        said = normalise(sentence)
+        if extra and any(normalise(e) == said for e in extra.get("negative", [])):
+            return 0.0
+        cues = self._act_cues(act) + list((extra or {}).get("positive", []))
+        padded = f" {said} "
+        return 1.0 if any(f" {normalise(c)} " in padded for c in cues if c.strip()) else 0.0
 
     def questions(self, speaker: str = "agent", idxs: list[int] | None = None) -> list[Question]:
         out = []

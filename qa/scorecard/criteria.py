@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-from qa.scorecard import cues
 from qa.scorecard.context import ACT_THRESHOLD, Context, Outcome, Question
 from qa.scorecard.schema import (
     LITERAL_ACT,
@@ -45,8 +44,9 @@ def evaluator(
     return register
 
 
-def _cues(given: Phrases | None, default: list[str], speaker: str) -> Phrases:
-    return given or Phrases(phrases=default, match="fuzzy", threshold=0.9, speaker=speaker)
+def _cues(given: Phrases | None, ctx: Context, name: str, speaker: str) -> Phrases:
+    """The criterion's own list, else the language pack's list `name`."""
+    return given or Phrases(phrases=ctx.cues(name), match="fuzzy", threshold=0.9, speaker=speaker)
 
 
 def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
@@ -195,8 +195,9 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
 
     ignored: list[tuple[int, int]] = []
     asked = 0
+    objections = ctx.cues("objection")
     for i, t in enumerate(ctx.turns[:-1]):
-        if t.role != "customer" or not _asks_or_objects(t.text):
+        if t.role != "customer" or not _asks_or_objects(t.text, objections):
             continue
         asked += 1
         nxt = next((j for j in range(i + 1, len(ctx.turns)) if ctx.turns[j].role == "agent"), None)
@@ -252,9 +253,9 @@ def _best_line(text: str, script: list[str]) -> float:
     return best
 
 
-def _asks_or_objects(text: str) -> bool:
+def _asks_or_objects(text: str, objections: list[str]) -> bool:
     lowered = normalise(text)
-    return "?" in text or any(normalise(o) in lowered for o in cues.OBJECTION)
+    return "?" in text or "？" in text or any(normalise(o) in lowered for o in objections)
 
 
 DISCOVERY_MIN = 0.35  # 0..1: how likely an open question must be to ask about the situation
@@ -354,13 +355,14 @@ def _extra_examples(examples: Examples | None) -> dict[str, list[str]] | None:
 
 
 def _customer_needs(ctx: Context, before: int | None = None) -> list[tuple[int, str]]:
-    spec = Phrases(phrases=cues.NEEDS, match="exact", speaker="customer")
+    needs = ctx.cues("needs")
+    if not needs:
+        return []
+    spec = Phrases(phrases=needs, match="exact", speaker="customer")
     idxs = [i for i in ctx.of("customer") if before is None or i < before]
     found = []
     for hit in ctx.find(spec, idxs):
-        found += [
-            (hit.turn, s) for s in sentences(ctx.turns[hit.turn].text) if _has_any(s, cues.NEEDS)
-        ]
+        found += [(hit.turn, s) for s in sentences(ctx.turns[hit.turn].text) if _has_any(s, needs)]
     return found
 
 
@@ -429,7 +431,7 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
     link = None
     for turn in sorted(t for t, _ in covered.values()):
         for s in sentences(ctx.turns[turn].text):
-            if _has_any(s, cues.LINK) or len(content_words(s) & need_words) >= 2:
+            if _has_any(s, ctx.cues("link")) or len(content_words(s) & need_words) >= 2:
                 link = (turn, s)
                 break
         if link:
@@ -478,7 +480,7 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     if not offered:
         return Outcome("na", note="no pitch in this interaction")
     pitched = offered
-    complaint_spec = _cues(c.complaint, cues.COMPLAINT, "customer")
+    complaint_spec = _cues(c.complaint, ctx, "complaint", "customer")
     complaints = {
         h.turn: h.sentence
         for h in ctx.find(complaint_spec.model_copy(update={"act": "complaint"}), situation=True)
@@ -514,7 +516,7 @@ def _pitch_fixes(ctx: Context, problem: str, pitch_turn: int) -> bool:
     """A pitch tied back to the problem it solves ("so you won't run out") is the fix."""
     text = ctx.turns[pitch_turn].text
     shared = _stems(problem) & _stems(text)
-    tied = _has_any(text, cues.LINK) or bool(ctx.act_hits("restate_need", [pitch_turn]))
+    tied = _has_any(text, ctx.cues("link")) or bool(ctx.act_hits("restate_need", [pitch_turn]))
     return len(shared) >= 2 and tied
 
 
@@ -533,13 +535,13 @@ def _stems(text: str) -> set[str]:
 
 
 def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
-    churn_spec = _cues(c.churn, cues.CHURN, "customer")
+    churn_spec = _cues(c.churn, ctx, "churn", "customer")
     churn = ctx.find(churn_spec.model_copy(update={"act": churn_spec.act or "churn_signal"}))
     if not churn:
         return Outcome("na", note="no churn cue from the customer")
     cue = churn[0]
     later = [i for i in ctx.of("agent") if i > cue.turn][: c.within_turns]
-    save_spec = _cues(c.save, cues.SAVE, "agent")
+    save_spec = _cues(c.save, ctx, "save", "agent")
     saves = ctx.find(
         save_spec.model_copy(update={"act": save_spec.act or "retention_move"}),
         later,

@@ -36,12 +36,28 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
     return None
 
 
+# Criterion types whose judgement rests on a language pack's cues (question forms, needs,
+# complaints, churn, saves, objections). Phrases, metrics, order and campaigns need none.
+NEEDS_PACK = frozenset(
+    {
+        "question.v1",
+        "script_reading.v1",
+        "needs_discovery.v1",
+        "product_explanation.v1",
+        "upsell_timing.v1",
+        "retention.v1",
+    }
+)
+
+
 def evaluate_criterion(criterion: CriterionBase, ctx: Context, card_channels: list[str]) -> Outcome:
     channels = criterion.channels or card_channels
     if ctx.item.channel not in channels:
         return Outcome("na", note=f"not scored on {ctx.item.channel}")
     if not ctx.turns:
         return Outcome("na", note="no transcript")
+    if ctx.pack_language is None and criterion.type in NEEDS_PACK:  # type: ignore[attr-defined]
+        return Outcome("na", note=f"no language pack for {ctx.text_language}")
     if criterion.applies_when is not None:
         why = _condition_holds(criterion.applies_when, ctx)
         if why:
@@ -56,7 +72,7 @@ def score_interaction(
     metrics: dict[str, Any] | None = None,
     flags: list[Flag] | None = None,
 ) -> Evaluation:
-    ctx = Context(item, matcher, metrics, flags)
+    ctx = Context(item, matcher, metrics, flags, card.scorecard.language)
     results: list[CriterionResult] = []
     auto_fail = False
     for section, criterion in card.scorecard.criteria():
@@ -100,7 +116,7 @@ def score_interaction(
 
 def semantic_sentences(card: LoadedScorecard, item: Interaction) -> list[str]:
     """The sentences that the card's semantic matches will embed for this interaction."""
-    ctx = Context(item, Matcher())
+    ctx = Context(item, Matcher(), card_language=card.scorecard.language)
     wanted: set[int] = set()
     for _, c in card.scorecard.criteria():
         for spec, window in semantic_specs(c):

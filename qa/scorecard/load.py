@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,25 @@ def load_scorecard(path: Path) -> LoadedScorecard:
         )
     text = path.read_text(encoding="utf-8")
     card = validate_file(path, Scorecard, text)
+    _check_language(path, text, card.language)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return LoadedScorecard(card, digest, text, path)
+
+
+def _check_language(path: Path, text: str, language: str) -> None:
+    """A card's language must have a pack: its cues are never silently English ones."""
+    from qa.language import base
+    from qa.packs import available_languages, has_pack
+
+    if has_pack(base(language), "criteria"):
+        return
+    line = next(
+        (n for n, row in enumerate(text.splitlines(), 1) if re.match(r"^language\s*:", row)), 1
+    )
+    raise ConfigError(
+        f"{path}:{line}: language: no language pack for {language!r} "
+        f"(packs: {', '.join(available_languages())}); write the card in one of them"
+    )
 
 
 def json_schema() -> dict[str, Any]:

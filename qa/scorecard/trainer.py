@@ -145,12 +145,13 @@ def check_criterion_examples(card: LoadedScorecard, matcher: Matcher) -> list[Ex
                     channel=Channel.CHAT,
                     source=f"{card.path.name}:{c.id}",
                     agent=Agent(id="example"),
+                    language=card.scorecard.language,
                     turns=[
                         Turn(role=other, speaker=other, text="Hello.", start=0.0, end=0.0),
                         Turn(role=speaker, speaker=speaker, text=sentence, start=30.0, end=30.0),
                     ],
                 )
-                ctx = Context(item, matcher)
+                ctx = Context(item, matcher, card_language=card.scorecard.language)
                 if ctype == "question.v1":  # as the criterion counts, in the whole contact
                     alone = c.model_copy(update={"window": None, "min": 1, "max": None})
                     counted = bool(EVALUATORS[ctype](alone, ctx).details.get("count"))
