@@ -13,6 +13,7 @@ from qa.config import AgentEntry, Config
 from qa.ingest.limits import Limits
 from qa.ingest.metadata import from_filename
 from qa.model import Agent
+from qa.packs import lists, set_site_extensions
 from qa.report.build import templates_env
 from qa.routing.taxonomy import site_taxonomy
 from qa.timeutil import site_zone
@@ -175,7 +176,21 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         lambda c: str(site_zone(c.timezone)),
         "America/New_York",
     ),
+    "packs": (
+        {"packs": {"zh": {"criteria": {"churn": ["转出"]}}}},
+        lambda c: _site_churn(c),
+        True,
+    ),
 }
+
+
+def _site_churn(c: Config) -> bool:
+    """What load_config does with a site's pack additions; they reach the cue lists."""
+    set_site_extensions(c.packs)
+    try:
+        return "转出" in lists("zh", "criteria")["churn"]
+    finally:
+        set_site_extensions(None)
 
 
 def test_every_config_field_has_a_probe() -> None:
