@@ -329,3 +329,25 @@ def test_an_email_thread_is_read_message_by_message():
     (f,) = find_promises(Journey("J", "x", [thread]), DATA_END)
     assert f.kind == "broken_promise" and f.turn == 1 and f.other_turn == 2
     assert f.interaction_id == f.other_interaction_id == "t1"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("you should receive it within a week", datetime(2026, 5, 13, 23, 59, 59, tzinfo=UTC)),
+        ("we'll refund you in 3-5 working days", datetime(2026, 5, 13, 23, 59, 59, tzinfo=UTC)),
+        ("I'll call you in a couple of days", datetime(2026, 5, 8, 23, 59, 59, tzinfo=UTC)),
+        ("it will be posted within a fortnight", datetime(2026, 5, 20, 23, 59, 59, tzinfo=UTC)),
+        ("they'll ring you by midday tomorrow", datetime(2026, 5, 7, 12, 0, tzinfo=UTC)),
+        ("I'll email you by close of business", datetime(2026, 5, 6, 18, 0, tzinfo=UTC)),
+        ("I'll email you today", datetime(2026, 5, 6, 23, 59, 59, tzinfo=UTC)),
+        ("I'll post it by the end of next week", datetime(2026, 5, 15, 23, 59, 59, tzinfo=UTC)),
+    ],
+)
+def test_other_ways_to_say_a_due_time(text, due):
+    assert commitment(text) != ()
+    assert _due(text) == due
+
+
+def test_an_earlier_promise_talked_about_again_is_not_a_new_one():
+    assert commitment("The refund my colleague mentioned should be with you today.") == ()

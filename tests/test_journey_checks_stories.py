@@ -168,3 +168,15 @@ def test_two_figures_in_one_contact_are_not_two_stories():
         [("agent", "The transfer fee is £25."), ("agent", "Sorry, the transfer fee is £35.")],
     )
     assert _flags(a) == []
+
+
+def test_bills_of_different_months_are_different_facts():
+    a = _contact("c1", 0, [("agent", "Your May bill is £80.")])
+    b = _contact("c2", 2, [("agent", "Your June bill is £95.")])
+    assert _flags(a, b) == []
+
+
+def test_a_price_with_vat_is_not_the_price_without():
+    a = _contact("c1", 0, [("agent", "The router upgrade fee is £50 plus VAT.")])
+    b = _contact("c2", 2, [("agent", "The router upgrade fee is £60.")])
+    assert _flags(a, b) == []

@@ -214,18 +214,30 @@ def add_working_days(start: date, n: int, holidays: HolidayRule = england_and_wa
 # --- due times ----------------------------------------------------------------------------
 
 _WITHIN = re.compile(
-    r"\b(?:within|in the next|in|inside|no later than)\s+(?:the\s+next\s+)?(?P<n>\d+)\s*"
-    r"(?P<working>working\s+|business\s+|calendar\s+)?(?P<unit>hours?|days?|weeks?)\b",
+    r"\b(?:within|in the next|in|inside|no later than|takes?|allow)\s+(?:the\s+next\s+)?"
+    r"(?:(?:\d+(?:\.\d+)?)\s*(?:-|–|to|or)\s*)?(?P<n>\d+|an?|a couple of|a few)\s*"
+    r"(?P<working>working\s+|business\s+|calendar\s+)?(?P<unit>hours?|days?|weeks?|fortnight)\b",
     re.I,
 )
-_CLOCK = re.compile(r"\b(?:before|by)\s+(?P<h>\d{1,2})(?::(?P<mi>\d\d))?\s*(?P<ap>am|pm)\b", re.I)
+_OFFICE_CLOSE = {"end of day", "end of the day", "close of business", "end of play"}
+_COUNT_WORDS = {"a": 1, "an": 1, "a couple of": 2, "a few": 3}
+_CLOCK = re.compile(
+    r"\b(?:before|by|until|till)\s+(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>am|pm)|"
+    r"(?P<noon>midday|noon|lunchtime))\b",
+    re.I,
+)
 _TODAY = re.compile(
-    r"\b(?P<what>today|tonight|this (?:afternoon|evening|morning)|end of (?:the )?day|"
-    r"close of business|tomorrow(?: (?:morning|afternoon|evening|night))?)\b",
+    r"\b(?P<what>today|later today|tonight|this (?:afternoon|evening|morning)|end of (?:the )?day|"
+    r"close of business|end of play|first thing tomorrow|"
+    r"tomorrow(?: (?:morning|afternoon|evening|night))?)\b",
     re.I,
 )
 _END_OF_MONTH = re.compile(rf"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+{_MONTH}", re.I)
-_END_OF_WEEK = re.compile(r"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b", re.I)
+_END_OF_WEEK = re.compile(
+    r"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+(?P<which>the|this|next)\s+week\b|"
+    r"\b(?P<this>this|next) week\b",
+    re.I,
+)
 # "from 13 March", "starting Monday": when something takes effect, not a deadline.
 _EFFECTIVE = re.compile(r"\b(?:from|starting|as of|effective|since|after)\s+(?:the\s+)?$", re.I)
 _BY_DATE = re.compile(r"\b(?:by|before|until|no later than|on|expected|delivery)\b", re.I)
@@ -267,7 +279,11 @@ def _due_candidates(
     today = local.date()
     found: list[Due] = []
     for m in _WITHIN.finditer(norm):
-        n, unit = int(m["n"]), m["unit"].lower().rstrip("s")
+        word = m["n"].lower()
+        n = _COUNT_WORDS[word] if word in _COUNT_WORDS else int(m["n"])
+        unit = m["unit"].lower().rstrip("s")
+        if unit == "fortnight":
+            n, unit = n * 14, "day"
         working = (m["working"] or "").strip().lower() in {"working", "business"}
         if unit == "hour":
             found.append(Due(local + timedelta(hours=n), m.group(0), m.start(), m.end()))
@@ -284,6 +300,8 @@ def _due_candidates(
         found.append(Due(at, m.group(0), m.start(), m.end()))
     for m in _END_OF_WEEK.finditer(norm):
         friday = next_weekday(today, 4)
+        if (m["which"] or m["this"] or "").lower() == "next":
+            friday = next_weekday(friday, 4, allow_today=False)
         found.append(Due(_at(friday, day_ends, local), m.group(0), m.start(), m.end()))
     for d in find_dates(norm, today, weekdays=True):
         if d.day < today or _EFFECTIVE.search(norm[max(0, d.start - 30) : d.start]):
@@ -300,7 +318,7 @@ def _due_candidates(
         clock = _CLOCK.search(norm)
         if clock:
             t = _clock_time(clock)
-        elif what.endswith(("afternoon", "morning", "end of day", "end of the day", "business")):
+        elif what.endswith(("afternoon", "morning")) or what in _OFFICE_CLOSE:
             t = afternoon_ends
         else:
             t = day_ends
@@ -309,5 +327,7 @@ def _due_candidates(
 
 
 def _clock_time(m: re.Match[str]) -> time:
+    if m["noon"]:
+        return time(12, 0)
     hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "pm" else 0)
     return time(hour, int(m["mi"] or 0))

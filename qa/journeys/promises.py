@@ -39,6 +39,7 @@ CHASE_TURNS = 3  # how many of the customer's first turns in a contact are read 
 
 _COMMIT = re.compile(
     r"\b(?:will|shall|'ll|going to|i'm sending|we're sending|i am sending|we are sending|"
+    r"should (?:receive|get|arrive|reach|have|see|be|land|show)|you can expect|expect (?:it|the)|"
     r"expected delivery|estimated delivery|expected arrival|due to (?:arrive|reach))\b",
     re.I,
 )
@@ -47,7 +48,7 @@ _ACTIONS = {
     "send": r"\b(?:e-?mail|send|sent|post|letter|write to you|statement|copy)",
     "pay": r"\b(?:refund\w*|credit\w*|pay (?:you|it back)|paid (?:to|into|back)|reimburse\w*|"
     r"compensat\w+|loaded|top[- ]?up)",
-    "deliver": r"\b(?:deliver\w*|arriv\w+|reach you|with you|dispatch\w*|courier)\b",
+    "deliver": r"\b(?:deliver\w*|arriv\w+|reach you|with you|dispatch\w*|courier|receive)\b",
     "redo": r"\b(?:rebill|revised|re-?issue|reset|fix|repair|correct|restore|reconnect|"
     r"in the app|show)\w*",
 }
@@ -59,12 +60,18 @@ _FACT = re.compile(
     r"(?:come|visit|attend|be (?:there|with you|round)|arrive))\b",
     re.I,
 )
+_RESTATED = re.compile(
+    r"\b(?:my colleague|your colleague|(?:he|she|they) mentioned|you were (?:told|promised)|"
+    r"as (?:promised|agreed|mentioned))\b",
+    re.I,
+)
 _NOT_OURS = re.compile(r"^(?:if|unless|should)\b|\?$", re.I)
 _CHASE = re.compile(
     r"\b(?:still|nothing|nobody|no one|not yet|haven't|hasn't|hadn't|never|was told|were told|"
     r"(?:said|told me|promised)\b[^.?!]{0,40}\b(?:would|'d|will)|supposed to|promised|"
     r"chas(?:e|ing)|waiting|no sign|didn't (?:come|arrive|ring|call|happen|get)|"
-    r"where is|what's happening|any update)\b",
+    r"where is|what's happening|any update|heard nothing|not heard|didn't hear|meant to|"
+    r"it's been \w+ (?:days|weeks)|been waiting|no[- ]one (?:called|rang|came))\b",
     re.I,
 )
 _DONE = re.compile(
@@ -117,6 +124,8 @@ def commitment(text: str) -> tuple[str, ...]:
     """The actions an agent sentence commits to; () when it is no commitment."""
     if _NOT_OURS.search(text) or _FACT.search(text) or not _COMMIT.search(text):
         return ()
+    if _RESTATED.search(text):
+        return ()  # an earlier promise talked about again: the earlier one is the promise
     return tuple(k for k, rx in _ACTION_RES.items() if rx.search(text))
 
 

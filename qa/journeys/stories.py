@@ -51,14 +51,17 @@ _MONEY_RES = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _MONEY_FACTS.item
 _SUBJECT = re.compile(
     r"\b(exit|cancellation|call-?out|move|moving|relocat\w*|late payment|"
     r"installation|connection|set-?up|delivery|reconnection|admin\w*|engineer|meter|"
-    r"gas|electricity|broadband|fibre|router|hub|(?:[A-Z][a-z]+ )+\d+)\b"
+    r"gas|electricity|broadband|fibre|router|hub|(?:[A-Z][a-z]+ )+\d+|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|quarterly|annual|yearly)(?= (?:bill|statement|payment|invoice|price)))\b"
 )
 _SUBJECT_SAME = {"moving": "move", "relocation": "move", "relocate": "move", "callout": "call-out"}
 # A value of a different moment or version: kept apart from the plain fact.
 _VERSION = re.compile(
     r"\b(revised|corrected|correct(?:ed)? bill|new|updated|reduced|adjusted|rebill\w*|"
     r"estimat\w+|original\w*|before|after|used to|instead|previous\w*|old|leaves|leaving|"
-    r"remaining|left|balance of|"
+    r"remaining|left|balance of|vat|including|inc|excluding|ex|plus|next|last|final|first|"
+    r"latest|current|"
     r"discount\w*|without|with the|goes up|go up|going up|increase\w*|from \S+ to)\b",
     re.I,
 )
@@ -82,7 +85,7 @@ _REPORTED = re.compile(
 )
 _IF_LEAD = re.compile(r"^\s*(?:if|when|once|unless)\b[^,]*,", re.I)
 _DATE_FACTS = {
-    "delivery_date": r"deliver\w*|dispatch\w*|courier|arriv\w+",
+    "delivery_date": r"deliver\w*|courier|arriv\w+",
     "appointment_date": r"appointment|engineer|visit|install\w*|booked|booking|slot",
     "supply_date": r"supply|in your name|switch(?:es|ed)? over",
     "go_live_date": r"go(?:es|ing)? live|live on|activat\w+",
@@ -176,7 +179,7 @@ def money_facts(s: Sentence, context: str = "") -> list[Fact]:
         if kind is None:
             continue
         subject = _subject(text) or _subject(context)
-        near = text[max(left, q.start - VERSION_CHARS) : right]
+        near = text[max(left, q.start - VERSION_CHARS) : max(right, q.end + 12)]
         near = re.split(r"\b(?:if|unless|when|once)\b", near, maxsplit=1, flags=re.I)[0]
         version = frozenset(m.group(1).lower() for m in _VERSION.finditer(near))
         out.append(Fact(kind, subject, round(q.value, 2), q.text, s, version, q.period))
