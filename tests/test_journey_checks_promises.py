@@ -351,3 +351,39 @@ def test_other_ways_to_say_a_due_time(text, due):
 
 def test_an_earlier_promise_talked_about_again_is_not_a_new_one():
     assert commitment("The refund my colleague mentioned should be with you today.") == ()
+
+
+def test_the_customers_own_deadline_is_not_our_promise():
+    contact = _contact(
+        "c1",
+        WED,
+        [("agent", "I'll email you the form, and you'll need to send it back within 14 days.")],
+    )
+    assert assess_promises(Journey("J", "x", [contact]), DATA_END) == []
+
+
+def test_the_latest_clause_with_its_own_commitment_sets_the_due_time():
+    contact = _contact(
+        "c1",
+        WED,
+        [("agent", "I'm restarting the line tonight, and the engineer will ring you by Friday.")],
+    )
+    (p,) = assess_promises(Journey("J", "x", [contact]), DATA_END)
+    assert p.due == datetime(2026, 5, 8, 23, 59, 59, tzinfo=UTC)
+
+
+def test_done_later_in_the_same_call_is_kept():
+    contact = _contact(
+        "c1",
+        WED,
+        [
+            ("agent", "I'll email you the statement today."),
+            ("customer", "Thanks."),
+            ("agent", "There, I've sent it to your address on file."),
+        ],
+    )
+    chase = _contact(
+        "c2", datetime(2026, 5, 8, 9, 0, tzinfo=UTC), [("customer", "I still haven't got it.")]
+    )
+    (p,) = assess_promises(Journey("J", "x", [contact, chase]), DATA_END)
+    assert p.status == "kept"

@@ -180,3 +180,9 @@ def test_a_price_with_vat_is_not_the_price_without():
     a = _contact("c1", 0, [("agent", "The router upgrade fee is £50 plus VAT.")])
     b = _contact("c2", 2, [("agent", "The router upgrade fee is £60.")])
     assert _flags(a, b) == []
+
+
+def test_a_named_product_price_is_not_an_unnamed_one():
+    a = _contact("c1", 0, [("agent", "Fibre 900 is £45 a month.")])
+    b = _contact("c2", 1, [("agent", "The basic plan is £25 a month.")])
+    assert _flags(a, b) == []

@@ -26,13 +26,22 @@ from typing import Any
 from qa.journeys.dates import (
     AFTERNOON_ENDS,
     END_OF_DAY,
+    Due,
     HolidayRule,
     due_time,
     england_and_wales,
     find_dates,
 )
 from qa.journeys.model import Journey, JourneyFlag
-from qa.journeys.text import Moment, Sentence, collapse, moments, sentences, split_sentences
+from qa.journeys.text import (
+    Moment,
+    Sentence,
+    collapse,
+    is_thread,
+    moments,
+    sentences,
+    split_sentences,
+)
 from qa.vocabulary import Channel, PromiseStatus, Severity
 
 CHASE_TURNS = 3  # how many of the customer's first turns in a contact are read for a chase (1-20)
@@ -65,6 +74,8 @@ _RESTATED = re.compile(
     r"as (?:promised|agreed|mentioned))\b",
     re.I,
 )
+_CLAUSE = re.compile(r";|,\s*(?:and|but|so|while)\s+|\s+but\s+|\s+and then\s+", re.I)
+_OBLIGATION = re.compile(r"\byou(?:'ll| will)?\s+(?:need|have|must)\s+to\b|\byou must\b", re.I)
 _NOT_OURS = re.compile(r"^(?:if|unless|should)\b|\?$", re.I)
 _CHASE = re.compile(
     r"\b(?:still|nothing|nobody|no one|not yet|haven't|hasn't|hadn't|never|was told|were told|"
@@ -129,6 +140,29 @@ def commitment(text: str) -> tuple[str, ...]:
     return tuple(k for k, rx in _ACTION_RES.items() if rx.search(text))
 
 
+def _commitment_due(
+    s: Sentence, holidays: HolidayRule, day_ends: time, afternoon_ends: time
+) -> tuple[Due, tuple[str, ...]] | None:
+    """The latest due time among the sentence's clauses that each commit to an action by one
+    ("a reset tonight, and the readings in the app by tomorrow"); the customer's own
+    deadlines ("you'll need to send it back within 14 days") are not ours."""
+    if _RESTATED.search(s.text):
+        return None  # an earlier promise talked about again: the earlier one is the promise
+    best: tuple[Due, tuple[str, ...]] | None = None
+    for clause in _CLAUSE.split(s.text):
+        if _OBLIGATION.search(clause):
+            continue
+        actions = commitment(clause)
+        if not actions:
+            continue
+        due = due_time(clause, s.at, holidays, day_ends, afternoon_ends)
+        if due is None or due.at <= s.at:
+            continue
+        if best is None or due.at > best[0].at:
+            best = (due, actions)
+    return best
+
+
 def find_commitments(
     journey: Journey,
     holidays: HolidayRule = england_and_wales,
@@ -140,12 +174,10 @@ def find_commitments(
     seen: set[tuple[str, date]] = set()
     for contact in journey.contacts:
         for s in sentences(contact, role="agent"):
-            actions = commitment(s.text)
-            if not actions:
+            read = _commitment_due(s, holidays, day_ends, afternoon_ends)
+            if read is None:
                 continue
-            due = due_time(s.text, s.at, holidays, day_ends, afternoon_ends)
-            if due is None or due.at <= s.at:
-                continue
+            due, actions = read
             key = (contact.interaction_id, due.at.date())
             if key in seen:
                 continue  # the same commitment said again ("so that's by Friday")
@@ -165,9 +197,27 @@ def assess_promises(
     timeline = moments(journey)
     out: list[Promise] = []
     for s, due, due_text, actions in find_commitments(journey, holidays, day_ends, afternoon_ends):
+        done_here = _done_in_same_contact(s)
+        if done_here is not None:
+            out.append(
+                Promise(s, due, due_text, actions, PromiseStatus.KEPT, done_here[1], done_here[0])
+            )
+            continue
         later = [m for m in timeline if m.at > s.at and not _is_own_moment(m, s)]
         out.append(_judge(s, due, due_text, actions, later, data_end))
     return out
+
+
+def _done_in_same_contact(s: Sentence) -> tuple[Moment, str] | None:
+    """Done before the call or chat ended ("... there, I've sent it")."""
+    c = s.contact
+    if is_thread(c):
+        return None
+    after = tuple(t for t in c.turns if t.idx > s.turn.idx and t.role == "agent")
+    m = Moment(c, after, s.at, "agent")
+    if after and _done_text(m) is not None:
+        return m, "done later in the same contact"
+    return None
 
 
 def _is_own_moment(m: Moment, s: Sentence) -> bool:

@@ -253,8 +253,10 @@ def _same_fact(a: Fact, b: Fact) -> bool:
         return False  # a broadband fee is not a gas one
     if 0.0 in (a.value, b.value) and not (a.subject & b.subject) - _SERVICES:
         return False  # "no charge for X" says nothing about a fee not named the same
-    if a.subject and b.subject and not (a.subject & b.subject):
+    if a.subject and b.subject and not a.subject & b.subject:
         return False
+    if bool(a.subject) != bool(b.subject) and not isinstance(a.value, date):
+        return False  # one amount says which it is and the other does not: not known as one
     if a.kind == "eligibility":
         return a.subject == b.subject
     return a.version == b.version
