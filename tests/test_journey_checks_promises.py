@@ -342,6 +342,12 @@ def test_an_email_thread_is_read_message_by_message():
         ("I'll email you by close of business", datetime(2026, 5, 6, 18, 0, tzinfo=UTC)),
         ("I'll email you today", datetime(2026, 5, 6, 23, 59, 59, tzinfo=UTC)),
         ("I'll post it by the end of next week", datetime(2026, 5, 15, 23, 59, 59, tzinfo=UTC)),
+        ("I'll call you back within the hour", WED + timedelta(hours=1)),
+        ("I'll ring you back in 20 minutes", WED + timedelta(minutes=20)),
+        (
+            "the credit will be applied by the end of the month",
+            datetime(2026, 5, 31, 23, 59, 59, tzinfo=UTC),
+        ),
     ],
 )
 def test_other_ways_to_say_a_due_time(text, due):

@@ -215,12 +215,13 @@ def add_working_days(start: date, n: int, holidays: HolidayRule = england_and_wa
 
 _WITHIN = re.compile(
     r"\b(?:within|in the next|in|inside|no later than|takes?|allow)\s+(?:the\s+next\s+)?"
-    r"(?:(?:\d+(?:\.\d+)?)\s*(?:-|–|to|or)\s*)?(?P<n>\d+|an?|a couple of|a few)\s*"
-    r"(?P<working>working\s+|business\s+|calendar\s+)?(?P<unit>hours?|days?|weeks?|fortnight)\b",
+    r"(?:(?:\d+(?:\.\d+)?)\s*(?:-|–|to|or)\s*)?(?P<n>\d+|an?|the|a couple of|a few)\s*"
+    r"(?P<working>working\s+|business\s+|calendar\s+)?"
+    r"(?P<unit>minutes?|mins?|hours?|days?|weeks?|fortnight)\b",
     re.I,
 )
 _OFFICE_CLOSE = {"end of day", "end of the day", "close of business", "end of play"}
-_COUNT_WORDS = {"a": 1, "an": 1, "a couple of": 2, "a few": 3}
+_COUNT_WORDS = {"a": 1, "an": 1, "the": 1, "a couple of": 2, "a few": 3}
 _CLOCK = re.compile(
     r"\b(?:before|by|until|till)\s+(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>am|pm)|"
     r"(?P<noon>midday|noon|lunchtime))\b",
@@ -232,7 +233,10 @@ _TODAY = re.compile(
     r"tomorrow(?: (?:morning|afternoon|evening|night))?)\b",
     re.I,
 )
-_END_OF_MONTH = re.compile(rf"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+{_MONTH}", re.I)
+_END_OF_MONTH = re.compile(
+    rf"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+(?:{_MONTH}|(?P<this>this|the|next) month\b)",
+    re.I,
+)
 _END_OF_WEEK = re.compile(
     r"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+(?P<which>the|this|next)\s+week\b|"
     r"\b(?P<this>this|next) week\b",
@@ -285,6 +289,9 @@ def _due_candidates(
         if unit == "fortnight":
             n, unit = n * 14, "day"
         working = (m["working"] or "").strip().lower() in {"working", "business"}
+        if unit in {"minute", "min"}:
+            found.append(Due(local + timedelta(minutes=n), m.group(0), m.start(), m.end()))
+            continue
         if unit == "hour":
             found.append(Due(local + timedelta(hours=n), m.group(0), m.start(), m.end()))
             continue
@@ -293,7 +300,10 @@ def _due_candidates(
         day = add_working_days(today, n, holidays) if working else today + timedelta(days=n)
         found.append(Due(_at(day, day_ends, local), m.group(0), m.start(), m.end()))
     for m in _END_OF_MONTH.finditer(norm):
-        month = _MONTH_OF[m["month"].lower().rstrip(".")]
+        if m["month"]:
+            month = _MONTH_OF[m["month"].lower().rstrip(".")]
+        else:
+            month = today.month % 12 + 1 if m["this"].lower() == "next" else today.month
         year = today.year + (1 if month < today.month - 1 else 0)
         nxt = date(year + (month == 12), month % 12 + 1, 1)
         at = _at(nxt - timedelta(days=1), day_ends, local)
