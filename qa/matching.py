@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -50,10 +51,19 @@ def _regex(pattern: str) -> Any:
     options.case_sensitive = False
     options.log_errors = False
     try:
-        return re2.compile(pattern, options=options)
+        return re2.compile(_re2_escapes(pattern), options=options)
     except re2.error as exc:
         reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
         raise ConfigError(f"bad regex {pattern!r}: {reason} ({REGEX_HELP})") from exc
+
+
+# Python's \uXXXX and \UXXXXXXXX escapes ("[\u4e00-\u9fff]" for the CJK block), which RE2
+# writes \x{XXXX}; an escaped backslash before the u is left alone.
+_PY_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+
+
+def _re2_escapes(pattern: str) -> str:
+    return _PY_ESCAPE.sub(lambda m: f"{m.group(1)}\\x{{{m.group(2) or m.group(3)}}}", pattern)
 
 
 def check_regex(pattern: str) -> None:

@@ -113,3 +113,11 @@ def test_ingest_stores_the_language_of_each_chat(tmp_path: Path, store: Store) -
     rows = store.conn.execute("SELECT source, language FROM interactions").fetchall()
     got = {Path(src).name: lang for src, lang in rows}
     assert got == {"zh.json": "zh", "en.json": "en", "short.json": None}
+
+
+def test_python_unicode_escapes_work_in_regex_phrases() -> None:
+    """A trainer writes the CJK block as Python does; RE2 spells it \\x{...}."""
+    hits = Matcher().find({0: "您好，我是客服李小明。"}, [r"客服[\u4e00-\u9fff]{2,3}"], "regex")
+    assert [h.turn for h in hits] == [0]
+    assert not Matcher().find({0: "您好，我是客服。"}, [r"客服[\u4e00-\u9fff]{2,3}"], "regex")
+    assert Matcher().find({0: r"a\u4e00"}, [r"a\\u4e00"], "regex")  # an escaped backslash stays
