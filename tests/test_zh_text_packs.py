@@ -226,3 +226,19 @@ def test_the_chinese_cards_pass_their_examples(name: str) -> None:
     assert result.exit_code == 0, result.output
     checks = json.loads(result.output)
     assert len(checks) >= 10 and all(c["ok"] for c in checks)
+
+
+def test_a_tagged_restatement_counts_as_playing_the_need_back() -> None:
+    from qa.scorecard.context import Context
+
+    item = chat(
+        [
+            ("customer", "我每个月还款压力有点大。"),
+            ("agent", "您是想把每个月的还款额降下来，对吗？"),
+            ("agent", "对吗？"),
+            ("agent", "我们会在三个工作日内处理，是吧。"),
+        ]
+    )
+    ctx = Context(item, Matcher(), card_language="zh")
+    hits = ctx.act_hits("restate_need", [1, 2, 3])
+    assert [h.turn for h in hits] == [1]

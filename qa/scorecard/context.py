@@ -22,6 +22,7 @@ ACT_THRESHOLD = 0.5  # 0..1: a sentence performs an act when its head says at le
 ACT_SUPPORT = 0.3  # 0..1: a literal phrase hit counts when the inferred act is at least this likely
 INFER_SHARE = 0.5  # 0..1: share of a phrase list that must perform one act for it to stand for it
 FUZZY_INFER_SHARE = 0.8  # 0..1: share of a fuzzy required list whose likeliest act must agree
+RESTATE_MIN_CHARS = 8  # characters a tagged restatement needs beyond "对吗" alone
 SITUATION_ACTS = ("complaint", "loss_report", "move_home", "billing_query", "churn_signal")
 
 
@@ -301,7 +302,24 @@ class Context:
             return 0.0
         cues = self._act_cues(act) + list((extra or {}).get("positive", []))
         padded = f" {said} "
-        return 1.0 if any(f" {normalise(c)} " in padded for c in cues if c.strip()) else 0.0
+        if any(f" {normalise(c)} " in padded for c in cues if c.strip()):
+            return 1.0
+        if act == "restate_need" and self._checked_restatement(sentence):
+            return 1.0
+        return 0.0
+
+    def _checked_restatement(self, sentence: str) -> bool:
+        """'您是想……对吗？': about the customer, ended by a tag that asks them to confirm."""
+        if self.pack_language is None:
+            return False
+        tags = pack_lists(self.pack_language, "criteria").get("restate_tags", [])
+        core = normalise(sentence).replace(" ", "")
+        return (
+            bool(tags)
+            and len(core) >= RESTATE_MIN_CHARS
+            and any(core.endswith(normalise(t).replace(" ", "")) for t in tags)
+            and any(w in core for w in ("您", "你"))
+        )
 
     def questions(self, speaker: str = "agent", idxs: list[int] | None = None) -> list[Question]:
         out = []
