@@ -124,6 +124,19 @@ _CORRECTS = re.compile(
 )
 
 
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|grand|quid|pounds?|pence|"
+    r"dollars?|euros?|cents?|free|charge|fee|cost|nothing"
+)
+_MAYBE_MONEY = re.compile(rf"[\d£$€¢]|\b(?:{_NUMBER_WORDS})", re.I)
+_MAYBE_DATE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)|\b(?:first|second|third|\w+th|\w+st|\w+nd|\w+rd)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Fact:
     kind: str  # e.g. "fee", "refund", "delivery_date", "eligibility"
@@ -159,6 +172,8 @@ def _nearest_fact(text: str, start: int, end: int) -> str | None:
 
 def money_facts(s: Sentence, context: str = "") -> list[Fact]:
     """Amounts of money in one sentence, each tied to the fact it is about."""
+    if not _MAYBE_MONEY.search(s.text):
+        return []  # cheap test first: most sentences carry no amount
     text = digits(s.text)
     out: list[Fact] = []
     if _DECISION.search(text) or _REPORTED.search(text):
@@ -190,6 +205,8 @@ def money_facts(s: Sentence, context: str = "") -> list[Fact]:
 
 
 def date_facts(s: Sentence, context: str) -> list[Fact]:
+    if not _MAYBE_DATE.search(s.text):
+        return []
     text = digits(s.text)
     if _HEDGE.search(text) or _REPORTED.search(text) or "?" in text:
         return []
@@ -319,6 +336,8 @@ def find_inconsistencies(journey: Journey, known: tuple[KnownFact, ...] = ()) ->
 
     `known` facts (from campaigns) only decide which of two stories was right.
     """
+    if len(journey.contacts) < 2 and not any(is_thread(c) for c in journey.contacts):
+        return []  # one call or chat: nothing to set against
     facts = [f for c in journey.contacts for f in contact_facts(c)]
     facts.sort(key=lambda f: f.sentence.at)
     agent_facts = [f for f in facts if not f.quoted]
