@@ -1,3 +1,4 @@
 from qa.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process of the pool imports it
+    main()

@@ -223,6 +223,22 @@ def _card_or_routing(
     help="Metadata CSV or JSON.",
 )
 @voice_options
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "sequential", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where recordings are recognised: a process pool here, one after another, or Ray.",
+)
+@click.option(
+    "--workers", type=int, default=None, help="Processes of the local pool (default: the cores)."
+)
+@click.option(
+    "--address",
+    default=None,
+    help="With --executor ray: the cluster (HOST:PORT, ray://HOST:PORT or auto);"
+    " default: start Ray on this machine.",
+)
 @db_option
 @config_option
 @json_option
@@ -232,6 +248,9 @@ def score(
     routing_path: Path | None,
     campaigns: Path | None,
     manifest: Path | None,
+    executor: str,
+    workers: int | None,
+    address: str | None,
     db: Path,
     config: Path | None,
     as_json: bool,
@@ -244,30 +263,19 @@ def score(
     this version of the scorecard are skipped.
     """
     from qa.campaigns.schema import load_campaigns
+    from qa.executors import make_executor
+    from qa.executors.job import ScoreJob
     from qa.matching import Matcher
     from qa.progress import BarProgress
-    from qa.scoring import score_paths
     from qa.voice.batch import voice_settings
 
     try:
         card, routing = _card_or_routing(card_path, routing_path, config)
         active = load_campaigns(campaigns) if campaigns is not None else None
         store, cfg = _open(db, config)
-        settings = voice_settings(cfg, **voice)
-        matcher = Matcher(vectors=store)
-        report = score_paths(
-            list(paths),
-            store,
-            cfg,
-            card,
-            matcher,
-            manifest,
-            BarProgress(),
-            settings,
-            None,
-            active,
-            routing=routing,
-        )
+        job = ScoreJob(list(paths), card, routing, active, manifest, voice_settings(cfg, **voice))
+        runner = make_executor(executor, workers, address)
+        report = job.run(store, cfg, Matcher(vectors=store), runner, BarProgress())
     except QAError as exc:
         fail(exc)
     if as_json:

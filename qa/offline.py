@@ -3,7 +3,7 @@
 onnxruntime (under faster-whisper's voice activity detector) starts a "1DS" telemetry
 client whose threads look up mobile.events.data.microsoft.com unless ORT_DISABLE_TELEMETRY
 is set when its environment is created; Hugging Face libraries report usage unless told
-not to; pyannote.audio sends metrics. Each is switched off here, when ``qa`` is imported and
+not to; pyannote.audio sends metrics; Ray reports cluster usage. Each is switched off here, when ``qa`` is imported and
 again before the first model library is, and a test runs the voice and text paths under
 strace to prove that no socket reaches the network.
 """
@@ -19,6 +19,7 @@ FORCED = (
     "HF_HUB_DISABLE_TELEMETRY",
     "DO_NOT_TRACK",
     "PYANNOTE_METRICS_ENABLED",
+    "RAY_USAGE_STATS_ENABLED",
 )
 ENVIRONMENT = {
     "ORT_DISABLE_TELEMETRY": "1",
@@ -26,6 +27,7 @@ ENVIRONMENT = {
     "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
     "DO_NOT_TRACK": "1",
     "PYANNOTE_METRICS_ENABLED": "0",
+    "RAY_USAGE_STATS_ENABLED": "0",  # Ray reports cluster usage to its vendor unless told not to
 }
 
 

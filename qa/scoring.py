@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.campaigns.check import check_interaction
 from qa.campaigns.schema import Campaign
@@ -25,10 +25,13 @@ from qa.store import Store, content_id
 from qa.text import sentences
 from qa.vocabulary import Channel, Status
 from qa.voice.asr import Transcriber
-from qa.voice.batch import pending, transcribe_pending
+from qa.voice.batch import TranscribeReport, pending, transcribe_pending
 from qa.voice.confidence import review_flags, review_results
 from qa.voice.pipeline import VoiceSettings
 from qa.voice.verify import Verifier, verify_flags, verify_settings
+
+if TYPE_CHECKING:
+    from qa.executors import Executor
 
 SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
 PREFETCH = 256  # interactions whose sentences are embedded together, in large batches
@@ -50,6 +53,7 @@ class ScoreReport:
     engine_rescored: list[str] = field(default_factory=list)
     engine_changes: dict[str, list[str]] = field(default_factory=dict)
     verification: dict[str, Any] | None = None  # call flags kept and removed by a second reading
+    transcription: TranscribeReport | None = None  # the recordings this run recognised
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -67,6 +71,8 @@ class ScoreReport:
             out["ingest"] = self.ingest.as_dict()
         if self.verification is not None:
             out["verification"] = self.verification
+        if self.transcription is not None:
+            out["transcription"] = self.transcription.as_dict()
         return out
 
 
@@ -187,13 +193,15 @@ def score_paths(
     campaigns: list[Campaign] | None = None,
     verifier: Verifier | None = None,
     routing: Routing | None = None,
+    executor: Executor | None = None,
 ) -> ScoreReport:
-    """The main job: ingest the paths, transcribe new recordings, score what is not scored yet:
-    with `card`, or with every card that `routing` gives each interaction."""
+    """The main job: ingest the paths, transcribe new recordings (through `executor`: in
+    this process by default), score what is not scored yet: with `card`, or with every card
+    that `routing` gives each interaction."""
     ingested = ingest(paths, store, config, manifest, progress)
     transcribed = None
     if voice is not None and pending(store):
-        transcribed = transcribe_pending(store, voice, transcriber, progress)
+        transcribed = transcribe_pending(store, voice, transcriber, progress, executor=executor)
     roots = [p.resolve() for p in paths]
     engine = current_engine(store, matcher)
     # What the paths hold, and what this ingest rewrote: a thread that a reply under these
@@ -205,7 +213,7 @@ def score_paths(
         if _under(r["source"], roots) or r["id"] in touched
     ]
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
-    report = ScoreReport(ingest=ingested, failures=failures)
+    report = ScoreReport(ingest=ingested, failures=failures, transcription=transcribed)
     if verifier is None:
         verifier = Verifier(verify_settings(config))
     for one, ids in _plans(store, wanted, card, routing):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qa.errors import InputError
 from qa.metrics import compute_metrics
 from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.store import Store
 from qa.vocabulary import Channel, Status
-from qa.voice.asr import AsrResult, Transcriber, WhisperTranscriber
-from qa.voice.pipeline import VoiceSettings, result_from_json, result_to_json, transcribe_recording
+from qa.voice.asr import Transcriber
+from qa.voice.pipeline import VoiceSettings
+
+if TYPE_CHECKING:
+    from qa.executors import Executor
+    from qa.executors.task import RecordingOutcome
 
 
 @dataclass
@@ -26,6 +28,8 @@ class TranscribeReport:
     asr_runs: int = 0  # channels actually recognised (not served from the cache)
     # Seconds per stage over the batch: decode, asr (VAD included), diarization, roles, writes.
     stages: dict[str, float] = field(default_factory=dict)
+    executor: dict[str, Any] = field(default_factory=dict)  # which one ran, with how many workers
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker process (host:pid)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +42,8 @@ class TranscribeReport:
             else None,
             "asr_runs": self.asr_runs,
             "stage_seconds": {k: round(v, 2) for k, v in self.stages.items()},
+            "executor": self.executor,
+            "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss_mb.items()},
         }
 
 
@@ -64,34 +70,31 @@ def transcribe_pending(
     transcriber: Transcriber | None = None,
     progress: Progress | None = None,
     redo: bool = False,
+    executor: Executor | None = None,
 ) -> TranscribeReport:
+    """Every pending recording through the executor (default: one after another, here).
+
+    Whichever executor recognises them, the outcomes come back in order and this process
+    alone writes them: per recording, its cache entries, its segments, and last its turns
+    with the status that marks it done, so a killed run redoes at most the one in hand.
+    """
+    from qa.executors.local import Sequential
+    from qa.executors.task import RecordingTask
+
     items = pending(store, redo)
     report = TranscribeReport()
     progress = progress or NoProgress()
-    transcriber = transcriber or WhisperTranscriber(settings.asr)
+    if executor is None:
+        executor = Sequential(transcriber=transcriber)
+    report.executor = executor.describe()
     started = time.perf_counter()
-
-    def cache(key: str, run: Any) -> AsrResult:
-        hit = store.cached_transcript(key)
-        if hit is not None:
-            return result_from_json(hit)
-        result: AsrResult = run()
-        report.asr_runs += 1
-        store.save_transcript(key, result_to_json(result))
-        return result
-
+    by_id = {i.id: i for i in items}
+    tasks = [RecordingTask(i.id, i.source, settings, cache_db=str(store.path)) for i in items]
     total = int(sum(i.duration or 0 for i in items))
     progress.start(max(total, 1), "Transcribing (audio seconds)")
-    for item in items:
-        try:
-            _transcribe_one(store, item, settings, transcriber, cache, report)
-        except InputError as exc:
-            failure = Failure(
-                item.source, "transcribe", str(exc), item.metadata.get("audio", {}).get("sha256")
-            )
-            store.record_failure(failure)
-            store.set_status(item.id, Status.FAILED, str(exc))
-            report.failures.append(failure)
+    for outcome in executor.transcribe(tasks, store.cached_transcript):
+        item = by_id[outcome.interaction_id]
+        _save_outcome(store, item, outcome, report)
         report.wall_seconds = time.perf_counter() - started
         rate = report.audio_seconds / 60 / report.wall_seconds if report.wall_seconds else 0
         progress.advance(
@@ -102,18 +105,26 @@ def transcribe_pending(
     return report
 
 
-def _transcribe_one(
-    store: Store,
-    item: Interaction,
-    settings: VoiceSettings,
-    transcriber: Transcriber,
-    cache: Any,
-    report: TranscribeReport,
+def _save_outcome(
+    store: Store, item: Interaction, outcome: RecordingOutcome, report: TranscribeReport
 ) -> None:
-    path = Path(item.source)
-    if not path.exists():
-        raise InputError(f"the recording is no longer at {path}")
-    result = transcribe_recording(path, settings, transcriber, cache)
+    clock = time.perf_counter()
+    for key, text in outcome.recognised:
+        store.save_transcript(key, text)
+    report.asr_runs += len(outcome.recognised)
+    if outcome.worker:
+        peak = report.peak_rss_mb.get(outcome.worker, 0.0)
+        report.peak_rss_mb[outcome.worker] = max(peak, outcome.peak_rss_mb)
+    result = outcome.result
+    if result is None:
+        reason = outcome.error or "no result"
+        failure = Failure(
+            item.source, "transcribe", reason, item.metadata.get("audio", {}).get("sha256")
+        )
+        store.record_failure(failure)
+        store.set_status(item.id, Status.FAILED, reason)
+        report.failures.append(failure)
+        return
     item.turns = result.turns
     item.language = result.language
     item.duration = result.duration
@@ -121,9 +132,8 @@ def _transcribe_one(
     item.metadata["metrics"] = compute_metrics(item)
     item.status = Status.REVIEW if result.needs_review else Status.TRANSCRIBED
     item.error = "; ".join(result.warnings) if result.needs_review else None
-    clock = time.perf_counter()
-    store.save_interactions([item])
     store.save_asr_segments(item.id, result.segments)
+    store.save_interactions([item])  # last: its status marks the recording done
     for stage, seconds in [*result.timings.items(), ("writes", time.perf_counter() - clock)]:
         report.stages[stage] = report.stages.get(stage, 0.0) + seconds
     if item.status == Status.REVIEW:

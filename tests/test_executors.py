@@ -1,0 +1,290 @@
+"""The score job and its executors, with a fake recogniser: the job's logic, the local pool,
+a worker that dies mid-file, a driver killed with SIGKILL, and the command line's options."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.cli import cli
+from qa.config import Config
+from qa.errors import ConfigError
+from qa.executors import make_executor
+from qa.executors.cluster import RayCluster, address_endpoint, check_reachable
+from qa.executors.job import ScoreJob
+from qa.executors.local import LocalPool, Sequential
+from qa.export import export_json
+from qa.matching import Matcher
+from qa.scorecard.load import load_scorecard
+from qa.store import Store
+from qa.voice.asr import AsrResult, AsrSettings
+from tests.conftest import ROOT
+from tests.test_voice_unit import AGENT_WORDS, CUSTOMER_WORDS, FakeTranscriber, stereo_file
+
+CARD = ROOT / "scorecards" / "inbound_service.yaml"
+BY_LEVEL = {5: AGENT_WORDS, 7: AGENT_WORDS, 9: AGENT_WORDS, 3: CUSTOMER_WORDS}
+
+
+def fake_factory(settings: AsrSettings) -> FakeTranscriber:
+    """Importable by name, so that a pool process or a Ray worker can build it."""
+    return FakeTranscriber(BY_LEVEL)
+
+
+@dataclass(frozen=True)
+class KillingFactory:
+    """A recogniser that kills its own process: always on a recording whose left channel is
+    at level 9, and the first time only on level 7 (it leaves `marker` behind)."""
+
+    marker: str
+
+    def __call__(self, settings: AsrSettings) -> KillingTranscriber:
+        return KillingTranscriber(self.marker)
+
+
+class KillingTranscriber:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __call__(self, audio: np.ndarray) -> AsrResult:
+        level = int(round(float(np.abs(audio).max()) * 10))
+        if level == 9 or (level == 7 and not os.path.exists(self.marker)):
+            Path(self.marker).touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return FakeTranscriber(BY_LEVEL)(audio)
+
+
+def calls(folder: Path, levels: list[float]) -> Path:
+    """Stereo calls, agent left at each level, customer right; each a different length so
+    that no two files are the same recording."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, level in enumerate(levels):
+        stereo_file(folder / f"call{n:02d}.wav", level, 0.3, seconds=3.0 + n * 0.25)
+    return folder
+
+
+def score(folder: Path, db: Path, executor: object) -> tuple[Store, object]:
+    store = Store(db)
+    job = ScoreJob([folder], load_scorecard(CARD))
+    report = job.run(store, Config(), Matcher(vectors=store), executor)  # type: ignore[arg-type]
+    return store, report
+
+
+def rows(store: Store, table: str) -> int:
+    return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+# --- choosing an executor ------------------------------------------------------------------
+
+
+def test_make_executor_follows_the_options() -> None:
+    assert isinstance(make_executor(), LocalPool)
+    assert isinstance(make_executor("sequential"), Sequential)
+    assert isinstance(make_executor("local", workers=1), Sequential)
+    assert make_executor("local", workers=3).workers == 3
+    assert isinstance(make_executor("ray", address="10.0.0.1:6379"), RayCluster)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"name": "dask"}, "--executor must be one of"),
+        ({"name": "local", "address": "h:1"}, "--address goes with --executor ray"),
+        ({"name": "local", "workers": 0}, "--workers must be between 1"),
+        ({"name": "ray", "workers": 2}, "--workers goes with --executor local"),
+    ],
+)
+def test_make_executor_refuses_bad_options(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        make_executor(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("address", "endpoint"),
+    [
+        ("auto", None),
+        ("10.1.2.3:6380", ("10.1.2.3", 6380)),
+        ("head.example", ("head.example", 6379)),
+        ("ray://head.example", ("head.example", 10001)),
+        ("ray://head.example:10002", ("head.example", 10002)),
+        ("[::1]:6379", ("::1", 6379)),
+    ],
+)
+def test_address_endpoint(address: str, endpoint: tuple[str, int] | None) -> None:
+    assert address_endpoint(address) == endpoint
+
+
+@pytest.mark.parametrize("address", ["http://head:8265", "head:port", ":6379"])
+def test_address_endpoint_refuses_what_is_not_an_address(address: str) -> None:
+    with pytest.raises(ConfigError, match=f"--address {address}"):
+        address_endpoint(address)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_an_unreachable_address_fails_in_seconds_with_the_address() -> None:
+    port = _closed_port()
+    clock = time.monotonic()
+    with pytest.raises(ConfigError, match=f"cannot reach the Ray cluster at 127.0.0.1:{port}"):
+        check_reachable(f"127.0.0.1:{port}")
+    assert time.monotonic() - clock < 5
+
+
+def test_qa_score_with_an_unreachable_address_exits_2_before_any_work(tmp_path: Path) -> None:
+    folder = calls(tmp_path / "in", [0.5])
+    db = tmp_path / "q.db"
+    port = _closed_port()
+    clock = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "qa", "score", str(folder), "--scorecard", str(CARD)]
+        + ["--executor", "ray", "--address", f"127.0.0.1:{port}", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"cannot reach the Ray cluster at 127.0.0.1:{port}" in result.stderr
+    assert "ray start --head" in result.stderr
+    assert time.monotonic() - clock < 60  # the interpreter's start included; ray.init waits longer
+    assert rows(Store(db), "interactions") == 0  # nothing was ingested
+
+
+def test_executor_options_that_do_not_fit_exit_2(runner: object, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    assert isinstance(runner, CliRunner)
+    folder = calls(tmp_path / "in", [0.5])
+    args = ["score", str(folder), "--scorecard", str(CARD), "--db", str(tmp_path / "q.db")]
+    result = runner.invoke(cli, [*args, "--address", "h:1"])
+    assert result.exit_code == 2
+    assert "--address goes with --executor ray" in result.output
+
+
+# --- the local pool ------------------------------------------------------------------------
+
+
+def test_the_local_pool_writes_what_the_sequential_executor_writes(tmp_path: Path) -> None:
+    folder = calls(tmp_path / "in", [0.5, 0.5, 0.5, 0.5])
+    one, report_one = score(folder, tmp_path / "seq.db", Sequential(fake_factory))
+    pool, report_pool = score(folder, tmp_path / "pool.db", LocalPool(2, fake_factory))
+    assert report_pool.transcription.executor == {  # type: ignore[attr-defined]
+        "executor": "local",
+        "workers": 2,
+        "threads_per_worker": report_pool.transcription.executor["threads_per_worker"],  # type: ignore[attr-defined]
+    }
+    assert len(report_pool.transcription.peak_rss_mb) == 2  # type: ignore[attr-defined]
+    assert report_one.scored == report_pool.scored == 4  # type: ignore[attr-defined]
+    assert export_json(pool) == export_json(one)
+    assert rows(pool, "transcripts") == rows(one, "transcripts")  # the cache is the driver's
+
+
+def test_the_pool_retries_a_file_whose_worker_died_once_then_records_it(tmp_path: Path) -> None:
+    # call00 kills its worker every time, call01 once; the others are fine.
+    folder = calls(tmp_path / "in", [0.9, 0.7, 0.5, 0.5])
+    marker = tmp_path / "died-once"
+    store, report = score(folder, tmp_path / "q.db", LocalPool(2, KillingFactory(str(marker))))
+    assert marker.exists()
+    failed = {Path(f.source).name: f.reason for f in report.failures}  # type: ignore[attr-defined]
+    assert list(failed) == ["call00.wav"]
+    assert "worker process died" in failed["call00.wav"] and "2 times" in failed["call00.wav"]
+    assert report.scored == 3  # type: ignore[attr-defined]
+    status = dict(store.conn.execute("SELECT source, status FROM interactions").fetchall())
+    assert status[str(folder / "call00.wav")] == "failed"
+    assert status[str(folder / "call01.wav")] == "transcribed"
+    assert rows(store, "interactions") == 4
+    assert rows(store, "evaluations") == 3
+
+
+# --- a driver killed with SIGKILL ----------------------------------------------------------
+
+DRIVER = """
+import os, signal, sys
+from pathlib import Path
+from qa.config import Config
+from qa.executors.job import ScoreJob
+from qa.executors.local import LocalPool
+from qa.matching import Matcher
+from qa.progress import NoProgress
+from qa.scorecard.load import load_scorecard
+from qa.store import Store
+from tests.test_executors import CARD, fake_factory
+from tests.text_model import use_real_model
+
+use_real_model(False)
+
+
+class KillAfter(NoProgress):
+    '''SIGKILL to this process after the n-th recording is written: a fixed point, no timer.'''
+
+    def __init__(self, n):
+        self.n, self.label, self.done = n, "", 0
+
+    def start(self, total, label):
+        self.label = label
+
+    def advance(self, item, amount=1):
+        if self.label.startswith("Transcribing"):
+            self.done += 1
+            if self.done == self.n:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main():
+    folder, db, kill_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    store = Store(db)
+    job = ScoreJob([folder], load_scorecard(CARD))
+    pool = LocalPool(2, fake_factory)
+    report = job.run(store, Config(), Matcher(vectors=store), pool, KillAfter(kill_after))
+    print(report.scored, len(report.transcription.transcribed) if report.transcription else 0)
+
+
+if __name__ == "__main__":  # the pool's processes import this file too
+    main()
+"""
+
+
+def test_a_driver_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path) -> None:
+    folder = calls(tmp_path / "in", [0.5] * 4)
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER)
+    db = tmp_path / "q.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def drive(kill_after: int) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, str(script), str(folder), str(db), str(kill_after)]
+        # Output to files: a pipe would wait for the killed driver's pool processes too.
+        with (tmp_path / "out").open("w+") as out, (tmp_path / "err").open("w+") as err:
+            done = subprocess.run(command, stdout=out, stderr=err, timeout=300, env=env)
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(command, done.returncode, out.read(), err.read())
+
+    killed = drive(2)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    store = Store(db)
+    status = [r[0] for r in store.conn.execute("SELECT status FROM interactions")]
+    assert sorted(status) == ["registered"] * 2 + ["transcribed"] * 2
+    assert rows(store, "evaluations") == 0
+    store.close()
+
+    resumed = drive(0)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.split() == ["4", "2"]  # all scored; only the 2 left recognised
+    store = Store(db)
+    clean, _ = score(folder, tmp_path / "clean.db", Sequential(fake_factory))
+    assert export_json(store) == export_json(clean)
+    for table in ("interactions", "turns", "asr_segments", "evaluations", "criterion_results"):
+        assert rows(store, table) == rows(clean, table), table
