@@ -54,6 +54,7 @@ class ScoreReport:
     engine_changes: dict[str, list[str]] = field(default_factory=dict)
     verification: dict[str, Any] | None = None  # call flags kept and removed by a second reading
     transcription: TranscribeReport | None = None  # the recordings this run recognised
+    driver_peak_rss_mb: float | None = None  # the process that ingested, scored and wrote
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -73,6 +74,8 @@ class ScoreReport:
             out["verification"] = self.verification
         if self.transcription is not None:
             out["transcription"] = self.transcription.as_dict()
+        if self.driver_peak_rss_mb is not None:
+            out["driver_peak_rss_mb"] = round(self.driver_peak_rss_mb, 1)
         return out
 
 

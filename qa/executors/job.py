@@ -49,12 +49,13 @@ class ScoreJob:
         first, so that a cluster that cannot be reached fails before any work, and closed
         at the end whatever happens."""
         from qa.executors.local import Sequential
+        from qa.executors.task import peak_rss_mb
         from qa.scoring import score_paths
 
         executor = executor or Sequential()
         executor.open()
         try:
-            return score_paths(
+            report = score_paths(
                 self.paths,
                 store,
                 config,
@@ -69,5 +70,7 @@ class ScoreJob:
                 routing=self.routing,
                 executor=executor,
             )
+            report.driver_peak_rss_mb = peak_rss_mb()
+            return report
         finally:
             executor.close()
