@@ -2,7 +2,8 @@
 local process pool, and Ray on a local cluster. Then the single SQLite writer's rate, and a
 paper projection of a day's calls on N nodes.
 
-The batch: the eight real HarperValleyBank calls (../shared/data/harper_valley_bank, CC BY 4.0,
+The batch: the eight real HarperValleyBank calls ($QA_HVB_DIR, else
+/work/shared/data/harper_valley_bank; CC BY 4.0,
 Gridspace and Stanford), each as its stereo and its mono mix, and the three demo calls, cut at
 different starts until there are 40 recordings (8 with --quick). Every cut is different audio,
 so no recording is served from another's transcript cache.
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-HVB = ROOT.parent / "shared" / "data" / "harper_valley_bank"
+HVB = Path(os.environ.get("QA_HVB_DIR", "/work/shared/data/harper_valley_bank"))
 CARD = ROOT / "scorecards" / "general_contact.yaml"
 CAMPAIGNS = ROOT / "scorecards" / "campaigns"
 CUT_STEP_S = 1.5  # each further cut of a call starts this much later
