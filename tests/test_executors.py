@@ -27,6 +27,8 @@ from qa.matching import Matcher
 from qa.scorecard.load import load_scorecard
 from qa.store import Store
 from qa.voice.asr import AsrResult, AsrSettings
+from qa.voice.batch import transcribe_pending
+from qa.voice.pipeline import VoiceSettings
 from tests.conftest import ROOT
 from tests.test_voice_unit import AGENT_WORDS, CUSTOMER_WORDS, FakeTranscriber, stereo_file
 
@@ -189,6 +191,11 @@ def test_the_local_pool_writes_what_the_sequential_executor_writes(tmp_path: Pat
     assert report_one.scored == report_pool.scored == 4  # type: ignore[attr-defined]
     assert export_json(pool) == export_json(one)
     assert rows(pool, "transcripts") == rows(one, "transcripts")  # the cache is the driver's
+    # Again: the workers read the driver's cache from its file, and recognise nothing.
+    again = transcribe_pending(
+        pool, VoiceSettings(), redo=True, executor=LocalPool(2, fake_factory)
+    )
+    assert len(again.transcribed) == 4 and again.asr_runs == 0
 
 
 def test_the_pool_retries_a_file_whose_worker_died_once_then_records_it(tmp_path: Path) -> None:
@@ -263,7 +270,7 @@ def test_a_driver_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path)
     db = tmp_path / "q.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
-    def drive(kill_after: int) -> subprocess.CompletedProcess[str]:
+    def drive(kill_after: int, db: Path = db) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, str(script), str(folder), str(db), str(kill_after)]
         # Output to files: a pipe would wait for the killed driver's pool processes too.
         with (tmp_path / "out").open("w+") as out, (tmp_path / "err").open("w+") as err:
@@ -284,7 +291,8 @@ def test_a_driver_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path)
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.split() == ["4", "2"]  # all scored; only the 2 left recognised
     store = Store(db)
-    clean, _ = score(folder, tmp_path / "clean.db", Sequential(fake_factory))
+    assert drive(0, tmp_path / "clean.db").returncode == 0  # the same run, never killed
+    clean = Store(tmp_path / "clean.db")
     assert export_json(store) == export_json(clean)
     for table in ("interactions", "turns", "asr_segments", "evaluations", "criterion_results"):
         assert rows(store, table) == rows(clean, table), table

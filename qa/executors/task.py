@@ -72,11 +72,15 @@ def peak_rss_mb() -> float:
 
 def _read_only_lookup(db: str) -> CacheLookup:
     def lookup(key: str) -> str | None:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
         try:
-            row = conn.execute("SELECT result FROM transcripts WHERE key = ?", [key]).fetchone()
-        finally:
-            conn.close()
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+            try:
+                query = "SELECT result FROM transcripts WHERE key = ?"
+                row = conn.execute(query, [key]).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:  # no file to share (an in-memory store): recognise it
+            return None
         return row[0] if row else None
 
     return lookup
