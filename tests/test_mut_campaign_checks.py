@@ -4,9 +4,12 @@ a service contact about the customer's own plan."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 
 from qa.campaigns.check import check_interaction
@@ -257,3 +260,286 @@ def test_one_flag_per_kind_campaign_and_fact(shipped: list[Campaign]) -> None:
     found = whole(shipped, wrong, LAST_DAY)
     assert [f[0] for f in found] == ["contradiction", *(ob[0] for ob in OBLIGATIONS)]
     assert found[0][5] == ["Spring Unlimited is $30 a month."]  # the first one is kept
+
+
+# --- by meaning: a sentence model and an act reader whose readings the test sets ----------
+
+SURVEY = "a survey of the roof is required"
+WARRANTY = "the panels carry a 25 year warranty"
+PITCH = "Solar Saver is $30 a month."
+LONGER = "Solar Saver is $30 a month, and we check the roof first."
+MISSING_SURVEY = "missing_disclosure", "disclosure survey: " + SURVEY
+MISSED_WARRANTY = "missed_key_point", "key point warranty: " + WARRANTY
+
+
+AXES: dict[str, int] = {}  # one axis per text, for the whole test process
+
+
+class Embedder:
+    """Unit vectors: each text on its own axis, except those set near a phrase at a cosine."""
+
+    def __init__(self, near: dict[str, tuple[str, float]]) -> None:
+        self.near = near
+
+    def axis(self, text: str) -> np.ndarray:
+        v = np.zeros(1024)
+        v[AXES.setdefault(text, len(AXES))] = 1.0
+        return v
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for t in texts:
+            if t in self.near:
+                phrase, cos = self.near[t]
+                rows.append(cos * self.axis(phrase) + math.sqrt(1 - cos * cos) * self.axis(t))
+            else:
+                rows.append(self.axis(t))
+        return np.array(rows)
+
+
+@pytest.fixture
+def acts(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, float]]:
+    """What the act reader says of each agent sentence (nothing of a sentence not listed)."""
+    import qa.acts
+    import qa.campaigns.check as check
+
+    pitch = {"present_offer": 0.9, "deny_offer": 0.0}
+    said: dict[str, dict[str, float]] = {PITCH: pitch, LONGER: pitch}
+
+    def classify(texts: list[str], names: list[str], **_: Any) -> list[dict[str, float]]:
+        assert names == ["present_offer", "deny_offer"]
+        return [said.get(t, {"present_offer": 0.0, "deny_offer": 0.0}) for t in texts]
+
+    monkeypatch.setattr(qa.acts, "classify", classify)
+    monkeypatch.setattr(check, "_PHRASE_VECTORS", {})  # phrases embedded by this test's model
+    return said
+
+
+def solar(**fields: Any) -> Campaign:
+    return campaign(
+        disclosures=[{"id": "survey", "phrases": [SURVEY]}],
+        key_points=[{"id": "warranty", "phrases": [WARRANTY]}],
+        **fields,
+    )
+
+
+def by_meaning(
+    camp: Campaign,
+    turns: list[tuple[str, str]],
+    near: dict[str, tuple[str, float]] | None = None,
+    review_bar: float = 0.6,
+) -> list[tuple[str, str, float, str]]:
+    """The flags, read with a model (`near` set) or without one (None)."""
+    item = Interaction(
+        id="i",
+        channel="chat",
+        source="s",
+        started_at="2026-04-01T10:00:00Z",
+        turns=[Turn(role, text, float(i), i + 1.0) for i, (role, text) in enumerate(turns)],
+    )
+    matcher = None if near is None else SimpleNamespace(embedder=Embedder(near))
+    found = check_interaction(item, [camp], matcher, review_bar=review_bar)  # type: ignore[arg-type]
+    return [(str(f.kind), f.fact, f.confidence, str(f.status)) for f in found]
+
+
+def test_a_disclosure_given_in_other_words(acts: dict[str, Any]) -> None:
+    other = "We check the roof first."
+    turns = [("agent", PITCH), ("agent", other)]
+    assert by_meaning(solar(), turns) == [
+        (*MISSING_SURVEY, 0.85, "open"),
+        (*MISSED_WARRANTY, 0.85, "open"),
+    ]
+    assert by_meaning(solar(), turns, {other: (SURVEY, 0.6)}) == [(*MISSED_WARRANTY, 0.85, "open")]
+    # The customer's words are no disclosure, however near.
+    said = [("agent", PITCH), ("customer", other)]
+    assert by_meaning(solar(), said, {other: (SURVEY, 0.9)})[0] == (*MISSING_SURVEY, 0.85, "open")
+
+
+@pytest.mark.parametrize(
+    ("cos", "review_bar", "want"),
+    [
+        (0.55, 0.6, []),  # GIVEN_SEMANTIC: given
+        (0.549, 0.6, [(*MISSING_SURVEY, 0.5, "review")]),  # unsure: held for review
+        (0.42, 0.6, [(*MISSING_SURVEY, 0.5, "review")]),  # GIVEN_UNSURE: still unsure
+        (0.419, 0.6, [(*MISSING_SURVEY, 0.85, "open")]),
+        (0.0, 0.6, [(*MISSING_SURVEY, 0.85, "open")]),
+        (0.5, 0.4, [(*MISSING_SURVEY, 0.5, "open")]),  # the site's own review bar
+    ],
+)
+def test_how_near_a_sentence_must_be_to_give_a_disclosure(
+    acts: dict[str, Any], cos: float, review_bar: float, want: list[Any]
+) -> None:
+    other = "We check the roof first."
+    camp = campaign(disclosures=[{"id": "survey", "phrases": [SURVEY]}])
+    turns = [("agent", PITCH), ("agent", other)]
+    assert by_meaning(camp, turns, {other: (SURVEY, cos)}, review_bar) == want
+
+
+def test_restating_the_offer_gives_no_disclosure(acts: dict[str, Any]) -> None:
+    # The pitch's own clause, all of its figures the campaign's facts, is near the disclosure.
+    camp = campaign(disclosures=[{"id": "survey", "phrases": [SURVEY]}])
+    assert by_meaning(camp, [("agent", PITCH)], {PITCH: (SURVEY, 0.9)}) == [
+        (*MISSING_SURVEY, 0.85, "open")
+    ]
+    # A clause of a longer sentence counts on its own.
+    near = {
+        "and we check the roof first.": (SURVEY, 0.9),
+        "we check the roof first.": (SURVEY, 0.9),
+    }
+    assert by_meaning(camp, [("agent", LONGER)], near) == []
+
+
+QUESTION = "Do you need to look at the roof first?"
+ANSWERED = "Do you need to look at the roof first"  # what "Yes." says
+
+
+@pytest.mark.parametrize(
+    ("cos", "want"),
+    [
+        (0.7, []),  # 0.7 less the answer's margin (0.1): given
+        (0.6, [(*MISSING_SURVEY, 0.5, "review")]),  # 0.5: unsure
+        (0.5, [(*MISSING_SURVEY, 0.85, "open")]),  # 0.4: not near
+    ],
+)
+def test_a_short_answer_gives_a_disclosure_by_its_question(
+    acts: dict[str, Any], cos: float, want: list[Any]
+) -> None:
+    camp = campaign(disclosures=[{"id": "survey", "phrases": [SURVEY]}])
+    turns = [("agent", PITCH), ("customer", QUESTION), ("agent", "Yes.")]
+    assert by_meaning(camp, turns, {ANSWERED: (SURVEY, cos)}) == want
+
+
+def test_a_short_answer_is_read_after_another(acts: dict[str, Any]) -> None:
+    camp = campaign(disclosures=[{"id": "survey", "phrases": [SURVEY]}])
+    turns = [
+        ("agent", PITCH),
+        ("customer", "Is there a fee to join?"),
+        ("agent", "No."),
+        ("customer", QUESTION),
+        ("agent", "Yes."),
+    ]
+    assert by_meaning(camp, turns, {ANSWERED: (SURVEY, 0.7)}) == []
+    # Said the other way round ("no survey"), the same nearness gives nothing.
+    turns[-1] = ("agent", "No.")
+    assert by_meaning(camp, turns, {"no you need to look at the roof first": (SURVEY, 0.9)}) == [
+        (*MISSING_SURVEY, 0.85, "open")
+    ]
+
+
+def test_given_in_so_many_words_without_a_model() -> None:
+    camp = solar()
+    answer = [
+        ("agent", PITCH),
+        ("customer", "Is a survey of the roof required?"),
+        ("agent", "Yes."),
+    ]
+    assert by_meaning(camp, answer) == [(*MISSED_WARRANTY, 0.85, "open")]
+    # The key point's figure and one of its words.
+    figure = [("agent", PITCH), ("agent", "The warranty runs 25 years.")]
+    assert by_meaning(camp, figure) == [(*MISSING_SURVEY, 0.85, "open")]
+
+
+BATTERY = "a free battery comes with every install"
+
+
+def retired(phrase: str = BATTERY, about: list[str] | None = None) -> Campaign:
+    claim: dict[str, Any] = {"id": "battery", "phrases": [phrase]}
+    if about is not None:
+        claim["about"] = about
+    return campaign(retired_claims=[claim])
+
+
+RETIRED = "retired_claim", "retired claim battery"
+
+
+@pytest.mark.parametrize(
+    ("cos", "want"),
+    [
+        (0.8, [(*RETIRED, 0.9, "open")]),  # 0.6 + 3 x 0.15, at most 0.9
+        (0.7, [(*RETIRED, 0.75, "open")]),  # 0.6 + 3 x 0.05
+        (0.65, [(*RETIRED, 0.6, "open")]),  # CLAIM_SEMANTIC: a paraphrase, at the review bar
+        (0.649, []),
+    ],
+)
+def test_a_retired_claim_in_other_words(acts: dict[str, Any], cos: float, want: list[Any]) -> None:
+    said = "You will get a battery with each install."
+    assert by_meaning(retired(), [("agent", said)], {said: (BATTERY, cos)}) == want
+
+
+def test_a_paraphrase_of_a_retired_claim_must_say_it_the_same_way(acts: dict[str, Any]) -> None:
+    negated = "You will not get a battery with each install."
+    assert by_meaning(retired(), [("agent", negated)], {negated: (BATTERY, 0.9)}) == []
+    # Near, but not one content word in common.
+    apart = "Everyone receives storage at signup."
+    assert by_meaning(retired(), [("agent", apart)], {apart: (BATTERY, 0.9)}) == []
+
+
+def test_a_retired_promise_in_other_words_without_a_model() -> None:
+    camp = retired("the price is locked for life")
+    assert by_meaning(camp, [("agent", "Your rate stays the same forever.")]) == [
+        (*RETIRED, 0.8, "open")
+    ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Not any more, a free battery comes with every install.",
+        "That isn't true, a free battery comes with every install.",
+        "You heard a free battery comes with every install.",
+    ],
+)
+def test_a_retired_claim_reported_or_denied_is_not_made(said: str) -> None:
+    assert by_meaning(retired(), [("agent", said)]) == []
+    assert by_meaning(retired(), [("agent", "A free battery comes with every install.")]) == [
+        (*RETIRED, 0.95, "open")
+    ]
+
+
+def test_a_retired_claim_about_some_things_only() -> None:
+    camp = retired("free installation", about=["battery"])
+    assert by_meaning(camp, [("agent", "Free installation with every Battery.")]) == [
+        (*RETIRED, 0.95, "open")
+    ]
+    assert by_meaning(camp, [("agent", "Free installation with every heat pump.")]) == []
+    assert by_meaning(camp, [("agent", "Free installation with every batteryless kit.")]) == []
+
+
+def test_a_pitch_by_its_act(acts: dict[str, Any]) -> None:
+    said = "Solar Saver would suit your roof."
+    camp = campaign(disclosures=[{"id": "survey", "phrases": [SURVEY]}])
+    assert by_meaning(camp, [("agent", said)]) == []  # no cue words: no pitch without a model
+    acts[said] = {"present_offer": 0.9, "deny_offer": 0.0}
+    assert by_meaning(camp, [("agent", said)], {}) == [(*MISSING_SURVEY, 0.85, "open")]
+
+
+def test_a_denial_by_its_act(acts: dict[str, Any]) -> None:
+    said = "We only sell the Basic plan."
+    turns = [("customer", CITED), ("agent", said)]
+    assert by_meaning(campaign(), turns) == []  # no denying phrase: no denial without a model
+    acts[said] = {"present_offer": 0.0, "deny_offer": 0.9}
+    assert by_meaning(campaign(), turns, {}) == [
+        ("denied_offer", "Solar Saver valid 2026-03-01 to 2026-05-31", 0.85, "open")
+    ]
+
+
+def test_a_legitimate_exclusion_said_with_a_negation() -> None:
+    camp = campaign(eligibility={"open_to": ["existing customers"], "not_for": ["holiday homes"]})
+    for said in (
+        "We don't offer it for holiday homes.",
+        "Sorry, it isn't available for holiday homes.",
+        "We can't do it on holiday homes, sorry.",
+    ):
+        assert reply(camp, said) == []
+    assert reply(camp, "We don't offer it for holiday homes. We don't have that offer.") == [DENIED]
+
+
+def test_the_customers_own_figure_confirmed_in_a_service_contact() -> None:
+    turns = [
+        ("customer", "My Solar Saver plan is $45 a month, right?"),
+        ("agent", "Yes, that's right."),
+    ]
+    assert by_meaning(campaign(), turns) == []
+    # Not a service contact: the agent makes the customer's wrong figure its own.
+    sale = [("customer", "Solar Saver is $45 a month, right?"), ("agent", "Yes, that's right.")]
+    assert [f[0] for f in by_meaning(campaign(), sale)] == ["contradiction"]

@@ -1021,8 +1021,12 @@ def _denial_in(
     reply: list[Sentence], c: Campaign, acts: Acts | None = None
 ) -> tuple[Sentence | None, float]:
     for x in reply:
-        if c.eligibility and any(fuzzy_score(w, x.text) >= 0.85 for w in c.eligibility.not_for):
-            continue  # a legitimate exclusion
+        said = f" {normalise(x.text)} "
+        if c.eligibility and any(
+            fuzzy_score(w, x.text) >= 0.85 or f" {normalise(w)} " in said
+            for w in c.eligibility.not_for
+        ):
+            continue  # a legitimate exclusion, said either way round ("we don't do it for ...")
         if not _denies(x.text, acts):
             # "Sorry, it's only for houses built after 1990": an exclusion by a condition.
             if REGRET.search(x.text) and _false_condition(x.text, c):
