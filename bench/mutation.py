@@ -11,6 +11,12 @@ behaviour) count as equivalent; the score is killed / (mutants - equivalent).
     .venv/bin/python bench/mutation.py statements --functions _convert_run _split_groups
     .venv/bin/python bench/mutation.py statements --resume  # re-test the last run's survivors
 
+    .venv/bin/python bench/mutation.py campaign_checks --recheck tests/test_mut_campaign_checks.py
+
+--recheck runs the named test files (only those) against each survivor of the last run, in one
+process, and counts a mutant killed when they fail on it and pass on the unmutated code: a quick
+way to measure new pins without re-running every test of the module per survivor.
+
 A run stopped by --timeout is reported as partial: the mutants tried out of the module's total.
 --resume keeps build/mutation/<module>/ and re-tests only the mutants that survived or were not
 reached, after new tests; killed mutants stay killed. Where a mutated function's code changed
@@ -170,6 +176,7 @@ MODULES = [
             "tests/test_campaigns_meaning.py",
             "tests/test_mut_campaigns.py",
             "tests/test_mut_campaign_checks.py",
+            "tests/test_mut_campaign_exclusions.py",
         ),
         # The whole scoring command on the examples: a minute, and checked by the rest.
         deselect="not score_with_campaigns_shows_flags",
@@ -380,6 +387,81 @@ def judge(result: Result, equivalents: dict[str, tuple[str, str]]) -> None:
             result.stale.append(name)
 
 
+RECHECK = """
+import contextlib, io, json, os, sys
+import pytest
+
+names, args = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+
+
+def run(name):
+    os.environ["MUTANT_UNDER_TEST"] = name
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return int(pytest.main(args))
+
+
+if run("") != 0:
+    sys.exit("the tests fail on the unmutated code")
+for name in names:
+    print(json.dumps([name, run(name)]), flush=True)
+if run("") != 0:
+    sys.exit("the tests fail on the unmutated code after the mutants")
+"""
+
+
+def recheck(module: Module, functions: tuple[str, ...], files: list[str], timeout: float) -> Result:
+    """The last run's survivors against `files` only; a failing run kills the mutant."""
+    result = Result(module.name)
+    work = WORK / module.name
+    if not (work / "mutants").is_dir():
+        result.error = f"nothing to re-check in {work}: run without --recheck first"
+        return result
+    shutil.copytree(ROOT / "tests", work / "mutants" / "tests", dirs_exist_ok=True)
+    names = [
+        n for _, n, code in verdicts(work, functions) if code is not None and code not in KILLED
+    ]
+    args = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-m", "not models and not browser"]
+    args += [*files, *(["-k", module.deselect] if module.deselect else [])]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QA_DB")}
+    start = time.monotonic()
+    done: dict[str, int] = {}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RECHECK, json.dumps(names), json.dumps(args)],
+        cwd=work / "mutants",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        result.error = f"re-check stopped after {timeout:.0f} s: partial"
+    for line in out.splitlines():
+        name, code = json.loads(line)
+        done[name] = code
+    if proc.returncode and not result.error:
+        result.error = err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"
+        done = {}  # the tests are not sound on the unmutated code: nothing is counted
+    killed = {n for n, code in done.items() if code == 1}
+    for meta in (work / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        hit = killed & set(data["exit_code_by_key"])
+        if hit:
+            data["exit_code_by_key"].update(dict.fromkeys(hit, 1))
+            meta.write_text(json.dumps(data))
+    print(
+        f"  {module.name}: re-checked {len(done)} of {len(names)} survivors, {len(killed)} killed",
+        file=sys.stderr,
+    )
+    result.seconds = time.monotonic() - start
+    collect(work, result, functions)
+    return result
+
+
 def function_patterns(module: Module, names: list[str]) -> tuple[str, ...]:
     """mutmut name patterns for the module's functions, narrowed to `names` when given
     (a function 'f' or a method 'Class.f') and to the module's own selection, if any."""
@@ -502,6 +584,13 @@ def main() -> None:
         action="store_true",
         help="keep the last run's verdicts and re-test its survivors and unreached mutants",
     )
+    parser.add_argument(
+        "--recheck",
+        nargs="+",
+        default=[],
+        metavar="TEST_FILE",
+        help="run only these test files against the last run's survivors",
+    )
     parser.add_argument("--survivors", action="store_true", help="print each live survivor")
     parser.add_argument(
         "--draft", action="store_true", help="print survivors as lines for the equivalents file"
@@ -520,7 +609,10 @@ def main() -> None:
     for module in chosen:
         print(f"{module.name} ...", file=sys.stderr, flush=True)
         functions = function_patterns(module, args.functions)
-        result = run_module(module, args.children, args.timeout, functions, args.resume)
+        if args.recheck:
+            result = recheck(module, functions, args.recheck, args.timeout)
+        else:
+            result = run_module(module, args.children, args.timeout, functions, args.resume)
         judge(result, equivalents)
         results.append(result)
         if result.error:

@@ -523,17 +523,6 @@ def test_a_denial_by_its_act(acts: dict[str, Any]) -> None:
     ]
 
 
-def test_a_legitimate_exclusion_said_with_a_negation() -> None:
-    camp = campaign(eligibility={"open_to": ["existing customers"], "not_for": ["holiday homes"]})
-    for said in (
-        "We don't offer it for holiday homes.",
-        "Sorry, it isn't available for holiday homes.",
-        "We can't do it on holiday homes, sorry.",
-    ):
-        assert reply(camp, said) == []
-    assert reply(camp, "We don't offer it for holiday homes. We don't have that offer.") == [DENIED]
-
-
 def test_the_customers_own_figure_confirmed_in_a_service_contact() -> None:
     turns = [
         ("customer", "My Solar Saver plan is $45 a month, right?"),
@@ -543,3 +532,16 @@ def test_the_customers_own_figure_confirmed_in_a_service_contact() -> None:
     # Not a service contact: the agent makes the customer's wrong figure its own.
     sale = [("customer", "Solar Saver is $45 a month, right?"), ("agent", "Yes, that's right.")]
     assert [f[0] for f in by_meaning(campaign(), sale)] == ["contradiction"]
+
+
+def test_said_in_so_many_words_is_a_fuzzy_score_of_at_least_085() -> None:
+    # "reqxxxed" for "required": three letters of forty changed, a fuzzy score of 0.85 exactly.
+    camp = campaign(disclosures=[{"id": "survey", "phrases": ["roof survey required"]}])
+    missing = ("missing_disclosure", "disclosure survey: roof survey required", 0.85, "open")
+    for near, far in (("reqxxxed", "reqxxxxd"), ("reqxxxed?", "reqxxxxd?")):
+        for word, want in ((near, []), (far, [missing])):
+            said = f"Roof survey {word}"
+            turns = [("agent", PITCH), ("agent", said + ".")]
+            if said.endswith("?"):  # asked by the customer, answered "Yes."
+                turns = [("agent", PITCH), ("customer", said), ("agent", "Yes.")]
+            assert by_meaning(camp, turns) == want, said

@@ -78,3 +78,60 @@ def test_a_phone_number_said_digit_by_digit_states_no_quantity() -> None:
 
 def test_half_of_a_month_is_not_taken_from_an_hour_and_a_half() -> None:
     assert extract("an hour and a half a month")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # A price said in two groups: the first 1-999, the second 10-99, with no scale in it
+        # and nothing but a space between.
+        ("one ninety-nine", "1.99"),
+        ("five ten", "5.10"),
+        ("nine hundred ninety nine ninety nine", "999.99"),
+        ("eleven twelve", "11.12"),
+        ("seventy five twenty", "75.20"),
+        ("five nine", "5 9"),
+        ("one thousand twenty twenty", "1020 20"),
+        ("five and ninety nine", "5 and 99"),
+        ("five, ninety nine", "5, 99"),
+        ("five two hundred", "5 200"),
+        ("five ten twenty", "5 10 20"),
+        ("two, three", "2, 3"),
+        # One number: a unit after a ten, a scale after anything, "and" after a scale.
+        ("twenty one", "21"),
+        ("two thousand three hundred", "2300"),
+        ("two thousand and twenty five", "2025"),
+        ("a hundred and five", "105"),
+        ("one million two hundred thousand", "1200000"),
+        ("two hundred thousand", "200000"),
+        # Words around a number stay words.
+        ("and five", "and 5"),
+        ("a five", "a 5"),
+        ("five a", "5 a"),
+        ("five and", "5 and"),
+        ("five point", "5 point"),
+        ("five half", "5 half"),
+        ("and five a", "and 5 a"),
+        # Decimals said with "point".
+        ("point seventy", "0.70"),
+        ("two point five six", "2.56"),
+        ("two point five twenty", "2.5 20"),
+        ("two point ten", "two point ten"),
+        ("two point hundred", "two point hundred"),
+        ("half point five", "half point five"),
+        ("two point five million", "2500000"),
+        ("one point two thousand pounds", "1200 pounds"),
+        ("point five grand", "500"),
+        # Halves of a period.
+        ("two and a half years", "30 months"),
+        ("two and a half months", "75 days"),
+        ("two and a half weeks", "17.5 days"),
+        ("two and a half days", "2.5 days"),
+        ("three months and a half", "105 days"),
+        ("a week and a half", "10.5 days"),
+        ("an hour and a half", "an hour and a half"),
+        ("half a day", "0.5 days"),
+    ],
+)
+def test_spoken_number_boundaries(said: str, written: str) -> None:
+    assert digits(said) == written

@@ -194,6 +194,9 @@ def _convert_run(run: str) -> str:
         if whole is None or not frac:
             return raw
         out = f"{_fmt(whole)}.{frac}"
+        if rest and rest[0] in SCALES:  # "two point five million"
+            out = _fmt(float(out) * SCALES[rest[0]])
+            rest = rest[1:]
         if rest:
             converted = _convert_run(" ".join(rest))
             out = f"{out} {converted}"
