@@ -545,3 +545,76 @@ def test_said_in_so_many_words_is_a_fuzzy_score_of_at_least_085() -> None:
             if said.endswith("?"):  # asked by the customer, answered "Yes."
                 turns = [("agent", PITCH), ("customer", said), ("agent", "Yes.")]
             assert by_meaning(camp, turns) == want, said
+
+
+def test_a_retired_claim_in_the_second_clause_of_a_sentence(acts: dict[str, Any]) -> None:
+    said = "Thanks for calling, you will get a battery with each install."
+    near = {"you will get a battery with each install.": (BATTERY, 0.7)}
+    assert by_meaning(retired(), [("agent", said)], near) == [(*RETIRED, 0.75, "open")]
+
+
+@pytest.mark.parametrize(
+    ("amount", "said", "same"),
+    [
+        (30, "$30.10", True),  # within half a per cent of the fact
+        (30, "$30.20", False),
+        (30, "$31", False),
+        (200, "$201", True),  # half a per cent exactly
+        (200, "$201.50", False),
+    ],
+)
+def test_a_price_is_the_facts_within_half_a_per_cent(amount: int, said: str, same: bool) -> None:
+    price = {
+        "id": "price",
+        "value": {"money": {"amount": amount, "currency": "USD", "period": "month"}},
+    }
+    found = by_meaning(campaign(facts=[price]), [("agent", f"Solar Saver is {said} a month.")])
+    assert [f[0] for f in found] == ([] if same else ["contradiction"])
+
+
+def money(amount: float, period: str = "month", **more: Any) -> dict[str, Any]:
+    return {"money": {"amount": amount, "currency": "USD", "period": period}, **more}
+
+
+def days(amount: float, unit: str = "day", **more: Any) -> dict[str, Any]:
+    return {"duration": {"amount": amount, "unit": unit}, **more}
+
+
+@pytest.mark.parametrize(
+    ("value", "said", "same"),
+    [
+        # Another period: compared per month, with 2 % for rounding (6 % said "about").
+        (money(30), "$360 a year", True),
+        (money(360, "year"), "$30 a month", True),
+        (money(360, "year"), "$2.50 a month", False),
+        (money(30), "$362 a year", True),
+        (money(30), "$370 a year", False),
+        (money(30), "about $370 a year", True),
+        (money(30), "about $385 a year", False),
+        (money(30), "$4320 a year", False),
+        # Once against a period, either way round: never the same.
+        (money(99, "once"), "$99 a month", False),
+        (money(30), "$30 upfront", False),
+        # Both ends of a range said must hold.
+        (money(30), "$30 to $40 a month", False),
+        (money(30, to=40), "$30 to $40 a month", True),
+        # A duration: in months, within a range of the fact, under its bound.
+        (days(12, "month"), "a contract of 1 year", True),
+        (days(12, "month"), "a contract of 10 months", False),
+        (days(3, to=5), "delivery in 3 days", True),
+        (days(3, to=5), "delivery in 4 days", True),
+        (days(3, to=5), "delivery in 5 days", True),
+        (days(3, to=5), "delivery in 2 days", False),
+        (days(3, to=5), "delivery in 6 days", False),
+        (days(21, bound="up_to"), "a refund in 14 days", True),
+        (days(21, bound="up_to"), "a refund in 21 days", True),
+        (days(21, bound="up_to"), "a refund in 30 days", False),
+        # A bound said as a bound must agree exactly.
+        (days(21, bound="up_to"), "a refund in at least 14 days", False),
+        (days(21, bound="up_to"), "a refund in up to 21 days", True),
+    ],
+)
+def test_a_figure_said_against_the_fact(value: dict[str, Any], said: str, same: bool) -> None:
+    camp = campaign(facts=[{"id": "term", "value": value}])
+    found = by_meaning(camp, [("agent", f"Solar Saver: {said}.")])
+    assert [f[0] for f in found] == ([] if same else ["contradiction"]), found
