@@ -409,8 +409,11 @@ if run("") != 0:
 """
 
 
-def recheck(module: Module, functions: tuple[str, ...], files: list[str], timeout: float) -> Result:
-    """The last run's survivors against `files` only; a failing run kills the mutant."""
+def recheck(
+    module: Module, functions: tuple[str, ...], files: list[str], keep: str, timeout: float
+) -> Result:
+    """The last run's survivors against `files` only (and the tests that `keep`, a pytest -k
+    expression, selects); a failing run kills the mutant."""
     result = Result(module.name)
     work = WORK / module.name
     if not (work / "mutants").is_dir():
@@ -421,7 +424,8 @@ def recheck(module: Module, functions: tuple[str, ...], files: list[str], timeou
         n for _, n, code in verdicts(work, functions) if code is not None and code not in KILLED
     ]
     args = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-m", "not models and not browser"]
-    args += [*files, *(["-k", module.deselect] if module.deselect else [])]
+    keyword = " and ".join(f"({k})" for k in (module.deselect, keep) if k)
+    args += [*files, *(["-k", keyword] if keyword else [])]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QA_DB")}
     start = time.monotonic()
     done: dict[str, int] = {}
@@ -591,6 +595,12 @@ def main() -> None:
         metavar="TEST_FILE",
         help="run only these test files against the last run's survivors",
     )
+    parser.add_argument(
+        "--keep",
+        default="",
+        metavar="EXPR",
+        help="with --recheck: a pytest -k expression (tests of code newer than the run aside)",
+    )
     parser.add_argument("--survivors", action="store_true", help="print each live survivor")
     parser.add_argument(
         "--draft", action="store_true", help="print survivors as lines for the equivalents file"
@@ -610,7 +620,7 @@ def main() -> None:
         print(f"{module.name} ...", file=sys.stderr, flush=True)
         functions = function_patterns(module, args.functions)
         if args.recheck:
-            result = recheck(module, functions, args.recheck, args.timeout)
+            result = recheck(module, functions, args.recheck, args.keep, args.timeout)
         else:
             result = run_module(module, args.children, args.timeout, functions, args.resume)
         judge(result, equivalents)

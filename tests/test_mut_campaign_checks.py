@@ -612,6 +612,32 @@ def days(amount: float, unit: str = "day", **more: Any) -> dict[str, Any]:
         # A bound said as a bound must agree exactly.
         (days(21, bound="up_to"), "a refund in at least 14 days", False),
         (days(21, bound="up_to"), "a refund in up to 21 days", True),
+        (days(12, "month"), "a contract of 11 months", False),
+        # A duration said as under or over: the fact must lie on that side (or on the bound).
+        (days(14), "a refund in under 21 days", True),
+        (days(14), "a refund in under 14 days", True),
+        (days(14), "a refund in under 10 days", False),
+        (days(14), "a refund in over 7 days", True),
+        (days(14), "a refund in over 14 days", True),
+        (days(14), "a refund in over 21 days", False),
+        # Money in a range, up to, at least, under and over.
+        (money(30, to=40), "$35 a month", True),
+        (money(30, to=40), "$30 a month", True),
+        (money(30, to=40), "$40 a month", True),
+        (money(30, to=40), "$29.50 a month", False),
+        (money(30, to=40), "$40.50 a month", False),
+        (money(50, bound="up_to"), "$45 a month", True),
+        (money(50, bound="up_to"), "$50 a month", True),
+        (money(50, bound="up_to"), "$50.50 a month", False),
+        (money(100, bound="at_least"), "$150 a month", True),
+        (money(100, bound="at_least"), "$100 a month", True),
+        (money(100, bound="at_least"), "$99 a month", False),
+        (money(5), "under $10 a month", True),
+        (money(5), "under $5 a month", True),
+        (money(5), "under $4 a month", False),
+        (money(50), "over $40 a month", True),
+        (money(50), "over $50 a month", True),
+        (money(50), "over $60 a month", False),
     ],
 )
 def test_a_figure_said_against_the_fact(value: dict[str, Any], said: str, same: bool) -> None:

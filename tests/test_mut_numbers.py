@@ -27,6 +27,8 @@ def _fresh_digits() -> None:
         ("two tenners", "20 pounds"),
         ("3 fivers", "15 pounds"),
         ("twelve Tenners", "120 pounds"),
+        ("twenty fivers", "100 pounds"),
+        ("Thirty tenners", "300 pounds"),
         ("a tenner", "10 pounds"),
         # Quarters of a scale.
         ("a quarter of a million", "250000"),
@@ -97,6 +99,9 @@ def test_half_of_a_month_is_not_taken_from_an_hour_and_a_half() -> None:
         ("five two hundred", "5 200"),
         ("five ten twenty", "5 10 20"),
         ("two, three", "2, 3"),
+        ("thirty ten", "30.10"),
+        ("thirty twelve", "30.12"),
+        ("one hundred eleven", "111"),
         # One number: a unit after a ten, a scale after anything, "and" after a scale.
         ("twenty one", "21"),
         ("two thousand three hundred", "2300"),
@@ -112,6 +117,11 @@ def test_half_of_a_month_is_not_taken_from_an_hour_and_a_half() -> None:
         ("five point", "5 point"),
         ("five half", "5 half"),
         ("and five a", "and 5 a"),
+        ("an eleven year deal", "an 11 year deal"),
+        ("an hundred", "100"),
+        # "a" or "an" starts a new number.
+        ("twenty a thousand", "20 1000"),
+        ("eleven an hundred", "11 100"),
         # Decimals said with "point".
         ("point seventy", "0.70"),
         ("two point five six", "2.56"),
