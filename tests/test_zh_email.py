@@ -103,3 +103,20 @@ def test_the_undecodable_file_is_recorded_as_a_failure(
     assert "cannot be decoded as its declared charset 'big5'" in reasons["bad.eml"]
     texts = [r["text"] for r in store.db.query("SELECT text FROM turns")]
     assert any("手续费怎么算" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "在 2026年11月9日周一 下午3:20，王先生 <w@mail.example> 写道：",
+        "於 2026年11月9日 週一 上午9:40，陳小姐 寫道：",
+        "------------------ 原始邮件 ------------------",
+        "发件人: 客户 <kehu@mail.example>",
+        "寄件者：客戶",
+    ],
+)
+def test_chinese_quote_headers_end_the_new_text(header: str) -> None:
+    from qa.ingest.email import strip_reply
+
+    body = f"好的，已经帮您登记了。\n\n{header}\n> 我想办理账单分期，截止到12月31日吗？\n"
+    assert strip_reply(body) == "好的，已经帮您登记了。"

@@ -28,8 +28,8 @@ from qa.model import Evidence, Flag, Interaction
 from qa.statements.claims import NEGATION, PAST, Claim, extract_claims
 from qa.statements.concepts import same_promise
 from qa.statements.numbers import digits
+from qa.statements.quantities import HAN, extract
 from qa.statements.quantities import PERIODS as PERIOD_WORDS
-from qa.statements.quantities import extract
 from qa.statements.zh_quantities import simplified
 from qa.text import content_words, normalise, sentences
 from qa.timeutil import local_date
@@ -41,6 +41,7 @@ PRODUCT_MATCH = 0.9  # fuzzy score for a product name to count as mentioned (0-1
 CONTEXT_TURNS = 6  # how many turns back a product named earlier is still "it" (1-20)
 CLAIM_SEMANTIC = 0.65  # cosine of a clause to a retired claim for a paraphrase (0-1)
 GIVEN_SEMANTIC = 0.55  # cosine of a sentence or clause to a disclosure / key point: given (0-1)
+ZH_GIVEN = 0.5  # share of a Chinese phrase's character pairs in a clause for it to be given (0-1)
 GIVEN_UNSURE = 0.42  # below GIVEN_SEMANTIC but above this: a missing-item flag goes to review
 PITCH_BAR = 0.5  # probability of the present_offer act for a sentence to be a pitch (0-1)
 PROPOSAL_BAR = 0.25  # the same for a sentence that proposes to sign up, switch or quote (0-1)
@@ -106,6 +107,9 @@ EXCLUSION_GROUPS = {
     "members": re.compile(r"\bmembers?\b", re.I),
     "online": re.compile(r"\bonline\b|\bwebsite\b", re.I),
 }
+FUTURE_OFFER = re.compile(
+    r"\b(?:will be|'ll be|coming|launch|starts? (?:on|in)|from (?:next|the \d))", re.I
+)
 CUSTOMER_MENTIONS_OFFER = re.compile(
     r"\b(?:offer|deal|promotion|promo|advert|advertised|saw|heard|read|credit|discount|"
     r"intro|introductory|price|cashback|bonus|free)\b",
@@ -518,7 +522,7 @@ def _semantic_max(vectors: dict[str, np.ndarray], sentence: str, phrases: list[s
     return max((float(vectors[p] @ v) for p in phrases if p in vectors), default=0.0)
 
 
-CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|so|because)\s|\s-\s", re.I)
+CLAUSE_BREAK = re.compile(r"[,;:，；：。]|\s(?:and|but|so|because)\s|\s-\s", re.I)
 
 
 def clauses(sentence: str) -> list[str]:
@@ -534,7 +538,7 @@ def _lexical_hit(sentence: str, phrase: str) -> bool:
         return False
     parts = clauses(sentence)
     return any(_clause_hit(c, phrase) for c in parts) or (
-        len(parts) > 1 and _clause_hit(sentence, phrase)
+        len(parts) > 1 and not HAN.search(sentence) and _clause_hit(sentence, phrase)
     )
 
 
@@ -560,7 +564,18 @@ def _contrary(phrase: str, sentence: str) -> bool:
     )
 
 
+def _cue(rx: re.Pattern[str], name: str, text: str) -> bool:
+    """An English cue pattern; for Chinese text the list `name` of the zh statements pack."""
+    if HAN.search(text):
+        from qa.statements.zh_claims import zh_cue
+
+        return zh_cue(name, text)
+    return bool(rx.search(text))
+
+
 def _negations(text: str) -> bool:
+    if HAN.search(text):
+        return _cue(NEGATION, "negation_words", text)
     return bool(NEGATION.search(text)) or bool(
         re.search(r"\bno\b|\bnever\b|\bwithout\b", text, re.I)
     )
@@ -624,11 +639,11 @@ def presents_offer(s: Sentence, claims: list[Claim], acts: Acts | None = None) -
     agent's own current claims, or a proposal to sign up, switch or quote. With a model the
     meaning of the sentence decides (the present_offer act); without one, cue words."""
     text = s.text
-    if PAST.search(text) and not re.search(r"\bstill\b", text, re.I):
+    if _cue(PAST, "offer_past", text) and not re.search(r"\bstill\b", text, re.I):
         return False
-    if re.search(
-        r"\b(?:will be|'ll be|coming|launch|starts? (?:on|in)|from (?:next|the \d))", text, re.I
-    ) and not re.search(r"\b(?:today|now|right away)\b", text, re.I):
+    if _cue(FUTURE_OFFER, "offer_future", text) and not re.search(
+        r"\b(?:today|now|right away)\b", text, re.I
+    ):
         return False
     p = (acts or {}).get(text)
     if p is not None:
@@ -637,12 +652,12 @@ def presents_offer(s: Sentence, claims: list[Claim], acts: Acts | None = None) -
         if PROPOSAL.search(text):
             return p["present_offer"] >= PROPOSAL_BAR
         return p["present_offer"] >= PITCH_BAR
-    if DENIAL_CUES.search(text):
+    if _cue(DENIAL_CUES, "denial", text):
         return False
     own = [c for c in claims if c.checkable and c.attribution == "own" and c.tense == "current"]
-    if SERVICE_CUES.search(text) and not OFFER_CUES.search(text):
+    if _cue(SERVICE_CUES, "service", text) and not _cue(OFFER_CUES, "offer", text):
         return False
-    return bool(own) or bool(OFFER_CUES.search(text))
+    return bool(own) or _cue(OFFER_CUES, "offer", text)
 
 
 @dataclass
@@ -950,22 +965,23 @@ def answered(all_sentences: list[Sentence]) -> list[Sentence]:
     return out
 
 
+SERVICE_ASKED = re.compile(
+    r"\b(?:(?:my|our) (?:[\w-]+ ){0,3}(?:bill|account|claim|policy|plan|contract|renewal|"
+    r"meter|usage|direct debit|payment|line|lines|data|broadband|tariff)|"
+    r"(?:i'm|i am|we're|we are) (?:already )?on|(?:i|we) already have|"
+    r"i have (?:a|the|your)|renew)\b",
+    re.I,
+)
+BUYING_ASKED = re.compile(
+    r"\b(?:switch|sign up|join|new (?:plan|deal|offer)|upgrade|interested in|looking for)\b", re.I
+)
+
+
 def _service(item: Interaction, s: Sentence) -> bool:
     """A contact about a product the customer already has: their plan, bill, claim."""
     before = " ".join(t.text for t in item.turns[: s.turn + 1] if t.role == "customer")
-    return bool(
-        re.search(
-            r"\b(?:(?:my|our) (?:[\w-]+ ){0,3}(?:bill|account|claim|policy|plan|contract|renewal|"
-            r"meter|usage|direct debit|payment|line|lines|data|broadband|tariff)|"
-            r"(?:i'm|i am|we're|we are) (?:already )?on|(?:i|we) already have|"
-            r"i have (?:a|the|your)|renew)\b",
-            before,
-            re.I,
-        )
-    ) and not re.search(
-        r"\b(?:switch|sign up|join|new (?:plan|deal|offer)|upgrade|interested in|looking for)\b",
-        before,
-        re.I,
+    return _cue(SERVICE_ASKED, "customer_service", before) and not _cue(
+        BUYING_ASKED, "customer_buying", before
     )
 
 
@@ -981,7 +997,10 @@ def _denied(
         if s.role != "customer":
             continue
         cited = [c for c in topics[i][0] if c in active]
-        if not cited or not (topics[i][1] == "named" or CUSTOMER_MENTIONS_OFFER.search(s.text)):
+        if not cited or not (
+            topics[i][1] == "named"
+            or _cue(CUSTOMER_MENTIONS_OFFER, "customer_mentions_offer", s.text)
+        ):
             continue
         reply_turn = next(
             (x.turn for x in all_sentences if x.turn > s.turn and x.role == "agent"), None
@@ -1010,7 +1029,7 @@ def _denied(
 def _denies(text: str, acts: Acts | None) -> bool:
     """A denial by its meaning (the deny_offer act): a sure reading alone, a likely one with a
     denying phrase; without a model, the phrase alone."""
-    cue = bool(DENIAL_CUES.search(text))
+    cue = _cue(DENIAL_CUES, "denial", text)
     p = (acts or {}).get(text)
     if p is None:
         return cue
@@ -1052,13 +1071,17 @@ def _denial_in(
             ):
                 return x, 0.8
             continue
-        if re.search(r"\b(?:address|area|postcode|zip|network|meter|age|aged|listed|solar|"
-                     r"panels|battery|ported|port|lines?|gas)\b", x.text, re.I):  # fmt: skip
+        if _cue(CUSTOMER_CONDITION, "customer_condition", x.text):
             continue  # an exclusion by a condition of the customer: judged by eligibility only
         return x, 0.85
     return None, 0.0
 
 
+CUSTOMER_CONDITION = re.compile(
+    r"\b(?:address|area|postcode|zip|network|meter|age|aged|listed|solar|panels|battery|ported|"
+    r"port|lines?|gas)\b",
+    re.I,
+)
 REGRET = re.compile(
     r"\b(?:sorry|unfortunately|afraid|wouldn'?t|won'?t|doesn'?t|can'?t|cannot|isn'?t|not)\b", re.I
 )
@@ -1138,6 +1161,19 @@ def _same_figure_and_word(phrase: str, text: str) -> bool:
     return bool(words & set(re.findall(r"[a-z]{4,}", text.lower())))
 
 
+def _bigrams(text: str) -> set[str]:
+    t = simplified(text)
+    return {
+        t[i : i + 2] for i in range(len(t) - 1) if HAN.fullmatch(t[i]) and HAN.fullmatch(t[i + 1])
+    }
+
+
+def _zh_overlap(phrase: str, text: str) -> float:
+    """The share of a Chinese phrase's character pairs that a text says (0-1)."""
+    want = _bigrams(phrase)
+    return len(want & _bigrams(text)) / len(want) if want else 0.0
+
+
 def _given(
     agent: list[Sentence],
     item: PhraseSet,
@@ -1160,6 +1196,12 @@ def _given(
             return True, 1.0
         if any(_same_figure_and_word(p, s.text) for p in item.phrases):
             return True, 0.95
+        if HAN.search(s.text) and any(
+            _zh_overlap(p, part) >= ZH_GIVEN
+            for p in item.phrases
+            for part in dict.fromkeys([s.text, *clauses(s.text)])
+        ):
+            return True, 0.9  # most of a phrase's character pairs said in one clause
         # A clause of a longer sentence counts on its own: "... $50 a month, and it needs
         # AutoPay" gives the AutoPay disclosure however much else the sentence says.
         for part in dict.fromkeys([s.text, *clauses(s.text)]):

@@ -108,7 +108,11 @@ def html_to_text(html: str) -> str:
 
 
 _QUOTE_HEADER = re.compile(
-    r"^(?:On .{3,200}wrote:\s*$|-{2,}\s*Original Message\s*-{2,}|From: .+|_{10,})",
+    r"^(?:On .{3,200}wrote:\s*$|-{2,}\s*Original Message\s*-{2,}|From: .+|_{10,}"
+    # Chinese clients: "在 2026年5月11日周一 …写道：", "於 … 寫道：", Foxmail's "原始邮件" rule,
+    # "发件人：" / "寄件者：" blocks.
+    r"|(?:在|於|于)\s?.{3,200}(?:写道|寫道)\s*[:：]\s*$|-{2,}\s*(?:原始邮件|原始郵件|原邮件|原郵件)\s*-{2,}"
+    r"|(?:发件人|發件人|寄件者|寄件人)\s*[:：].+)",
     re.IGNORECASE,
 )
 _SIGNATURE = re.compile(

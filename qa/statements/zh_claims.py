@@ -27,11 +27,18 @@ def cues() -> dict[str, re.Pattern[str]]:
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise ValueError(f"qa/packs/zh/statements.yaml: {name}: expected a list of words")
         ordered = sorted((simplified(w) for w in words), key=len, reverse=True)
-        out[name] = re.compile("|".join(re.escape(w) for w in ordered))
+        out[name] = re.compile(
+            "|".join(w[3:] if w.startswith("re:") else re.escape(w) for w in ordered)
+        )
     return out
 
 
 _PUNCT = re.compile(r"[,;:!?.。、()]")
+
+
+def zh_cue(name: str, text: str) -> bool:
+    """Does the (Chinese) text hold a word of the pack's list `name`?"""
+    return bool(cues()[name].search(simplified(text)))
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -85,6 +92,11 @@ def extract_claims_zh(
             left, right = clause_bounds(ptext, q.start, q.end)
             claims.append(Claim(q, ptext[left:right], ptext, attribution="confirmed"))
     corrected = _corrected(text, qs)
+    # "打八折——不好意思，说错了，不是八折，是八五折": the figure taken back, said earlier too.
+    for i in list(corrected):
+        corrected |= {
+            j for j, x in enumerate(qs[:i]) if (x.kind, x.value) == (qs[i].kind, qs[i].value)
+        }
     for i, q in enumerate(qs):
         left, right = clause_bounds(text, q.start, q.end)
         clause = text[left:right]
@@ -106,7 +118,7 @@ def extract_claims_zh(
         elif c["reference"].search(before):
             attribution = "reference"
         tense = "current"
-        if c["hypothetical"].search(before):
+        if c["hypothetical"].search(before) or c["examples"].search(text[: q.start]):
             tense = "hypothetical"  # the figure inside the condition, not in what follows it
         elif c["past"].search(clause):
             tense = "past"

@@ -141,7 +141,7 @@ _MONEY_AFTER = re.compile(
     rf"(?<![\d.])({_N})(?:\s?(?:到|至|-|~)\s?({_N}))?\s?{_CUR_AFTER}(多)?", re.I
 )
 # A bare figure after a word that prices something ("年费399", "只要199"): money.
-_MONEY_CUE = re.compile(rf"(?:年费|月费|保费|保额|原价|售价|定价|价格|只要|只需|仅需|仅要)(?:是|为|只要|只需)?\s?({_N})(?![\d.%]|\s?[天年月日期种次岁倍个])")  # fmt: skip
+_MONEY_CUE = re.compile(rf"(?:年费|月费|保费|保额|原价|售价|定价|价格|只要|只需|仅需|仅要|满)(?:是|为|只要|只需)?\s?({_N})(?![\d.%]|\s?[天年月日期种次岁倍个])")  # fmt: skip
 _PERIOD_AFTER = re.compile(
     r"^\s?(?:/|每|一个?|1个?|一|1)?\s?(个月|月|年|天|日|周|星期)(?!底|初|份|\d|半)"
 )
