@@ -144,12 +144,32 @@ def test_survey_scores_against_qa_scores():
         _contact(1, "ana", "resolved", "yes", score=5),
         _contact(2, "ana", "resolved", "yes", score=3),
         _contact(3, "ana", "resolved", "yes", score=None),
-        _contact(4, "ana", "resolved", "yes", score=9),  # impossible on a 1-5 scale: skipped
+        _contact(4, "ana", "resolved", "yes", score=9),  # outside the 1-5 scale given: skipped
     ]
     scores = {"ana-1": 60.0, "ana-2": 0.5, "ana-3": 0.9, "ana-4": 0.1}
-    gap = survey_gaming(contacts, qa_scores=scores)["ana"]["survey_vs_qa"]
+    gap = survey_gaming(contacts, qa_scores=scores, survey_scale=(1, 5))["ana"]["survey_vs_qa"]
     assert gap["contacts"] == 2
     assert gap["survey_mean"] == pytest.approx(0.75)
     assert gap["qa_mean"] == pytest.approx(0.55)
     assert gap["gap"] == pytest.approx(0.2)
     assert "survey_vs_qa" not in survey_gaming(contacts)["ana"]
+
+
+def test_a_transfer_to_the_survey_line_counts_as_an_offer():
+    transferred = _contact(1, "ana", "unresolved", None)
+    transferred.metadata.update({"survey_transfer": "yes"})
+    declined = _contact(2, "ana", "resolved", None)
+    declined.metadata.update({"survey_transfer": "no"})
+    both = _contact(3, "ana", "resolved", "no")
+    both.metadata.update({"survey_transfer": "yes"})
+    ana = survey_gaming([transferred, declined, both])["ana"]
+    assert ana["unresolved"] == [1, 1] and ana["resolved"] == [1, 2]
+
+
+def test_the_survey_scale_is_read_from_the_scores_when_not_given():
+    one_to_five = [_contact(1, "ana", "resolved", "yes", score=4)]
+    gap = survey_gaming(one_to_five, qa_scores={"ana-1": 0.75})["ana"]["survey_vs_qa"]
+    assert gap["survey_mean"] == pytest.approx(0.75) and gap["gap"] == pytest.approx(0.0)
+    zero_to_ten = one_to_five + [_contact(2, "ana", "resolved", "yes", score=8)]
+    gap = survey_gaming(zero_to_ten, qa_scores={"ana-1": 0.4, "ana-2": 0.8})["ana"]["survey_vs_qa"]
+    assert gap["survey_mean"] == pytest.approx(0.6) and gap["qa_mean"] == pytest.approx(0.6)

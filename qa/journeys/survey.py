@@ -24,7 +24,9 @@ from qa.vocabulary import Channel, Direction
 MIN_EACH = 5  # resolved and unresolved contacts an agent needs to be tested at all (1-100)
 ALPHA = 0.05  # one-sided p below which the offer pattern is significant (0-1)
 MIN_GAP = 0.30  # how far the agent's gap must exceed the rest of the team's to flag (0-1)
-SURVEY_SCALE = (1.0, 5.0)  # lowest and highest survey score, to put it on qa's 0-1 scale
+# The survey's lowest and highest score, to put it on qa's 0-1 scale; None reads it from the
+# scores: 1-5 when all lie there, else 0-10 (the range the manifest accepts).
+SURVEY_SCALE: tuple[float, float] | None = None
 
 TEST_NAME = "one-sided Fisher's exact"
 _YES = {"yes", "y", "true", "1", "offered"}
@@ -61,6 +63,17 @@ def offered(value: object) -> bool | None:
     if text in _NO:
         return False
     return None
+
+
+def _offered_or_transferred(metadata: Mapping[str, Any]) -> bool | None:
+    """A transfer to the survey line counts as an offer."""
+    was_offered = offered(metadata.get("survey_offered"))
+    transfer = offered(metadata.get("survey_transfer"))
+    if transfer:
+        return True
+    if was_offered is None and transfer is False:
+        return False
+    return was_offered
 
 
 def _in_unit(c: Contact) -> bool:
@@ -109,7 +122,7 @@ def survey_gaming(
     alpha: float = ALPHA,
     min_gap: float = MIN_GAP,
     qa_scores: Mapping[str, float] | None = None,
-    survey_scale: tuple[float, float] = SURVEY_SCALE,
+    survey_scale: tuple[float, float] | None = SURVEY_SCALE,
 ) -> dict[str, dict[str, Any]]:
     """Per agent: the offer table, the test, and whether the pattern is flagged.
 
@@ -131,7 +144,7 @@ def survey_gaming(
     for c in contacts:
         if c.agent_id is None or not _in_unit(c):
             continue
-        was_offered = offered(c.metadata.get("survey_offered"))
+        was_offered = _offered_or_transferred(c.metadata)
         if was_offered is None:
             continue
         teams.setdefault(c.agent_id, c.team)
@@ -140,9 +153,10 @@ def survey_gaming(
         else:
             tables[c.agent_id].add(c.outcome not in _UNRESOLVED, was_offered)
             complaints[c.agent_id].add(c.outcome != "complaint", was_offered)
-        pair = _score_pair(c, qa_scores, survey_scale)
+        pair = _score_pair(c, qa_scores)
         if pair is not None:
             scored[c.agent_id].append(pair)
+    scale = survey_scale or _scale_of([s for pairs in scored.values() for s, _ in pairs])
     out: dict[str, dict[str, Any]] = {}
     for agent, team in sorted(teams.items()):
         rest = _Table()
@@ -158,7 +172,7 @@ def survey_gaming(
             "no_complaint_offered": [cmp.resolved_offered, cmp.resolved],
         }
         if qa_scores is not None:
-            result["survey_vs_qa"] = _score_gap(scored[agent])
+            result["survey_vs_qa"] = _score_gap(scored[agent], scale)
         out[agent] = result
     return out
 
@@ -221,9 +235,12 @@ def _verdict(
     return result
 
 
-def _score_pair(
-    c: Contact, qa_scores: Mapping[str, float] | None, scale: tuple[float, float]
-) -> tuple[float, float] | None:
+def _scale_of(scores: list[float]) -> tuple[float, float]:
+    return (1.0, 5.0) if all(1 <= s <= 5 for s in scores) else (0.0, 10.0)
+
+
+def _score_pair(c: Contact, qa_scores: Mapping[str, float] | None) -> tuple[float, float] | None:
+    """(raw survey score, qa score as a fraction) for a contact that has both."""
     if qa_scores is None or c.interaction_id not in qa_scores:
         return None
     raw = c.metadata.get("survey_score")
@@ -233,15 +250,13 @@ def _score_pair(
         survey = float(raw)
     except (TypeError, ValueError):
         return None
-    low, high = scale
-    if high <= low or not low <= survey <= high:
-        return None
     qa = float(qa_scores[c.interaction_id])
-    qa = qa / 100 if qa > 1 else qa
-    return (survey - low) / (high - low), qa
+    return survey, qa / 100 if qa > 1 else qa
 
 
-def _score_gap(pairs: list[tuple[float, float]]) -> dict[str, Any]:
+def _score_gap(raw: list[tuple[float, float]], scale: tuple[float, float]) -> dict[str, Any]:
+    low, high = scale
+    pairs = [((s - low) / (high - low), q) for s, q in raw if high > low and low <= s <= high]
     if not pairs:
         return {"contacts": 0, "survey_mean": None, "qa_mean": None, "gap": None}
     survey = sum(s for s, _ in pairs) / len(pairs)
@@ -251,5 +266,5 @@ def _score_gap(pairs: list[tuple[float, float]]) -> dict[str, Any]:
         "survey_mean": _r(survey),
         "qa_mean": _r(qa),
         "gap": _r(survey - qa),
-        "scale": "0-1 (survey rescaled from its range; qa score as a fraction)",
+        "scale": f"0-1 (survey rescaled from {low:g}-{high:g}; qa score as a fraction)",
     }
