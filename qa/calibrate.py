@@ -267,7 +267,7 @@ def _machine_results(
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """(interaction, criterion) -> the latest automatic result (optionally of one scorecard)."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    selection = Selection(scorecard_hash=scorecard_hash, turns=False)
+    selection = Selection(scorecard_hash=scorecard_hash, turns=False, human=False)
     for item in read_interactions(store, selection):
         for ev in item.evaluations:  # oldest first: the latest wins
             for c in ev.criteria:
@@ -296,6 +296,10 @@ def calibrate(
         )
         if criteria is None or h["criterion_id"] in criteria
     ]
+    from qa.review.decisions import human_labels
+
+    # Decisions taken in `qa serve` are human ratings too, by the person who decided.
+    humans += [h for h in human_labels(store) if criteria is None or h["criterion_id"] in criteria]
     by_criterion: dict[str, list[tuple[str, str]]] = defaultdict(list)
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     disagreements: list[Disagreement] = []

@@ -921,6 +921,17 @@ def models_verify(as_json: bool) -> None:
     sys.exit(1 if bad else 0)
 
 
+def _add_review_app_commands() -> None:
+    """The review app's commands live beside it (qa/serve/commands.py)."""
+    from qa.serve import commands
+
+    cli.add_command(commands.users_group())
+    # cli.add_command(commands.serve_command())  (with the app, next)
+
+
+_add_review_app_commands()
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -111,6 +111,29 @@ class LimitsConfig(_Strict):
     )
 
 
+class ReviewConfig(_Strict):
+    """The review app (`qa serve`): windows, limits and the assignment rule."""
+
+    window_days: int = Field(
+        14, ge=1, le=365, description="Days an agent has to acknowledge or dispute an evaluation."
+    )
+    comment_max_chars: int = Field(
+        2000, ge=20, le=20000, description="Longest comment, dispute reason or resolution kept."
+    )
+    sample_per_agent: int = Field(
+        3, ge=1, le=1000, description="Contacts per agent and period in a review assignment."
+    )
+    period: Literal["day", "week", "month"] = Field(
+        "week", description="The period an assignment samples each agent over."
+    )
+    unsure_below: float = Field(
+        0.7, ge=0.0, le=1.0, description="Results less sure than this go to the review queue."
+    )
+    session_hours: float = Field(
+        8.0, gt=0, le=720, description="Hours a login lasts before it must be given again."
+    )
+
+
 class Config(_Strict):
     agents: list[AgentEntry] = Field(
         default_factory=list,
@@ -121,6 +144,7 @@ class Config(_Strict):
     email: EmailConfig = EmailConfig()
     limits: LimitsConfig = LimitsConfig()
     report: ReportConfig = ReportConfig()
+    review: ReviewConfig = ReviewConfig()
     filename_pattern: str | None = Field(
         default=None,
         description="Metadata from file names, e.g. '{agent}_{date}_{id}'. Manifest values win.",

@@ -54,6 +54,7 @@ def as_dict(item: InteractionView) -> dict[str, Any]:
                 "confidence": f.confidence if f.confidence is not None else 1.0,
                 "status": f.status or FlagStatus.OPEN,
                 **({"readings": f.readings} if f.readings else {}),
+                **({"human": f.human} if f.human else {}),
             }
             for f in item.flags
         ],
@@ -94,6 +95,7 @@ def _evaluation(e: EvaluationView) -> dict[str, Any]:
                 "confidence": c.confidence,
                 "evidence": c.evidence,
                 "note": c.note,
+                "human": c.human,  # a person's decision in force (qa serve), else null
             }
             for c in e.criteria
         ],

@@ -265,6 +265,145 @@ def m010_routing(db: Database) -> None:
     db.table("routings").create_index(["work_type"])
 
 
+@migration
+def m012_review(db: Database) -> None:
+    # The review app (qa serve): people and their sessions, human decisions on automatic
+    # results, what agents acknowledge and dispute, review assignments, calibration
+    # sessions, the examples trainers adopt from decisions, and an audit row for each act.
+    db.table("users").create(
+        {
+            "username": str,
+            "role": str,
+            "agent_id": str,
+            "teams": str,
+            "password_hash": str,
+            "disabled": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="username",
+    )
+    db.table("sessions").create(
+        {"id": str, "username": str, "csrf": str, "created_at": str, "expires_at": str},
+        pk="id",
+    )
+    db.table("app_secrets").create({"name": str, "value": str}, pk="name")
+    db.table("decisions").create(
+        {
+            "id": str,
+            "interaction_id": str,
+            "evaluation_id": str,
+            "target": str,  # criterion | flag
+            "target_key": str,  # the criterion id, or the flag's kind:fact
+            "action": str,  # confirm | dismiss | change
+            "machine": str,  # the automatic result decided on
+            "human": str,  # the result the person set
+            "comment": str,
+            "username": str,
+            "content": str,  # the interaction's content when decided: a new transcript voids it
+            "version": str,  # the automatic result's version the person saw
+            "source": str,  # review | dispute | assignment
+            "created_at": str,
+            "superseded_by": str,
+        },
+        pk="id",
+    )
+    db.table("decisions").create_index(["interaction_id"])
+    db.table("audit").create(
+        {
+            "id": int,
+            "at": str,
+            "username": str,
+            "action": str,
+            "what": str,
+            "before": str,
+            "after": str,
+            "why": str,
+        },
+        pk="id",
+    )
+    db.table("acknowledgements").create(
+        {
+            "id": str,
+            "interaction_id": str,
+            "evaluation_id": str,
+            "agent_id": str,
+            "username": str,
+            "comment": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("disputes").create(
+        {
+            "id": str,
+            "interaction_id": str,
+            "evaluation_id": str,
+            "criterion_id": str,
+            "agent_id": str,
+            "username": str,
+            "reason": str,
+            "status": str,  # open | upheld | overturned
+            "resolution": str,
+            "resolved_by": str,
+            "resolved_at": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("disputes").create_index(["agent_id"])
+    db.table("assignments").create(
+        {
+            "id": str,
+            "username": str,
+            "interaction_id": str,
+            "period": str,
+            "rule": str,
+            "reason": str,
+            "priority": float,
+            "created_at": str,
+            "done_at": str,
+        },
+        pk="id",
+    )
+    db.table("calibration_sessions").create(
+        {
+            "id": str,
+            "title": str,
+            "created_by": str,
+            "interaction_ids": str,
+            "evaluators": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("calibration_scores").create(
+        {
+            "session_id": str,
+            "username": str,
+            "interaction_id": str,
+            "criterion_id": str,
+            "result": str,
+            "created_at": str,
+        },
+        pk=("session_id", "username", "interaction_id", "criterion_id"),
+    )
+    db.table("adoptions").create(
+        {
+            "id": str,
+            "decision_id": str,
+            "username": str,
+            "kind": str,
+            "target": str,
+            "file": str,
+            "sentence": str,
+            "agreement_before": float,
+            "created_at": str,
+        },
+        pk="id",
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

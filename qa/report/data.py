@@ -84,7 +84,8 @@ def load_report_data(store: Store, filters: Filters, with_turns: bool = True) ->
             data.results[other.id] = [dict(vars(c)) for c in ev.pop("criteria")]
             data.extra.setdefault(v.id, []).append(ev)
         if v.flags:
-            data.flags[v.id] = [dict(vars(f)) for f in v.flags]
+            # A flag a person dismissed (qa serve) is not a finding any more.
+            data.flags[v.id] = [dict(vars(f)) for f in v.flags if f.status != "dismissed"]
         if with_turns:
             data.turns[v.id] = [
                 {

@@ -35,6 +35,8 @@ class CriterionView:
     evidence: list[dict[str, Any]]
     note: str | None
     details: dict[str, Any] | None
+    # A person's decision in force, laid over the automatic result (qa.review.decisions).
+    human: dict[str, Any] | None = None
 
 
 @dataclass
@@ -52,6 +54,7 @@ class EvaluationView:
     campaigns_hash: str | None
     engine: str | None
     criteria: list[CriterionView] = field(default_factory=list)
+    human: bool = False  # some result was decided by a person: the totals follow it
 
 
 @dataclass
@@ -69,6 +72,7 @@ class FlagView:
     status: str | None
     # A call's evidence span as first heard and as decoded again before flagging.
     readings: list[dict[str, Any]] = field(default_factory=list)
+    human: dict[str, Any] | None = None  # a person's decision in force (qa.review.decisions)
 
 
 @dataclass
@@ -128,6 +132,7 @@ class Selection:
     scorecard_hash: str | None = None  # only evaluations with this card
     turns: bool = True
     words: bool = True
+    human: bool = True  # lay people's decisions over the automatic results
 
 
 def _select(store: Connection, sel: Selection) -> None:
@@ -286,6 +291,10 @@ def read_interactions(store: Connection, sel: Selection | None = None) -> list[I
         " WHERE interaction_id IN (SELECT id FROM _sel)"
     ).fetchall():
         items[r[0]].routing = routing_dict(r)
+    if sel.human:
+        from qa.review.decisions import overlay
+
+        overlay(conn, items)
     if sel.turns:
         words = "words" if sel.words else "NULL"
         row: Any

@@ -1,0 +1,1 @@
+"""`qa serve`: the review app over the store (Starlette, server-rendered, offline)."""

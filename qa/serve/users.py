@@ -1,0 +1,161 @@
+"""The people who use the review app: who they are, what role they have, how they log in.
+
+Passwords are kept only as Argon2 hashes. A wrong password and an unknown user give the
+same answer, and verifying an unknown user costs the same time as a known one, so the
+login cannot be used to learn who has an account.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.errors import ConfigError
+from qa.review.audit import record as _audit
+from qa.store import Store, now
+
+ROLES = ("admin", "qa", "coach", "trainer", "agent")
+PASSWORD_MIN_CHARS = 10  # shorter passwords are refused when set
+_NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    agent_id: str | None = None
+    teams: tuple[str, ...] = field(default_factory=tuple)
+    disabled: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "role": self.role,
+            "agent_id": self.agent_id,
+            "teams": list(self.teams),
+            "disabled": self.disabled,
+        }
+
+
+def _hasher() -> Any:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+# Verified against when the user is unknown, so both answers take an Argon2 verification.
+_DUMMY: list[str] = []
+
+
+def _check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN_CHARS:
+        raise ConfigError(f"a password needs at least {PASSWORD_MIN_CHARS} characters")
+
+
+def _row_user(row: Any) -> User:
+    return User(
+        row["username"],
+        row["role"],
+        row["agent_id"],
+        tuple(json.loads(row["teams"] or "[]")),
+        bool(row["disabled"]),
+    )
+
+
+def add_user(
+    store: Store,
+    username: str,
+    role: str,
+    password: str,
+    agent_id: str | None = None,
+    teams: list[str] | None = None,
+) -> User:
+    """Create a user. An agent needs its agent id, a coach at least one team."""
+    if not _NAME.match(username):
+        raise ConfigError(
+            f"user name {username!r}: 2 to 64 letters, digits or the characters _ . @ -"
+        )
+    if role not in ROLES:
+        raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    teams = [t.strip() for t in teams or [] if t.strip()]
+    if role == "agent" and not agent_id:
+        raise ConfigError("an agent user needs --agent: the agent id its evaluations carry")
+    if role != "agent" and agent_id:
+        raise ConfigError("--agent goes with the role agent only")
+    if role == "coach" and not teams:
+        raise ConfigError("a coach needs at least one --team")
+    if role != "coach" and teams:
+        raise ConfigError("--team goes with the role coach only")
+    _check_password(password)
+    digest = _hasher().hash(password)
+    stamp = now()
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+            raise ConfigError(f"user {username!r} already exists")
+        conn.execute(
+            "INSERT INTO users (username, role, agent_id, teams, password_hash, disabled,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+            [username, role, agent_id, json.dumps(teams), digest, stamp, stamp],
+        )
+        _audit(conn, "cli", "user.add", f"user:{username}", None, role, "")
+    return User(username, role, agent_id, tuple(teams))
+
+
+def list_users(store: Store) -> list[User]:
+    return [_row_user(r) for r in store.db.query("SELECT * FROM users ORDER BY role, username")]
+
+
+def get_user(store: Store, username: str) -> User | None:
+    rows = list(store.db.query("SELECT * FROM users WHERE username = ?", [username]))
+    return _row_user(rows[0]) if rows else None
+
+
+def set_disabled(store: Store, username: str, disabled: bool = True) -> None:
+    """Disable (or enable again) a user; a disabled user's sessions end at once."""
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "UPDATE users SET disabled = ?, updated_at = ? WHERE username = ?",
+            [int(disabled), now(), username],
+        )
+        if not cur.rowcount:
+            raise ConfigError(f"no user {username!r}")
+        conn.execute("DELETE FROM sessions WHERE username = ?", [username])
+        what = "user.disable" if disabled else "user.enable"
+        _audit(conn, "cli", what, f"user:{username}", None, None, "")
+
+
+def set_password(store: Store, username: str, password: str) -> None:
+    """A new password; the user's open sessions end."""
+    _check_password(password)
+    digest = _hasher().hash(password)
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?",
+            [digest, now(), username],
+        )
+        if not cur.rowcount:
+            raise ConfigError(f"no user {username!r}")
+        conn.execute("DELETE FROM sessions WHERE username = ?", [username])
+        _audit(conn, "cli", "user.passwd", f"user:{username}", None, None, "")
+
+
+def authenticate(store: Store, username: str, password: str) -> User | None:
+    """The user when the password is right and the account enabled; None otherwise, after
+    the same work either way."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    hasher = _hasher()
+    rows = list(store.db.query("SELECT * FROM users WHERE username = ?", [username]))
+    if not _DUMMY:
+        _DUMMY.append(hasher.hash("not a password of anyone"))
+    digest = rows[0]["password_hash"] if rows else _DUMMY[0]
+    try:
+        hasher.verify(digest, password)
+        ok = bool(rows)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or rows[0]["disabled"]:
+        return None
+    return _row_user(rows[0])
