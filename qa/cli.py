@@ -926,7 +926,7 @@ def _add_review_app_commands() -> None:
     from qa.serve import commands
 
     cli.add_command(commands.users_group())
-    # cli.add_command(commands.serve_command())  (with the app, next)
+    cli.add_command(commands.serve_command())
 
 
 _add_review_app_commands()

@@ -132,6 +132,10 @@ class ReviewConfig(_Strict):
     session_hours: float = Field(
         8.0, gt=0, le=720, description="Hours a login lasts before it must be given again."
     )
+    scorecards: Path | None = Field(
+        None,
+        description="Folder of the card files trainers adopt examples into; relative to qa.yaml.",
+    )
 
 
 class Config(_Strict):
@@ -222,4 +226,6 @@ def load_config(path: Path | None = None) -> Config:
     set_site_extensions(config.packs)  # the site's cue words, for everything scored next
     if config.work_types is not None and not config.work_types.is_absolute():
         config.work_types = path.parent / config.work_types
+    if config.review.scorecards is not None and not config.review.scorecards.is_absolute():
+        config.review.scorecards = path.parent / config.review.scorecards
     return config

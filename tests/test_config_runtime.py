@@ -15,7 +15,12 @@ from qa.ingest.metadata import from_filename
 from qa.model import Agent
 from qa.packs import lists, set_site_extensions
 from qa.report.build import templates_env
+from qa.review.assign import rule_text
+from qa.review.decisions import ReviewError, check_comment
+from qa.review.feedback import window_end
 from qa.routing.taxonomy import site_taxonomy
+from qa.serve.app import cards_folder
+from qa.serve.security import session_length
 from qa.timeutil import site_zone
 from qa.voice.batch import voice_settings
 from qa.voice.verify import verify_settings
@@ -30,6 +35,14 @@ def leaves(model: type[BaseModel], prefix: str = "") -> list[str]:
         else:
             out.append(prefix + name)
     return out
+
+
+def _takes(limit: int) -> bool:
+    try:
+        check_comment("x" * 100, limit)
+    except ReviewError:
+        return False
+    return True
 
 
 def _agents(cfg: Config) -> Any:
@@ -180,6 +193,41 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         {"packs": {"zh": {"criteria": {"churn": ["转出"]}}}},
         lambda c: _site_churn(c),
         True,
+    ),
+    "review.window_days": (
+        {"review": {"window_days": 30}},
+        lambda c: window_end("2026-01-01T00:00:00+00:00", c.review.window_days).date().isoformat(),
+        "2026-01-31",
+    ),
+    "review.comment_max_chars": (
+        {"review": {"comment_max_chars": 50}},
+        lambda c: _takes(c.review.comment_max_chars),
+        False,
+    ),
+    "review.sample_per_agent": (
+        {"review": {"sample_per_agent": 7}},
+        lambda c: rule_text(c.review).split(" ")[0],
+        "7",
+    ),
+    "review.period": (
+        {"review": {"period": "month"}},
+        lambda c: "per agent per month" in rule_text(c.review),
+        True,
+    ),
+    "review.unsure_below": (
+        {"review": {"unsure_below": 0.5}},
+        lambda c: "under 0.50" in rule_text(c.review),
+        True,
+    ),
+    "review.session_hours": (
+        {"review": {"session_hours": 2}},
+        lambda c: session_length(c.review.session_hours).total_seconds(),
+        7200.0,
+    ),
+    "review.scorecards": (
+        {"review": {"scorecards": Path("/srv/cards")}},
+        cards_folder,
+        Path("/srv/cards"),
     ),
 }
 
