@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import needs
-from tests.serve_fixtures import build_demo_db, copy_db, csrf_of, login
+from tests.serve_fixtures import build_demo_db, copy_db, login
 
 pytestmark = needs("starlette", "httpx", "argon2", "itsdangerous", "multipart")
 

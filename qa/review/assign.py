@@ -15,6 +15,7 @@ from typing import Any
 from qa.config import ReviewConfig
 from qa.review.audit import record
 from qa.store import Store, now
+from qa.vocabulary import FlagStatus
 
 
 def period_bounds(day: date, period: str) -> tuple[date, date]:
@@ -41,11 +42,11 @@ def _candidates(store: Store, first: date, last: date) -> list[dict[str, Any]]:
         "SELECT i.id, i.agent_id, e.percent, e.scorecard_hash, s.definition,"
         " (SELECT min(c.confidence) FROM criterion_results c WHERE c.evaluation_id = e.id"
         "  AND c.result != 'na'),"
-        " (SELECT count(*) FROM flags f WHERE f.interaction_id = i.id AND f.status = 'review')"
+        " (SELECT count(*) FROM flags f WHERE f.interaction_id = i.id AND f.status = ?)"
         " FROM interactions i JOIN evaluations e ON e.interaction_id = i.id"
         " LEFT JOIN scorecards s ON s.hash = e.scorecard_hash"
         " WHERE substr(i.started_at, 1, 10) BETWEEN ? AND ? AND i.agent_id IS NOT NULL",
-        [first.isoformat(), last.isoformat()],
+        [FlagStatus.REVIEW, first.isoformat(), last.isoformat()],
     ).fetchall()
     marks: dict[str, float] = {}
     out: dict[str, dict[str, Any]] = {}

@@ -22,11 +22,13 @@ from qa.errors import QAError
 from qa.review.audit import record
 from qa.store import Store, content_id, now
 from qa.store.read import CriterionView, EvaluationView, FlagView, InteractionView
+from qa.vocabulary import FlagStatus
 
 RESULTS = ("pass", "fail", "na")
 ACTIONS = ("confirm", "dismiss", "change")
 TARGETS = ("criterion", "flag")
 FLAG_DISMISSED = "dismissed"  # the status a flag a person dismissed reads with
+SOURCE_QUEUE = "queue"  # where a decision was taken: the review queue, or a dispute
 
 
 class ReviewError(QAError):
@@ -101,7 +103,7 @@ def _machine_result(found: CriterionView | FlagView) -> str:
         return str(human["current"])
     if isinstance(found, CriterionView):
         return found.result
-    return str(found.status or "open")
+    return str(found.status or FlagStatus.OPEN)
 
 
 def _version(ev: EvaluationView | None, found: CriterionView | FlagView) -> str:
@@ -117,7 +119,7 @@ def _outcome(target: str, action: str, machine: str, result: str | None) -> str:
     if target == "flag":
         if action == "change":
             raise ReviewError("a flag is confirmed or dismissed, not changed")
-        return "open" if action == "confirm" else FLAG_DISMISSED
+        return FlagStatus.OPEN if action == "confirm" else FLAG_DISMISSED
     if action == "confirm":
         return machine
     if action == "dismiss":
@@ -141,7 +143,7 @@ def decide(
     seen_decision: str = "",
     result: str | None = None,
     comment_limit: int = 2000,
-    source: str = "review",
+    source: str = SOURCE_QUEUE,
 ) -> Decision:
     """Record a person's decision on one result of `item` (read with decisions laid over).
 
@@ -266,7 +268,7 @@ def overlay(conn: sqlite3.Connection, items: dict[str, InteractionView]) -> None
         if target == "flag":
             for f in item.flags:
                 if flag_key(f) == key:
-                    f.human = {**stamp, "current": f.status or "open"}
+                    f.human = {**stamp, "current": f.status or FlagStatus.OPEN}
                     f.status = human
             continue
         for ev in item.evaluations:

@@ -14,6 +14,7 @@ from qa.review.decisions import ReviewError, check_comment, criterion_version, d
 from qa.store import Store, now
 from qa.store.read import InteractionView
 
+PENDING = "pending"  # a dispute waiting for an analyst
 OUTCOMES = ("upheld", "overturned")  # upheld: the evaluation stands; overturned: it changes
 
 
@@ -78,17 +79,17 @@ def dispute(
     with store.transaction() as conn:
         if conn.execute(
             "SELECT 1 FROM disputes WHERE interaction_id = ? AND criterion_id = ?"
-            " AND status = 'open'",
+            " AND status = 'pending'",
             [item.id, criterion_id],
         ).fetchone():
             raise ReviewError(f"{criterion_id} is already disputed and not yet resolved")
         conn.execute(
             "INSERT INTO disputes (id, interaction_id, evaluation_id, criterion_id, agent_id,"
-            " username, reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            " username, reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
             [did, item.id, item.latest.id, criterion_id, item.agent_id, username, reason, now()],
         )
         record(
-            conn, username, "dispute", f"{item.id} criterion {criterion_id}", None, "open", reason
+            conn, username, "dispute", f"{item.id} criterion {criterion_id}", None, PENDING, reason
         )
     return did
 
@@ -112,7 +113,7 @@ def resolve(
     or fail), as a decision stamped with the analyst and the dispute."""
     if outcome not in OUTCOMES:
         raise ReviewError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
-    if dispute_row["status"] != "open":
+    if dispute_row["status"] != PENDING:
         raise ReviewError("this dispute is already resolved")
     resolution = check_comment(resolution, limit, "resolution")
     key = dispute_row["criterion_id"]
@@ -135,10 +136,10 @@ def resolve(
     with store.transaction() as conn:
         conn.execute(
             "UPDATE disputes SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?"
-            " WHERE id = ? AND status = 'open'",
+            " WHERE id = ? AND status = 'pending'",
             [outcome, resolution, username, now(), dispute_row["id"]],
         )
-        record(conn, username, "dispute.resolve", f"dispute {dispute_row['id']}", "open", outcome,
+        record(conn, username, "dispute.resolve", f"dispute {dispute_row['id']}", PENDING, outcome,
                resolution)  # fmt: skip
 
 
@@ -163,18 +164,25 @@ def dispute_counts(store: Store) -> dict[str, Any]:
     per_analyst: dict[str, Counter[str]] = {}
     for r in rows:
         per_criterion.setdefault(r["criterion_id"], Counter())["raised"] += 1
-        per_criterion[r["criterion_id"]][r["status"]] += 1
+        per_criterion[r["criterion_id"]][_COUNTED.get(r["status"], r["status"])] += 1
         if r["resolved_by"]:
             per_analyst.setdefault(r["resolved_by"], Counter())[r["status"]] += 1
     total = Counter(r["status"] for r in rows)
     return {
         "raised": len(rows),
-        "open": total["open"],
+        "open": total[PENDING],
         "upheld": total["upheld"],
         "overturned": total["overturned"],
-        "per_criterion": {k: dict(v) for k, v in sorted(per_criterion.items())},
-        "per_analyst": {k: dict(v) for k, v in sorted(per_analyst.items())},
+        "per_criterion": {k: _counted(v) for k, v in sorted(per_criterion.items())},
+        "per_analyst": {k: _counted(v) for k, v in sorted(per_analyst.items())},
     }
+
+
+_COUNTED = {PENDING: "waiting"}
+
+
+def _counted(c: Counter[str]) -> dict[str, int]:
+    return {k: c[k] for k in ("raised", "waiting", "upheld", "overturned")}
 
 
 def acknowledgements_for(store: Store, ident: str) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from qa.review.audit import read_audit
 from qa.review.decisions import (
     ACTIONS,
     RESULTS,
+    SOURCE_QUEUE,
     Conflict,
     ReviewError,
     criterion_version,
@@ -31,6 +32,7 @@ from qa.serve.app import Ctx, NotFound, render, session_cookie
 from qa.serve.security import COOKIE, LOGIN_COOKIE, close_session, open_session, same_token
 from qa.serve.users import authenticate, list_users
 from qa.store.read import InteractionView, Selection, read_interactions
+from qa.vocabulary import FlagStatus
 
 QUEUE_ROWS = 100  # rows per section of the review queue
 
@@ -144,10 +146,10 @@ def queue(ctx: Ctx) -> Any:
     flag_key_sql = "f.kind || '|' || coalesce(f.campaign, '') || '|' || coalesce(f.fact, '')"
     flags = conn.execute(
         "SELECT f.interaction_id, i.agent_id, f.kind, f.fact, f.message, f.confidence"
-        " FROM flags f JOIN interactions i ON i.id = f.interaction_id WHERE f.status = 'review'"
+        " FROM flags f JOIN interactions i ON i.id = f.interaction_id WHERE f.status = ?"
         f" AND NOT EXISTS ({_IN_FORCE.format(key=flag_key_sql)})"
         " ORDER BY f.confidence, f.interaction_id LIMIT ?",
-        ["flag", QUEUE_ROWS],
+        [FlagStatus.REVIEW, "flag", QUEUE_ROWS],
     ).fetchall()
     unsure = conn.execute(
         "SELECT e.interaction_id, i.agent_id, c.criterion_id, c.result, c.confidence, c.note,"
@@ -168,7 +170,7 @@ def queue(ctx: Ctx) -> Any:
         "serve/queue.html",
         flags=flags,
         unsure=[(*r[:6], names.get((r[6], r[2]), {}).get("name", r[2])) for r in unsure],
-        disputes=feedback.list_disputes(ctx.store, status="open"),
+        disputes=feedback.list_disputes(ctx.store, status=feedback.PENDING),
         assignments=assignments.assignments_for(ctx.store, user.username),
         rule=assignments.rule_text(cfg),
         day=latest or date.today().isoformat(),
@@ -293,7 +295,7 @@ def decide(ctx: Ctx) -> Any:
             f.get("seen_decision", ""),
             f.get("result") or None,
             ctx.app.config.review.comment_max_chars,
-            source=f.get("source") or "review",
+            source=SOURCE_QUEUE,
         )
     except Conflict as exc:
         return _html(
@@ -411,7 +413,7 @@ def _agent_rows(ctx: Ctx) -> list[dict[str, Any]]:
     rows = ctx.store.db.query(
         "SELECT i.agent_id AS id, max(a.name) AS name, coalesce(max(a.team), max(i.team)) AS team,"
         " count(*) AS contacts, (SELECT count(*) FROM disputes d WHERE d.agent_id = i.agent_id"
-        " AND d.status = 'open') AS open_disputes FROM interactions i"
+        " AND d.status = 'pending') AS open_disputes FROM interactions i"
         " LEFT JOIN agents a ON a.id = i.agent_id WHERE i.agent_id IS NOT NULL"
         " GROUP BY i.agent_id ORDER BY i.agent_id"
     )
