@@ -32,6 +32,7 @@ from qa.serve.users import User, get_user
 from qa.store import Store
 
 LOCAL_NAMES = ("localhost",)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def check_host(host: str, allow_remote: bool) -> None:
@@ -178,9 +179,11 @@ def env() -> Any:
     if not _ENV:
         from qa.report.build import templates_env
 
+        from jinja2 import ChoiceLoader, FileSystemLoader
+
         e = templates_env()
-        # Interface strings are wrapped for translation; plain English where no catalog is set.
-        e.globals.setdefault("_", lambda s, **kw: s % kw if kw else s)
+        # The app's own pages first (serve/...), then the report's macros and assets.
+        e.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), e.loader])
         _ENV.append(e)
     return _ENV[0]
 
