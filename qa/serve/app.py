@@ -177,12 +177,13 @@ _ENV: list[Any] = []
 
 def env() -> Any:
     if not _ENV:
-        from qa.report.build import templates_env
-
         from jinja2 import ChoiceLoader, FileSystemLoader
+
+        from qa.report.build import templates_env
 
         e = templates_env()
         # The app's own pages first (serve/...), then the report's macros and assets.
+        assert e.loader is not None
         e.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), e.loader])
         _ENV.append(e)
     return _ENV[0]
