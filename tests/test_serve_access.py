@@ -47,9 +47,25 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         criterion_version(lin.latest, other),
     )  # fmt: skip
     sid = sessions.open_session(store, "ana", "Care week", [lin.id], ["cora"])
+    store.close()
+    # Each role logs in once here: the copies carry the sessions (and the signing key), so
+    # the matrix's cells need no password hashing of their own.
+    from starlette.testclient import TestClient
+
+    from qa.config import Config
+    from qa.serve.app import create_app
+
+    cookies = {}
+    with TestClient(create_app(db, Config(), db.parent / "cards")) as client:
+        for role in USERS:
+            client.cookies.clear()
+            assert login(client, role).status_code == 303
+            cookies[role] = client.cookies.get("qa_session")
+    store = Store(db)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return {
+        "cookies": cookies,
         "db": db,
         "lin": lin.id,
         "aisha": aisha.id,
@@ -74,7 +90,7 @@ def client_for(base: dict[str, Any], role: str, folder: Path) -> Any:
     db = copy_db(base["db"], folder)
     client = TestClient(create_app(db, Config(), db.parent / "cards"))
     if role != "anonymous":
-        assert login(client, role).status_code == 303
+        client.cookies.set("qa_session", base["cookies"][role])
     return client
 
 
