@@ -625,7 +625,8 @@ Acts = dict[str, dict[str, float]]
 def read_acts(matcher: Matcher | None, texts: list[str]) -> Acts:
     """What each agent sentence does (qa.acts): presents an offer, denies one. Empty without
     a model (lexical checks): the cue rules decide then."""
-    unique = list(dict.fromkeys(t for t in texts if t.strip()))
+    # Chinese sentences are read by the zh pack's cue words: the act examples are English.
+    unique = list(dict.fromkeys(t for t in texts if t.strip() and not HAN.search(t)))
     if matcher is None or not unique:
         return {}
     from qa.acts import classify
@@ -880,7 +881,13 @@ def check_interaction(
     answers = answered(all_sentences)
     given_texts = [*agent_texts, *(a.text for a in answers)]
     parts = [c for t in given_texts for c in clauses(t)]
-    vectors = _embed(matcher, [*given_texts, *parts], phrases)
+    # Sentence similarity is calibrated on English: Chinese is matched by words and
+    # character pairs (the lexical checks), whatever the model.
+    vectors = _embed(
+        matcher,
+        [t for t in [*given_texts, *parts] if not HAN.search(t)],
+        [p for p in phrases if not HAN.search(p)],
+    )
     acts = read_acts(matcher, agent_texts)
     flags: list[Flag] = []
     pitched: dict[str, Sentence] = {}
