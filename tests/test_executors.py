@@ -296,3 +296,14 @@ def test_a_driver_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path)
     assert export_json(store) == export_json(clean)
     for table in ("interactions", "turns", "asr_segments", "evaluations", "criterion_results"):
         assert rows(store, table) == rows(clean, table), table
+
+
+def test_the_engine_stamp_holds_within_one_process() -> None:
+    """Two jobs run by one process (a driver scoring two batches, a test comparing two
+    executors) are stamped with one engine: a cache filled by the first is not a setting."""
+    from qa.campaigns.check import _embed
+    from qa.engine import engine_settings, engine_stamp
+
+    before = engine_stamp(engine_settings(Matcher().settings()))
+    _embed(Matcher(), ["I can offer you twenty percent off"], ["20% off the first year"])
+    assert engine_stamp(engine_settings(Matcher().settings())) == before

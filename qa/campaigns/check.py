@@ -837,7 +837,7 @@ def interaction_day(item: Interaction, site_tz: str | None = None) -> dt.date | 
     return local_date(item.started_at, site_tz)
 
 
-_PHRASE_VECTORS: dict[str, np.ndarray] = {}  # campaign phrases, embedded once per process
+_phrase_vectors: dict[str, np.ndarray] = {}  # campaign phrases, embedded once per process
 
 
 def _embed(
@@ -847,13 +847,13 @@ def _embed(
 ) -> dict[str, np.ndarray]:
     if matcher is None or not (texts or phrases):
         return {}
-    new = [p for p in dict.fromkeys(phrases) if p not in _PHRASE_VECTORS]
-    unique = list(dict.fromkeys(t for t in texts if t not in _PHRASE_VECTORS))
+    new = [p for p in dict.fromkeys(phrases) if p not in _phrase_vectors]
+    unique = list(dict.fromkeys(t for t in texts if t not in _phrase_vectors))
     batch = unique + [p for p in new if p not in unique]
     vecs = matcher.embedder.embed(batch) if batch else []
     out = {t: np.asarray(v) for t, v in zip(batch, vecs, strict=True)}
-    _PHRASE_VECTORS.update({p: out[p] for p in new})
-    out.update({p: _PHRASE_VECTORS[p] for p in phrases})
+    _phrase_vectors.update({p: out[p] for p in new})
+    out.update({p: _phrase_vectors[p] for p in phrases})
     return out
 
 
