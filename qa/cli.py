@@ -98,11 +98,13 @@ def ingest(
     try:
         store, cfg = _open(db, config)
         report = run_ingest(list(paths), store, cfg, manifest, progress=BarProgress())
+        journeys = _rebuild_journeys(store, cfg)
     except QAError as exc:
         fail(exc)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "journeys": journeys}, indent=2))
     else:
+        _echo_journeys(journeys)
         click.echo(
             f"{report.files} files: {len(report.interaction_ids)} interactions written, "
             f"{len(report.skipped)} already ingested, {len(report.failures)} failed."
@@ -115,6 +117,24 @@ def ingest(
                 err=True,
             )
     sys.exit(1 if report.failures else 0)
+
+
+def _rebuild_journeys(store: Any, cfg: Any) -> dict[str, Any]:
+    """Customer journeys over the whole store, rebuilt after new interactions."""
+    from qa.journeys.run import rebuild
+
+    return rebuild(store, cfg).as_dict()
+
+
+def _echo_journeys(summary: dict[str, Any]) -> None:
+    click.echo(
+        f"Journeys: {summary['journeys']} ({summary['multi_contact']} with several contacts) of "
+        f"{summary['customers']} customers, {summary['unlinked']} unlinked contact(s), "
+        f"{summary['repeats']} repeat(s), {summary['conflicts']} identifier conflict(s).",
+        err=True,
+    )
+    for problem in summary["survey_errors"]:
+        click.echo(f"  survey ignored: {problem}", err=True)
 
 
 def voice_options(fn: F) -> F:
@@ -276,11 +296,13 @@ def score(
         job = ScoreJob(list(paths), card, routing, active, manifest, voice_settings(cfg, **voice))
         runner = make_executor(executor, workers, address)
         report = job.run(store, cfg, Matcher(vectors=store), runner, BarProgress())
+        journeys = _rebuild_journeys(store, cfg)
     except QAError as exc:
         fail(exc)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "journeys": journeys}, indent=2))
     else:
+        _echo_journeys(journeys)
         what = f"{card.scorecard.name} ({card.hash[:8]})" if card else routing.path.name
         click.echo(
             f"{what}: {report.scored} scored, "
@@ -503,6 +525,68 @@ def export(fmt: str, out: Path | None, db: Path) -> None:
         click.echo(f"Wrote {out}", err=True)
     else:
         click.echo(text)
+
+
+@cli.command()
+@click.option("--customer", help="Only this customer's journeys (id, email:ADDR or case:ID).")
+@click.option(
+    "--rebuild", is_flag=True, help="Build the journeys again from the stored interactions first."
+)
+@db_option
+@config_option
+@json_option
+def journeys(
+    customer: str | None, rebuild: bool, db: Path, config: Path | None, as_json: bool
+) -> None:
+    """Customer journeys across channels: contacts in order, repeats, first-contact
+    resolution and the flags between contacts.
+
+    Journeys are built at the end of `qa ingest` and `qa score`; --rebuild builds
+    them again (after a change to the customer roster in qa.yaml).
+    """
+    from qa.journeys import read
+
+    try:
+        store, cfg = _open(db, config)
+        if rebuild or not read.built(store):
+            _rebuild_journeys(store, cfg)
+    except QAError as exc:
+        fail(exc)
+    found = read.journeys(store, customer)
+    if customer and not found:
+        known = store.conn.execute("SELECT count(*) FROM customers").fetchone()[0]
+        raise UsageProblem(
+            f"no journeys for customer {customer!r} ({known} customers known; "
+            "`qa journeys` lists them)"
+        )
+    if as_json:
+        payload = {
+            "journeys": found,
+            "identifier_conflicts": read.conflicts(store),
+            "survey_gaming": read.summary(store).get("survey_gaming") or {},
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    for j in found:
+        fcr = {True: "resolved at first contact", False: "not resolved at first contact"}.get(
+            j["fcr"], "no first-contact verdict"
+        )
+        who = j["customer"] or "unlinked"
+        click.echo(
+            f"{j['id']}  {who}  {len(j['contacts'])} contact(s) over {', '.join(j['channels'])}"
+            f", {j['hours']:.0f} h, effort {j['effort']:g}, {fcr}"
+        )
+        for c in j["contacts"]:
+            mark = f"  repeat of {c['repeat_of']}" if c["repeat_of"] else ""
+            click.echo(
+                f"    {c['started_at']}  {c['channel']:<5} {c['initiated_by']:<8} "
+                f"{c['agent'] or '-':<12} {c['outcome'] or '-':<10} {c['interaction_id']}{mark}"
+            )
+        for f in j["flags"]:
+            click.echo(f"    ! {f['kind']}: {f['message']}")
+    conflicts = read.conflicts(store)
+    for x in conflicts:
+        click.echo(f"conflict: {x['note']}", err=True)
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

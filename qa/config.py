@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qa.errors import InputError
+from qa.errors import ConfigError, InputError
 from qa.model import Agent
 from qa.packs import set_site_extensions
 from qa.redact import RedactionPolicy
@@ -138,6 +138,42 @@ class ReviewConfig(_Strict):
     )
 
 
+class CustomerEntry(_Strict):
+    """One known customer and the other identifiers that belong to it (a CRM extract)."""
+
+    id: str = Field(min_length=1, description="The customer id (as the manifest writes it).")
+    name: str | None = None
+    emails: list[str] = Field(default_factory=list, description="Email addresses they write from.")
+    phones: list[str] = Field(
+        default_factory=list, description="Phone numbers, any format (+44 7700 900101, 07700...)."
+    )
+    aliases: list[str] = Field(
+        default_factory=list, description="Chat logins or other ids the platforms know them by."
+    )
+
+
+class CustomerRoster(_Strict):
+    """A roster kept in its own file (``customers_file:``): the same ``customers:`` list."""
+
+    customers: list[CustomerEntry] = Field(default_factory=list)
+
+
+class JourneysConfig(_Strict):
+    window_hours: float = Field(
+        168,
+        gt=0,
+        le=24 * 366,
+        description="Contacts about the same reason this close are one journey; a customer "
+        "contact this soon after the last one is a repeat.",
+    )
+    country_code: str = Field(
+        "44",
+        pattern=r"^[1-9][0-9]{0,2}$",
+        description="Calling code that national numbers (0...) are read in: 07700 900101 is "
+        "+44 7700 900101.",
+    )
+
+
 class Config(_Strict):
     agents: list[AgentEntry] = Field(
         default_factory=list,
@@ -158,6 +194,16 @@ class Config(_Strict):
         description="A site's work-type file that extends the shipped taxonomy "
         "(qa/routing/work_types.yaml); relative to this file.",
     )
+    customers: list[CustomerEntry] = Field(
+        default_factory=list,
+        description="Known customers and their other identifiers, for journeys across channels.",
+    )
+    customers_file: Path | None = Field(
+        default=None,
+        description="A YAML file with a `customers:` list (a CRM extract), relative to this file; "
+        "added to `customers:`.",
+    )
+    journeys: JourneysConfig = JourneysConfig()
     timezone: str | None = Field(
         default=None,
         description="The site's IANA time zone (America/New_York): the local date of contacts "
@@ -190,6 +236,12 @@ class Config(_Strict):
         except InputError as exc:
             raise ValueError(str(exc)) from exc
         return value
+
+    def customer_roster(self) -> list[CustomerEntry]:
+        """`customers:` and the entries of `customers_file:` (validated with file and line)."""
+        if self.customers_file is None:
+            return list(self.customers)
+        return [*self.customers, *validate_file(self.customers_file, CustomerRoster).customers]
 
     def resolve_agent(self, agent: Agent | None) -> Agent | None:
         """The roster's agent for an id, alias or email address; the agent as given otherwise."""
@@ -228,4 +280,9 @@ def load_config(path: Path | None = None) -> Config:
         config.work_types = path.parent / config.work_types
     if config.review.scorecards is not None and not config.review.scorecards.is_absolute():
         config.review.scorecards = path.parent / config.review.scorecards
+    if config.customers_file is not None:
+        if not config.customers_file.is_absolute():
+            config.customers_file = path.parent / config.customers_file
+        if not config.customers_file.is_file():
+            raise ConfigError(f"{path}: customers_file {config.customers_file} does not exist")
     return config

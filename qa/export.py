@@ -110,8 +110,25 @@ def interaction_dict(store: Store, ident: str) -> dict[str, Any]:
 
 
 def iter_interactions(store: Store) -> Iterator[dict[str, Any]]:
+    from qa.journeys.read import flags_by_interaction
+
+    journey_flags = flags_by_interaction(store)
     for item in read_interactions(store):
-        yield as_dict(item)
+        shaped = as_dict(item)
+        # Findings between contacts (repeats, two stories, promises) ride with the others.
+        shaped["flags"].extend(journey_flags.get(item.id, ()))
+        yield shaped
+
+
+def journey_sections(store: Store) -> dict[str, Any]:
+    """The export's journey keys: `journeys`, `identifier_conflicts`, `survey_gaming`."""
+    from qa.journeys import read
+
+    return {
+        "journeys": read.journeys(store),
+        "identifier_conflicts": read.conflicts(store),
+        "survey_gaming": read.summary(store).get("survey_gaming") or {},
+    }
 
 
 def export_json(store: Store) -> str:
@@ -125,7 +142,11 @@ def export_json(store: Store) -> str:
         parts.append(sep)
         _write_json(item, "\n    ", parts.append)
         sep = ",\n    "
-    parts.append("\n  ]\n}" if len(parts) > 1 else "]\n}")
+    parts.append("\n  ]" if len(parts) > 1 else "]")
+    for key, value in journey_sections(store).items():
+        parts.append(f",\n  {encode_basestring(key)}: ")
+        _write_json(value, "\n  ", parts.append)
+    parts.append("\n}")
     return "".join(parts)
 
 

@@ -404,6 +404,82 @@ def m012_review(db: Database) -> None:
     )
 
 
+@migration
+def m011_journeys(db: Database) -> None:
+    # Customers across channels and their journeys, rebuilt whole from the stored
+    # interactions by qa/journeys/run.py (so every table here is derived, never edited).
+    # Identifier values are hashed when redaction masks their kind.
+    db.table("customers").create(
+        {"key": str, "customer_ids": str, "contacts": int, "explain": str}, pk="key"
+    )
+    db.table("customer_identifiers").create(
+        {"customer": str, "kind": str, "value": str, "origins": str, "interactions": str},
+        pk=("customer", "kind", "value"),
+    )
+    db.table("identifier_conflicts").create(
+        {"kind": str, "value": str, "customer_ids": str, "interactions": str, "note": str},
+        pk=("kind", "value"),
+    )
+    db.table("journeys").create(
+        {
+            "id": str,
+            "customer": str,
+            "reason": str,
+            "first_at": str,
+            "last_at": str,
+            "contacts": int,
+            "customer_contacts": int,
+            "channels": str,
+            "switches": int,
+            "hours": float,
+            "fcr": int,
+            "resolved": int,
+            "effort": float,
+            "linked_by": str,
+        },
+        pk="id",
+    )
+    db.table("journeys").create_index(["customer"])
+    db.table("journey_contacts").create(
+        {
+            "interaction_id": str,
+            "journey_id": str,
+            "position": int,
+            "initiated_by": str,
+            "outcome": str,
+            "outcome_turn": int,
+            "outcome_cue": str,
+            "repeat_of": str,
+            "effort": float,
+            "effort_parts": str,
+        },
+        pk="interaction_id",
+    )
+    db.table("journey_contacts").create_index(["journey_id"])
+    # Findings between contacts (repeat_contact, journey_inconsistency, broken_promise,
+    # open_promise): apart from `flags`, which scoring rewrites per interaction.
+    db.table("journey_flags").create(
+        {
+            "id": str,
+            "journey_id": str,
+            "interaction_id": str,
+            "other_interaction_id": str,
+            "kind": str,
+            "severity": str,
+            "message": str,
+            "quote": str,
+            "turn": int,
+            "other_quote": str,
+            "other_turn": int,
+            "details": str,
+        },
+        pk="id",
+    )
+    db.table("journey_flags").create_index(["interaction_id"])
+    # Whole-store results of the last build: survey gaming per agent, counts, settings.
+    db.table("journey_summary").create({"key": str, "value": str}, pk="key")
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

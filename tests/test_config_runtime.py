@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from qa.config import AgentEntry, Config
 from qa.ingest.limits import Limits
 from qa.ingest.metadata import from_filename
+from qa.journeys.run import build_options, normaliser, roster
 from qa.model import Agent
 from qa.packs import lists, set_site_extensions
 from qa.report.build import templates_env
@@ -183,6 +184,26 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
             .render()
         ),
         "團隊概覽",
+    ),
+    "customers": (
+        {"customers": [{"id": "K-1", "phones": ["07700 900123"]}]},
+        lambda c: [[(i.kind, i.value) for i in r] for r in roster(c)],
+        [[("customer_id", "K-1"), ("phone", "+447700900123")]],
+    ),
+    "customers_file": (
+        {"customers_file": Path(__file__).parent / "data" / "journeys" / "roster.yaml"},
+        lambda c: [r[0].value for r in roster(c)],
+        ["K-7"],
+    ),
+    "journeys.window_hours": (
+        {"journeys": {"window_hours": 24}},
+        lambda c: build_options(c)["window_hours"],
+        24,
+    ),
+    "journeys.country_code": (
+        {"journeys": {"country_code": "1"}},
+        lambda c: normaliser(c).phone("0201 555 0100"),
+        "+12015550100",
     ),
     "timezone": (
         {"timezone": "America/New_York"},

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.export import _write_json, export_csv, export_json, iter_interactions
+from qa.export import _write_json, export_csv, export_json, iter_interactions, journey_sections
 from qa.model import Agent, CriterionResult, Evaluation, Evidence, Flag, Interaction, Turn
 from qa.report.data import Filters, load_report_data
 from qa.store import Store
@@ -62,7 +62,9 @@ def test_export_issues_a_bounded_number_of_queries(tmp_path: Path) -> None:
         assert few == many <= 20, (run.__name__, few, many)
     text = export_json(large)
     assert text == json.dumps(
-        {"interactions": list(iter_interactions(large))}, ensure_ascii=False, indent=2
+        {"interactions": list(iter_interactions(large)), **journey_sections(large)},
+        ensure_ascii=False,
+        indent=2,
     )
     data = json.loads(text)["interactions"]
     assert len(data) == 200

@@ -55,12 +55,69 @@ def _normalise(row: dict[str, Any], where: str) -> dict[str, Any]:
             raise ConfigError(
                 f"{where}: channel must be one of {', '.join(CHANNELS)}, not {channel!r}"
             )
+    _check_survey(out, where)
     if "started_at" in out:
         try:
             out["started_at"] = normalise_date(str(out["started_at"]))
         except InputError as exc:
             raise ConfigError(f"{where}: started_at: {exc}") from exc
     return out
+
+
+_YES = {"yes", "y", "true", "1", "offered"}
+_NO = {"no", "n", "false", "0", "not offered"}
+SURVEY_FIELDS = ("survey_offered", "survey_score", "survey_transfer")
+# A survey score outside this range is impossible on any scale a manifest uses (CSAT 1-5,
+# 1-7, 1-10 or NPS 0-10).
+SURVEY_SCORE_RANGE = (0.0, 10.0)
+
+
+def _yes_no(value: Any) -> str | None:
+    text = str(value).strip().lower()
+    return "yes" if text in _YES else "no" if text in _NO else None
+
+
+def _check_survey(out: dict[str, Any], where: str) -> None:
+    """Survey columns as yes/no and a number; impossible values are dropped (the row's
+    survey is ignored, its other fields kept) and the reason, naming the manifest line, is
+    kept in `survey_error` for the journeys' survey test to report."""
+    if not any(k in out for k in SURVEY_FIELDS):
+        return
+    problems = []
+    offered = transfer = None
+    if "survey_offered" in out:
+        offered = _yes_no(out["survey_offered"])
+        if offered is None:
+            problems.append(f"survey_offered must be yes or no, not {out['survey_offered']!r}")
+    if "survey_transfer" in out:
+        transfer = _yes_no(out["survey_transfer"])
+        if transfer is None:
+            problems.append(f"survey_transfer must be yes or no, not {out['survey_transfer']!r}")
+    score = None
+    if "survey_score" in out:
+        low, high = SURVEY_SCORE_RANGE
+        try:
+            score = float(out["survey_score"])
+        except (TypeError, ValueError):
+            problems.append(f"survey_score must be a number, not {out['survey_score']!r}")
+        else:
+            if not low <= score <= high or score != score:
+                problems.append(f"survey_score {out['survey_score']!r} is outside {low:g}-{high:g}")
+            elif offered == "no" and transfer != "yes":
+                problems.append(
+                    f"survey_score {out['survey_score']!r} on a contact whose survey was not offered"
+                )
+    if problems:
+        for k in SURVEY_FIELDS:
+            out.pop(k, None)
+        out["survey_error"] = f"{where}: {'; '.join(problems)}; the row's survey is ignored"
+        return
+    if offered is not None:
+        out["survey_offered"] = offered
+    if transfer is not None:
+        out["survey_transfer"] = transfer
+    if score is not None:
+        out["survey_score"] = int(score) if score.is_integer() else score
 
 
 class Manifest:
