@@ -318,3 +318,23 @@ def test_a_bad_roster_names_its_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "roster.yaml:3" in result.output
+
+
+def test_an_agent_follow_up_that_names_the_call_joins_beyond_the_window() -> None:
+    cs, found = linked(("a", 0, FEE))
+    note = contact(
+        "f",
+        24 * 9,
+        "",
+        by="agent",
+        agent_text="Following your call with my colleague on 4 May, the reading is corrected.",
+        channel="email",
+    )
+    cs.append(note)
+    found = ident.resolve(
+        [ids("a", ("customer_id", "C1")), ids("f", ("customer_id", "C1"))]
+        + [ids(c.interaction_id, ("customer_id", c.interaction_id)) for c in cs[1:-1]]
+    )
+    result = build(cs, found)
+    assert journey_of(result, "a") is journey_of(result, "f")
+    assert any("explicit_reference" in why for why in journey_of(result, "f").linked_by)

@@ -157,8 +157,17 @@ _ORDINALS = {
         "twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first".split()
     )
 }
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_RX = "|".join(m[:3] + f"(?:{m[3:]})?" if len(m) > 3 else m for m in _MONTHS)
 _DAY = re.compile(
-    r"\b(?:on\s+)?(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\b|\bthe\s+(?P<word>"
+    r"\b(?P<dnum>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>"
+    + _MONTH_RX
+    + r")\b|\b(?P<mon2>"
+    + _MONTH_RX
+    + r")\s+(?P<dnum2>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"|\b(?:on\s+)?(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\b|\bthe\s+(?P<word>"
     + "|".join(sorted(_ORDINALS, key=len, reverse=True))
     + r")\b|\b(?P<wd>"
     + "|".join(_WEEKDAYS)
@@ -176,8 +185,11 @@ class Reference:
     agent: str | None
 
 
-def find_reference(contact: Contact, agent_names: dict[str, str]) -> Reference | None:
-    """The first explicit mention of an earlier contact in the customer's opening turns."""
+def find_reference(
+    contact: Contact, agent_names: dict[str, str], role: str = "customer"
+) -> Reference | None:
+    """The first explicit mention of an earlier contact in the opening turns of `role`
+    (the customer's; an agent's own follow-up says "following your call on 3 March")."""
     names = {n.lower(): a for n, a in agent_names.items() if n}
     name_rx = (
         re.compile(
@@ -192,7 +204,7 @@ def find_reference(contact: Contact, agent_names: dict[str, str]) -> Reference |
     )
     seen = 0
     for t in contact.turns:
-        if t.role != "customer":
+        if t.role != role:
             continue
         seen += 1
         if seen > 3:
@@ -223,6 +235,10 @@ def _day_matches(hint: str | None, when: datetime, then: datetime) -> bool:
     m = _DAY.search(hint)
     if not m:
         return True
+    if m.group("mon") or m.group("mon2"):
+        month = (m.group("mon") or m.group("mon2")).lower()[:3]
+        day = int(m.group("dnum") or m.group("dnum2"))
+        return then.day == day and _MONTHS[then.month - 1][:3] == month
     if m.group("num") or m.group("word"):
         n = int(m.group("num")) if m.group("num") else _ORDINALS[m.group("word").lower()]
         return then.day == n
@@ -370,15 +386,30 @@ def build(
                 uf.find(x.interaction_id) == uf.find(o.interaction_id) for o in mine if o is not x
             ):
                 continue
-            before = [
+            served = [a for a in mine[:pos] if a.initiated_by == "customer"]
+            ref = find_reference(x, names, role="agent")
+            target = resolve_reference(ref, x, served) if ref is not None and served else None
+            if target is not None and ref is not None:
+                join(
+                    target.interaction_id,
+                    x.interaction_id,
+                    "explicit_reference",
+                    f"agent's follow-up refers to it: {ref.quote!r}",
+                )
+                continue
+            near = [a for a in served if x.started_at - a.started_at <= window]
+            far = [
                 a
-                for a in mine[:pos]
-                if a.initiated_by == "customer" and x.started_at - a.started_at <= window
+                for a in served
+                if a not in near
+                and x.started_at - a.started_at <= timedelta(days=REFERENCE_DAYS)
+                and reasons.cosine(a.interaction_id, x.interaction_id) >= SAME_REASON
             ]
-            if not before:
+            pool = near or far
+            if not pool:
                 continue
             best = max(
-                before,
+                pool,
                 key=lambda a: (reasons.cosine(a.interaction_id, x.interaction_id), a.started_at),
             )
             join(

@@ -52,7 +52,6 @@ _COMPLAINT_CUSTOMER = _rx(
 _PENDING_AGENT = _rx(
     r"(?:i|we)\s+(?:can't|cannot|can not|am not able to|'m not able to|'m unable to|am unable to)"
     r"\s+\w+",
-    r"i'm afraid",
     r"(?:refer|referred|pass|passed|escalate|escalated|forward|forwarded)\s+(?:it|this|that|"
     r"your\s+\w+|the\s+\w+)?\s*(?:on\s+)?to\s+(?:our|the|a)\b",
     r"(?:i've|i have|we've|i)\s+(?:raised|logged|opened)\s+(?:a|an)\s+(?:ticket|dispute|"
@@ -62,10 +61,10 @@ _PENDING_AGENT = _rx(
     r"ring you|call you|contact you|email you|let you know)",
     r"(?:try|call|ring)\s+(?:again|back)\s+(?:later|tomorrow|after|on|in|next)",
     r"over to the\s+\w+\s+team",
-    r"booked\s+an?\s+engineer",
     r"(?:an?|the)\s+engineer\s+will",
     r"once\s+(?:the|we|it|that|you|they)\b[^.?!]{0,80}(?:will|'ll|can)",
     r"in the meantime",
+    r"(?:on\s+hold|held|paused)\s+until",
     r"i've requested",
     r"(?:email|send|upload)\s+(?:us\s+)?(?:a\s+photo|a\s+copy|the\s+statement|proof|it)",
 )
@@ -74,7 +73,7 @@ _DISSATISFIED_CUSTOMER = _rx(
     r"unbelievable",
     r"a joke",
     r"not happy",
-    r"i(?:'ll| will)\s+(?:ring|call|write|email|try)\s+(?:later|back|again|to you|another)",
+    r"i(?:'ll| will|ll)\s+(?:ring|call|write|email|try)\s+(?:later|back|again|to you|another)",
     r"i(?:'ll| will)\s+think about it",
     r"so i just wait",
     r"so what do i do",

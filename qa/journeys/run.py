@@ -172,13 +172,30 @@ def _agent_names(store: Store, config: Config) -> dict[str, str]:
 
 
 def checks(journeys: list[Journey], data_end: datetime) -> list[JourneyFlag]:
-    """The journey checks between contacts (two stories, promises), where installed."""
-    return []
+    """The journey checks between contacts: broken and open promises, two stories."""
+    from qa.journeys.promises import find_promises
+    from qa.journeys.stories import find_inconsistencies
+
+    flags: list[JourneyFlag] = []
+    for j in journeys:
+        flags += find_promises(j, data_end)
+        if len(j.contacts) > 1:
+            flags += find_inconsistencies(j)
+    return flags
 
 
-def survey(contacts: list[Contact]) -> dict[str, Any]:
-    """Survey gaming per agent, where installed."""
-    return {}
+def survey(store: Store, contacts: list[Contact]) -> dict[str, Any]:
+    """Survey gaming per agent (the test, counts, effect size, p), with the gap between
+    survey scores and qa's own latest score where contacts were scored."""
+    from qa.journeys.survey import survey_gaming
+
+    scores: dict[str, float] = {}
+    for iid, percent in store.conn.execute(
+        "SELECT interaction_id, percent FROM evaluations WHERE percent IS NOT NULL"
+        " ORDER BY created_at, rowid"
+    ):
+        scores[iid] = float(percent)
+    return survey_gaming(contacts, qa_scores=scores or None)
 
 
 @dataclass
@@ -216,7 +233,7 @@ def rebuild(store: Store, config: Config, data_end: datetime | None = None) -> S
         data_end = max(c.started_at for c in loaded.contacts)
     flags = list(result.repeats)
     flags += checks(result.journeys, data_end or datetime.now(UTC))
-    gaming = survey(loaded.contacts)
+    gaming = survey(store, loaded.contacts)
     _save(store, identity, result, flags, gaming, loaded, config)
     kinds = Counter(f.kind for f in flags)
     return Summary(
