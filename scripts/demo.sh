@@ -15,7 +15,10 @@ status=0
 .venv/bin/qa route examples --routing scorecards/routing.yaml --config examples/qa.yaml --json \
     > out/routes.json
 .venv/bin/qa report --out out/report
+# Customer journeys across channels (built at the end of qa score): one page per journey in
+# out/report/j/, linked from the team index and the agent pages; the list as JSON.
+.venv/bin/qa journeys --json > out/journeys.json
 .venv/bin/qa export --format csv --out out/demo.csv
 .venv/bin/qa export --format json --out out/demo.json
-echo "Reports: out/report/index.html. Database: $QA_DB. Exports: out/demo.csv, out/demo.json. Routes: out/routes.json."
+echo "Reports: out/report/index.html (journeys: out/report/j/). Database: $QA_DB. Exports: out/demo.csv, out/demo.json. Routes: out/routes.json. Journeys: out/journeys.json."
 exit $status

@@ -338,3 +338,25 @@ def test_an_agent_follow_up_that_names_the_call_joins_beyond_the_window() -> Non
     result = build(cs, found)
     assert journey_of(result, "a") is journey_of(result, "f")
     assert any("explicit_reference" in why for why in journey_of(result, "f").linked_by)
+
+
+def test_redacted_phones_and_addresses_still_link_as_hashes(site: Path) -> None:
+    (site / "qa.yaml").write_text(
+        "customers_file: roster.yaml\nredact: {phones: true, emails: true}\n", encoding="utf-8"
+    )
+    db, cfg = str(site / "qa.db"), str(site / "qa.yaml")
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["ingest", str(site / "in"), "--db", db, "--config", cfg]).exit_code == 0
+    )
+    data = json.loads(runner.invoke(cli, ["journeys", "--db", db, "--json"]).output)
+    by_source = {
+        c["source"].rsplit("/", 1)[-1]: j["id"] for j in data["journeys"] for c in j["contacts"]
+    }
+    assert by_source["c1.json"] == by_source["c2.json"]  # joined by the hashed phone
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    stored = " ".join(str(r) for r in conn.execute("SELECT metadata FROM interactions"))
+    stored += " ".join(str(r) for r in conn.execute("SELECT value FROM customer_identifiers"))
+    assert "900123" not in stored and "sha256:" in stored

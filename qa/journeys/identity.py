@@ -22,7 +22,7 @@ that joins no two customer ids, and they always join journeys (:mod:`qa.journeys
 
 Every link is explainable: :attr:`Customer.identifiers` says which identifier value joined
 which contacts, and where it came from. When the redaction policy masks emails or phones,
-those values are kept only as hashes (``sha256:`` and 16 hex digits of the normalised value),
+those values are kept only as hashes (``sha256:`` and 16 letters of the normalised value's),
 so the store holds no readable address while the same address still links.
 """
 
@@ -156,8 +156,51 @@ def normalise_email(raw: str) -> str | None:
     return text if _EMAIL.match(text) else None
 
 
+# Hex digits written as letters, so that redaction (which masks runs of digits as phone or
+# card numbers) never touches a stored hash.
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
 def hash_value(value: str) -> str:
-    return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+    """A stable, non-reversible stand-in for an identifier: 16 letters of its sha256."""
+    return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16].translate(_LETTERS)
+
+
+def phone_key(raw: str) -> str | None:
+    """What a hashed phone is keyed on: its last 10 digits, which international and
+    national forms of one number share (+44 7700 900512 and 07700 900512, +1 415 555 0142
+    and (415) 555-0142), so numbers link after hashing without knowing the country."""
+    digits = re.sub(r"\D", "", raw)
+    return digits[-10:] if len(digits) >= 7 else None
+
+
+# What redaction leaves in place of a value: never an identifier.
+MASKS = frozenset({"[EMAIL]", "[PHONE]", "[ID]", "[CARD]"})
+HASHES_KEY = "identifier_hashes"
+
+
+def hashes_before_redaction(
+    metadata: dict[str, object],
+    customer: str | None,
+    senders: list[str],
+    emails: bool,
+    phones: bool,
+) -> dict[str, list[str]]:
+    """The hashed identifiers of a contact whose values redaction is about to mask: kept in
+    its metadata (``identifier_hashes``) so that the journeys still link it."""
+    out: dict[str, list[str]] = {}
+    if phones:
+        for key in PHONE_KEYS:
+            value = metadata.get(key)
+            k = phone_key(str(value)) if value else None
+            if k:
+                out.setdefault(PHONE, []).append(hash_value(k))
+    if emails:
+        for raw in [customer or "", *senders]:
+            address = normalise_email(raw) if "@" in raw else None
+            if address:
+                out.setdefault(EMAIL, []).append(hash_value(address))
+    return {k: sorted(set(v)) for k, v in out.items()}
 
 
 @dataclass(frozen=True)
@@ -175,15 +218,15 @@ class Normaliser:
         return value
 
     def phone(self, raw: str) -> str | None:
-        value = normalise_phone(raw, self.country_code)
-        if value and self.hash_phones:
-            return hash_value(value)
-        return value
+        if self.hash_phones:
+            key = phone_key(raw)
+            return hash_value(key) if key else None
+        return normalise_phone(raw, self.country_code)
 
     def customer_value(self, raw: str, aliases: set[str]) -> Ident | None:
         """The chat platform's or manifest's customer field: an address, a login, or an id."""
         text = raw.strip()
-        if not text:
+        if not text or text in MASKS:
             return None
         if "@" in text:
             email = self.email(text)

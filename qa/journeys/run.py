@@ -115,6 +115,9 @@ def load(store: Store, config: Config) -> Loaded:
         if case:
             idents.append(ident.Ident(ident.CASE, str(case).strip(), "manifest"))
             out.case_of[iid] = [str(case).strip()]
+        for kind, values in (metadata.pop(ident.HASHES_KEY, None) or {}).items():
+            for value in values:  # identifiers hashed before redaction masked them
+                idents.append(ident.Ident(kind, str(value), "hashed before redaction"))
         for key in ident.PHONE_KEYS:
             if metadata.get(key):
                 phone = norm.phone(str(metadata[key]))

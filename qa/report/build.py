@@ -28,6 +28,7 @@ from qa.progress import NoProgress, Progress
 from qa.report import i18n
 from qa.report.data import Filters, ReportData, load_report_data
 from qa.report.i18n import N_
+from qa.report.journeys import JourneyReport
 from qa.resources import shipped_dir
 from qa.store import Store
 from qa.vocabulary import CHANNELS, Channel, FlagStatus, Status
@@ -596,13 +597,21 @@ def build_report(
         shutil.copyfile(asset, out / "assets" / asset.name)
     builder = ReportBuilder(data, env, out, copy_audio)
     agents = builder.agents()
-    progress.start(len(agents) + len(data.interactions), "Writing report pages")
+    journeys = JourneyReport(
+        store,
+        set(data.interactions),
+        {i: str(v["work_type"]) for i, v in data.interactions.items() if v.get("work_type")},
+    )
+    progress.start(
+        len(agents) + len(data.interactions) + len(journeys.journeys), "Writing report pages"
+    )
     builder.render(
         "index.html",
         out / "index.html",
         "",
         team=builder.team(agents),
         calibration=(out / "calibration.html").exists(),
+        journeys=journeys.team(),
     )
     ids_of: dict[str, list[str]] = defaultdict(list)
     for i, v in data.interactions.items():
@@ -614,8 +623,21 @@ def build_report(
             "../",
             ids_of[agent["id"]],
             agent=agent,
+            journey_view=journeys.agent(agent["id"]),
         )
         progress.advance(agent["name"])
+    if journeys.journeys:
+        (out / "j").mkdir(exist_ok=True)
+    for journey in journeys.journeys:
+        members = [c["interaction_id"] for c in journey["contacts"]]
+        builder.render(
+            "journey.html",
+            out / "j" / f"{journey['id']}.html",
+            "../",
+            [m for m in members if m in data.interactions],
+            journey=journeys.page(journey),
+        )
+        progress.advance(journey["id"])
     for item in data.interactions.values():
         builder.render(
             "transcript.html",

@@ -118,7 +118,7 @@ class Writes(Connection):
                 item.language,
                 item.status,
                 item.error,
-                _json(self._redact_obj(item.metadata)),
+                _json(self._redact_obj(self._with_identifier_hashes(item))),
                 stamp,
                 stamp,
             ],
@@ -127,6 +127,23 @@ class Writes(Connection):
         conn.execute(
             "UPDATE interactions SET content = ? WHERE id = ?", [content_digest(item), item.id]
         )
+
+    def _with_identifier_hashes(self, item: Interaction) -> dict[str, Any]:
+        """The metadata, plus hashes of the customer's phone and addresses that redaction
+        masks, so that journeys still link the contact (qa/journeys/identity.py)."""
+        if not (self.redaction.emails or self.redaction.phones):
+            return item.metadata
+        from qa.journeys.identity import HASHES_KEY, hashes_before_redaction
+
+        senders = [t.speaker for t in item.turns if t.role == "customer" and t.speaker]
+        hashes = hashes_before_redaction(
+            item.metadata,
+            item.customer_id,
+            senders,
+            emails=self.redaction.emails,
+            phones=self.redaction.phones,
+        )
+        return {**item.metadata, HASHES_KEY: hashes} if hashes else item.metadata
 
     def _redact_opt(self, value: str | None) -> str | None:
         return redact(value, self.redaction) if value else value
