@@ -35,7 +35,15 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "journey_cases"
+# The shared data folder beside the checkout (../shared), or beside a worktree's parent.
+DEFAULT_DATA = next(
+    (
+        p / "shared" / "data" / "journey_cases"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data" / "journey_cases").exists()
+    ),
+    ROOT.parent / "shared" / "data" / "journey_cases",
+)
 
 ROWS = (
     "linking: all pairs",

@@ -584,8 +584,13 @@ def journeys(
             )
         for f in j["flags"]:
             click.echo(f"    ! {f['kind']}: {f['message']}")
-    conflicts = read.conflicts(store)
-    for x in conflicts:
+    if not customer:
+        gaming = read.summary(store).get("survey_gaming") or {}
+        for agent_id, verdict in sorted(gaming.items()):
+            if verdict.get("tested"):
+                mark = "FLAGGED" if verdict.get("flag") else "tested"
+                click.echo(f"survey {mark} {agent_id}: {verdict.get('reason')}")
+    for x in read.conflicts(store):
         click.echo(f"conflict: {x['note']}", err=True)
 
 
