@@ -182,8 +182,8 @@ def checks(journeys: list[Journey], data_end: datetime) -> list[JourneyFlag]:
     flags: list[JourneyFlag] = []
     for j in journeys:
         flags += find_promises(j, data_end)
-        if len(j.contacts) > 1:
-            flags += find_inconsistencies(j)
+        # A lone email thread's messages, days apart, can tell two stories too.
+        flags += find_inconsistencies(j)
     return flags
 
 
