@@ -638,6 +638,7 @@ def days(amount: float, unit: str = "day", **more: Any) -> dict[str, Any]:
         (money(50), "over $40 a month", True),
         (money(50), "over $50 a month", True),
         (money(50), "over $60 a month", False),
+        (money(50), "over $51 a month", False),
     ],
 )
 def test_a_figure_said_against_the_fact(value: dict[str, Any], said: str, same: bool) -> None:
