@@ -311,7 +311,7 @@ def acts(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, float]]:
         return [said.get(t, {"present_offer": 0.0, "deny_offer": 0.0}) for t in texts]
 
     monkeypatch.setattr(qa.acts, "classify", classify)
-    monkeypatch.setattr(check, "_PHRASE_VECTORS", {})  # phrases embedded by this test's model
+    monkeypatch.setattr(check, "_phrase_vectors", {})  # phrases embedded by this test's model
     return said
 
 
