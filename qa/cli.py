@@ -140,7 +140,11 @@ def _echo_journeys(summary: dict[str, Any]) -> None:
 def voice_options(fn: F) -> F:
     options = [
         click.option(
-            "--model", default=None, help="ASR model: tiny.en, base, a folder or a hub name."
+            "--model",
+            default=None,
+            help="ASR model: auto (the default: detect each call's language, then use "
+            "voice.models, tiny.en for English and base for the rest), tiny.en, base, a folder "
+            "or a hub name.",
         ),
         click.option(
             "--diarization",

@@ -14,6 +14,7 @@ from qa.packs import set_site_extensions
 from qa.redact import RedactionPolicy
 from qa.timeutil import site_zone
 from qa.vocabulary import Diarization
+from qa.voice.languages import AUTO, DEFAULT_MODELS, LANGUAGE_MIN_PROBABILITY, check_models
 from qa.yamlfile import validate_file
 
 
@@ -42,7 +43,23 @@ class EmailConfig(_Strict):
 
 
 class VoiceConfig(_Strict):
-    model: str = Field("tiny.en", description="ASR model: registry name, local folder or hub name.")
+    model: str = Field(
+        AUTO,
+        description="ASR model: `auto` (detect each call's language, then use `models`), "
+        "a registry name, a local folder or a hub name.",
+    )
+    models: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_MODELS),
+        description="With model auto: the model per language code; `default` for all others "
+        "(multilingual: it also detects the language). English-only (*.en) models only for en.",
+    )
+    language_min_probability: float = Field(
+        LANGUAGE_MIN_PROBABILITY,
+        ge=0,
+        le=1,
+        description="With model auto: detection at least this sure picks the language's own "
+        "model; less sure calls go to the default model.",
+    )
     language: str | None = Field(None, description="Language code; empty to detect.")
     diarization: Diarization = Diarization.AUTO
     pyannote_pipeline: str | None = Field(None, description="Local folder or hub name.")
@@ -70,6 +87,11 @@ class VoiceConfig(_Strict):
         description="Before a violation stands on a call, decode its turn again (base, beam 8, "
         "no VAD cut) and keep it only if the second reading supports it.",
     )
+
+    @field_validator("models")
+    @classmethod
+    def _models_fit_their_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_models(value)
 
 
 ReportLanguage = Literal["en", "zh-Hans", "zh-Hant"]  # qa.report.i18n.LANGUAGES

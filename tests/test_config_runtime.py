@@ -78,6 +78,16 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         True,
     ),
     "voice.model": ({"voice": {"model": "base"}}, lambda c: voice_settings(c).asr.model, "base"),
+    "voice.models": (
+        {"voice": {"models": {"default": "base", "zh": "/models/whisper-small"}}},
+        lambda c: voice_settings(c).asr.model_for("zh"),
+        "/models/whisper-small",
+    ),
+    "voice.language_min_probability": (
+        {"voice": {"language_min_probability": 0.8}},
+        lambda c: voice_settings(c).asr.language_min_probability,
+        0.8,
+    ),
     "voice.language": (
         {"voice": {"language": "de"}},
         lambda c: voice_settings(c).asr.language,

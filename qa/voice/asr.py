@@ -5,23 +5,36 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
 
+from qa.errors import InputError
 from qa.model import Word
 from qa.models.registry import import_model_library, resolve_asr
+from qa.voice.languages import (
+    AUTO,
+    DEFAULT_LANGUAGE_KEY,
+    DEFAULT_MODELS,
+    LANGUAGE_MIN_PROBABILITY,
+    english_only,
+)
 
 SAMPLE_RATE = 16000
+DETECT_WINDOW_S = 120.0  # detection reads the first 30 s of speech within this much audio
 
 
 @dataclass(frozen=True)
 class AsrSettings:
     """Every setting that changes the transcript; their hash keys the transcript cache."""
 
-    model: str = "tiny.en"
+    model: str = AUTO
     language: str | None = None  # None: English for *.en models, else detected
+    # With model `auto`: the model per detected language (`default`: all others), and how
+    # sure detection must be before a language's own model is used.
+    models: tuple[tuple[str, str], ...] = tuple(sorted(DEFAULT_MODELS.items()))
+    language_min_probability: float = LANGUAGE_MIN_PROBABILITY
     beam_size: int = 5  # beam 5 beat greedy on the reference call (WER 0.149 vs 0.173)
     vad: bool = True  # Silero VAD inside faster-whisper: skips silence, avoids hallucinated text
     # Padding around each VAD speech region. faster-whisper's 400 ms clips short telephone
@@ -47,7 +60,14 @@ class AsrSettings:
         stable = {k: v for k, v in asdict(self).items() if k != "cpu_threads"}
         if not self.batch_size:
             del stable["batch_timestamps"]  # no effect unbatched
+        if self.model != AUTO:  # no effect with a fixed model
+            del stable["models"], stable["language_min_probability"]
         return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()[:16]
+
+    def model_for(self, language: str | None) -> str:
+        """With `auto`: the configured model for a language, else the default one."""
+        table = dict(self.models)
+        return table.get(language or "", table[DEFAULT_LANGUAGE_KEY])
 
     def language_for(self, model_ref: str) -> str | None:
         if self.language:
@@ -62,6 +82,8 @@ class AsrResult:
     speech: list[tuple[float, float]]  # where the VAD heard speech, in seconds
     # Per recognised segment: start, end, average log-probability, no-speech probability.
     segments: list[tuple[float, float, float, float]] = field(default_factory=list)
+    model: str | None = None  # the model that recognised it (with `auto`: the one picked)
+    language_probability: float | None = None  # detection's probability of `language`
 
 
 class Transcriber(Protocol):
@@ -149,15 +171,56 @@ def drop_repetition_loops(words: list[Word]) -> list[Word]:
 class WhisperTranscriber:
     def __init__(self, settings: AsrSettings = AsrSettings()):
         self.settings = settings
-        self.model_ref = resolve_asr(settings.model)
+        self.model_ref = None if settings.model == AUTO else resolve_asr(settings.model)
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+        """Whisper's language detection with the multilingual default model: the first 30 s
+        of speech (VAD) within the first DETECT_WINDOW_S of the audio."""
+        s = self.settings
+        name = s.model_for(None)
+        model = _whisper(resolve_asr(name), s.compute_type, s.cpu_threads)
+        if not model.model.is_multilingual:
+            raise InputError(
+                f"voice.models default {name!r} is English-only: it can neither detect "
+                "the language of a call nor transcribe one in another language"
+            )
+        head = audio[: int(DETECT_WINDOW_S * SAMPLE_RATE)]
+        vad: dict[str, Any] = {}
+        if s.vad:
+            from faster_whisper.vad import VadOptions
+
+            vad = {
+                "vad_filter": True,
+                "vad_parameters": VadOptions(speech_pad_ms=s.vad_speech_pad_ms),
+            }
+        language, probability, _ = model.detect_language(head, **vad)
+        return language, float(probability)
+
+    def settings_for(self, audio: np.ndarray) -> tuple[AsrSettings, float | None]:
+        """The settings a channel is recognised with: with `auto`, its language's model (the
+        given language, else the detected one when detection is sure enough)."""
+        s = self.settings
+        if s.model != AUTO:
+            return s, None
+        if s.language:
+            return replace(s, model=s.model_for(s.language)), None
+        language, probability = self.detect_language(audio)
+        if probability < s.language_min_probability:
+            return replace(s, model=s.model_for(None)), probability  # the model decides
+        chosen = replace(s, model=s.model_for(language), language=language)
+        if language != "en" and english_only(chosen.model):  # refused by the config too
+            raise InputError(f"model {chosen.model!r} is English-only; this call is {language!r}")
+        return chosen, probability
 
     def __call__(self, audio: np.ndarray) -> AsrResult:
         """Long recordings go in pieces cut at quiet moments, so memory stays bounded."""
+        settings, probability = self.settings_for(audio)
+        model_ref = self.model_ref or resolve_asr(settings.model)
         words: list[Word] = []
         segments: list[tuple[float, float, float, float]] = []
         language = None
         for start, piece in split_long(audio):
-            result = self._recognise(piece)
+            result = self._recognise(piece, settings, model_ref)
             language = language or result.language
             offset = start / SAMPLE_RATE
             words += [
@@ -170,11 +233,14 @@ class WhisperTranscriber:
             ]
         # Speech regions from the words: the VAD already ran inside transcribe(), and a
         # second pass would cost time for the same answer.
-        return AsrResult(words, language, speech_from_words(words), segments)
+        return AsrResult(
+            words, language, speech_from_words(words), segments, settings.model, probability
+        )
 
-    def _recognise(self, audio: np.ndarray) -> AsrResult:
-        s = self.settings
-        model = _whisper(self.model_ref, s.compute_type, s.cpu_threads)
+    def _recognise(self, audio: np.ndarray, s: AsrSettings, model_ref: str) -> AsrResult:
+        model = _whisper(model_ref, s.compute_type, s.cpu_threads)
+        if s.language not in (None, "en") and not model.model.is_multilingual:
+            raise InputError(f"model {s.model!r} is English-only; this call is {s.language!r}")
         batched: dict[str, Any] = {}
         if s.batch_size > 0:
             from faster_whisper import BatchedInferencePipeline
@@ -183,7 +249,7 @@ class WhisperTranscriber:
             batched = {"batch_size": s.batch_size, "without_timestamps": not s.batch_timestamps}
         segments, info = model.transcribe(
             audio,
-            language=s.language_for(self.model_ref),
+            language=s.language_for(model_ref),
             beam_size=s.beam_size,
             vad_filter=s.vad,
             vad_parameters={"speech_pad_ms": s.vad_speech_pad_ms},

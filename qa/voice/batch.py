@@ -157,6 +157,8 @@ def voice_settings(config: Any, **overrides: Any) -> VoiceSettings:
         asr=AsrSettings(
             model=given.get("model", v.model),
             language=given.get("language", v.language),
+            models=tuple(sorted(v.models.items())),
+            language_min_probability=v.language_min_probability,
             hotwords=v.hotwords,
             **batching,
         ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -146,6 +146,12 @@ def transcribe_recording(
     timings["roles"] = time.perf_counter() - clock - timings.get("diarization", 0.0)
     out.timings = timings
     out.segments = [(ch, *seg) for ch, r in enumerate(results) for seg in r.segments]
+    # Per channel: the model that recognised it and the language it heard (with `auto`,
+    # detection's probability too).
+    out.info["asr"] = [
+        {"model": r.model, "language": r.language, "language_probability": r.language_probability}
+        for r in results
+    ]
     return out
 
 
@@ -259,8 +265,32 @@ def words_to_turns(labelled: list[tuple[Word, str, str]], gap: float) -> list[Tu
     return turns
 
 
+def _unspaced(char: str) -> bool:
+    """Scripts written without spaces between words (CJK) and full-width punctuation."""
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF  # CJK radicals, punctuation, kana, Hangul Jamo, ideographs
+        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x3FFFF  # CJK extensions
+    )
+
+
+def join_words(words: Iterable[str]) -> str:
+    """Recognised words as text: spaced, but not around Chinese characters."""
+    text = ""
+    for word in words:
+        text = _join(text, word) if text else word
+    return text
+
+
 def _join(text: str, word: str) -> str:
-    return text + word if word[:1] in {",", ".", "?", "!", "'"} else f"{text} {word}"
+    if word[:1] in {",", ".", "?", "!", "'"}:
+        return text + word
+    # Whisper gives Chinese one character or a few at a time: they join without spaces.
+    if text and word and (_unspaced(text[-1]) or _unspaced(word[0])):
+        return text + word
+    return f"{text} {word}"
 
 
 def _plain_turns(words: list[Word], gap: float) -> list[Turn]:
@@ -278,6 +308,8 @@ def result_to_json(result: AsrResult) -> str:
             "language": result.language,
             "speech": result.speech,
             "segments": result.segments,
+            "model": result.model,
+            "language_probability": result.language_probability,
         }
     )
 
@@ -289,4 +321,6 @@ def result_from_json(text: str) -> AsrResult:
         data["language"],
         [tuple(s) for s in data["speech"]],
         [tuple(s) for s in data.get("segments", [])],
+        data.get("model"),
+        data.get("language_probability"),
     )

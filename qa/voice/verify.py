@@ -35,10 +35,15 @@ class VerifySettings:
     context_s: float = CONTEXT_S
     enabled: bool = True
 
-    def asr(self) -> AsrSettings:
-        # One turn, whole: no VAD cut, and so no batching of VAD windows either.
+    def asr(self, language: str | None = "en") -> AsrSettings:
+        # One turn, whole: no VAD cut, and so no batching of VAD windows either. The turn is
+        # heard in the call's language (English when the call's is unknown).
         return AsrSettings(
-            model=self.model, language="en", beam_size=self.beam_size, vad=False, batch_size=0
+            model=self.model,
+            language=language or "en",
+            beam_size=self.beam_size,
+            vad=False,
+            batch_size=0,
         )
 
 
@@ -51,6 +56,7 @@ def verify_settings(config: Any) -> VerifySettings:
 class Verifier:
     settings: VerifySettings = field(default_factory=VerifySettings)
     transcriber: Transcriber | None = None  # built on first use: no model loads without a flag
+    language: str | None = None  # the language `transcriber` hears
     seconds: float = 0.0  # audio decoded again
     wall_s: float = 0.0  # time spent on it: decoding the file, loading the model, recognition
     removed: int = 0
@@ -74,7 +80,7 @@ class Verifier:
             self.wall_s += time.perf_counter() - begun
 
     def _reread(self, item: Interaction, turn: int) -> str | None:
-        from qa.voice.pipeline import decode
+        from qa.voice.pipeline import decode, join_words
 
         path = Path(item.source)
         if "audio" not in item.metadata or not path.exists():
@@ -91,13 +97,15 @@ class Verifier:
         start = max(0.0, t.start - self.settings.context_s)
         end = t.end + self.settings.context_s
         span = channels[channel][int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
-        if self.transcriber is None:
-            self.transcriber = WhisperTranscriber(self.settings.asr())
+        language = item.language or "en"
+        if self.transcriber is None or (self.language and self.language != language):
+            self.transcriber = WhisperTranscriber(self.settings.asr(language))
+        self.language = language
         self.seconds += len(span) / SAMPLE_RATE
         words = self.transcriber(span).words
         # The context is there to be heard, not quoted: keep the words inside the turn.
         inside = [w for w in words if t.start - 0.3 <= start + (w.start + w.end) / 2 <= t.end + 0.3]
-        return " ".join(w.word for w in inside)
+        return join_words(w.word for w in inside)
 
 
 def _same(a: Flag, b: Flag) -> bool:
