@@ -121,3 +121,7 @@ DIARIZATION_SOURCES: tuple[str, ...] = (*DIARIZATION_MODES, *DiarizationSource)
 def choices(vocabulary: type[StrEnum]) -> list[str]:
     """The plain words of a vocabulary, for click.Choice."""
     return [str(v) for v in vocabulary]
+
+
+# voice.model's own value: detect each call's language, then use the model voice.models gives it.
+AUTO_MODEL = "auto"

@@ -4,7 +4,9 @@ Light on purpose (no numpy, no model library): qa.config reads it at every start
 
 from __future__ import annotations
 
-AUTO = "auto"  # the model per language: detect the call's language, then pick its model
+from qa.vocabulary import AUTO_MODEL
+
+AUTO = AUTO_MODEL  # the model per language: detect the call's language, then pick its model
 DEFAULT_LANGUAGE_KEY = "default"  # the models entry for every language without its own
 # `tiny.en` for English (fast, measured on the English calls), multilingual `base` for the rest.
 DEFAULT_MODELS: dict[str, str] = {DEFAULT_LANGUAGE_KEY: "base", "en": "tiny.en"}
