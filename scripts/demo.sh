@@ -10,15 +10,26 @@ status=0
 # Each contact is scored by the cards scorecards/routing.yaml gives its work type: the
 # renewal call by the outbound card, the complaint call by the inbound card, the survey
 # and the callbacks (examples/transcripts/) by their own. `qa route` says why.
-.venv/bin/qa score examples --routing scorecards/routing.yaml --campaigns scorecards/campaigns \
+# The English contacts: every folder of examples/ but zh/ (the Chinese centre below has its
+# own site configuration, cards and campaigns).
+english=(examples/calls examples/chats examples/emails examples/transcripts)
+.venv/bin/qa score "${english[@]}" --manifest examples/manifest.csv \
+    --routing scorecards/routing.yaml --campaigns scorecards/campaigns \
     --config examples/qa.yaml || status=$?
-.venv/bin/qa route examples --routing scorecards/routing.yaml --config examples/qa.yaml --json \
-    > out/routes.json
+.venv/bin/qa route "${english[@]}" --manifest examples/manifest.csv \
+    --routing scorecards/routing.yaml --config examples/qa.yaml --json > out/routes.json
+# The Chinese contacts (examples/zh/: chats in Simplified and Traditional script, an email
+# thread, a call): the shipped Chinese service card and campaigns; each call's language is
+# detected and a Chinese call goes to multilingual base (voice.model auto).
+.venv/bin/qa score examples/zh --scorecard scorecards/bank_service_zh.yaml \
+    --campaigns scorecards/campaigns/zh --config examples/zh/qa.yaml || status=$?
 .venv/bin/qa report --out out/report
 # Customer journeys across channels (built at the end of qa score): one page per journey in
 # out/report/j/, linked from the team index and the agent pages; the list as JSON.
 .venv/bin/qa journeys --json > out/journeys.json
+# The Chinese team's report, its interface in Simplified Chinese (report.language).
+.venv/bin/qa report --out out/report-zh --team 恒信信用卡中心 --config examples/zh/qa.yaml
 .venv/bin/qa export --format csv --out out/demo.csv
 .venv/bin/qa export --format json --out out/demo.json
-echo "Reports: out/report/index.html (journeys: out/report/j/). Database: $QA_DB. Exports: out/demo.csv, out/demo.json. Routes: out/routes.json. Journeys: out/journeys.json."
+echo "Reports: out/report/index.html (journeys: out/report/j/; the Chinese team: out/report-zh/index.html). Database: $QA_DB. Exports: out/demo.csv, out/demo.json. Routes: out/routes.json. Journeys: out/journeys.json."
 exit $status

@@ -58,8 +58,11 @@ def check_no_outbound_on_inbound_cards(items: dict[str, dict[str, Any]]) -> set[
 
 
 def test_the_demo_scores_with_the_shipped_routing() -> None:
-    assert "qa score examples --routing scorecards/routing.yaml" in DEMO
-    assert "qa route examples" in DEMO
+    assert 'qa score "${english[@]}" --manifest examples/manifest.csv' in DEMO
+    assert "--routing scorecards/routing.yaml --campaigns scorecards/campaigns" in DEMO
+    assert 'qa route "${english[@]}"' in DEMO
+    for sub in ("calls", "chats", "emails", "transcripts"):
+        assert f"examples/{sub}" in DEMO
 
 
 def test_the_demo_texts_and_transcripts_go_to_the_right_cards(tmp_path: Path) -> None:
