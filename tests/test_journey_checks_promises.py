@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from qa.journeys.dates import (
     add_working_days,
@@ -395,15 +393,3 @@ def test_done_later_in_the_same_call_is_kept():
     )
     (p,) = assess_promises(Journey("J", "x", [contact, chase]), DATA_END)
     assert p.status == "kept"
-
-
-@given(
-    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
-    n=st.integers(min_value=1, max_value=30),
-)
-def test_working_days_land_on_a_working_day_n_working_days_later(start, n):
-    end = add_working_days(start, n)
-    assert end > start and end.weekday() < 5 and end not in england_and_wales(end.year)
-    between = [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
-    working = [d for d in between if d.weekday() < 5 and d not in england_and_wales(d.year)]
-    assert len(working) == n
