@@ -19,6 +19,7 @@ from qa.config import Config, load_config
 from qa.errors import ConfigError
 from qa.resources import scorecards_dir, shipped_dir
 from qa.serve.security import (
+    ADDRESS_MAX_FAILURES,
     COOKIE,
     HEADERS,
     LOGIN_COOKIE,
@@ -64,7 +65,11 @@ class App:
     db: Path
     config: Config
     cards: Path
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)  # attempts per user name
+    # Failed logins per client address: people behind one address must not lock each other out.
+    failures: LoginThrottle = field(
+        default_factory=lambda: LoginThrottle(max_attempts=ADDRESS_MAX_FAILURES)
+    )
     secret: str = ""
     local: threading.local = field(default_factory=threading.local)
 

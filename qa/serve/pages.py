@@ -99,10 +99,12 @@ def login(ctx: Ctx) -> Any:
         return login_form(ctx, "The login form was out of date: try again.", 403)
     username = (ctx.form.get("username") or "").strip()[:64]
     client = ctx.request.client.host if ctx.request.client else "?"
-    if not ctx.app.throttle.allow(f"user:{username.lower()}", f"addr:{client}"):
+    address = f"addr:{client}"
+    if ctx.app.failures.locked(address) or not ctx.app.throttle.allow(f"user:{username.lower()}"):
         return login_form(ctx, "Too many attempts: wait a few minutes and try again.", 429)
     user = authenticate(ctx.store, username, ctx.form.get("password") or "")
     if user is None:
+        ctx.app.failures.allow(address)  # counts the failure
         return login_form(ctx, "Wrong user name or password.", 200)
     session = open_session(ctx.store, user.username, ctx.app.config.review.session_hours)
     response = _go(home_of(user))

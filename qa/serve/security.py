@@ -24,6 +24,7 @@ LOGIN_COOKIE = "qa_login"  # the login form's CSRF token, before there is a sess
 LOGIN_WINDOW_S = 60.0  # attempts are counted over this many seconds
 LOGIN_MAX_ATTEMPTS = 9  # the tenth attempt within the window is refused
 LOGIN_LOCK_S = 300.0  # and further attempts for this long
+ADDRESS_MAX_FAILURES = 29  # failed logins from one address in the window (many users share one)
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -109,6 +110,10 @@ class LoginThrottle:
         self._seen: dict[str, deque[float]] = {}
         self._locked: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    def locked(self, key: str) -> bool:
+        with self._lock:
+            return self._locked.get(key, 0.0) > time.monotonic()
 
     def allow(self, *keys: str) -> bool:
         """Count one attempt under each key; False when any key is over its limit."""
