@@ -101,6 +101,7 @@ class Person(threading.Thread):
         super().__init__(daemon=True)
         self.url, self.name, self.role, self.ids, self.until = url, name, role, ids, until
         self.agent = agent
+        self.ready, self.go = threading.Event(), threading.Event()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
         self.decided: int = 0
@@ -126,9 +127,11 @@ class Person(threading.Thread):
             token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
             r = client.post(self.url + "/login", data={"username": self.name, "password": PASSWORD,
                                                        "csrf": token})  # fmt: skip
+            self.ready.set()
             if r.status_code != 303:
                 self.errors.append(f"{self.name}: could not log in")
                 return
+            self.go.wait()  # the clock starts once everyone is logged in
             while time.monotonic() < self.until:
                 try:
                     self.step(client)
@@ -221,9 +224,15 @@ def main() -> None:
             agent = agent_of.get(name) or ""
             ids = by_agent[agent] if role == "agent" else all_ids
             people.append(Person(url, name, role, ids, until, agent))
-    load = os.getloadavg()[0]
     for p in people:
         p.start()
+    for p in people:
+        p.ready.wait(timeout=600)
+    load = os.getloadavg()[0]
+    until = time.monotonic() + args.seconds
+    for p in people:
+        p.until = until
+        p.go.set()
     for p in people:
         p.join()
     stop.set()
@@ -264,7 +273,10 @@ def main() -> None:
           f"server log: {'clean' if 'Traceback' not in logged else 'TRACEBACKS'}")  # fmt: skip
     for e in errors[:10]:
         print("  " + e)
-    ok = not errors and not locked and decided == stored and "Traceback" not in logged
+    ok = (
+        bool(every) and decided > 0 and not errors and not locked and decided == stored
+        and "Traceback" not in logged
+    )  # fmt: skip
     print("OK" if ok else "FAILED")
     sys.exit(0 if ok else 1)
 
