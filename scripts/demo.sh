@@ -16,6 +16,11 @@ english=(examples/calls examples/chats examples/emails examples/transcripts)
 .venv/bin/qa score "${english[@]}" --manifest examples/manifest.csv \
     --routing scorecards/routing.yaml --campaigns scorecards/campaigns \
     --config examples/qa.yaml || status=$?
+# Two customer journeys across channels (examples/journeys/, its own manifest): one with two
+# stories and a broken promise, one resolved at the first contact.
+.venv/bin/qa score examples/journeys --manifest examples/journeys/manifest.csv \
+    --routing scorecards/routing.yaml --campaigns scorecards/campaigns \
+    --config examples/qa.yaml || status=$?
 .venv/bin/qa route "${english[@]}" --manifest examples/manifest.csv \
     --routing scorecards/routing.yaml --config examples/qa.yaml --json > out/routes.json
 # The Chinese contacts (examples/zh/: chats in Simplified and Traditional script, an email
