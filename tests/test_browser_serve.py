@@ -78,7 +78,7 @@ def driver() -> Iterator[Any]:
                  "--no-first-run", "--disable-sync"):  # fmt: skip
         options.add_argument(flag)
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    d.implicitly_wait(5)
+    d.implicitly_wait(20)  # a page under load (CI beside other work) can take seconds
     yield d
     d.quit()
 
