@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -837,7 +838,20 @@ def interaction_day(item: Interaction, site_tz: str | None = None) -> dt.date | 
     return local_date(item.started_at, site_tz)
 
 
-_phrase_vectors: dict[str, np.ndarray] = {}  # campaign phrases, embedded once per process
+# Campaign phrases, embedded once per process and per model: the same phrase has other
+# vectors under another embedder, so each model keeps its own table.
+# An embedder without a model name (a stand-in) keeps a table for as long as it lives.
+_phrase_vectors: dict[str, dict[str, np.ndarray]] = {}
+_unnamed_vectors: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _phrase_table(embedder: Any) -> dict[str, np.ndarray]:
+    name = getattr(embedder, "model_name", None)
+    if isinstance(name, str):
+        return _phrase_vectors.setdefault(name, {})
+    return _unnamed_vectors.setdefault(embedder, {})
 
 
 def _embed(
@@ -847,13 +861,15 @@ def _embed(
 ) -> dict[str, np.ndarray]:
     if matcher is None or not (texts or phrases):
         return {}
-    new = [p for p in dict.fromkeys(phrases) if p not in _phrase_vectors]
-    unique = list(dict.fromkeys(t for t in texts if t not in _phrase_vectors))
+    embedder = matcher.embedder
+    known = _phrase_table(embedder)
+    new = [p for p in dict.fromkeys(phrases) if p not in known]
+    unique = list(dict.fromkeys(t for t in texts if t not in known))
     batch = unique + [p for p in new if p not in unique]
-    vecs = matcher.embedder.embed(batch) if batch else []
+    vecs = embedder.embed(batch) if batch else []
     out = {t: np.asarray(v) for t, v in zip(batch, vecs, strict=True)}
-    _phrase_vectors.update({p: out[p] for p in new})
-    out.update({p: _phrase_vectors[p] for p in phrases})
+    known.update({p: out[p] for p in new})
+    out.update({t: known[t] for t in [*texts, *phrases] if t in known and t not in out})
     return out
 
 
