@@ -789,18 +789,49 @@ def scorecard_validate(file: Path, as_json: bool) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="Folder of labelled examples (JSON with `expected`).",
 )
+@click.option(
+    "--campaigns",
+    "campaigns_dir",
+    type=click.Path(path_type=Path),
+    help="Also keep the `examples:` of the campaign files in this folder (qa campaigns test).",
+)
 @json_option
-def scorecard_test(file: Path, examples: Path | None, as_json: bool) -> None:
+def scorecard_test(
+    file: Path, examples: Path | None, campaigns_dir: Path | None, as_json: bool
+) -> None:
     """Check labelled examples against their expected results, and every criterion's own
     `examples:` (adopted ones too); exit 1 on any mismatch."""
     from qa.matching import Matcher
     from qa.scorecard.load import load_scorecard
-    from qa.scorecard.trainer import check_examples
+    from qa.scorecard.trainer import check_criterion_examples, check_examples
 
     try:
-        checks = check_examples(load_scorecard(file), examples, Matcher())
+        matcher = Matcher()
+        card = load_scorecard(file)
+        if campaigns_dir is None:
+            checks = check_examples(card, examples, matcher)
+        else:
+            checks = (
+                check_examples(card, examples, matcher)
+                if examples is not None
+                else check_criterion_examples(card, matcher)
+            )
+            checks += _campaign_checks(campaigns_dir, matcher)
+            if not checks:
+                raise ConfigError(f"no examples in {file} nor in the campaigns of {campaigns_dir}")
     except QAError as exc:
         fail(exc)
+    _print_checks(checks, as_json)
+
+
+def _campaign_checks(folder: Path, matcher: Any) -> list[Any]:
+    from qa.campaigns.examples import check_campaign_examples
+    from qa.campaigns.schema import load_campaigns
+
+    return check_campaign_examples(load_campaigns(folder), matcher)
+
+
+def _print_checks(checks: list[Any], as_json: bool) -> None:
     bad = [c for c in checks if not c.ok]
     if as_json:
         click.echo(json.dumps([{**c.__dict__, "ok": c.ok} for c in checks], indent=2))
@@ -947,6 +978,23 @@ def campaigns_check(
         click.echo(f"  FLAG {f['kind']}{held} (confidence {f['confidence']:.2f}): {f['message']}")
     if not result["flags"]:
         click.echo("  no flag")
+
+
+@campaigns.command("test")
+@click.argument("folder", type=click.Path(path_type=Path))
+@json_option
+def campaigns_test(folder: Path, as_json: bool) -> None:
+    """Say each campaign's negative `examples:` (adopted from dismissed flags) after a
+    customer who cites the offer: none may raise its flag; exit 1 if one does."""
+    from qa.matching import Matcher
+
+    try:
+        checks = _campaign_checks(folder, Matcher())
+        if not checks:
+            raise ConfigError(f"{folder}: no campaign has `examples:` to test")
+    except QAError as exc:
+        fail(exc)
+    _print_checks(checks, as_json)
 
 
 @campaigns.command("schema")

@@ -158,6 +158,11 @@ class ReviewConfig(_Strict):
         None,
         description="Folder of the card files trainers adopt examples into; relative to qa.yaml.",
     )
+    campaigns: Path | None = Field(
+        None,
+        description="Folder of the campaign files trainers adopt flag examples into; relative to"
+        " qa.yaml.",
+    )
 
 
 class CustomerEntry(_Strict):
@@ -302,6 +307,8 @@ def load_config(path: Path | None = None) -> Config:
         config.work_types = path.parent / config.work_types
     if config.review.scorecards is not None and not config.review.scorecards.is_absolute():
         config.review.scorecards = path.parent / config.review.scorecards
+    if config.review.campaigns is not None and not config.review.campaigns.is_absolute():
+        config.review.campaigns = path.parent / config.review.campaigns
     if config.customers_file is not None:
         if not config.customers_file.is_absolute():
             config.customers_file = path.parent / config.customers_file

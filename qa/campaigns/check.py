@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.campaigns.examples import without_ruled_out
 from qa.campaigns.schema import Campaign, Fact, PhraseSet, RetiredClaim
 from qa.matching import Matcher, fuzzy_score
 from qa.model import Evidence, Flag, Interaction
@@ -939,7 +940,8 @@ def check_interaction(
                 pitched.setdefault(camp.id, s)
     flags += _denied(all_sentences, topics, active, review_bar, acts)
     flags += _pitch_obligations([*all_sentences, *answers], active, pitched, vectors, review_bar)
-    return _dedupe(flags)
+    # Sentences people ruled on (the campaigns' `examples:`) raise nothing.
+    return _dedupe(without_ruled_out(flags, campaigns))
 
 
 _ELLIPSIS = r"(?=\s*(?:[,.!;:]|$|(?:yes|yeah|no|indeed|sadly|afraid)\b))"
@@ -1303,7 +1305,9 @@ def explain(
     result = check_sentence(
         s, context, topic, source, day, channel, campaigns, vectors, REVIEW_BAR, acts
     )
-    flags = result.flags + _denied([*turns, s], topics, active, REVIEW_BAR, acts)
+    flags = without_ruled_out(
+        result.flags + _denied([*turns, s], topics, active, REVIEW_BAR, acts), campaigns
+    )
     return {
         "sentence": sentence,
         "context": context,

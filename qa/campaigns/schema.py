@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from qa.errors import ConfigError
 from qa.vocabulary import CHANNELS, Channel
@@ -15,6 +23,55 @@ from qa.yamlfile import FileErrors, validate_file
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+EXAMPLE_MAX_CHARS = 1000  # an example is one sentence an agent said, not a transcript
+
+
+class FlagExamples(Strict):
+    """Sentences people ruled on: the checker raises nothing for a sentence that is, once
+    normalised, one of the `negative` examples of the fact, claim or campaign it concerns.
+    Trainers adopt them from dismissed flags in the review app; `qa campaigns test` keeps
+    each one quiet."""
+
+    negative: list[str] = Field(
+        default_factory=list,
+        description="Agent sentences that must not raise this item's flag (a dismissed flag).",
+    )
+
+    @field_validator("negative")
+    @classmethod
+    def _sentences(cls, value: list[str]) -> list[str]:
+        from qa.campaigns.examples import sentence_key
+
+        seen: dict[str, str] = {}
+        for i, s in enumerate(value):
+            if not s.strip() or not sentence_key(s):
+                raise ValueError(f"example {i + 1} is empty")
+            if len(s) > EXAMPLE_MAX_CHARS:
+                raise ValueError(
+                    f"example {i + 1} has {len(s)} characters; one sentence, at most"
+                    f" {EXAMPLE_MAX_CHARS}"
+                )
+            key = sentence_key(s)
+            if key in seen:
+                raise ValueError(f"example {i + 1} repeats {seen[key]!r}")
+            seen[key] = s
+        return value
+
+
+class WithExamples(BaseModel):
+    """A campaign item that may carry `examples:`; left out of its dump while it has none,
+    so that a campaign set's digest (and what was checked against it) does not change."""
+
+    examples: FlagExamples | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_examples(self, handler: SerializerFunctionWrapHandler) -> Any:
+        out = handler(self)
+        if isinstance(out, dict) and out.get("examples") is None:
+            out.pop("examples", None)
+        return out
 
 
 class Money(Strict):
@@ -115,7 +172,9 @@ class Value(Strict):
 TYPED = ("money", "percent", "duration", "date", "count", "text")
 
 
-class Fact(Strict):
+class Fact(WithExamples, Strict):
+    """A term of the offer; `examples.negative` are sentences that do not contradict it."""
+
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     about: list[str] = Field(
         default_factory=list, description="Words and phrases a statement about this fact uses."
@@ -142,7 +201,9 @@ class PhraseSet(Strict):
     match: Literal["exact", "fuzzy", "semantic"] = "fuzzy"
 
 
-class RetiredClaim(PhraseSet):
+class RetiredClaim(WithExamples, PhraseSet):
+    """A claim no longer true; `examples.negative` are sentences that do not make it."""
+
     campaign: str | None = Field(None, description="The earlier campaign that made it.")
     about: list[str] = Field(
         default_factory=list,
@@ -164,7 +225,10 @@ class Eligibility(Strict):
     )
 
 
-class Campaign(Strict):
+class Campaign(WithExamples, Strict):
+    """`examples.negative` on the campaign: sentences that neither present it as available
+    outside its dates (expired_offer) nor deny it (denied_offer)."""
+
     version: Literal[1, 2] = Field(1, description="Schema version; v2 features need 2.")
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str

@@ -1,7 +1,9 @@
 """Decisions teach: a trainer adopts a person's decision, with one action, as an example on
-its criterion (qa.scorecard.adopt writes it into the card file). The next `qa rescore`
-applies it, `qa scorecard test` keeps it passing, and the app shows how agreement with
-people's decisions moved after each adoption."""
+its criterion (qa.scorecard.adopt writes it into the card file) or, for a dismissed campaign
+flag, on the fact, retired claim or campaign it was about (qa.campaigns.examples writes it
+into the campaign file). The next `qa rescore` applies it, `qa scorecard test` and
+`qa campaigns test` keep it passing, and the app shows how agreement with people's decisions
+moved after each adoption."""
 
 from __future__ import annotations
 
@@ -49,14 +51,62 @@ def find_card(folder: Path, scorecard: str | None, criterion: str) -> Path:
     raise ReviewError(f"no single card in {folder} has the criterion {criterion!r}")
 
 
-def proposal(store: Store, decision: dict[str, Any], folder: Path) -> dict[str, Any]:
-    """What adopting a decision would write: the card, the kind and the sentences; or why
-    it cannot be adopted."""
+@dataclass(frozen=True)
+class FlagAdoption:
+    """A dismissed flag's agent sentence, as a negative example of what the flag was about."""
+
+    interaction_id: str
+    ruled: Any  # qa.campaigns.examples.Ruled
+    kind: str
+    sentence: str
+
+    @property
+    def criterion(self) -> str:  # what the adoptions table calls the target
+        return f"{self.ruled.campaign} {self.ruled.label}"
+
+
+def flag_proposal(store: Store, decision: dict[str, Any], campaigns: Path) -> dict[str, Any]:
+    """What adopting a flag decision would write: the campaign file, the item and the
+    sentence; or why it cannot be adopted."""
+    from qa.campaigns.examples import campaign_file, ruled_item
+    from qa.review.decisions import FLAG_DISMISSED, flag_key
+
+    if decision["human"] != FLAG_DISMISSED:
+        return {"ok": False, "why": "a confirmed flag teaches nothing new"}
+    items = read_interactions(store, Selection(ids=[decision["interaction_id"]], human=False))
+    flag = next(
+        (f for f in (items[0].flags if items else []) if flag_key(f) == decision["target_key"]),
+        None,
+    )
+    if flag is None:
+        return {"ok": False, "why": "the flag is no longer raised"}
+    ruled = ruled_item(flag.kind, flag.campaign, flag.fact)
+    if ruled is None:
+        return {"ok": False, "why": f"a {flag.kind} flag is taught by the phrases of its"
+                " disclosure or key point in the campaign file, not by examples"}  # fmt: skip
+    said = [e["quote"] for e in flag.evidence if e.get("role") != "customer" and e.get("quote")]
+    if not said:
+        return {"ok": False, "why": "the flag quotes no sentence of the agent's"}
+    try:
+        path = campaign_file(campaigns, ruled.campaign)
+    except QAError as exc:
+        return {"ok": False, "why": str(exc)}
+    adoptions = [FlagAdoption(items[0].id, ruled, "negative", s) for s in dict.fromkeys(said)]
+    return {"ok": True, "path": path, "adoptions": adoptions, "kind": "negative"}
+
+
+def proposal(
+    store: Store, decision: dict[str, Any], folder: Path, campaigns: Path | None = None
+) -> dict[str, Any]:
+    """What adopting a decision would write: the card (or campaign file), the kind and the
+    sentences; or why it cannot be adopted."""
     from qa.scorecard.adopt import propose
     from qa.scorecard.load import load_scorecard
 
-    if decision["target"] != "criterion":
-        return {"ok": False, "why": "flags are ruled on in campaign files, not scorecards"}
+    if decision["target"] == "flag":
+        if campaigns is None:
+            return {"ok": False, "why": "no campaign folder to adopt flag examples into"}
+        return flag_proposal(store, decision, campaigns)
     if decision["machine"] == decision["human"]:
         return {"ok": False, "why": "a confirmed result teaches nothing new"}
     items = read_interactions(store, Selection(ids=[decision["interaction_id"]], human=False))
@@ -115,15 +165,28 @@ def machine_agreement(store: Store) -> tuple[float | None, int]:
     return (agree / total if total else None), total
 
 
-def adopt_decision(store: Store, decision: dict[str, Any], username: str, folder: Path) -> int:
-    """Write the decision's example into its card; returns how many examples were new."""
+def adopt_decision(
+    store: Store, decision: dict[str, Any], username: str, folder: Path,
+    campaigns: Path | None = None,
+) -> int:  # fmt: skip
+    """Write the decision's example into its card or campaign file; returns how many
+    examples were new."""
+    from qa.campaigns.examples import adopt_negative
     from qa.scorecard.adopt import adopt
 
-    plan = proposal(store, decision, folder)
+    plan = proposal(store, decision, folder, campaigns)
     if not plan["ok"]:
         raise ReviewError(f"cannot adopt this decision: {plan['why']}")
     before, _ = machine_agreement(store)
-    added = adopt(plan["path"], plan["adoptions"])
+    try:
+        if decision["target"] == "flag":
+            added = sum(
+                adopt_negative(plan["path"], a.ruled, a.sentence) for a in plan["adoptions"]
+            )
+        else:
+            added = adopt(plan["path"], plan["adoptions"])
+    except QAError as exc:
+        raise ReviewError(f"cannot adopt this decision: {exc}") from exc
     with store.transaction() as conn:
         for a in plan["adoptions"]:
             conn.execute(

@@ -146,43 +146,80 @@ def adopt(card_path: Path, adoptions: list[Adoption]) -> int:
 
 def _with_examples(text: str, cid: str, examples: dict[str, list[str]], path: Path) -> str:
     """The card's text with the criterion's `examples:` block replaced or added."""
+    return with_item_examples(text, cid, examples, path)
+
+
+def with_item_examples(
+    text: str,
+    item_id: str,
+    examples: dict[str, list[str]],
+    path: Path,
+    section: str | None = None,
+) -> str:
+    """The YAML text with the `examples:` block of the list item `- id: ITEM_ID` replaced
+    or added; with `section`, the item is looked for under that top-level key only (a
+    campaign's facts and retired claims may share ids)."""
     lines = text.split("\n")
+    first, last = 0, len(lines)
+    if section is not None:
+        top = next(
+            (i for i, ln in enumerate(lines) if re.match(rf"^{re.escape(section)}:\s*(#.*)?$", ln)),
+            None,
+        )
+        if top is None:
+            raise ConfigError(f"{path}: cannot find the line '{section}:' to add examples under")
+        first = top + 1
+        last = next(
+            (i for i in range(first, last) if lines[i].strip() and not lines[i][0].isspace()
+             and not lines[i].startswith(("-", "#"))),
+            last,
+        )  # fmt: skip
     head = next(
         (
             i
-            for i, ln in enumerate(lines)
-            if re.match(rf"^\s*- id:\s*['\"]?{re.escape(cid)}['\"]?\s*$", ln)
+            for i in range(first, last)
+            if re.match(rf"^\s*- id:\s*['\"]?{re.escape(item_id)}['\"]?\s*(#.*)?$", lines[i])
         ),
         None,
     )
     if head is None:
-        raise ConfigError(f"{path}: cannot find the line '- id: {cid}' to add examples under")
+        raise ConfigError(f"{path}: cannot find the line '- id: {item_id}' to add examples under")
     indent = len(lines[head]) - len(lines[head].lstrip()) + 2
-    end = head + 1
+    return replace_examples(text, indent, examples, head)
+
+
+def replace_examples(
+    text: str, indent: int, examples: dict[str, list[str]], head: int | None = None
+) -> str:
+    """The text with the `examples:` key at `indent` of the mapping that starts after line
+    `head` (the whole document when None) replaced by `examples`, or added at its end."""
+    lines = text.split("\n")
+    start = 0 if head is None else head + 1
+    end = start
     while end < len(lines) and (
-        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) >= indent
+        head is None
+        or not lines[end].strip()
+        or len(lines[end]) - len(lines[end].lstrip()) >= indent
     ):
         end += 1
-    while end > head + 1 and not lines[end - 1].strip():
+    while end > start and not lines[end - 1].strip():
         end -= 1
-    block = lines[head + 1 : end]
-    start = next(
-        (j for j, ln in enumerate(block) if ln.startswith(" " * indent + "examples:")), None
-    )
-    if start is not None:
-        stop = start + 1
+    block = lines[start:end]
+    at = next((j for j, ln in enumerate(block) if ln.startswith(" " * indent + "examples:")), None)
+    if at is not None:
+        stop = at + 1
         while stop < len(block) and (
             not block[stop].strip() or len(block[stop]) - len(block[stop].lstrip()) > indent
         ):
             stop += 1
-        block = block[:start] + block[stop:]
+        block = block[:at] + block[stop:]
     pad = " " * indent
     new = [f"{pad}examples:"]
     for kind in ("positive", "negative"):
-        if examples[kind]:
+        if examples.get(kind):
             new.append(f"{pad}  {kind}:")
             new += [f"{pad}    - {_quote(s)}" for s in examples[kind]]
-    return "\n".join(lines[: head + 1] + block + new + lines[end:])
+    return "\n".join(lines[:start] + block + new + lines[end:])
 
 
 def _quote(s: str) -> str:

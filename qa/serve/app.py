@@ -65,6 +65,7 @@ class App:
     db: Path
     config: Config
     cards: Path
+    campaigns: Path
     throttle: LoginThrottle = field(default_factory=LoginThrottle)  # attempts per user name
     # Failed logins per client address: people behind one address must not lock each other out.
     failures: LoginThrottle = field(
@@ -235,7 +236,15 @@ def cards_folder(config: Config) -> Path:
     return config.review.scorecards or scorecards_dir()
 
 
-def create_app(db: Path, config: Config | None = None, cards: Path | None = None) -> Any:
+def campaigns_folder(config: Config) -> Path:
+    """Where adopted flag examples are written: qa.yaml's folder, else the shipped one."""
+    return config.review.campaigns or scorecards_dir() / "campaigns"
+
+
+def create_app(
+    db: Path, config: Config | None = None, cards: Path | None = None,
+    campaigns: Path | None = None,
+) -> Any:  # fmt: skip
     """The ASGI application over the database `db`."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
@@ -245,7 +254,9 @@ def create_app(db: Path, config: Config | None = None, cards: Path | None = None
     from qa.serve import pages
 
     config = config or Config()
-    state = App(Path(db), config, cards or cards_folder(config))
+    state = App(
+        Path(db), config, cards or cards_folder(config), campaigns or campaigns_folder(config)
+    )
     state.secret = app_secret(state.store())
     routes = [
         Route("/login", view(pages.login_form, login=False), methods=["GET"]),
@@ -281,11 +292,14 @@ def create_app(db: Path, config: Config | None = None, cards: Path | None = None
     return app
 
 
-def run(db: Path, config_path: Path | None, host: str, port: int, cards: Path | None) -> None:
+def run(
+    db: Path, config_path: Path | None, host: str, port: int, cards: Path | None,
+    campaigns: Path | None = None,
+) -> None:  # fmt: skip
     import uvicorn
 
     config = load_config(config_path)
-    app = create_app(db, config, cards)
+    app = create_app(db, config, cards, campaigns)
     print(f"qa serve: http://{host}:{port}/ over {db} (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 

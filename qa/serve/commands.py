@@ -127,18 +127,24 @@ def users_passwd(username: str, password_stdin: bool, db: Path) -> None:
     help="Folder of the card files trainers adopt examples into (default: qa.yaml's"
     " review.scorecards, else the shipped cards).",
 )
+@click.option(
+    "--campaigns",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the campaign files trainers adopt flag examples into (default: qa.yaml's"
+    " review.campaigns, else the shipped campaigns).",
+)
 @db_option
 @config_option
 def serve(
-    host: str, port: int, allow_remote: bool, scorecards: Path | None, db: Path,
-    config: Path | None,
+    host: str, port: int, allow_remote: bool, scorecards: Path | None,
+    campaigns: Path | None, db: Path, config: Path | None,
 ) -> None:  # fmt: skip
     """Review, acknowledge and dispute in a local web app over the database."""
     from qa.serve.app import check_host, run
 
     try:
         check_host(host, allow_remote)
-        run(db, config, host, port, scorecards)
+        run(db, config, host, port, scorecards, campaigns)
     except QAError as exc:
         raise UsageProblem(str(exc)) from exc
 

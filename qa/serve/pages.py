@@ -485,7 +485,12 @@ def teach_page(ctx: Ctx, message: str = "", status: int = 200) -> Any:
     )
     adopted = {a["decision_id"] for a in teach.adoptions(ctx.store)}
     plans = [
-        (d, teach.proposal(ctx.store, d, ctx.app.cards) if d["id"] not in adopted else None)
+        (
+            d,
+            teach.proposal(ctx.store, d, ctx.app.cards, ctx.app.campaigns)
+            if d["id"] not in adopted
+            else None,
+        )
         for d in rows
     ]
     return _html(
@@ -497,6 +502,7 @@ def teach_page(ctx: Ctx, message: str = "", status: int = 200) -> Any:
         adoptions=teach.adoptions(ctx.store),
         agreement=teach.machine_agreement(ctx.store),
         cards=ctx.app.cards,
+        campaigns=ctx.app.campaigns,
         message=message,
     )
 
@@ -513,12 +519,19 @@ def adopt(ctx: Ctx) -> Any:
     if not rows:
         raise NotFound()
     try:
-        added = teach.adopt_decision(ctx.store, rows[0], user.username, ctx.app.cards)
+        added = teach.adopt_decision(
+            ctx.store, rows[0], user.username, ctx.app.cards, ctx.app.campaigns
+        )
     except ReviewError as exc:
         return teach_page(ctx, str(exc), 400)
     from urllib.parse import quote
 
-    message = quote(f"Adopted {added} new example(s): run qa rescore to apply them.")
+    apply = (
+        f"qa rescore --campaigns {ctx.app.campaigns}"
+        if rows[0]["target"] == "flag"
+        else "qa rescore"
+    )
+    message = quote(f"Adopted {added} new example(s): run {apply} to apply them.")
     return _go(f"/teach?message={message}")
 
 
