@@ -20,7 +20,7 @@ from qa.review.assign import rule_text
 from qa.review.decisions import ReviewError, check_comment
 from qa.review.feedback import window_end
 from qa.routing.taxonomy import site_taxonomy
-from qa.serve.app import cards_folder
+from qa.serve.app import campaigns_folder, cards_folder
 from qa.serve.security import session_length
 from qa.timeutil import site_zone
 from qa.voice.batch import voice_settings
@@ -259,6 +259,11 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         {"review": {"scorecards": Path("/srv/cards")}},
         cards_folder,
         Path("/srv/cards"),
+    ),
+    "review.campaigns": (
+        {"review": {"campaigns": Path("/srv/campaigns")}},
+        campaigns_folder,
+        Path("/srv/campaigns"),
     ),
 }
 
