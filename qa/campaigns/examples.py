@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import ConfigError
-from qa.vocabulary import FlagKind
+from qa.vocabulary import Channel, FlagKind
 
 if TYPE_CHECKING:
     from qa.campaigns.schema import Campaign
@@ -178,7 +178,7 @@ def example_contact(camp: Campaign, sentence: str, day: dt.date) -> Any:
     from qa.store import content_id
 
     cite = f"I saw your {camp.name} offer for {camp.products[0]}, can you tell me about it?"
-    channel = camp.channels[0] if camp.channels else "chat"
+    channel = camp.channels[0] if camp.channels else Channel.CHAT
     when = f"{day.isoformat()}T12:00:00+00:00"
     return Interaction(
         id=content_id("campaign-example", camp.id, sentence, day.isoformat()),
