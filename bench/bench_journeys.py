@@ -3,6 +3,7 @@ journeys of 100,000 stored interactions.
 
     PYTHONPATH=. python bench/bench_journeys.py [--data DIR] [--details] [--size N]
                                                 [--skip-dev] [--skip-timing]
+                                                [--profile] [--dump FILE]
 
 **Dev set** (``../shared/data/journey_cases`` by default, or ``--data``): the set's own
 procedure, untouched. A temporary site configuration is written next to a fresh database:
@@ -14,7 +15,14 @@ printed whole, then the figures this bench tracks.
 **Timing**: a synthetic store of ``--size`` interactions (default 100,000; six turns each,
 customers with ids, phones and email addresses, several contacts per customer over eight
 weeks, a tenth without any identifier) is written straight into a fresh database, then
-``qa.journeys.run.rebuild`` is timed (read, identity, journeys, outcome, effort, store).
+``qa.journeys.run.rebuild`` is timed (read, identity, journeys, outcome, effort, store), wall
+and CPU time of this process and of any worker processes it started.
+
+``--profile`` runs the rebuild under cProfile instead (one process) and prints where the time
+goes, split into the rebuild's stages (load, identity, build, checks, survey, store) and the
+costliest functions. ``--dump FILE`` writes every journey, flag and its evidence as built
+(sorted JSON; the dev set's to FILE with ``.dev.json`` for its suffix), so two versions of
+the code can be compared on the same stores: the same files mean the same results.
 """
 
 from __future__ import annotations
@@ -25,12 +33,14 @@ import os
 import platform
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -63,7 +73,7 @@ def qa(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def dev_set(data: Path, details: bool) -> int:
+def dev_set(data: Path, details: bool, dump_to: Path | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         site = yaml.safe_load((data / "qa.yaml").read_text(encoding="utf-8")) or {}
@@ -81,6 +91,10 @@ def dev_set(data: Path, details: bool) -> int:
             return 2
         print(f"qa ingest: {took:.1f} s; {done.stdout.strip()}")
         print("\n".join(line for line in done.stderr.splitlines() if "Journeys" in line))
+        if dump_to is not None:
+            from qa.store import Store
+
+            dump(Store(work / "qa.db"), dump_to)
         out = work / "export.json"
         exported = qa("export", "--format", "json", "--out", str(out), env=env)
         if exported.returncode:
@@ -182,7 +196,82 @@ def synthetic_store(path: Path, size: int, seed: int = 7) -> None:
     store.close()
 
 
-def timing(size: int) -> None:
+STAGES = {
+    "load": "qa/journeys/run.py:.*\\(load\\)",
+    "identity": "qa/journeys/identity.py:.*\\(resolve\\)",
+    "build": "qa/journeys/build.py:.*\\(build\\)",
+    "checks": "qa/journeys/run.py:.*\\(checks\\)",
+    "survey": "qa/journeys/run.py:.*\\(survey\\)",
+    "store": "qa/journeys/run.py:.*\\(_save\\)",
+}
+
+
+def profiled(store: Any, config: Any) -> Any:
+    """The rebuild under cProfile: the stages' share of the time, then the costliest
+    functions by their own time."""
+    import cProfile
+    import io
+    import pstats
+
+    from qa.journeys.run import rebuild
+
+    # CPU time, not wall time: the split stays meaningful on a machine others are using.
+    prof = cProfile.Profile(time.process_time)
+    summary = prof.runcall(rebuild, store, config, workers=1)
+    stats = pstats.Stats(prof)
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    print(f"profile (CPU time of one process, cProfile's overhead included): {total:.1f} s")
+    for stage, pattern in STAGES.items():
+        rx = re.compile(pattern)
+        cum = sum(
+            v[3]
+            for (f, line, name), v in stats.stats.items()  # type: ignore[attr-defined]
+            if rx.search(f"{f}:{line}({name})".replace(os.sep, "/"))
+        )
+        print(f"  {stage:<9} {cum:7.1f} s  {100 * cum / total:5.1f} %")
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(15)
+    print("\n".join(buf.getvalue().splitlines()[6:]))
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_callers(r"method 'search'")
+    print("\n".join(buf.getvalue().splitlines()[6:22]))
+    return summary
+
+
+def dump(store: Any, path: Path) -> None:
+    """Every journey, its contacts, flags and their evidence, identity and conflicts, as
+    sorted JSON: the same file from two builds means the same results."""
+    from qa.journeys import read
+
+    summary = read.summary(store)
+    summary.pop("built_at", None)
+    found = read.journeys(store)
+    for j in found:
+        for f in j["flags"]:
+            f.pop("status", None)
+    payload = {
+        "journeys": found,
+        "flags": read.flags_by_interaction(store),
+        "conflicts": read.conflicts(store),
+        "customers": [list(r) for r in store.conn.execute("SELECT * FROM customers ORDER BY key")],
+        "identifiers": [
+            list(r)
+            for r in store.conn.execute(
+                "SELECT * FROM customer_identifiers ORDER BY customer, kind, value"
+            )
+        ],
+        "summary": summary,
+    }
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True, default=str), encoding="utf-8")
+    print(f"journeys, flags and evidence written to {path}")
+
+
+def _child_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def timing(size: int, profile: bool = False, dump_to: Path | None = None) -> None:
     from qa.config import Config
     from qa.journeys.run import rebuild
     from qa.store import Store
@@ -195,9 +284,12 @@ def timing(size: int) -> None:
             f"synthetic store of {size:,} interactions written in {time.perf_counter() - t0:.0f} s"
         )
         store = Store(path)
-        t0, c0 = time.perf_counter(), time.process_time()
-        summary = rebuild(store, Config())
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0, k0 = time.perf_counter(), time.process_time(), _child_cpu()
+        summary = profiled(store, Config()) if profile else rebuild(store, Config())
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - c0 + _child_cpu() - k0
+        if dump_to is not None:
+            dump(store, dump_to)
         print(
             f"journeys built over {summary.contacts:,} interactions: {wall:.1f} s wall, "
             f"{cpu:.1f} s CPU; {summary.journeys:,} journeys ({summary.multi_contact:,} with "
@@ -213,6 +305,12 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--skip-dev", action="store_true")
     parser.add_argument("--skip-timing", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the rebuild (one process) by stage"
+    )
+    parser.add_argument(
+        "--dump", type=Path, help="write the built journeys, flags and evidence to this file"
+    )
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, {platform.machine()}")
     rc = 0
@@ -220,9 +318,10 @@ def main() -> int:
         if not (args.data / "evaluate.py").exists():
             print(f"no journey cases at {args.data}", file=sys.stderr)
             return 2
-        rc = dev_set(args.data, args.details)
+        dev_dump = args.dump.with_suffix(".dev.json") if args.dump else None
+        rc = dev_set(args.data, args.details, dev_dump)
     if not args.skip_timing:
-        timing(args.size)
+        timing(args.size, args.profile, args.dump)
     return rc
 
 

@@ -106,11 +106,10 @@ class ReasonModel:
         for words in counts.values():
             df.update(words.keys())
         n = max(len(counts), 1)
+        idf = {w: math.log((n + 1) / (k + 0.5)) for w, k in df.items()}
         self.vectors: dict[str, dict[str, float]] = {}
         for ident, words in counts.items():
-            vec = {
-                w: (1 + math.log(k)) * math.log((n + 1) / (df[w] + 0.5)) for w, k in words.items()
-            }
+            vec = {w: (1 + math.log(k)) * idf[w] for w, k in words.items()}
             norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
             self.vectors[ident] = {w: v / norm for w, v in vec.items()}
 

@@ -32,12 +32,13 @@ from qa.journeys.dates import (
     england_and_wales,
     find_dates,
 )
-from qa.journeys.model import Journey, JourneyFlag
+from qa.journeys.model import Journey, JourneyFlag, Turn
 from qa.journeys.text import (
     Moment,
     Sentence,
     collapse,
     is_thread,
+    may_hold,
     moments,
     sentences,
     split_sentences,
@@ -163,6 +164,10 @@ def _commitment_due(
     return best
 
 
+def _may_commit(turn: Turn) -> bool:
+    return may_hold(_COMMIT, turn.text)
+
+
 def find_commitments(
     journey: Journey,
     holidays: HolidayRule = england_and_wales,
@@ -173,7 +178,9 @@ def find_commitments(
     found: list[tuple[Sentence, datetime, str, tuple[str, ...]]] = []
     seen: set[tuple[str, date]] = set()
     for contact in journey.contacts:
-        for s in sentences(contact, role="agent"):
+        # Only an agent turn with a commitment word can hold a promise (every promise's
+        # clause matches _COMMIT): the others are never split into sentences.
+        for s in sentences(contact, role="agent", keep=_may_commit):
             read = _commitment_due(s, holidays, day_ends, afternoon_ends)
             if read is None:
                 continue
@@ -194,9 +201,12 @@ def assess_promises(
     afternoon_ends: time = AFTERNOON_ENDS,
 ) -> list[Promise]:
     """Every promise of the journey with its status: kept, broken or open."""
+    found = find_commitments(journey, holidays, day_ends, afternoon_ends)
+    if not found:
+        return []
     timeline = moments(journey)
     out: list[Promise] = []
-    for s, due, due_text, actions in find_commitments(journey, holidays, day_ends, afternoon_ends):
+    for s, due, due_text, actions in found:
         done_here = _done_in_same_contact(s)
         if done_here is not None:
             out.append(

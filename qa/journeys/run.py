@@ -10,10 +10,11 @@ on its own.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,6 +89,7 @@ def load(store: Store, config: Config) -> Loaded:
             out.survey_errors.append(str(metadata["survey_error"]))
         ts = turns.get(iid, [])
         work_type, reason = routed.get(iid, (None, None))
+        found = journey_outcome.detect(ts, metadata)
         contact = Contact(
             interaction_id=iid,
             source=source or "",
@@ -102,9 +104,8 @@ def load(store: Store, config: Config) -> Loaded:
             turns=tuple(ts),
             metadata=metadata,
             work_type=work_type,
+            outcome=found.value,
         )
-        found = journey_outcome.detect(contact.turns, metadata)
-        contact = replace(contact, outcome=found.value)
         out.outcome_why[iid] = found
         out.contacts.append(contact)
         idents: list[ident.Ident] = []
@@ -218,8 +219,24 @@ class Summary:
         return dict(self.__dict__)
 
 
-def rebuild(store: Store, config: Config, data_end: datetime | None = None) -> Summary:
+def rebuild(
+    store: Store, config: Config, data_end: datetime | None = None, workers: int | None = None
+) -> Summary:
     """Build every journey from the stored interactions and replace the journey tables."""
+    # A rebuild makes millions of small objects and frees few of them: the cyclic garbage
+    # collector would walk them all again and again for nothing. Paused, then restored.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _rebuild(store, config, data_end, workers)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _rebuild(
+    store: Store, config: Config, data_end: datetime | None, workers: int | None
+) -> Summary:
     t0 = time.perf_counter()
     loaded = load(store, config)
     identity = ident.resolve(loaded.ids, roster(config))

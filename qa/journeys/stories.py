@@ -25,8 +25,8 @@ from datetime import date
 from typing import Any
 
 from qa.journeys.dates import find_dates
-from qa.journeys.model import Contact, Journey, JourneyFlag
-from qa.journeys.text import Sentence, is_thread, sentences
+from qa.journeys.model import Contact, Journey, JourneyFlag, Turn
+from qa.journeys.text import Sentence, is_thread, may_hold, sentences
 from qa.statements.claims import clause_bounds
 from qa.statements.concepts import CONCEPTS
 from qa.statements.numbers import digits
@@ -241,10 +241,27 @@ def eligibility_facts(s: Sentence) -> list[Fact]:
     ]
 
 
+# Cue tests on a whole turn before it is split: an agent turn with no amount, no date of a
+# kind and no eligibility word, and a customer turn that quotes no agent, hold no fact. The
+# date kinds without their leading word boundary: a sentence's context is cut to
+# CONTEXT_CHARS and may start mid-word.
+_DATE_KIND_ANYWHERE = re.compile("|".join(f"(?:{v})" for v in _DATE_FACTS.values()), re.I)
+
+
+def _may_state(turn: Turn) -> bool:
+    if turn.role == "agent":
+        return (
+            may_hold(_MAYBE_MONEY, turn.text)
+            or may_hold(_ELIGIBLE, turn.text)
+            or (may_hold(_MAYBE_DATE, turn.text) and may_hold(_DATE_KIND_ANYWHERE, turn.text))
+        )
+    return turn.role == "customer" and may_hold(_QUOTES_AGENT, turn.text)
+
+
 def contact_facts(contact: Contact) -> list[Fact]:
     facts: list[Fact] = []
     context_of: dict[int, str] = {}
-    for s in sentences(contact):
+    for s in sentences(contact, keep=_may_state):
         previous = context_of.get(s.turn.idx, "")
         context_of[s.turn.idx] = (previous + " " + s.text)[-CONTEXT_CHARS:]
         if s.turn.role == "agent":

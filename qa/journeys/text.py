@@ -8,7 +8,7 @@ message. Each moment knows who started it and when.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -97,13 +97,28 @@ def split_sentences(text: str) -> list[str]:
     return parts
 
 
-def sentences(contact: Contact, role: str | None = None) -> Iterator[Sentence]:
+def sentences(
+    contact: Contact, role: str | None = None, keep: Callable[[Turn], bool] | None = None
+) -> Iterator[Sentence]:
+    """The contact's sentences (of one role's turns), turn by turn. `keep` passes over a
+    turn before it is split: a check gives a cheap cue test here, so only turns that can
+    hold what it looks for are split and timed."""
     for turn in contact.turns:
         if role is not None and turn.role != role:
+            continue
+        if keep is not None and not keep(turn):
             continue
         at = turn_time(contact, turn)
         for s in split_sentences(turn.text):
             yield Sentence(contact, turn, s, at)
+
+
+def may_hold(rx: re.Pattern[str], text: str) -> bool:
+    """Whether `rx` can match in some sentence (or clause) of `text`: each sentence is a run
+    of the text's words with single spaces, bounded by white space or punctuation, so a
+    pattern that matches within one also matches the text with its white space collapsed.
+    Patterns must look no further than word boundaries past their match."""
+    return rx.search(collapse(text)) is not None
 
 
 def is_thread(contact: Contact) -> bool:
