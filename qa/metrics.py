@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from qa.model import Interaction, Turn
@@ -77,33 +78,68 @@ def voice_metrics(turns: list[Turn], duration: float | None) -> dict[str, Any]:
     }
 
 
-def text_metrics(turns: list[Turn]) -> dict[str, Any]:
-    """Chat and email: response times in seconds, from customer message to agent reply."""
+def text_metrics(turns: list[Turn], working_days: bool = False) -> dict[str, Any]:
+    """Chat and email: response times in seconds, from customer message to agent reply
+    (with `working_days`, the weekend between them is not counted). The talk ratio is the
+    agent's share of the messages: how the turns are taken, not how long each one is, so a
+    full answer in a two-way chat is no monologue, and a run of agent messages that nobody
+    answers is."""
     responses: list[float] = []
-    waiting_since: float | None = None
+    waiting: Turn | None = None
     for t in turns:
-        if t.role == "customer" and waiting_since is None:
-            waiting_since = t.start
-        elif t.role == "agent" and waiting_since is not None:
-            responses.append(t.start - waiting_since)
-            waiting_since = None
-    agent_words = sum(word_count(t.text) for t in turns if t.role == "agent")
-    customer_words = sum(word_count(t.text) for t in turns if t.role == "customer")
+        if t.role == "customer" and waiting is None:
+            waiting = t
+        elif t.role == "agent" and waiting is not None:
+            gap = t.start - waiting.start
+            responses.append(_working_seconds(waiting, t, gap) if working_days else gap)
+            waiting = None
+    agent_turns = sum(1 for t in turns if t.role == "agent" and t.text.strip())
+    customer_turns = sum(1 for t in turns if t.role == "customer" and t.text.strip())
     starts = [t.start for t in turns]
     return {
         "first_response": responses[0] if responses else None,
         "response_avg": round(sum(responses) / len(responses), 1) if responses else None,
         "response_longest": max(responses) if responses else None,
         "handle_time": (max(starts) - min(starts)) if starts else None,
-        # Share of the words written by the agent: the text channels' talk ratio.
-        "talk_ratio": round(agent_words / (agent_words + customer_words), 3)
-        if agent_words + customer_words
+        "talk_ratio": round(agent_turns / (agent_turns + customer_turns), 3)
+        if agent_turns + customer_turns
         else None,
         "turns": len(turns),
     }
 
 
+def _working_seconds(asked: Turn, answered: Turn, gap: float) -> float:
+    """The seconds between two messages less the Saturdays and Sundays between them, in the
+    time zone of the customer's message (its Date header); the plain gap without dates."""
+    try:
+        start = datetime.fromisoformat(str(asked.meta["date"]))
+    except (KeyError, TypeError, ValueError):
+        return gap
+    end = start + timedelta(seconds=gap)
+    weekend = 0.0
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < end:
+        nxt = day + timedelta(days=1)
+        if day.weekday() >= 5:
+            weekend += (min(nxt, end) - max(day, start)).total_seconds()
+        day = nxt
+    return round(max(0.0, gap - weekend), 1)
+
+
+def word_share(turns: list[Turn]) -> float | None:
+    """The agent's share of the words said."""
+    agent = sum(word_count(t.text) for t in turns if t.role == "agent")
+    customer = sum(word_count(t.text) for t in turns if t.role == "customer")
+    return round(agent / (agent + customer), 3) if agent + customer else None
+
+
 def compute_metrics(item: Interaction) -> dict[str, Any]:
     if item.channel == Channel.VOICE:
-        return voice_metrics(item.turns, item.duration)
-    return text_metrics(item.turns)
+        out = voice_metrics(item.turns, item.duration)
+        voice = item.metadata.get("voice") or {}
+        if voice.get("turn_ends") == "next_start" or voice.get("timed") is False:
+            # A transcript that times each turn's start only (a turn "lasts" until the next
+            # one starts, pauses included), or nothing: the words say more about who talked.
+            out["talk_ratio"] = word_share(item.turns)
+        return out
+    return text_metrics(item.turns, working_days=item.channel == Channel.EMAIL)

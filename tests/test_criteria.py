@@ -128,6 +128,7 @@ CASES: dict[str, tuple[dict[str, Any], list[tuple[str, str]], list[tuple[str, st
             ),
             ("customer", "Okay."),
             ("agent", "So the first plan is the basic plan which costs ten dollars."),
+            ("agent", "Then there is the family plan, which costs twenty dollars."),
         ],
     ),
     "script_reading.v1": (

@@ -140,7 +140,7 @@ def test_text_metrics_by_hand() -> None:
         "response_avg": 45.0,
         "response_longest": 60.0,
         "handle_time": 200.0,
-        "talk_ratio": 0.6,  # 12 of 20 words
+        "talk_ratio": 0.429,  # 3 of 7 messages
         "turns": 7,
     }
 
@@ -196,7 +196,9 @@ def test_values_keep_their_stated_precision() -> None:
     assert m["talk_customer"] == 1.23
     assert m["monologue_longest"] == 1.23
     assert m["silence_longest"] == 3.77
-    chat = text_metrics([Turn("customer", "one two", 0.0), Turn("agent", "three", 1.0)])
+    chat = text_metrics(
+        [Turn("customer", "one two", 0.0), Turn("agent", "three", 1.0), Turn("customer", "x", 2.0)]
+    )
     assert chat["talk_ratio"] == 0.333
 
 

@@ -235,6 +235,8 @@ def parse_call_text(text: str) -> Parsed:
         t.end = max(t.start, nxt) if nxt is not None and timed else t.start
     out = Parsed(turns, "text")
     out.extra["timed"] = bool(timed)
+    if timed:
+        out.extra["turn_ends"] = "next_start"
     return out
 
 
@@ -612,6 +614,8 @@ def build_interaction(parsed: Parsed, source: str, hints: RoleHints) -> Interact
     }
     if not parsed.extra.get("timed", True):
         voice["timed"] = False
+    if parsed.extra.get("turn_ends"):
+        voice["turn_ends"] = parsed.extra["turn_ends"]
     voice.update({k: v for k, v in parsed.extra.items() if k in ("job", "contact_id")})
     item = Interaction(
         id=ident,

@@ -15,7 +15,7 @@ from qa.model import Evidence, Flag, Interaction
 from qa.packs import has_pack
 from qa.packs import lists as pack_lists
 from qa.scorecard.schema import LITERAL_ACT, Event, Examples, Phrases, Window
-from qa.text import STOPWORDS, normalise, question_kind, sentences
+from qa.text import STOPWORDS, content_words, normalise, question_kind, sentences
 
 QUOTE_MAX = 240
 ACT_THRESHOLD = 0.5  # 0..1: a sentence performs an act when its head says at least this
@@ -143,9 +143,17 @@ class Context:
             )
         if infer_fuzzy and spec.match == "fuzzy" and not spec.act:
             # By meaning, but a name every phrase gives ("Tideline") must still be said.
+            # And it speaks of what the list speaks of: asking for a date of birth is not
+            # asking for meter readings, though both request data.
             names = list_names(spec.phrases)
+            topic = set().union(*(stems(p) for p in spec.phrases))
             hits = self._by_act(spec, act, idxs, examples)
-            return [h for h in hits if all(_says(n, h.sentence) for n in names)]
+            return [
+                h
+                for h in hits
+                if all(_says(n, h.sentence) for n in names)
+                and (h.phrase != act or stems(h.sentence) & topic)
+            ]
         return self._by_act(spec, act, idxs, examples)
 
     def _by_act(
@@ -461,6 +469,18 @@ def list_names(phrases: list[str]) -> list[str]:
         words = {w.lower() for w in caps} - STOPWORDS
         common = words if common is None else common & words
     return sorted(common or [])
+
+
+def stems(text: str) -> set[str]:
+    """Content words without their commonest endings: 'readings' and 'read' meet."""
+    out = set()
+    for w in content_words(text):
+        for suffix in ("ings", "ing", "ed", "es", "s"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                w = w[: -len(suffix)]
+                break
+        out.add(w)
+    return out
 
 
 def _says(name: str, sentence: str) -> bool:

@@ -444,8 +444,7 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         if restated:
             link = (restated[0].turn, restated[0].sentence)
     later = [i for i in agent if i >= first]
-    checks = ctx.act_hits("check_understanding", later, _extra_examples(c.examples))
-    check = (checks[0].turn, checks[0].sentence) if checks else None
+    check = understanding_check(ctx, later, c.examples)
     parts = [min(1.0, coverage / c.min_coverage) if c.min_coverage else 1.0]
     parts += [1.0 if link else 0.0] if c.require_needs_link else []
     parts += [1.0 if check else 0.0] if c.require_check else []
@@ -473,6 +472,38 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         "checked": bool(check),
     }
     return Outcome("pass" if ok else "fail", evidence, 0.75, sum(parts) / len(parts), note, details)
+
+
+CHECK_SUPPORT = 0.35  # 0..1: how likely a question about "that" must be to check understanding
+
+# "Shall I put that through?", "Do you want me to set it up?": a close, never a check.
+_CLOSING = re.compile(
+    r"^(?:\w+ )?(?:so |and |ok |okay |right )?(?:shall|should|can|could|may) (?:i|we)\b"
+    r"|^(?:would|do) you (?:like|want) (?:it|that|this|one|to)\b"
+    r"|\b(?:want|like) (?:me|us) to\b|\b(?:go ahead|put (?:it|that|this) through|sign (?:you )?up)\b"
+)
+# A question about what was just said: "does that ...", "how does it ...", "is all of this ...".
+_REFERS_BACK = re.compile(
+    r"^(?:\w+ )?(?:so |and |ok |okay |right |now )?(?:how |what )?"
+    r"(?:does|do|did|would|will|is|was|are|has|have)\b.*\b(?:that|this|it|all of)\b"
+)
+
+
+def understanding_check(
+    ctx: Context, idxs: list[int], examples: Examples | None = None
+) -> tuple[int, str] | None:
+    """The first check for understanding in the turns: a sentence that performs the act, or
+    a question about what was just explained that is at least CHECK_SUPPORT likely to; a
+    closing question ("Shall I put that through?") is never a check."""
+    extra = _extra_examples(examples)
+    for i, s, p in ctx.act_sentences("check_understanding", idxs, extra):
+        said = normalise(s)
+        if _taught(s, examples) is False or _CLOSING.search(said):
+            continue
+        asks_back = s.rstrip().endswith(("?", "？")) and bool(_REFERS_BACK.match(said))
+        if _taught(s, examples) or p >= ACT_THRESHOLD or (asks_back and p >= CHECK_SUPPORT):
+            return i, s
+    return None
 
 
 def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
