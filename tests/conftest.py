@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import os
 import struct
 import wave
 from pathlib import Path
@@ -37,6 +38,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """The real text model for the tests marked `models`, a stand-in for the others (see
     tests/text_model.py). Set before the test's fixtures, whatever their scope."""
     use_real_model(item.get_closest_marker("models") is not None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """With QA_TEST_CPU=FILE, append each test's CPU seconds (setup, call and teardown, the
+    test process and the processes it waited for) to FILE: the figure that stays comparable
+    when the machine is shared, where --durations gives wall time."""
+    out = os.environ.get("QA_TEST_CPU")
+    if not out:
+        yield
+        return
+    before = os.times()
+    yield
+    after = os.times()
+    own = (after.user - before.user) + (after.system - before.system)
+    children = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    with open(out, "a", encoding="utf-8") as fh:
+        fh.write(f"{own + children:.3f}\t{own:.3f}\t{children:.3f}\t{item.nodeid}\n")
 
 
 @pytest.fixture
