@@ -563,3 +563,87 @@ def test_a_bad_transcript_json_names_its_line(tmp_path: Path, store: Store) -> N
     (folder / "x.json").write_text(json.dumps({"turns": turns}, indent=1), encoding="utf-8")
     [failure] = ingest([folder], store, Config()).failures
     assert failure.reason == "line 11: turns → 1 → start: expected a number, not 'x'"
+
+
+def test_an_srt_caption_file_is_a_call_under_its_own_name(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "call.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nAnn: How can I help?\n\n"
+        "2\n00:00:04,000 --> 00:00:06,500\nBob: My bill is wrong.\n",
+        encoding="utf-8",
+    )
+    report = ingest([path], store, Config())
+    assert report.failures == []
+    [call] = store.load_interactions()
+    assert (call.channel, call.source) == ("voice", str(path))
+    assert [(t.start, t.end, t.text) for t in call.turns] == [
+        (1.0, 3.0, "How can I help?"),
+        (4.0, 6.5, "My bill is wrong."),
+    ]
+
+
+def test_a_chat_keeps_its_source_and_gets_the_language_of_its_words(
+    tmp_path: Path, store: Store, config: Config
+) -> None:
+    path = write_chat_json(
+        tmp_path / "chat.json", text="Hello, thank you for waiting, how can I help you today?"
+    )
+    ingest([path], store, config)
+    [chat] = store.load_interactions()
+    assert chat.source == str(path)
+    assert chat.language == "en"
+
+
+def test_a_language_the_manifest_gives_is_not_detected_again(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    write_chat_json(folder / "chat.json", text="Hello, thank you for waiting, how can I help?")
+    (folder / "manifest.csv").write_text("file,language\nchat.json,fr\n", encoding="utf-8")
+    store = Store(tmp_path / "qa.db")
+    ingest([folder], store, Config())
+    assert [i.language for i in store.load_interactions()] == ["fr"]
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_and_the_batch_goes_on(
+    tmp_path: Path,
+    store: Store,
+    config: Config,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import qa.ingest.batch as batch
+
+    bad = write_chat_json(tmp_path / "a_bad.json")
+    good = tmp_path / "b_good.txt"
+    good.write_text("Customer: hi\nAgent: hello\n", encoding="utf-8")
+    real = batch.parse_transcript_json
+
+    def broken(text: str, data: object) -> object:
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(batch, "parse_transcript_json", broken)
+    with caplog.at_level("ERROR", logger=batch.log.name):
+        report = ingest([bad, good], store, config)
+    monkeypatch.setattr(batch, "parse_transcript_json", real)
+    reason = "unexpected error: RuntimeError: reader bug"
+    assert report.failures == [
+        Failure(source=str(bad), stage="ingest", reason=reason, file_hash=file_sha256(bad))
+    ]
+    [row] = store.failures()
+    assert (row["source"], row["reason"], row["file_hash"]) == (str(bad), reason, file_sha256(bad))
+    [record] = caplog.records
+    assert record.levelname == "ERROR"
+    assert record.getMessage() == f"unexpected error reading {bad}"
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+    assert [i.source for i in store.load_interactions()] == [str(good)]
+
+
+def test_no_input_files_names_the_paths_and_what_qa_reads(tmp_path: Path, store: Store) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    with pytest.raises(ConfigError) as err:
+        ingest([tmp_path / "one", tmp_path / "two"], store, Config())
+    assert str(err.value) == (
+        f"no input files under {tmp_path / 'one'}, {tmp_path / 'two'} (is the folder empty, "
+        f"or unreadable?): qa reads {', '.join(SUPPORTED)}"
+    )

@@ -155,3 +155,61 @@ def test_stereo_evidence_weights() -> None:
     assert channel_evidence(["your card and your account"])[:2] == (1.0, 0.0)
     assert channel_evidence(["your card"])[:2] == (0.0, 0.0)
     assert channel_evidence(["my card and my phone"])[:2] == (0.0, 2.0)  # "my card" 1 + pronouns 1
+
+
+def test_channel_evidence_names_every_cue_it_counts() -> None:
+    # Cues of both kinds, the company name, and a cue split across two turns.
+    assert channel_evidence(["Thank you for calling", "Acme, how can", "I help?"], ["Acme"]) == (
+        6.0,
+        0.0,
+        ["thank you for calling", "how can i help", "Acme"],
+    )
+    assert channel_evidence(["hi, I'm calling about a charge"]) == (
+        0.0,
+        2.0,
+        ["i'm calling about"],
+    )
+    # The caller's own problem: 2 on top of "my bill", quoted as said.
+    assert channel_evidence(["my bill this month is much higher"]) == (
+        0.0,
+        3.0,
+        ["my bill", "my bill this month is"],
+    )
+    # "I will like to": a request the recogniser bent counts 2 ...
+    assert channel_evidence(["so my bill, I will like to pay it"]) == (
+        0.0,
+        3.0,
+        ["my bill", "i will like to"],
+    )
+    # ... but not again where the request was heard as said.
+    assert channel_evidence(["I would like to pay"]) == (0.0, 2.0, ["i would like to"])
+
+
+def test_pronouns_count_only_for_the_side_that_says_more_of_them() -> None:
+    assert channel_evidence(["Thank you for calling, your plan and your fee"]) == (
+        3.0,
+        0.0,
+        ["thank you for calling", "your x2"],
+    )
+    assert channel_evidence(["I need to check my plan and my fee"]) == (
+        0.0,
+        3.0,
+        ["i need to", "my x2"],
+    )
+    # As many of each: neither side.
+    assert channel_evidence(["your plan and your fee, my plan and my fee"]) == (0.0, 0.0, [])
+
+
+def test_stereo_settings_reach_both_channels() -> None:
+    heavy = StereoSettings(company_weight=5.0)
+    mapped = stereo_roles(["Acme here"], ["hello"], ["Acme"], heavy).evidence
+    assert mapped["mapped_agent"] == {"agent": 5.0, "customer": 0.0, "cues": ["Acme"]}
+    other = stereo_roles(["hello"], ["Acme here"], ["Acme"], heavy).evidence
+    assert other["mapped_customer"] == {"agent": 5.0, "customer": 0.0, "cues": ["Acme"]}
+
+
+def test_any_lean_towards_a_swap_asks_for_review() -> None:
+    # The "customer" channel says "your" twice: it leans agent by 1, the other side by 0.
+    decision = stereo_roles(["hello"], ["your plan and your fee"])
+    assert (decision.swapped, decision.review) == (False, True)
+    assert decision.confidence == confidence(-1.0)
