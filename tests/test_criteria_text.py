@@ -166,3 +166,38 @@ def test_email_reply_time_leaves_out_the_weekend() -> None:
     thursday = _mail("sam@meadow.example", "Thu, 11 Jun 2026 10:00:00 +0100", "Here.", 1)
     weekday = compute_metrics(build_thread([wednesday_asked, thursday], ["meadow.example"], []))
     assert weekday["response_longest"] == 26 * 3600.0
+
+
+JARGON = {
+    "type": "phrase.v1",
+    "mode": "forbidden",
+    "phrases": ["MPXN", "AQR", "SOLR"],
+    "match": "exact",
+}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_industry_term_explained_in_the_same_breath_is_allowed(channel: str) -> None:
+    for explained in (
+        "I'll need the MPXN, that's the reference printed on the front of your meter.",
+        "Your annual quantity reading (AQR for short) is what the estimate uses.",
+        "We've raised an SOLR (a supplier of last resort request) with the regulator.",
+        "The AQR - your estimated yearly use - went up in March.",
+    ):
+        out = verdict(JARGON, channel, [("customer", "Hello?"), ("agent", explained)])
+        assert out.result == "pass", explained
+    for bare in (
+        "I'll need the MPXN before I can book it.",
+        "Your AQR has gone up, which is why the bill changed.",
+        "Once the SOLR goes through we'll write to you.",
+    ):
+        out = verdict(JARGON, channel, [("customer", "Hello?"), ("agent", bare)])
+        assert out.result == "fail", bare
+
+
+def test_only_terms_in_capitals_are_excused_by_an_explanation() -> None:
+    from qa.scorecard.criteria import explained_term
+
+    assert explained_term("EAC", "the EAC, which is your estimated yearly use")
+    assert not explained_term("calm down", "calm down, which is all I'm asking")
+    assert not explained_term("EAC", "the EAC is up")

@@ -61,10 +61,33 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
             )
         note = f"none of {shown} found in the {where}"
         return Outcome("fail", [ctx.window_evidence(start, end, note, c.speaker)], 0.85, note=note)
+    hits = [h for h in hits if not explained_term(h.phrase, h.sentence)]
     if hits:
         return Outcome("fail", [ctx.evidence(h.turn, h.sentence) for h in hits[:3]], hits[0].score)
     note = f"no {shown} in the {where}"
     return Outcome("pass", [ctx.window_evidence(start, end, note, c.speaker)], 0.85, note=note)
+
+
+# What follows an industry term that is explained in the same breath: "the MPAN, that's the
+# number on your meter", "SVT (our standard variable tariff)", "EAC - your yearly use".
+_EXPLAINED_AFTER = re.compile(
+    r"^\s*(?:\(|[-\u2013\u2014:]\s|,?\s*(?:that's|that is|which is|which means|meaning|i\.e\.|"
+    r"in other words|or in plain english|short for|stands for)\b)",
+    re.IGNORECASE,
+)
+_NAMED_FOR_SHORT = re.compile(r"\b(?:for short|stands for|short for)\b", re.IGNORECASE)
+
+
+def explained_term(term: str, sentence: str) -> bool:
+    """An industry term (written in capitals, as a forbidden list gives it) said with its
+    meaning in the same sentence: right after it, in brackets around it, or "X for short"."""
+    if not term.strip() or term != term.upper() or not any(ch.isalpha() for ch in term):
+        return False
+    for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", sentence, re.IGNORECASE):
+        before, after = sentence[: m.start()].rstrip(), sentence[m.end() :]
+        if _EXPLAINED_AFTER.match(after) or before.endswith("(") or _NAMED_FOR_SHORT.search(after):
+            return True
+    return False
 
 
 def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
