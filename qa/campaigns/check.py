@@ -215,13 +215,38 @@ def _another_of_family(text: str, campaigns: list[Campaign]) -> bool:
     return False
 
 
+# Characters that do not belong to a product's name (particles, pronouns, measure words).
+_ZH_NOT_NAME = "的地得了着过有是在和与或及跟同向从把被对为给用到让叫这那哪个份款张种些位家您你妳我他她它们只就都也还又再买要想说问看嘅咗係啲"
+
+
+def _zh_other_product(text: str, campaigns: list[Campaign]) -> bool:
+    """Chinese: the sentence names a product no campaign sells: a name before a word for a kind
+    of product ("e享医疗险", "金福年年年金险"; the zh pack's product_types). A kind alone
+    ("您只有医疗险") names none."""
+    from qa.statements.zh_claims import cues
+
+    t = simplified(text)
+    names = [simplified(n) for c in campaigns for n in [*c.products, c.name] if n]
+    for m in cues()["product_types"].finditer(t):
+        run = re.search(r"[A-Za-z0-9\u4e00-\u9fff]*$", t[: m.start()])
+        name = re.split(f"[{_ZH_NOT_NAME}]", run.group(0) if run else "")[-1]
+        if len(name) < 2 and not re.search(r"[A-Za-z]", name):
+            continue
+        full = name + m.group(0)
+        if not any(full in n or n in full for n in names):
+            return True
+    return False
+
+
 def named_campaigns(text: str, campaigns: list[Campaign]) -> list[Campaign]:
     """Campaigns whose product a text names. The longest name wins: "Fibre Flex 500 Plus"
     does not also name "Fibre Flex 500"."""
     found: dict[str, list[tuple[int, int]]] = {}
     for c in campaigns:
         spans = _name_spans(text, [*c.products, c.name])
-        if not spans and any(_near_name(p, text) for p in c.products):
+        # A near spelling is the same name in English only: Chinese names one character
+        # apart are other products (百兆宽带, 千兆宽带).
+        if not spans and any(_near_name(p, text) for p in c.products if not HAN.search(p)):
             spans = [(-1, -1)]
         if spans:
             found[c.id] = spans
@@ -442,6 +467,19 @@ def _for_a_group(c: Claim, f: Fact, camp: Campaign) -> bool:
     return False
 
 
+def _zh_scoped(c: Claim, f: Fact) -> bool:
+    """Chinese: the figure is said for a part of the customers or the area ("外岛要满一千") that
+    the fact's own words do not name (the zh pack's scope words, before the figure)."""
+    if not HAN.search(c.sentence):
+        return False
+    from qa.statements.zh_claims import cues
+
+    here = c.sentence.find(c.quantity.text) if c.quantity.text else -1
+    before = c.sentence[: here if here >= 0 else len(c.sentence)]
+    about = simplified(" ".join(f.about))
+    return any(m.group(0) not in about for m in cues()["scope"].finditer(simplified(before)))
+
+
 def _period_fits(c: Claim, f: Fact) -> float:
     q, v = c.quantity, f.value
     if not v.money:
@@ -583,6 +621,31 @@ def _negations(text: str) -> bool:
     )
 
 
+def _zh_same_denial(phrase: str, text: str) -> bool:
+    """Chinese: a phrase that denies something ("不用健康告知") said with the thing first and
+    its denial after it ("健康告知也不用填"), or with other words between ("没有什么等待期"):
+    the thing, and a negation of the zh pack's negation_lead list right before it or (after a
+    particle or two) right after it, in one clause; not as something past or corrected."""
+    from qa.statements.zh_claims import cues, zh_cue
+
+    c = cues()
+    p = simplified(phrase)
+    lead = c["negation_lead"].match(p)
+    core = p[lead.end() :] if lead else ""
+    if len(core) < 2 or not HAN.search(core):
+        return False
+    if zh_cue("offer_past", text) or zh_cue("correction_before", text):
+        return False
+    for part in clauses(simplified(text)):
+        for m in re.finditer(re.escape(core), part):
+            before, after = part[max(0, m.start() - 4) : m.start()], part[m.end() :]
+            if re.search(f"(?:{c['negation_lead'].pattern}).{{0,2}}$", before) or re.match(
+                f"[也都是就还可以完全根本]{{0,3}}(?:{c['negation_lead'].pattern})", after
+            ):
+                return True
+    return False
+
+
 def _retired_hit(
     s: Sentence, claim: RetiredClaim, vectors: dict[str, np.ndarray]
 ) -> tuple[bool, float]:
@@ -593,12 +656,16 @@ def _retired_hit(
         re.I,
     ):
         return False, 0.0
+    if HAN.search(s.text) and _cue(PAST, "offer_past", s.text):
+        return False, 0.0  # "以前的套餐不用签合约": what used to be, not a claim made now
     if claim.about and not any(
         f" {normalise(w)} " in f" {normalise(s.text)} " for w in claim.about
     ):
         return False, 0.0
     if any(_lexical_hit(s.text, p) for p in claim.phrases):
         return True, 0.95
+    if HAN.search(s.text) and any(_zh_same_denial(p, s.text) for p in claim.phrases):
+        return True, 0.8
     # The same promise in other words: every concept of a phrase said the same way round, in
     # the sentence or one of its clauses (qa.statements.concepts).
     for part in dict.fromkeys([s.text, *clauses(s.text)]):
@@ -682,6 +749,9 @@ def resolve_topics(
         if named:
             last, last_turn = named, s.turn
             out.append((named, "named"))
+        elif HAN.search(s.text) and _zh_other_product(s.text, campaigns):
+            last = []  # "我们的e享医疗险……": another product is "it" from here on
+            out.append(([], ""))
         elif _another_of_family(s.text, campaigns):
             out.append(([], ""))  # "Fibre Flex 1000" next to Fibre Flex 500: another product
         elif last and s.turn - last_turn <= CONTEXT_TURNS:
@@ -702,8 +772,10 @@ def check_sentence(
     vectors: dict[str, np.ndarray] | None = None,
     review_bar: float = REVIEW_BAR,
     acts: Acts | None = None,
+    held: frozenset[str] = frozenset(),
 ) -> SentenceCheck:
-    """Check one agent sentence about the campaigns it speaks of."""
+    """Check one agent sentence about the campaigns it speaks of. `held`: campaigns whose
+    product the customer already holds (their dates are their own, not the offer's)."""
     vectors = vectors or {}
     out = SentenceCheck(topics=[c.id for c in topics], topic_source=topic_source)
     known = tuple(n for c in campaigns for n in [*c.products, c.name])
@@ -726,6 +798,8 @@ def check_sentence(
             )
             if not (claim.checkable or addon):
                 continue
+            if camp.id in held and claim.quantity.kind == "date":
+                continue  # "your policy starts on 8 May": the holder's date, not the offer's
             f, why, conf = choose_fact(claim, camp, product)
             if f is None or (addon and conf < 0.9):
                 continue
@@ -750,6 +824,9 @@ def check_sentence(
             if not ok and _for_a_group(claim, f, camp):
                 conf *= GROUP_DOUBT
                 why += "; a price for a group or per one of several: a tier the fact may not hold"
+            elif not ok and _zh_scoped(claim, f):
+                conf *= GROUP_DOUBT
+                why += "; said for a part of the customers or the area: a scope the fact may not cover"
             if resolved:
                 conf *= 0.9
                 why += f"; product {topic_source}"
@@ -908,6 +985,18 @@ def check_interaction(
     acts = read_acts(matcher, agent_texts)
     flags: list[Flag] = []
     pitched: dict[str, Sentence] = {}
+    denials = _denied(all_sentences, topics, active, review_bar, acts)
+    # The rest of a turn that denies an offer ("we have no such offer; joining is $X") goes
+    # with the denial: it does not pitch that offer.
+    denied_ids = {f.campaign for f in denials}
+    denying = {(e.turn, f.campaign) for f in denials for e in f.evidence if e.role == "agent"}
+    denying |= {
+        (x.turn, c.id)
+        for x, (topic, _) in zip(all_sentences, topics, strict=True)
+        if x.role == "agent" and _cue(DENIAL_CUES, "denial", x.text)
+        for c in topic
+        if c.id in denied_ids
+    }
     for i, s in enumerate(all_sentences):
         if s.role != "agent":
             continue
@@ -915,7 +1004,11 @@ def check_interaction(
             (t.text for t in reversed(item.turns[: s.turn]) if t.role == "customer"), ""
         )
         topic, source = topics[i]
-        service = _service(item, s)
+        zh = bool(HAN.search(s.text))
+        # Chinese: a service contact is one about a product the customer holds, campaign by
+        # campaign (a pitch of another product in a service contact is still a pitch).
+        held = _zh_held(all_sentences, topics, s.turn) if zh else set()
+        service = bool(held & {c.id for c in topic}) if zh else _service(item, s)
         # In a contact about what the customer already holds, "exactly" agrees with what the
         # customer says of their own account; it does not restate an offer's terms.
         result = check_sentence(
@@ -929,16 +1022,32 @@ def check_interaction(
             vectors,
             review_bar,
             acts,
+            frozenset(held),
         )
         # In a contact about what the customer already holds, a sentence about "your" plan,
         # rate or line states the terms of that contract: not an offer made now.
-        own_terms = service and bool(re.search(r"\byour\b", s.text, re.I))
-        flags += [f for f in result.flags if not (own_terms and f.kind == FlagKind.EXPIRED_OFFER)]
+        if zh:
+            yours = bool(_zh_you.search(s.text))
+            flags += [
+                f
+                for f in result.flags
+                if not (
+                    f.kind == FlagKind.EXPIRED_OFFER
+                    and ((f.campaign in held and yours) or _held_named(s.text, f.campaign, campaigns))
+                )
+            ]
+        else:
+            own_terms = service and bool(re.search(r"\byour\b", s.text, re.I))
+            flags += [
+                f for f in result.flags if not (own_terms and f.kind == FlagKind.EXPIRED_OFFER)
+            ]
         for cid in result.presents:
             camp = next(c for c in campaigns if c.id == cid)
-            if camp.active_on(day, item.channel) and not service:
+            if (s.turn, cid) in denying:
+                continue
+            if camp.active_on(day, item.channel) and not (cid in held if zh else service):
                 pitched.setdefault(camp.id, s)
-    flags += _denied(all_sentences, topics, active, review_bar, acts)
+    flags += denials
     flags += _pitch_obligations([*all_sentences, *answers], active, pitched, vectors, review_bar)
     # Sentences people ruled on (the campaigns' `examples:`) raise nothing.
     return _dedupe(without_ruled_out(flags, campaigns))
@@ -1000,6 +1109,49 @@ SERVICE_ASKED = re.compile(
 BUYING_ASKED = re.compile(
     r"\b(?:switch|sign up|join|new (?:plan|deal|offer)|upgrade|interested in|looking for)\b", re.I
 )
+
+
+_zh_you = re.compile("[您你妳]")
+
+
+def _zh_held(
+    all_sentences: list[Sentence], topics: list[tuple[list[Campaign], str]], turn: int
+) -> set[str]:
+    """Chinese: the campaigns whose product the customer already holds, by what the customer
+    said up to this turn: a sentence about their own policy, membership, bill or renewal
+    (the zh pack's customer_service words) speaks of its topic's campaigns, unless the
+    customer asks to buy it."""
+    held: set[str] = set()
+    buying: set[str] = set()
+    for x, (topic, _) in zip(all_sentences, topics, strict=True):
+        if x.turn > turn:
+            break
+        if x.role != "customer" or not topic:
+            continue
+        if _cue(SERVICE_ASKED, "customer_service", x.text):
+            held |= {c.id for c in topic}
+        if _cue(BUYING_ASKED, "customer_buying", x.text):
+            buying |= {c.id for c in topic}
+    return held - buying
+
+
+def _held_named(text: str, campaign_id: str, campaigns: list[Campaign]) -> bool:
+    """Chinese: the sentence names the campaign's product only as the customer's own ("您的黑卡
+    九月到期"): it speaks of what they hold, not of an offer."""
+    from qa.statements.zh_claims import cues
+
+    camp = next((c for c in campaigns if c.id == campaign_id), None)
+    if camp is None:
+        return False
+    t = simplified(text)
+    starts = [
+        m.start()
+        for n in {simplified(x) for x in [*camp.products, camp.name]}
+        if n
+        for m in re.finditer(re.escape(n), t)
+    ]
+    holder = re.compile(f"(?:{cues()['holder'].pattern})$")
+    return bool(starts) and all(holder.search(t[max(0, a - 5) : a]) for a in starts)
 
 
 def _service(item: Interaction, s: Sentence) -> bool:
@@ -1193,10 +1345,109 @@ def _bigrams(text: str) -> set[str]:
     }
 
 
+def _zh_denied_here(phrase: str, part: str) -> bool:
+    """Chinese: the clause denies what the phrase says ("没有双频路由器" against "赠送双频路由器")."""
+    from qa.statements.zh_claims import cues
+
+    negation = cues()["negation"]
+    return bool(negation.search(simplified(part))) and not negation.search(simplified(phrase))
+
+
 def _zh_overlap(phrase: str, text: str) -> float:
     """The share of a Chinese phrase's character pairs that a text says (0-1)."""
     want = _bigrams(phrase)
     return len(want & _bigrams(text)) / len(want) if want else 0.0
+
+
+def _common_terms(phrases: list[str]) -> list[str]:
+    """The longest runs of two or more Han characters that every phrase says (Simplified)."""
+    texts = [simplified(p) for p in phrases]
+    if not texts:
+        return []
+    first, rest = texts[0], texts[1:]
+    found: list[str] = []
+    for n in range(len(first), 1, -1):
+        for i in range(len(first) - n + 1):
+            sub = first[i : i + n]
+            if HAN.fullmatch(sub[0]) and all(HAN.fullmatch(ch) for ch in sub):
+                if all(sub in t for t in rest) and not any(sub in f for f in found):
+                    found.append(sub)
+    return found
+
+
+def _zh_fact_words(item: PhraseSet, camp: Campaign | None) -> tuple[str, list[str]] | None:
+    """The campaign fact a Chinese disclosure restates, if it restates one: every phrase says
+    the fact's figure or one of its words. Returns the fact's kind and the words its phrases
+    use for it (those every phrase shares, else any)."""
+    from qa.statements.zh_quantities import extract_zh
+
+    phrases = [simplified(p) for p in item.phrases if HAN.search(p)]
+    if camp is None or not phrases:
+        return None
+    best: tuple[int, str, list[str]] | None = None
+    for f in camp.facts:
+        kind = _fact_kind(f)
+        if kind not in ("money", "percent", "duration", "count"):
+            continue
+        # Words of two characters or more: "折" inside "折价券" is not a word about a discount.
+        words = [simplified(w) for w in f.about if HAN.search(w) and len(w) > 1]
+        values = {round(v, 2) for v in _fact_values(f)}
+
+        def says(p: str, words: list[str] = words, values: set[float] = values) -> bool:
+            _, qs = extract_zh(p)
+            return any(w in p for w in words) or any(round(q.value, 2) in values for q in qs)
+
+        if not all(says(p) for p in phrases):
+            continue
+        used = [w for w in words if any(w in p for p in phrases)]
+        if not used:
+            continue
+        common = [w for w in used if all(w in p for p in phrases)]
+        score = len(common)
+        if best is None or score > best[0]:
+            best = (score, kind, common or used)
+    return (best[1], best[2]) if best else None
+
+
+_ZH_RULES: dict[tuple[Any, ...], tuple[tuple[str, list[str]] | None, list[str]]] = {}
+
+
+def _zh_given(text: str, item: PhraseSet, camp: Campaign | None) -> bool:
+    """A Chinese disclosure or key point said in other words. One that restates a campaign fact
+    is given by a sentence that states a figure of the fact's kind with the words its phrases
+    use for it ("有九十天等待期"; a wrong figure is still said, and is a contradiction); any
+    other by a sentence that says every term its phrases share, not negated ("还有轻症"); an
+    English phrase by its words in one clause of a Chinese sentence ("member 专属 coupon")."""
+    from qa.statements.zh_claims import cues
+    from qa.statements.zh_quantities import extract_zh
+
+    t = simplified(text)
+    key = (camp.id if camp else "", item.id, tuple(item.phrases))
+    if key not in _ZH_RULES:
+        linked_ = _zh_fact_words(item, camp)
+        terms_ = [] if linked_ else _common_terms([p for p in item.phrases if HAN.search(p)])
+        _ZH_RULES[key] = (linked_, terms_)
+    linked, terms = _ZH_RULES[key]
+    if linked is not None:
+        kind, words = linked
+        _, qs = extract_zh(text)
+        if all(w in t for w in words) and any(q.kind == kind for q in qs):
+            return True
+    else:
+        negation = cues()["negation"]
+        if terms and all(
+            any(not negation.search(t[max(0, m.start() - 3) : m.start()]) for m in re.finditer(w, t))
+            for w in terms
+        ):
+            return True
+    for p in item.phrases:
+        if HAN.search(p):
+            continue
+        want = re.findall(r"[a-z]+", p.lower())
+        pattern = r"\b" + r"\b.{0,12}\b".join(map(re.escape, want)) + r"\b"
+        if want and any(re.search(pattern, part.lower()) for part in clauses(text)):
+            return True
+    return False
 
 
 def _given(
@@ -1222,11 +1473,13 @@ def _given(
         if any(_same_figure_and_word(p, s.text) for p in item.phrases):
             return True, 0.95
         if HAN.search(s.text) and any(
-            _zh_overlap(p, part) >= ZH_GIVEN
+            _zh_overlap(p, part) >= ZH_GIVEN and not _zh_denied_here(p, part)
             for p in item.phrases
             for part in dict.fromkeys([s.text, *clauses(s.text)])
         ):
             return True, 0.9  # most of a phrase's character pairs said in one clause
+        if HAN.search(s.text) and _zh_given(s.text, item, camp):
+            return True, 0.85
         # A clause of a longer sentence counts on its own: "... $50 a month, and it needs
         # AutoPay" gives the AutoPay disclosure however much else the sentence says.
         for part in dict.fromkeys([s.text, *clauses(s.text)]):
