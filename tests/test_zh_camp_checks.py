@@ -115,9 +115,7 @@ def test_a_key_point_is_given_by_the_terms_its_phrases_share(campaigns: list[Cam
     assert "missed_key_point" not in kinds(
         [["agent", PITCH + "我们还会附带一台双频路由器。"]], campaigns
     )
-    assert "missed_key_point" in kinds(
-        [["agent", PITCH + "这个套餐没有双频路由器。"]], campaigns
-    )
+    assert "missed_key_point" in kinds([["agent", PITCH + "这个套餐没有双频路由器。"]], campaigns)
     # An English phrase's words inside a Chinese sentence, in one clause.
     assert "missed_key_point" not in kinds(
         [["agent", PITCH + "另外还送一个 mesh 的 router，装好就能用。"]], campaigns
@@ -193,7 +191,9 @@ def test_another_product_named_in_passing_is_not_the_campaigns(
 def test_a_figure_said_for_a_part_of_the_customers_goes_to_review(
     campaigns: list[Campaign],
 ) -> None:
-    scoped = PITCH + "合约期二十四个月，提前解约要付违约金，送双频路由器。偏远地区要满五百元才包邮。"
+    scoped = (
+        PITCH + "合约期二十四个月，提前解约要付违约金，送双频路由器。偏远地区要满五百元才包邮。"
+    )
     assert "contradiction" not in kinds([["agent", scoped]], campaigns)
     plain = PITCH + "合约期二十四个月，提前解约要付违约金，送双频路由器。满五百元才包邮。"
     assert ("contradiction", "free_shipping") in flags([["agent", plain]], campaigns)

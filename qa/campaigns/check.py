@@ -826,7 +826,9 @@ def check_sentence(
                 why += "; a price for a group or per one of several: a tier the fact may not hold"
             elif not ok and _zh_scoped(claim, f):
                 conf *= GROUP_DOUBT
-                why += "; said for a part of the customers or the area: a scope the fact may not cover"
+                why += (
+                    "; said for a part of the customers or the area: a scope the fact may not cover"
+                )
             if resolved:
                 conf *= 0.9
                 why += f"; product {topic_source}"
@@ -1033,7 +1035,9 @@ def check_interaction(
                 for f in result.flags
                 if not (
                     f.kind == FlagKind.EXPIRED_OFFER
-                    and ((f.campaign in held and yours) or _held_named(s.text, f.campaign, campaigns))
+                    and (
+                        (f.campaign in held and yours) or _held_named(s.text, f.campaign, campaigns)
+                    )
                 )
             ]
         else:
@@ -1135,7 +1139,7 @@ def _zh_held(
     return held - buying
 
 
-def _held_named(text: str, campaign_id: str, campaigns: list[Campaign]) -> bool:
+def _held_named(text: str, campaign_id: str | None, campaigns: list[Campaign]) -> bool:
     """Chinese: the sentence names the campaign's product only as the customer's own ("您的黑卡
     九月到期"): it speaks of what they hold, not of an offer."""
     from qa.statements.zh_claims import cues
@@ -1369,9 +1373,12 @@ def _common_terms(phrases: list[str]) -> list[str]:
     for n in range(len(first), 1, -1):
         for i in range(len(first) - n + 1):
             sub = first[i : i + n]
-            if HAN.fullmatch(sub[0]) and all(HAN.fullmatch(ch) for ch in sub):
-                if all(sub in t for t in rest) and not any(sub in f for f in found):
-                    found.append(sub)
+            if (
+                all(HAN.fullmatch(ch) for ch in sub)
+                and all(sub in t for t in rest)
+                and not any(sub in f for f in found)
+            ):
+                found.append(sub)
     return found
 
 
@@ -1436,7 +1443,9 @@ def _zh_given(text: str, item: PhraseSet, camp: Campaign | None) -> bool:
     else:
         negation = cues()["negation"]
         if terms and all(
-            any(not negation.search(t[max(0, m.start() - 3) : m.start()]) for m in re.finditer(w, t))
+            any(
+                not negation.search(t[max(0, m.start() - 3) : m.start()]) for m in re.finditer(w, t)
+            )
             for w in terms
         ):
             return True
