@@ -14,6 +14,7 @@ from qa.scorecard.schema import (
     LITERAL_ACT,
     CampaignConsistencyV1,
     CriterionBase,
+    Event,
     Examples,
     MetricV1,
     NeedsDiscoveryV1,
@@ -113,7 +114,8 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
 
 
 def order_v1(c: OrderV1, ctx: Context) -> Outcome:
-    firsts, thens = ctx.event(c.first), ctx.event(c.then)
+    firsts = _first_steps(c.first, ctx)
+    thens = _later_steps(c.then, ctx)
     if not thens:
         return Outcome("na", note="the later step never happened")
     then_turn, then_quote = thens[0]
@@ -140,6 +142,120 @@ def _comes_first(text: str, first: str, then: str) -> bool:
     parts = sentences(text)
     where = {s: n for n, s in enumerate(parts)}
     return where.get(first, 0) <= where.get(then, len(parts))
+
+
+def _first_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
+    """Where the first step happens, and where the platform records it as done for the
+    agent: a system message "customer authenticated in the app (passcode)" is a passed
+    check, one that says it failed is not."""
+    found = dict(ctx.event(event))
+    if event.phrases and event.speaker == "agent":
+        done = ctx.cues("step_done")
+        system = ctx.of("system")
+        for hit in ctx.matcher.find(ctx.texts(system), event.phrases, _literal(event.match)):
+            said = ctx.turns[hit.turn].text
+            if _has_any(said, done) and not _has_any(said, ctx.cues("step_failed")):
+                found.setdefault(hit.turn, said)
+    return sorted(found.items())
+
+
+def _later_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
+    """Where the later step happens. A listed phrase said only as the subject of the
+    contact ("I'm calling about your policy") discloses nothing; a sentence that gives
+    the customer a specific (a figure, an amount, a date) about one of the things the
+    list names ("your motor policy renews on the twelfth of May") does, in any words.
+    Nor does a question with no figure in it, or putting an account in the customer's name
+    (a new occupier)."""
+    found = {}
+    for turn, quote in ctx.event(event):
+        if _only_the_subject(quote, event.phrases or [], ctx) or _has_any(
+            quote, ctx.cues("new_holder")
+        ):
+            continue
+        if quote.rstrip().endswith("?") and not _specific(quote, ctx):
+            continue  # "how happy were you with your bill?" asks, it tells nothing
+        found[turn] = quote
+    topics = _step_topics(event.phrases or [])
+    if event.phrases and event.speaker in ("agent", "any"):
+        for i in ctx.of(event.speaker):
+            if i in found:
+                continue
+            for s in sentences(ctx.turns[i].text):
+                if _discloses(s, topics, ctx):
+                    found[i] = s
+                    break
+    return sorted(found.items())
+
+
+def _only_the_subject(sentence: str, phrases: list[str], ctx: Context) -> bool:
+    """'calling about your renewal', with no figure or date after it: what the contact is
+    about, not a detail of it."""
+    words = normalise(sentence).split()
+    subject = {normalise(w) for w in ctx.cues("subject_of")}
+    for p in phrases:
+        said = normalise(p).split()
+        for n in range(len(words) - len(said) + 1):
+            if words[n : n + len(said)] != said:
+                continue
+            framed = subject & set(words[max(0, n - 3) : n])
+            after = " ".join(words[n + len(said) :])
+            if framed and not _specific(after, ctx):
+                return True
+    return False
+
+
+_DIGITS = re.compile(r"[0-9£$€¥]")
+
+
+def _specific(sentence: str, ctx: Context) -> bool:
+    """A figure, an amount or a date: digits, or the pack's number, month and day words."""
+    return bool(_DIGITS.search(sentence)) or _has_any(sentence, ctx.cues("specifics"))
+
+
+def _step_topics(phrases: list[str]) -> set[str]:
+    """What a list of account details is about: the words after "your" or "the" in its
+    phrases ("your direct debit" -> direct, debit; "I can see on your account" -> account)."""
+    out: set[str] = set()
+    for p in phrases:
+        words = normalise(p).split()
+        for n, w in enumerate(words[:-1]):
+            if w in ("your", "the"):
+                out |= content_words(" ".join(words[n + 1 : n + 3])) - _NOT_TOPICS
+    return out
+
+
+_NOT_TOPICS = frozenset({"shows", "show", "last", "current", "see", "new", "next"})
+
+
+def _discloses(sentence: str, topics: set[str], ctx: Context) -> bool:
+    """The agent tells the customer a specific about something of theirs: "your" (or
+    "you've got") with a topic word and a figure, amount or date. A topic word in a name
+    ("Harbourstone claims", "Pet Lifetime cover") is a department or a product, not theirs."""
+    said = f" {normalise(sentence)} "
+    if sentence.rstrip().endswith("?") or _has_any(sentence, ctx.cues("new_holder")):
+        return False  # asked of the customer, not told; or a new account being set up
+    if " your " not in said and not _has_any(sentence, ctx.cues("yours")):
+        return False
+    if not _specific(sentence, ctx):
+        return False
+    topics = {_stem(t) for t in topics | set(ctx.cues("account_nouns"))}
+    subject = {normalise(w) for w in ctx.cues("subject_of")}
+    tokens = re.findall(r"[^\W_][\w'-]*", sentence)
+    for n, token in enumerate(tokens):
+        w = _stem(token.lower())
+        if n and tokens[n - 1][0].isupper() and tokens[n - 1] != "I":
+            continue
+        if not any(w[:5] == t[:5] and min(len(w), len(t)) >= 4 for t in topics):
+            continue
+        before = {t.lower() for t in tokens[max(0, n - 3) : n]}
+        if before & subject and not _specific(" ".join(tokens[n + 1 :]), ctx):
+            continue  # "four questions about your claim": the claim is the subject
+        return True
+    return False
+
+
+def _stem(word: str) -> str:
+    return next(iter(_stems(word)), word)
 
 
 def metric_v1(c: MetricV1, ctx: Context) -> Outcome:

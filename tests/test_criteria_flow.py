@@ -1,0 +1,87 @@
+"""Conversation-flow criteria by cause, each in voice, chat and email.
+
+order.v1: the later step is a detail of the customer's account given to them, in any
+words ("your phone has ninety pounds left to pay"), not a listed phrase said as the
+subject of the contact ("I'm ringing about your plan"); a check the platform records as
+passed (a system message after an app login) is the first step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_criteria import CHANNELS, verdict
+
+SECURITY_FIRST = {
+    "type": "order.v1",
+    "first": {
+        "phrases": ["security", "passcode", "date of birth", "postcode"],
+        "match": "fuzzy",
+    },
+    "then": {
+        "phrases": ["your plan", "your bill", "your balance", "I can see on your account"],
+        "match": "fuzzy",
+    },
+}
+
+
+def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
+    return str(verdict(criterion, channel, lines).result)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_subject_of_the_contact_is_no_account_detail(channel: str) -> None:
+    checked_then_told = [
+        ("agent", "Hello, it's Dana from Northwind, I'm ringing about your plan."),
+        ("customer", "Oh right, go on."),
+        ("agent", "First, what's your date of birth and postcode?"),
+        ("customer", "Ninth of July, eighty-one, and NW2 4QQ."),
+        ("agent", "Thanks. Your plan renews on the fourth of June at nineteen pounds."),
+    ]
+    assert result(SECURITY_FIRST, channel, checked_then_told) == "pass"
+    never_told = checked_then_told[:2] + [("agent", "Bye for now.")]
+    assert result(SECURITY_FIRST, channel, never_told) == "na"
+    # The same words with the figure said before the check: a detail came first.
+    told_first = [
+        ("agent", "Hello, it's Dana from Northwind, about your plan, which is £19 a month."),
+        ("customer", "Oh right, go on."),
+        ("agent", "First, what's your date of birth and postcode?"),
+    ]
+    assert result(SECURITY_FIRST, channel, told_first) == "fail"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_account_detail_in_other_words_is_the_later_step(channel: str) -> None:
+    detail_first = [
+        ("customer", "How much is left to pay on my phone?"),
+        ("agent", "You've got ninety pounds left on the handset, over three months."),
+        ("customer", "Okay."),
+        ("agent", "Can you confirm your date of birth for security?"),
+    ]
+    assert result(SECURITY_FIRST, channel, detail_first) == "fail"
+    check_first = [detail_first[0], detail_first[3], ("customer", "Second of May, 1990."), detail_first[1]]
+    assert result(SECURITY_FIRST, channel, check_first) == "pass"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_or_a_question_is_no_account_detail(channel: str) -> None:
+    offer_and_survey = [
+        ("agent", "Our Home Shield cover protects your boiler for six pounds a month."),
+        ("customer", "Not for me, thanks."),
+        ("agent", "How did you find your bill this time round?"),
+    ]
+    assert result(SECURITY_FIRST, channel, offer_and_survey) == "na"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_check_the_platform_records_as_passed_comes_first(channel: str) -> None:
+    logged_in = [
+        ("system", "The customer signed in with their passcode and is verified."),
+        ("customer", "Why is this month higher?"),
+        ("agent", "I can see on your account a roaming charge of £6 on the 3rd."),
+    ]
+    assert result(SECURITY_FIRST, channel, logged_in) == "pass"
+    refused = [("system", "Passcode check failed, the customer is not verified.")] + logged_in[1:]
+    assert result(SECURITY_FIRST, channel, refused) == "fail"
