@@ -61,7 +61,12 @@ def test_an_account_detail_in_other_words_is_the_later_step(channel: str) -> Non
         ("agent", "Can you confirm your date of birth for security?"),
     ]
     assert result(SECURITY_FIRST, channel, detail_first) == "fail"
-    check_first = [detail_first[0], detail_first[3], ("customer", "Second of May, 1990."), detail_first[1]]
+    check_first = [
+        detail_first[0],
+        detail_first[3],
+        ("customer", "Second of May, 1990."),
+        detail_first[1],
+    ]
     assert result(SECURITY_FIRST, channel, check_first) == "pass"
 
 
@@ -85,3 +90,18 @@ def test_a_check_the_platform_records_as_passed_comes_first(channel: str) -> Non
     assert result(SECURITY_FIRST, channel, logged_in) == "pass"
     refused = [("system", "Passcode check failed, the customer is not verified.")] + logged_in[1:]
     assert result(SECURITY_FIRST, channel, refused) == "fail"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_account_details_count_only_for_a_list_about_the_account(channel: str) -> None:
+    greet_before_offer = {
+        "type": "order.v1",
+        "first": {"phrases": ["thanks for calling"], "match": "fuzzy"},
+        "then": {"phrases": ["Fibre Max", "Spring Unlimited"], "match": "fuzzy"},
+    }
+    detail_only = [
+        ("agent", "Your bill this month is £42, due on the 9th."),
+        ("customer", "Okay."),
+    ]
+    assert result(greet_before_offer, channel, detail_only) == "na"
+    assert result(SECURITY_FIRST, channel, detail_only) == "fail"

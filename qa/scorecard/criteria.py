@@ -163,7 +163,8 @@ def _later_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
     """Where the later step happens. A listed phrase said only as the subject of the
     contact ("I'm calling about your policy") discloses nothing; a sentence that gives
     the customer a specific (a figure, an amount, a date) about one of the things the
-    list names ("your motor policy renews on the twelfth of May") does, in any words.
+    list names ("your motor policy renews on the twelfth of May") does, in any words,
+    where the list is about the account at all (it names an account noun of the pack).
     Nor does a question with no figure in it, or putting an account in the customer's name
     (a new occupier)."""
     found = {}
@@ -172,11 +173,13 @@ def _later_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
             quote, ctx.cues("new_holder")
         ):
             continue
-        if quote.rstrip().endswith("?") and not _specific(quote, ctx):
+        asks = quote.rstrip().endswith("?") and event.question is None
+        if asks and not _specific(quote, ctx):
             continue  # "how happy were you with your bill?" asks, it tells nothing
         found[turn] = quote
     topics = _step_topics(event.phrases or [])
-    if event.phrases and event.speaker in ("agent", "any"):
+    nouns = {_stem(n) for n in ctx.cues("account_nouns")}
+    if nouns & {_stem(t) for t in topics} and event.speaker in ("agent", "any"):
         for i in ctx.of(event.speaker):
             if i in found:
                 continue
