@@ -201,3 +201,23 @@ def test_only_terms_in_capitals_are_excused_by_an_explanation() -> None:
     assert explained_term("EAC", "the EAC, which is your estimated yearly use")
     assert not explained_term("calm down", "calm down, which is all I'm asking")
     assert not explained_term("EAC", "the EAC is up")
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_card_that_asks_for_the_agents_name_wants_it_in_the_greeting(channel: str) -> None:
+    greeting = {
+        "type": "phrase.v1",
+        "phrases": ["welcome to Northwind", "thanks for contacting Northwind"],
+        "match": "exact",
+        "window": {"first_turns": 1},
+        "coaching": "Say it's Northwind and give your own first name.",
+    }
+    company_only = [("agent", "Welcome to Northwind support."), ("customer", "Hi.")]
+    # An email gives the name where it is signed.
+    assert verdict(greeting, channel, company_only).result == (
+        "pass" if channel == "email" else "fail"
+    )
+    named = [("agent", "Welcome to Northwind support, I'm Tomasz."), ("customer", "Hi.")]
+    assert verdict(greeting, channel, named).result == "pass"
+    no_name_asked = {**greeting, "coaching": "Say it's Northwind."}
+    assert verdict(no_name_asked, channel, company_only).result == "pass"

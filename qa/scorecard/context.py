@@ -494,7 +494,7 @@ _INTRO_BEFORE = re.compile(
 _INTRO_AFTER = re.compile(r"\b([A-Z][a-z]+)\s+(?:speaking|here|at|from)\b")
 
 
-def _introduces_someone(sentence: str, phrases: list[str]) -> bool:
+def introduces_someone(sentence: str, phrases: list[str]) -> bool:
     """A greeting by meaning gives the agent's own name: "Priya at ...", "I'm Sam",
     "... Dan speaking". A company name from the list is not someone's name."""
     names = set(list_names(phrases))
@@ -507,5 +507,7 @@ def _introduces_someone(sentence: str, phrases: list[str]) -> bool:
     return any(n.lower() not in names and n.lower() not in STOPWORDS for n in found)
 
 
+_introduces_someone = introduces_someone  # the name the tests and earlier callers know
+
 # What an act's sentence must also show when it is found by meaning, not by a listed phrase.
-ACT_FORMS: dict[str, Callable[[str, list[str]], bool]] = {"greet": _introduces_someone}
+ACT_FORMS: dict[str, Callable[[str, list[str]], bool]] = {"greet": introduces_someone}

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-from qa.scorecard.context import ACT_THRESHOLD, Context, Outcome, Question
+from qa.scorecard.context import ACT_THRESHOLD, Context, Outcome, Question, introduces_someone
 from qa.scorecard.schema import (
     LITERAL_ACT,
     CampaignConsistencyV1,
@@ -56,6 +56,10 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     shown = ", ".join(repr(p) for p in c.phrases[:3])
     where = f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
     if c.mode == "required":
+        if hits and ctx.item.channel != Channel.EMAIL and _asks_own_name(c):
+            # "Welcome to Northwind" is no greeting for a card that asks for the agent's name
+            # (an email gives it where it is signed).
+            hits = [h for h in hits if introduces_someone(ctx.turns[h.turn].text, c.phrases)]
         if hits:
             return Outcome(
                 "pass", [ctx.evidence(h.turn, h.sentence) for h in hits[:3]], hits[0].score
@@ -89,6 +93,14 @@ def explained_term(term: str, sentence: str) -> bool:
         if _EXPLAINED_AFTER.match(after) or before.endswith("(") or _NAMED_FOR_SHORT.search(after):
             return True
     return False
+
+
+_OWN_NAME = re.compile(r"\b(?:own|first) name\b|\byour name\b", re.IGNORECASE)
+
+
+def _asks_own_name(c: PhraseV1) -> bool:
+    """Whether the criterion, by its name or coaching, asks the agent to give their name."""
+    return bool(_OWN_NAME.search(f"{c.name or ''} {c.coaching or ''}"))
 
 
 def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
