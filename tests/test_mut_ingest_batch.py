@@ -631,6 +631,8 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_the_batch_goes_on(
     ]
     [row] = store.failures()
     assert (row["source"], row["reason"], row["file_hash"]) == (str(bad), reason, file_sha256(bad))
+    [run] = store.conn.execute("SELECT id FROM runs WHERE command = 'ingest'").fetchall()
+    assert row["run_id"] == run[0]
     [record] = caplog.records
     assert record.levelname == "ERROR"
     assert record.getMessage() == f"unexpected error reading {bad}"
@@ -647,3 +649,31 @@ def test_no_input_files_names_the_paths_and_what_qa_reads(tmp_path: Path, store:
         f"no input files under {tmp_path / 'one'}, {tmp_path / 'two'} (is the folder empty, "
         f"or unreadable?): qa reads {', '.join(SUPPORTED)}"
     )
+
+
+def test_the_size_limit_is_for_text_files_and_never_for_recordings(tmp_path: Path) -> None:
+    from qa.config import LimitsConfig
+
+    config = Config(limits=LimitsConfig(max_file_mb=0.01))  # 10,485 bytes
+    chat = write_chat_json(tmp_path / "big.json", text="word " * 3000)
+    wav = write_tone_wav(tmp_path / "long.wav", seconds=2.0)  # 32 kB
+    store = Store(tmp_path / "qa.db")
+    report = ingest([chat, wav], store, config)
+    assert [(Path(f.source).name, f.reason) for f in report.failures] == [
+        (
+            "big.json",
+            "file of 0 MB is over the 0 MB limit for text files (limits.max_file_mb in qa.yaml);"
+            " split the export",
+        )
+    ]
+    assert [Path(i.source).name for i in store.load_interactions()] == ["long.wav"]
+
+
+def test_a_recording_whose_name_holds_a_card_number_is_refused(tmp_path: Path) -> None:
+    wav = write_tone_wav(tmp_path / "call 4111 1111 1111 1111.wav")
+    store = Store(tmp_path / "qa.db")
+    report = ingest([wav], store, Config())
+    assert [f.reason for f in report.failures] == [
+        "the file's name holds a card number: rename the file, then ingest it"
+    ]
+    assert store.count("interactions") == 0
