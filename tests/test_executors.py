@@ -307,3 +307,46 @@ def test_the_engine_stamp_holds_within_one_process() -> None:
     before = engine_stamp(engine_settings(Matcher().settings()))
     _embed(Matcher(), ["I can offer you twenty percent off"], ["20% off the first year"])
     assert engine_stamp(engine_settings(Matcher().settings())) == before
+
+
+class BlasThreadsSeen(FakeTranscriber):
+    """The fake recogniser, noting how many threads NumPy's BLAS had while it ran."""
+
+    def __init__(self) -> None:
+        super().__init__(BY_LEVEL)
+        self.seen: list[int] = []
+
+    def __call__(self, audio: np.ndarray) -> AsrResult:
+        self.seen.append(_blas_threads())
+        return super().__call__(audio)
+
+
+def _blas_threads() -> int:
+    from threadpoolctl import threadpool_info
+
+    counts = {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+    assert len(counts) == 1, threadpool_info()  # NumPy's own BLAS, found
+    return counts.pop()
+
+
+def test_a_recording_is_processed_with_the_same_blas_threads_in_every_process(
+    tmp_path: Path,
+) -> None:
+    """A Ray worker starts OpenBLAS with one thread, the driver with one per core; the
+    mel front-end's sums differ with the count, and so did tiny.en's words. The task pins it,
+    whatever the process it runs in had, and gives the process its own count back."""
+    from threadpoolctl import threadpool_limits
+
+    from qa.executors.task import RecordingTask, run_recording
+    from qa.voice.asr import BLAS_THREADS
+
+    path = stereo_file(tmp_path / "call.wav", 0.5, 0.3)
+    recogniser = BlasThreadsSeen()
+    for threads in (1, 2, 3):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            outcome = run_recording(
+                RecordingTask("i1", str(path), VoiceSettings()), transcriber=recogniser
+            )
+            assert _blas_threads() == threads
+        assert outcome.error is None and outcome.result is not None
+    assert recogniser.seen == [BLAS_THREADS] * 6  # two channels, three processes' settings

@@ -69,8 +69,10 @@ class Sequential:
 
 
 def _start_worker(threads: int) -> None:
-    # Before any numeric library loads in this fresh process: its thread pools stay inside
-    # this worker's share of the cores, so that the workers do not crowd each other out.
+    # For the thread pools of libraries that load after this (torch, scikit-learn's OpenMP):
+    # they stay inside this worker's share of the cores, so that the workers do not crowd
+    # each other out. NumPy's OpenBLAS has loaded already (this module imports NumPy), and
+    # recognition pins its threads itself (qa.voice.asr.pinned_blas), in every executor.
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
     import qa.offline

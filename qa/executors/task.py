@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import InputError
-from qa.voice.asr import AsrResult, AsrSettings, Transcriber
+from qa.voice.asr import AsrResult, AsrSettings, Transcriber, pinned_blas
 from qa.voice.pipeline import VoiceResult, VoiceSettings, result_from_json, result_to_json
 
 # Builds the recogniser of one process from its settings. The default is WhisperTranscriber;
@@ -120,7 +120,10 @@ def run_recording(
     try:
         if not path.exists():
             raise InputError(f"the recording is no longer at {path}")
-        outcome.result = transcribe_recording(path, task.settings, transcriber, cache)
+        # The same numeric settings in every executor (see BLAS_THREADS), for the features
+        # of recognition and for diarization and roles alike.
+        with pinned_blas():
+            outcome.result = transcribe_recording(path, task.settings, transcriber, cache)
     except InputError as exc:
         outcome.error = str(exc)
     outcome.recognised = recognised

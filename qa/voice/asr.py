@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
@@ -130,6 +132,27 @@ def speech_from_words(words: list[Word]) -> list[tuple[float, float]]:
     return regions
 
 
+# Threads of the BLAS under NumPy (OpenBLAS) while a recording is recognised, diarized and
+# given roles, whatever the process. faster-whisper's log-mel front-end multiplies by the mel
+# filterbank through it, and its sums differ in the last bits with the thread count: tiny.en
+# then heard other words on two of the three demo calls in a Ray worker (which OpenBLAS
+# starts with one thread, from Ray's OMP_NUM_THREADS=1) than in the driver or a pool process
+# (one per core). A fixed count, not the cores, so that a transcript does not depend on the
+# machine or the executor; the products are small, and one thread was the faster on a 30 s
+# window (24 ms CPU against 42 at two). CTranslate2's own thread count (cpu_threads) changes
+# no result (the demo calls at 1 and 2 threads: the same words and probabilities).
+BLAS_THREADS = 1
+
+
+@contextmanager
+def pinned_blas() -> Iterator[None]:
+    """NumPy's BLAS at BLAS_THREADS threads inside, as it was outside afterwards."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        yield
+
+
 _models: dict[tuple[str, str, int], Any] = {}
 
 
@@ -214,6 +237,10 @@ class WhisperTranscriber:
 
     def __call__(self, audio: np.ndarray) -> AsrResult:
         """Long recordings go in pieces cut at quiet moments, so memory stays bounded."""
+        with pinned_blas():
+            return self._transcribe(audio)
+
+    def _transcribe(self, audio: np.ndarray) -> AsrResult:
         settings, probability = self.settings_for(audio)
         model_ref = self.model_ref or resolve_asr(settings.model)
         words: list[Word] = []
