@@ -14,7 +14,8 @@ so no recording is served from another's transcript cache.
 Each executor runs `qa score` in its own process on a fresh database, the way a user runs it.
 Figures: audio minutes per wall-clock minute (the whole command: start, ingest, recognition,
 scoring, writes), the same for the recognition phase alone, and the peak resident memory of
-the driver and of each worker process (Ray's own daemons, raylet and GCS, not counted).
+the driver and of each worker process (Ray's own daemons, raylet and GCS, not counted). Then
+whether each executor wrote the same records as the first, and where not, which recordings.
 """
 
 from __future__ import annotations
@@ -114,6 +115,29 @@ def print_executors(results: dict[str, dict[str, Any]], audio_s: float, files: i
             f"local against sequential: {base / results['local']['wall_seconds']:.2f}x"
             " (target: at least 1.3x)"
         )
+
+
+def compare_records(dbs: dict[str, Path]) -> None:
+    """Whether every executor wrote the same records as the first (the whole export: turns,
+    words, evaluations, flags), and which recordings differ where one did not."""
+    from qa.export import export_json
+    from qa.store import Store
+
+    exports = {name: json.loads(export_json(Store(db))) for name, db in dbs.items()}
+    first, *others = exports
+
+    def by_source(name: str) -> dict[str, Any]:
+        return {str(i.get("source") or i["id"]): i for i in exports[name]["interactions"]}
+
+    base = by_source(first)
+    for name in others:
+        other = by_source(name)
+        differ = sorted(k for k in base.keys() | other.keys() if base.get(k) != other.get(k))
+        if exports[name] == exports[first]:
+            print(f"{name} wrote the same records as {first} ({len(base)} interactions)")
+        else:
+            names = ", ".join(Path(k).name for k in differ[:5]) or "journeys only"
+            print(f"{name} DIFFERS from {first} on {len(differ)} of {len(base)}: {names}")
 
 
 def writer_rate(db: Path, scratch: Path, at_least: int) -> dict[str, float]:
@@ -239,6 +263,7 @@ def main() -> None:
             results[name] = run_score(folder, Path(tmp) / f"{name}.db", name)
             print(f"{name}: {results[name]['wall_seconds']:.1f} s", flush=True)
         print_executors(results, audio_s, files)
+        compare_records({name: Path(tmp) / f"{name}.db" for name in results})
         first = Path(tmp) / f"{next(iter(results))}.db"
         writer = writer_rate(first, Path(tmp), 200 if args.quick else args.writes)
         print(
