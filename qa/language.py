@@ -6,6 +6,8 @@
 - ``normalise(text, lang)``: what matching compares. Chinese is matched in Simplified script
   (OpenCC ``t2s``), so a Simplified scorecard works on a Traditional transcript and the reverse;
   evidence quotes keep the text as it was written.
+- ``ZH_DIGITS`` / ``ZH_READ_OUT_DIGITS``: the one table of Chinese digit characters, for
+  quantities (numerals) and redaction (digits read out one by one, with 幺/么 for one).
 - ``words(text)``: word segmentation of Chinese by jieba, where word boundaries matter
   (shared content words); other text splits on spaces.
 
@@ -31,6 +33,16 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 CJK_SHARE = 0.3  # 0..1: share of a text's letters in CJK script for the script rule to decide
 DETECT_MIN_LETTERS = 12  # fewer letters than this (outside CJK) are too few to tell a language
 DETECT_MIN_SCORE = 0.5  # 0..1: the lite model's confidence below which the default stands
+
+# Chinese digit characters and their values: the one table quantities and redaction read.
+# 两/兩 are "two" before a measure word or a scale (两千); 〇 is the zero of written dates.
+ZH_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+    "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+# Digits read out one by one (phone, card and ID numbers): 幺 (mainland) and 么 (Taiwan) are
+# "one", 洞 "zero" (radio style). Never numerals elsewhere: 么 is also the 么 of 什么.
+ZH_READ_OUT_DIGITS: dict[str, int] = {**ZH_DIGITS, "幺": 1, "么": 1, "洞": 0}
 
 _lock = threading.Lock()
 _converter: Any = None
@@ -118,10 +130,17 @@ def _detect(text: str) -> tuple[str, float] | None:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional Chinese characters as Simplified ones (OpenCC t2s); other text as it is."""
+    """Traditional Chinese characters as Simplified ones (OpenCC t2s); other text as it is.
+    The one Traditional-to-Simplified conversion of the package: matching, quantities and
+    campaign checks all read Chinese through it."""
     if not has_han(text):
         return text
     return _t2s(text)
+
+
+# OpenCC writes 帳 as 帐; words of money and accounts are written with 账 in the mainland
+# standard (账户, 账单, 转账), so a Traditional 帳戶 meets a Simplified card's 账户.
+_ACCOUNT_VARIANT = re.compile(r"帐(?=单|户|号|款|目|期|务)|(?<=[转对到入记查算结])帐")
 
 
 @lru_cache(maxsize=131072)
@@ -132,7 +151,7 @@ def _t2s(text: str) -> str:
             import opencc
 
             _converter = opencc.OpenCC("t2s")
-    return str(_converter.convert(text))
+    return _ACCOUNT_VARIANT.sub("账", str(_converter.convert(text)))
 
 
 def normalise(text: str, lang: str | None = None) -> str:

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from qa.language import ZH_READ_OUT_DIGITS
+
 CARD_MASK = "[CARD]"
 EMAIL_MASK = "[EMAIL]"
 PHONE_MASK = "[PHONE]"
@@ -60,10 +62,8 @@ _NATIONAL_ID = re.compile(
 )
 
 
-# Chinese digit characters (幺 and 么 are "one" when digits are read out; 两 "two").
-_ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "么": "1", "二": "2",
-              "两": "2", "兩": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
-              "八": "8", "九": "9"}  # fmt: skip
+# Chinese digits read out one by one (幺 and 么 for one): qa.language's one table, as text.
+_ZH_DIGITS = {ch: str(value) for ch, value in ZH_READ_OUT_DIGITS.items()}
 _ZH_DIGIT = "[0-9０-９" + "".join(_ZH_DIGITS) + "]"
 _ZH_SEP = r"[ \t\u3000\-‐–—·、]{0,2}"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -121,3 +121,28 @@ def test_python_unicode_escapes_work_in_regex_phrases() -> None:
     assert [h.turn for h in hits] == [0]
     assert not Matcher().find({0: "您好，我是客服。"}, [r"客服[\u4e00-\u9fff]{2,3}"], "regex")
     assert Matcher().find({0: r"a\u4e00"}, [r"a\\u4e00"], "regex")  # an escaped backslash stays
+
+
+def test_one_table_of_chinese_digits_serves_quantities_and_redaction() -> None:
+    from qa import redact
+    from qa.language import ZH_DIGITS, ZH_READ_OUT_DIGITS
+    from qa.statements import zh_quantities
+
+    # Redaction reads digits said one by one from the same table, with 幺/么 as one;
+    # quantities read numerals only, so the 么 of 什么 is never a number.
+    assert redact.chinese_digits("".join(ZH_READ_OUT_DIGITS)) == "".join(
+        str(v) for v in ZH_READ_OUT_DIGITS.values()
+    )
+    assert set(zh_quantities._DIG) == set(ZH_DIGITS)
+    assert "么" not in ZH_DIGITS and ZH_READ_OUT_DIGITS["么"] == 1
+    assert zh_quantities.zh_digits("什么优惠") == "什么优惠"
+
+
+def test_one_traditional_to_simplified_conversion() -> None:
+    from qa.statements.zh_quantities import simplified
+
+    # Account words take the mainland 账, so a Traditional 帳戶 meets a Simplified 账户.
+    assert to_simplified("您的帳戶和帳單") == "您的账户和账单"
+    assert normalise("轉帳１２元", "zh") == "转账12元"
+    assert simplified("轉帳１２元") == normalise("轉帳１２元", "zh")
+    assert to_simplified("帐篷") == "帐篷"

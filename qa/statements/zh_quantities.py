@@ -20,44 +20,27 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import threading
-import unicodedata
 from functools import lru_cache
-from typing import Any
 
+from qa.language import ZH_DIGITS, normalise
 from qa.statements.quantities import Quantity
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_lock = threading.Lock()
-_t2s: Any = None
 
 
 def has_han(text: str) -> bool:
     return bool(HAN.search(text))
 
 
-@lru_cache(maxsize=65536)
 def simplified(text: str) -> str:
-    """NFKC (full-width digits and punctuation as ASCII) and Traditional as Simplified."""
-    global _t2s
-    text = unicodedata.normalize("NFKC", text)
-    if not has_han(text):
-        return text
-    with _lock:
-        if _t2s is None:
-            import opencc
-
-            _t2s = opencc.OpenCC("t2s")
-    return _VARIANT.sub("账", str(_t2s.convert(text)))
-
-
-# OpenCC writes 帳 as 帐; money words are written with 账 in the mainland standard.
-_VARIANT = re.compile(r"帐(?=单|户|号|款|目|期)|(?<=[转对到入记查])帐")
+    """NFKC (full-width digits and punctuation as ASCII) and Traditional as Simplified, by
+    qa.language's one conversion."""
+    return normalise(text, "zh")
 
 
 # --- numerals -------------------------------------------------------------------------------
 
-_DIG = "零〇一二两三四五六七八九"
+_DIG = "".join(ZH_DIGITS)  # numerals only: 幺/么 are digits read out, not numbers
 _CN_RUN = re.compile(rf"[{_DIG}十百千万亿]+(?:点[{_DIG}]+)?[万亿]?")
 # What may follow a number (its unit), so that a run of numeral characters is a number.
 _UNIT_AFTER = re.compile(
