@@ -138,9 +138,19 @@ class Context:
         act = self.act_of(spec, situation, infer_fuzzy)
         if act is None:
             lang = self.pack_language or self.card_language
-            return self.matcher.find(
+            found = self.matcher.find(
                 self.texts(idxs), spec.phrases, spec.match, spec.threshold, language=lang
             )
+            listed = self.lexical_list_act(spec) if not situation else None
+            if listed is None:
+                return found
+            # A semantic list whose phrases say one act's cue words stands for that act:
+            # sentences that perform it count beside those that resemble a phrase.
+            by_turn = {h.turn: h for h in found}
+            extra = _extra(list(spec.phrases), examples)
+            for h in self.act_hits(listed, idxs, extra):
+                by_turn.setdefault(h.turn, h)
+            return [by_turn[i] for i in sorted(by_turn)]
         if infer_fuzzy and spec.match == "fuzzy" and not spec.act:
             # By meaning, but a name every phrase gives ("Tideline") must still be said.
             # And it speaks of what the list speaks of: asking for a date of birth is not
@@ -172,6 +182,8 @@ class Context:
             if h.turn in found:
                 continue
             p = self.act_probability(h.sentence, act, extra)
+            if self.language is None:
+                p = 1.0  # acts read from cue words: the card's own phrases are cue words too
             if p >= ACT_SUPPORT:
                 found[h.turn] = Hit(h.turn, h.sentence, h.phrase, round(max(p, 0.5), 3))
         return [found[i] for i in sorted(found)]
@@ -289,9 +301,34 @@ class Context:
             return []
         return list(pack_lists(self.pack_language, "criteria").get(name, []))
 
+    def pack_setting(self, name: str, default: str) -> str:
+        """A setting of the interaction's language pack (a scalar entry), else `default`."""
+        if self.pack_language is None:
+            return default
+        value = pack_lists(self.pack_language, "criteria").get(name)
+        return value if isinstance(value, str) else default
+
     def lexical_act(self, act: str) -> bool:
         """Whether an act is read from cue words (a pack without act examples lists it)."""
         return self.language is None and bool(self._act_cues(act))
+
+    def lexical_list_act(self, spec: Phrases) -> str | None:
+        """In a language without act examples, the act a semantic phrase list stands for:
+        the one whose cue words (or forms) most of its phrases say, if at least INFER_SHARE
+        of them do. None for other lists and languages."""
+        if self.language is not None or spec.match != "semantic" or spec.act or not spec.phrases:
+            return None
+        if self.pack_language is None:
+            return None
+        acts = pack_lists(self.pack_language, "criteria").get("act_cues") or {}
+        votes = {
+            act: sum(self._lexical_probability(p, act, None) >= 1.0 for p in spec.phrases)
+            for act in acts
+        }
+        best = max(votes, key=lambda a: votes[a], default=None)
+        if best is None or votes[best] < max(1.0, INFER_SHARE * len(spec.phrases)):
+            return None
+        return best
 
     def _act_cues(self, act: str) -> list[str]:
         if self.pack_language is None:
@@ -308,25 +345,42 @@ class Context:
         said = normalise(sentence)
         if extra and any(normalise(e) == said for e in extra.get("negative", [])):
             return 0.0
+        if self.pack_language is not None:
+            pack = pack_lists(self.pack_language, "criteria")
+            if any(self._pack_says(n, said) for n in (pack.get("act_unless") or {}).get(act, [])):
+                return 0.0  # named, but said of something that is not this act
         cues = self._act_cues(act) + list((extra or {}).get("positive", []))
         padded = f" {said} "
         if any(f" {normalise(c)} " in padded for c in cues if c.strip()):
             return 1.0
         if act == "restate_need" and self._checked_restatement(sentence):
             return 1.0
+        form = _LEXICAL_FORMS.get(act)
+        if form is not None and form(self, sentence, said):
+            return 1.0
         return 0.0
 
+    def _pack_says(self, name: str, said: str) -> bool:
+        """Whether the (normalised) sentence says an entry of the pack's list `name`."""
+        if self.pack_language is None:
+            return False
+        entries = pack_lists(self.pack_language, "criteria").get(name, [])
+        return any(normalise(e) in said for e in entries if e.strip())
+
     def _checked_restatement(self, sentence: str) -> bool:
-        """'您是想……对吗？': about the customer, ended by a tag that asks them to confirm."""
+        """'您是想……对吗？', '您主要是担心利息太高，对吧？': a statement of the customer's wish, worry
+        or reason (not of what the agent will do), ended by a tag that asks them to confirm."""
         if self.pack_language is None:
             return False
         tags = pack_lists(self.pack_language, "criteria").get("restate_tags", [])
         core = normalise(sentence).replace(" ", "")
+        said = normalise(sentence)
         return (
             bool(tags)
             and len(core) >= RESTATE_MIN_CHARS
             and any(core.endswith(normalise(t).replace(" ", "")) for t in tags)
-            and any(w in core for w in ("您", "你"))
+            and self._pack_says("restate_about", said)
+            and not self._pack_says("restate_not", said)
         )
 
     def questions(self, speaker: str = "agent", idxs: list[int] | None = None) -> list[Question]:
@@ -365,6 +419,31 @@ class Context:
     ) -> Evidence:
         """Evidence for something not found: the span that was searched."""
         return Evidence(turn=None, role=role, start=round(start, 2), end=round(end, 2), quote=note)
+
+
+def _open_question_about_them(ctx: Context, sentence: str, said: str) -> bool:
+    """A discovery question read from its form: an open question put to the customer
+    (您/你), neither a request for data nor an offer of help."""
+    return (
+        question_kind(sentence) == "open"
+        and ctx._pack_says("addressee", said)
+        and not ctx._pack_says("data_request", said)
+        and not ctx._pack_says("help_offer", said)
+    )
+
+
+def _asks_if_understood(ctx: Context, sentence: str, said: str) -> bool:
+    """A check for understanding read from its form: a question whose last clause asks about
+    being clear (清楚/明白/疑问 …), not a question for anything else ("明白，…对吗？")."""
+    last = re.split(r"[,，、;；:：]", sentence.strip())[-1]
+    return bool(question_kind(sentence)) and ctx._pack_says("understanding_words", normalise(last))
+
+
+# Acts read from a sentence's form where a pack has no act examples (beside cue words).
+_LEXICAL_FORMS: dict[str, Callable[[Context, str, str], bool]] = {
+    "discovery_question": _open_question_about_them,
+    "check_understanding": _asks_if_understood,
+}
 
 
 def _clip(text: str) -> str:

@@ -662,7 +662,8 @@ def understanding_check(
 
 def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     offered = dict(pitches(ctx, c.pitch))
-    if not offered:
+    on_complaint = (c.applies or ctx.pack_setting("upsell_applies", "pitch")) == "complaint"
+    if not offered and not on_complaint:
         return Outcome("na", note="no pitch in this interaction")
     pitched = offered
     complaint_spec = _cues(c.complaint, ctx, "complaint", "customer")
@@ -670,6 +671,8 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
         h.turn: h.sentence
         for h in ctx.find(complaint_spec.model_copy(update={"act": "complaint"}), situation=True)
     }
+    if on_complaint and (not complaints or not offered):
+        return _upsell_without_pitch_or_complaint(ctx, complaints)
     resolutions = {
         h.turn: h.sentence for h in ctx.act_hits("resolution_confirmed", ctx.of("customer"))
     }
@@ -695,6 +698,16 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     return Outcome(
         "pass", [ctx.evidence(first, pitched[first])], 0.75, note="no pitch over an open problem"
     )
+
+
+def _upsell_without_pitch_or_complaint(ctx: Context, complaints: dict[int, str]) -> Outcome:
+    """Where the criterion applies to complaints: none raised is N/A; one raised with
+    nothing pitched is a pass."""
+    if not complaints:
+        return Outcome("na", note="no complaint or problem raised")
+    first = min(complaints)
+    ev = [ctx.evidence(first, complaints[first])]
+    return Outcome("pass", ev, 0.75, note="nothing pitched while the problem was open")
 
 
 def _pitch_fixes(ctx: Context, problem: str, pitch_turn: int) -> bool:

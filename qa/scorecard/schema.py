@@ -249,6 +249,12 @@ class UpsellTimingV1(CriterionBase):
     resolution: Phrases | None = Field(
         None, description="Resolution cues; defaults cover common ones."
     )
+    applies: Literal["pitch", "complaint"] | None = Field(
+        None,
+        description="When it applies: 'pitch' (something pitched; no complaint is a pass) or "
+        "'complaint' (a complaint raised; none is N/A, no pitch over it a pass); default: "
+        "the language pack's upsell_applies (en: pitch, zh: complaint).",
+    )
 
 
 class RetentionV1(CriterionBase):
