@@ -60,6 +60,10 @@ def _no_site_lists() -> None:
         ("主要是担心利息太高，对吧？", "restate_need", 1.0),
         ("因為想換成大一點的桌子，對嗎？", "restate_need", 1.0),
         ("我们会在三天内给您回电，是吧？", "restate_need", 0.0),
+        # after a churn cue, asking what lies behind it is a retention move; confirming is not
+        ("您是觉得月供太高，还是最近急需用钱呢？", "retention_move", 1.0),
+        ("您确定要注销这张卡吗？", "retention_move", 0.0),
+        ("请问您的身份证号是多少？", "retention_move", 0.0),
         # an offer states terms; service talk about a held policy or an ended offer does not
         ("现在投保首年保费可以打九折，保额最高二十万。", "recommend", 1.0),
         ("您的保单保额是二十万，理赔材料已经收到。", "recommend", 0.0),
@@ -161,3 +165,28 @@ def test_english_upsell_timing_still_applies_to_pitches() -> None:
     ctx = Context(item, Matcher(), card_language="en")
     assert ctx.pack_setting("upsell_applies", "pitch") == "pitch"  # the en pack sets none
     assert ctx_of(PITCH_ONLY).pack_setting("upsell_applies", "pitch") == "complaint"
+
+
+CLOSE = PhraseV1(
+    id="close",
+    type="phrase.v1",
+    points=1,
+    match="semantic",
+    threshold=0.5,
+    phrases=["还有别的需要我帮忙的吗", "谢谢您的耐心，再见", "如果还有问题欢迎随时联系，祝您顺利"],
+)
+
+
+@pytest.mark.parametrize(
+    ("last_turns", "closed"),
+    [
+        (["请问还有别的需要我处理的吗？", "好的，谢谢您，再见！"], True),
+        (["新卡会在五个工作日内寄出，请留意短信。", "感谢来电，祝您周末愉快。"], True),
+        (["好的，再见。"], False),  # a goodbye alone
+        (["有问题随时找我们。"], False),  # a follow-up without thanks or goodbye
+    ],
+)
+def test_a_close_needs_a_courtesy_and_a_follow_up(last_turns: list[str], closed: bool) -> None:
+    ctx = ctx_of([("customer", "好的，我知道了。")] + [("agent", t) for t in last_turns])
+    assert ctx.lexical_list_act(CLOSE) == "sign_off"
+    assert bool(ctx.find(CLOSE, ctx.of("agent"))) is closed

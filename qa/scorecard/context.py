@@ -150,6 +150,8 @@ class Context:
             extra = _extra(list(spec.phrases), examples)
             for h in self.act_hits(listed, idxs, extra):
                 by_turn.setdefault(h.turn, h)
+            if not self._all_parts_said(listed, idxs):
+                return []  # an act of several parts ("thanks, goodbye" and an offer of help)
             return [by_turn[i] for i in sorted(by_turn)]
         if infer_fuzzy and spec.match == "fuzzy" and not spec.act:
             # By meaning, but a name every phrase gives ("Tideline") must still be said.
@@ -330,6 +332,17 @@ class Context:
             return None
         return best
 
+    def _all_parts_said(self, act: str, idxs: list[int]) -> bool:
+        """Where the pack makes an act of several parts (`act_all_of`), whether each part's
+        cue words are said somewhere in the turns; True for other acts."""
+        if self.pack_language is None:
+            return True
+        parts = (pack_lists(self.pack_language, "criteria").get("act_all_of") or {}).get(act)
+        if not parts:
+            return True
+        said = [normalise(s) for i in idxs for s in sentences(self.turns[i].text)]
+        return all(any(self._pack_says(part, s) for s in said) for part in parts)
+
     def _act_cues(self, act: str) -> list[str]:
         if self.pack_language is None:
             return []
@@ -436,13 +449,28 @@ def _asks_if_understood(ctx: Context, sentence: str, said: str) -> bool:
     """A check for understanding read from its form: a question whose last clause asks about
     being clear (清楚/明白/疑问 …), not a question for anything else ("明白，…对吗？")."""
     last = re.split(r"[,，、;；:：]", sentence.strip())[-1]
-    return bool(question_kind(sentence)) and ctx._pack_says("understanding_words", normalise(last))
+    asked = question_kind(sentence.strip().rstrip("。.！!") + "？")  # cards write none
+    return bool(asked) and ctx._pack_says("understanding_words", normalise(last))
+
+
+def _asks_what_lies_behind(ctx: Context, sentence: str, said: str) -> bool:
+    """A retention move read from its form: a question to the customer about their
+    situation or reasons (open or either-or), not a request for data, an offer of help or a
+    confirmation that they mean to leave."""
+    return (
+        question_kind(sentence) is not None
+        and ctx._pack_says("addressee", said)
+        and not ctx._pack_says("data_request", said)
+        and not ctx._pack_says("help_offer", said)
+        and not ctx._pack_says("confirm_leaving", said)
+    )
 
 
 # Acts read from a sentence's form where a pack has no act examples (beside cue words).
 _LEXICAL_FORMS: dict[str, Callable[[Context, str, str], bool]] = {
     "discovery_question": _open_question_about_them,
     "check_understanding": _asks_if_understood,
+    "retention_move": _asks_what_lies_behind,
 }
 
 
