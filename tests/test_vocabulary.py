@@ -29,6 +29,7 @@ ELSEWHERE = {
     ("qa/text.py", "open"),
     ("qa/text.py", "'open'"),
     ("qa/scorecard/criteria.py", "open"),
+    ("qa/scorecard/context.py", "open"),
     ("qa/scorecard/schema.py", "open"),
     # Ray's own keyword for "the cluster on this machine" (ray.init(address="auto")), not
     # the diarization mode.
