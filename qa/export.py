@@ -103,21 +103,42 @@ def _evaluation(e: EvaluationView) -> dict[str, Any]:
 
 
 def interaction_dict(store: Store, ident: str) -> dict[str, Any]:
+    from qa.review.feedback import feedback_by_interaction
+
     found = read_interactions(store, Selection(ids=[ident]))
     if not found:
         raise KeyError(ident)
-    return as_dict(found[0])
+    acks, disputes = feedback_by_interaction(store, found[0].id)
+    return {**as_dict(found[0]), **_feedback(found[0].id, acks, disputes)}
+
+
+def _feedback(
+    ident: str, acks: dict[str, list[Any]], disputes: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """What the agent said back: acknowledgements and disputes (qa serve), oldest first."""
+    return {"acknowledgements": acks.get(ident, []), "disputes": disputes.get(ident, [])}
 
 
 def iter_interactions(store: Store) -> Iterator[dict[str, Any]]:
     from qa.journeys.read import flags_by_interaction
+    from qa.review.feedback import feedback_by_interaction
 
     journey_flags = flags_by_interaction(store)
+    acks, disputes = feedback_by_interaction(store)
     for item in read_interactions(store):
         shaped = as_dict(item)
         # Findings between contacts (repeats, two stories, promises) ride with the others.
         shaped["flags"].extend(journey_flags.get(item.id, ()))
+        shaped.update(_feedback(item.id, acks, disputes))
         yield shaped
+
+
+def review_sections(store: Store) -> dict[str, Any]:
+    """The export's review key: disputes raised, upheld and overturned, per criterion and
+    per analyst (as the review app counts them)."""
+    from qa.review.feedback import dispute_counts
+
+    return {"dispute_counts": dispute_counts(store)}
 
 
 def journey_sections(store: Store) -> dict[str, Any]:
@@ -143,7 +164,7 @@ def export_json(store: Store) -> str:
         _write_json(item, "\n    ", parts.append)
         sep = ",\n    "
     parts.append("\n  ]" if len(parts) > 1 else "]")
-    for key, value in journey_sections(store).items():
+    for key, value in {**journey_sections(store), **review_sections(store)}.items():
         parts.append(f",\n  {encode_basestring(key)}: ")
         _write_json(value, "\n  ", parts.append)
     parts.append("\n}")
@@ -237,6 +258,44 @@ def _routing_cells(item: InteractionView) -> list[Any]:
     return [*cells, r["rule"]]
 
 
+# A person's decision in force on the criterion, the evaluation's acknowledgement, and the
+# latest dispute of the criterion on that evaluation (qa serve); empty where there is none.
+REVIEW_CSV = [
+    "human_result",
+    "human_by",
+    "acknowledged_by",
+    "acknowledged_at",
+    "dispute_status",
+    "disputed_by",
+    "dispute_reason",
+    "dispute_resolved_by",
+    "dispute_resolution",
+]
+
+
+def _review_cells(
+    c: Any, ev: EvaluationView, acks: list[dict[str, Any]], disputes: list[dict[str, Any]]
+) -> list[Any]:
+    human = c.human or {}
+    ack = next((a for a in reversed(acks) if a["evaluation_id"] == ev.id), {})
+    dispute = next(
+        (d for d in reversed(disputes)
+         if d["evaluation_id"] == ev.id and d["criterion"] == c.criterion_id),
+        {},
+    )  # fmt: skip
+    return [
+        human.get("result"),
+        human.get("by"),
+        ack.get("by"),
+        ack.get("at"),
+        dispute.get("status"),
+        dispute.get("by"),
+        dispute.get("reason"),
+        dispute.get("resolved_by"),
+        dispute.get("resolution"),
+    ]
+
+
 CSV_COLUMNS = [
     "interaction_id",
     "source",
@@ -262,6 +321,7 @@ CSV_COLUMNS = [
     "evidence_quote",
     "evidence_start",
     *ROUTING_CSV,
+    *REVIEW_CSV,
 ]
 
 
@@ -272,7 +332,11 @@ def export_csv(store: Store) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
-    empty = [None] * (len(CSV_COLUMNS) - 8 - len(ROUTING_CSV))
+    from qa.review.feedback import feedback_by_interaction
+
+    empty = [None] * (len(CSV_COLUMNS) - 8 - len(ROUTING_CSV) - len(REVIEW_CSV))
+    unreviewed = [None] * len(REVIEW_CSV)
+    acks, disputes = feedback_by_interaction(store)
     for item in read_interactions(store, Selection(turns=False)):
         base = [
             item.id,
@@ -286,7 +350,7 @@ def export_csv(store: Store) -> str:
         ]
         routed = _routing_cells(item)
         if not item.evaluations:
-            writer.writerow(base + empty + routed)
+            writer.writerow(base + empty + routed + unreviewed)
         for ev in item.evaluations:
             head = base + [
                 ev.scorecard,
@@ -312,5 +376,6 @@ def export_csv(store: Store) -> str:
                         first.get("start"),
                     ]
                     + routed
+                    + _review_cells(c, ev, acks.get(item.id, []), disputes.get(item.id, []))
                 )
     return buf.getvalue()

@@ -192,3 +192,28 @@ def acknowledgements_for(store: Store, ident: str) -> list[dict[str, Any]]:
             [ident],
         )
     )
+
+
+def feedback_by_interaction(
+    store: Store, ident: str | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Acknowledgements and disputes per interaction (one interaction's, or all), oldest
+    first, in the shape `qa export` writes them: two queries, however many there are."""
+    where, params = (" WHERE interaction_id = ?", [ident]) if ident else ("", [])
+    acks: dict[str, list[dict[str, Any]]] = {}
+    for r in store.db.query(
+        f"SELECT * FROM acknowledgements{where} ORDER BY created_at, rowid", params
+    ):
+        acks.setdefault(r["interaction_id"], []).append(
+            {"evaluation_id": r["evaluation_id"], "by": r["username"], "at": r["created_at"],
+             "comment": r["comment"] or ""}
+        )  # fmt: skip
+    disputes: dict[str, list[dict[str, Any]]] = {}
+    for r in store.db.query(f"SELECT * FROM disputes{where} ORDER BY created_at, rowid", params):
+        disputes.setdefault(r["interaction_id"], []).append(
+            {"id": r["id"], "evaluation_id": r["evaluation_id"], "criterion": r["criterion_id"],
+             "by": r["username"], "at": r["created_at"], "reason": r["reason"],
+             "status": r["status"], "resolution": r["resolution"],
+             "resolved_by": r["resolved_by"], "resolved_at": r["resolved_at"]}
+        )  # fmt: skip
+    return acks, disputes
