@@ -30,7 +30,7 @@ from qa.serve.access import Owner, may, sees
 from qa.serve.access import home as home_of
 from qa.serve.app import Ctx, NotFound, render, session_cookie
 from qa.serve.security import COOKIE, LOGIN_COOKIE, close_session, open_session, same_token
-from qa.serve.users import authenticate, list_users
+from qa.serve.users import User, authenticate, list_users
 from qa.store.read import InteractionView, Selection, read_interactions
 from qa.vocabulary import FlagStatus
 
@@ -278,11 +278,17 @@ def interaction(ctx: Ctx, status: int = 200, **extra: Any) -> Any:
     )
 
 
-def decide(ctx: Ctx) -> Any:
+def _acting_on(ctx: Ctx, action: str) -> tuple[User, InteractionView]:
+    """The user and the contact of the URL, when the user may take `action` on it."""
     user = ctx.need_user()
     item = _item(ctx, ctx.path["iid"])
-    if not may(user, "decide", _owner(item)):
+    if not may(user, action, _owner(item)):
         raise NotFound()
+    return user, item
+
+
+def decide(ctx: Ctx) -> Any:
+    user, item = _acting_on(ctx, "decide")
     f = ctx.form
     try:
         record_decision(
@@ -315,36 +321,33 @@ def decide(ctx: Ctx) -> Any:
     return _go(f"/i/{item.id}#{f.get('target', '')}-{f.get('key', '')}")
 
 
-def acknowledge(ctx: Ctx) -> Any:
-    user = ctx.need_user()
-    item = _item(ctx, ctx.path["iid"])
-    if not may(user, "acknowledge", _owner(item)):
-        raise NotFound()
+def _feedback(ctx: Ctx, action: str, text_field: str) -> Any:
+    """An agent's acknowledgement (with a comment) or dispute (of a criterion, with a
+    reason), within the review window; back to the contact's feedback."""
+    user, item = _acting_on(ctx, action)
     cfg = ctx.app.config.review
+    text = ctx.form.get(text_field, "")
     try:
-        feedback.acknowledge(
-            ctx.store, item, user.username, ctx.form.get("comment", ""), cfg.window_days,
-            cfg.comment_max_chars,
-        )  # fmt: skip
+        if action == "dispute":
+            feedback.dispute(
+                ctx.store, item, user.username, ctx.form.get("criterion", ""), text,
+                cfg.window_days, cfg.comment_max_chars,
+            )  # fmt: skip
+        else:
+            feedback.acknowledge(
+                ctx.store, item, user.username, text, cfg.window_days, cfg.comment_max_chars
+            )
     except ReviewError as exc:
         return _problem(ctx, str(exc))
     return _go(f"/i/{item.id}#feedback")
+
+
+def acknowledge(ctx: Ctx) -> Any:
+    return _feedback(ctx, "acknowledge", "comment")
 
 
 def dispute(ctx: Ctx) -> Any:
-    user = ctx.need_user()
-    item = _item(ctx, ctx.path["iid"])
-    if not may(user, "dispute", _owner(item)):
-        raise NotFound()
-    cfg = ctx.app.config.review
-    try:
-        feedback.dispute(
-            ctx.store, item, user.username, ctx.form.get("criterion", ""),
-            ctx.form.get("reason", ""), cfg.window_days, cfg.comment_max_chars,
-        )  # fmt: skip
-    except ReviewError as exc:
-        return _problem(ctx, str(exc))
-    return _go(f"/i/{item.id}#feedback")
+    return _feedback(ctx, "dispute", "reason")
 
 
 def audio(ctx: Ctx) -> Any:
