@@ -11,6 +11,7 @@ from typing import Any
 from qa.routing.decision import DECIDED
 from qa.store import Store
 from qa.store.read import (
+    CriterionView,
     EvaluationView,
     InteractionView,
     Selection,
@@ -274,14 +275,15 @@ REVIEW_CSV = [
 
 
 def _review_cells(
-    c: Any, ev: EvaluationView, acks: list[dict[str, Any]], disputes: list[dict[str, Any]]
+    c: CriterionView, ev: EvaluationView, acks: list[dict[str, Any]], disputes: list[dict[str, Any]]
 ) -> list[Any]:
     human = c.human or {}
-    ack = next((a for a in reversed(acks) if a["evaluation_id"] == ev.id), {})
+    none: dict[str, Any] = {}
+    ack = next((a for a in reversed(acks) if a["evaluation_id"] == ev.id), none)
     dispute = next(
         (d for d in reversed(disputes)
          if d["evaluation_id"] == ev.id and d["criterion"] == c.criterion_id),
-        {},
+        none,
     )  # fmt: skip
     return [
         human.get("result"),
