@@ -105,3 +105,63 @@ def test_account_details_count_only_for_a_list_about_the_account(channel: str) -
     ]
     assert result(greet_before_offer, channel, detail_only) == "na"
     assert result(SECURITY_FIRST, channel, detail_only) == "fail"
+
+
+# retention.v1: a cue found by meaning must speak of leaving; the agent's turns that
+# only identify the customer or ask about their situation do not use up the window; a
+# refusal to help is never a retention move.
+RETENTION = {
+    "type": "retention.v1",
+    "churn": {
+        "phrases": ["cancel", "leave Northwind", "close my account"],
+        "match": "fuzzy",
+        "speaker": "customer",
+    },
+    "save": {"phrases": ["can I ask why", "let me see what I can do"], "match": "semantic"},
+    "within_turns": 2,
+}
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_no_wish_to_leave_is_no_churn_cue(channel: str) -> None:
+    for said in (
+        "The reference on the letter is QX 2284 19.",
+        "I'd like the money for the double charge put back, please.",
+        "No thank you, I don't want the add-on.",
+        "I've had enough of the engineer not turning up.",
+    ):
+        lines = [("customer", said), ("agent", "Right, let me look into that for you.")]
+        assert result(RETENTION, channel, lines) == "na", said
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_identifying_the_customer_does_not_use_up_the_window(channel: str) -> None:
+    lines = [
+        ("customer", "I want to close my account, I've gone to a different energy firm."),
+        ("agent", "I can help with that. What's your account number, please?"),
+        ("customer", "It's 40021877."),
+        ("agent", "Thanks, and your date of birth for security?"),
+        ("customer", "Fourth of April, 1983."),
+        ("agent", "Thanks. Before I close it, can I ask why you've decided to go?"),
+    ]
+    assert result(RETENTION, channel, lines) == "pass"
+    ignored = lines[:5] + [
+        ("agent", "Okay, your final bill will follow in two weeks."),
+        ("customer", "Fine."),
+        ("agent", "That's it closed as of today."),
+        ("customer", "Good."),
+        ("agent", "Can I ask why you went, for our survey?"),
+    ]
+    assert result(RETENTION, channel, ignored) == "fail"
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_refusal_to_help_is_no_retention_move(channel: str) -> None:
+    lines = [
+        ("customer", "If the price goes up again I'll cancel."),
+        ("agent", "Prices are set centrally, there's nothing I can do about that."),
+    ]
+    assert result(RETENTION, channel, lines) == "fail"

@@ -734,17 +734,23 @@ def _stems(text: str) -> set[str]:
 
 def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     churn_spec = _cues(c.churn, ctx, "churn", "customer")
-    churn = ctx.find(churn_spec.model_copy(update={"act": churn_spec.act or "churn_signal"}))
+    act = churn_spec.act or "churn_signal"
+    churn = [
+        h
+        for h in ctx.find(churn_spec.model_copy(update={"act": act}))
+        if h.phrase != act or _says_leaving(h.sentence, churn_spec.phrases, ctx)
+    ]
     if not churn:
         return Outcome("na", note="no churn cue from the customer")
     cue = churn[0]
-    later = [i for i in ctx.of("agent") if i > cue.turn][: c.within_turns]
+    later = _save_window(ctx, cue.turn, c.within_turns)
     save_spec = _cues(c.save, ctx, "save", "agent")
     saves = ctx.find(
         save_spec.model_copy(update={"act": save_spec.act or "retention_move"}),
         later,
         examples=c.examples,
     )
+    saves = [h for h in saves if not _has_any(h.sentence, ctx.cues("refusals"))]
     if saves:
         ev = [ctx.evidence(cue.turn, cue.sentence), ctx.evidence(saves[0].turn, saves[0].sentence)]
         return Outcome(
@@ -753,6 +759,45 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     ev = [ctx.evidence(cue.turn, cue.sentence)] + [ctx.evidence(i) for i in later[:1]]
     note = f"no retention move within {c.within_turns} agent turn(s) of the churn cue"
     return Outcome("fail", ev, 0.8, note=note)
+
+
+def _says_leaving(sentence: str, listed: list[str], ctx: Context) -> bool:
+    """A cue found by meaning alone must still speak of leaving (cancel, switch, close,
+    renew, go elsewhere ...) or say a cue of the criterion's own list: a complaint, a
+    refund request, an account number or a declined offer is no wish to leave, however
+    close its meaning. Without such a list in the language pack, the meaning alone
+    decides."""
+    words = ctx.cues("leaving_words")
+    return not words or _has_any(sentence, words + listed)
+
+
+HOLD_TURNS_MAX = 4  # agent turns that may hold the retention window open (checks, questions)
+
+
+def _save_window(ctx: Context, cue_turn: int, within: int) -> list[int]:
+    """The agent turns after a churn cue in which a retention move counts: `within` turns
+    that move the contact on, plus up to HOLD_TURNS_MAX that only identify the customer
+    (security, an account number) or ask about their situation, which neither ignore
+    the cue nor process it."""
+    out: list[int] = []
+    counted = held = 0
+    for i in ctx.of("agent"):
+        if i <= cue_turn:
+            continue
+        out.append(i)
+        if held < HOLD_TURNS_MAX and _holds(ctx, i):
+            held += 1
+            continue
+        counted += 1
+        if counted >= within:
+            break
+    return out
+
+
+def _holds(ctx: Context, turn: int) -> bool:
+    if ctx.act_hits("security_check", [turn]) or ctx.act_hits("data_request", [turn]):
+        return True
+    return bool(discovery_questions(ctx, [turn]))
 
 
 def campaign_consistency_v1(c: CampaignConsistencyV1, ctx: Context) -> Outcome:
