@@ -244,7 +244,8 @@ def dump(store: Any, path: Path) -> None:
     from qa.journeys import read
 
     summary = read.summary(store)
-    summary.pop("built_at", None)
+    for key in ("built_at", "inputs", "counts"):  # when, from what, and the counts again
+        summary.pop(key, None)
     found = read.journeys(store)
     for j in found:
         for f in j["flags"]:

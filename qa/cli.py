@@ -119,18 +119,20 @@ def ingest(
     sys.exit(1 if report.failures else 0)
 
 
-def _rebuild_journeys(store: Any, cfg: Any) -> dict[str, Any]:
-    """Customer journeys over the whole store, rebuilt after new interactions."""
+def _rebuild_journeys(store: Any, cfg: Any, force: bool = False) -> dict[str, Any]:
+    """Customer journeys over the whole store, rebuilt after new interactions (unless
+    nothing they read has changed since the last build, or `force`)."""
     from qa.journeys.run import rebuild
 
-    return rebuild(store, cfg).as_dict()
+    return rebuild(store, cfg, force=force).as_dict()
 
 
 def _echo_journeys(summary: dict[str, Any]) -> None:
     click.echo(
         f"Journeys: {summary['journeys']} ({summary['multi_contact']} with several contacts) of "
         f"{summary['customers']} customers, {summary['unlinked']} unlinked contact(s), "
-        f"{summary['repeats']} repeat(s), {summary['conflicts']} identifier conflict(s).",
+        f"{summary['repeats']} repeat(s), {summary['conflicts']} identifier conflict(s)"
+        + ("." if summary.get("rebuilt", True) else " (unchanged since the last build)."),
         err=True,
     )
     for problem in summary["survey_errors"]:
@@ -553,7 +555,7 @@ def journeys(
     try:
         store, cfg = _open(db, config)
         if rebuild or not read.built(store):
-            _rebuild_journeys(store, cfg)
+            _rebuild_journeys(store, cfg, force=rebuild)
     except QAError as exc:
         fail(exc)
     found = read.journeys(store, customer)

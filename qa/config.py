@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from qa.errors import ConfigError, InputError
 from qa.model import Agent
@@ -264,6 +264,13 @@ class Config(_Strict):
             raise ValueError(str(exc)) from exc
         return value
 
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this configuration was read from (None: the defaults)."""
+        return self._source
+
     def customer_roster(self) -> list[CustomerEntry]:
         """`customers:` and the entries of `customers_file:` (validated with file and line)."""
         if self.customers_file is None:
@@ -302,6 +309,7 @@ def load_config(path: Path | None = None) -> Config:
             return Config()
         path = CONFIG_DEFAULT
     config = validate_file(path, Config)
+    config._source = path.resolve()
     set_site_extensions(config.packs)  # the site's cue words, for everything scored next
     if config.work_types is not None and not config.work_types.is_absolute():
         config.work_types = path.parent / config.work_types

@@ -480,6 +480,15 @@ def m011_journeys(db: Database) -> None:
     db.table("journey_summary").create({"key": str, "value": str}, pk="key")
 
 
+@migration
+def m013_customer_rosters(db: Database) -> None:
+    # Each site's customer roster (keyed by its qa.yaml) with how that site writes identifiers
+    # down, so that a journey rebuild links every site's contacts whichever site ran last.
+    db.table("customer_rosters").create(
+        {"site": str, "entries": str, "settings": str, "saved_at": str}, pk="site"
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet applied, in order. Returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

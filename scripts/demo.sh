@@ -28,11 +28,11 @@ english=(examples/calls examples/chats examples/emails examples/transcripts)
 # detected and a Chinese call goes to multilingual base (voice.model auto).
 .venv/bin/qa score examples/zh --scorecard scorecards/bank_service_zh.yaml \
     --campaigns scorecards/campaigns/zh --config examples/zh/qa.yaml || status=$?
-# Customer journeys across channels: built at the end of every qa score with that run's site
-# configuration; the last run was the Chinese centre's, so the English site's customer roster
-# rebuilds them once more. One page per journey in out/report/j/, linked from the team index
+# Customer journeys across channels: built at the end of every qa score; the store keeps each
+# site's customer roster, so the English roster still links its call by phone though the
+# Chinese centre ran last. One page per journey in out/report/j/, linked from the team index
 # and the agent pages; the list as JSON.
-.venv/bin/qa journeys --rebuild --config examples/qa.yaml --json > out/journeys.json
+.venv/bin/qa journeys --json > out/journeys.json
 .venv/bin/qa report --out out/report
 # The Chinese team's report, its interface in Simplified Chinese (report.language).
 .venv/bin/qa report --out out/report-zh --team 恒信信用卡中心 --config examples/zh/qa.yaml

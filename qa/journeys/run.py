@@ -11,6 +11,7 @@ on its own.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import time
 from collections import Counter, defaultdict
@@ -18,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from qa.config import Config
+from qa.config import Config, CustomerEntry
 from qa.journeys import build as journey_build
 from qa.journeys import effort as journey_effort
 from qa.journeys import identity as ident
 from qa.journeys import outcome as journey_outcome
+from qa.journeys import read as journey_read
 from qa.journeys.model import Contact, Journey, JourneyFlag, Turn
 from qa.store import Store, content_id, now
 from qa.vocabulary import Channel, Direction, Status
@@ -55,11 +57,14 @@ def _initiated_by(channel: str, direction: str | None, turns: list[Turn]) -> str
     return "agent" if direction == Direction.OUTBOUND else "customer"
 
 
-def load(store: Store, config: Config) -> Loaded:
-    """The stored interactions as journey contacts, with what identity needs of each."""
+def load(store: Store, config: Config, sites: list[SiteRoster] | None = None) -> Loaded:
+    """The stored interactions as journey contacts, with what identity needs of each.
+    `sites`: the customer rosters whose logins are known (default: this site's)."""
     conn = store.conn
     norm = normaliser(config)
-    aliases = {a.strip().lower() for c in config.customer_roster() for a in c.aliases}
+    if sites is None:
+        sites = [SiteRoster(site_key(config), config.customer_roster(), settings(config))]
+    aliases = {a.strip().lower() for site in sites for c in site.entries for a in c.aliases}
     turns: dict[str, list[Turn]] = defaultdict(list)
     for iid, idx, role, speaker, start, text, meta in conn.execute(
         "SELECT interaction_id, idx, role, speaker, start, text, meta FROM turns"
@@ -138,24 +143,93 @@ def load(store: Store, config: Config) -> Loaded:
     return out
 
 
+def settings(config: Config) -> dict[str, Any]:
+    """How a site writes identifiers down: the calling code national numbers are read in,
+    and whether redaction keeps addresses and phones only as hashes."""
+    return {
+        "country_code": config.journeys.country_code,
+        "hash_emails": config.redact.emails,
+        "hash_phones": config.redact.phones,
+    }
+
+
 def normaliser(config: Config) -> ident.Normaliser:
     """How identifiers are written down: phones in E.164, hashed where redaction says so."""
+    return _normaliser(settings(config))
+
+
+def _normaliser(site: dict[str, Any]) -> ident.Normaliser:
     return ident.Normaliser(
-        country_code=config.journeys.country_code,
-        hash_emails=config.redact.emails,
-        hash_phones=config.redact.phones,
+        country_code=str(site["country_code"]),
+        hash_emails=bool(site["hash_emails"]),
+        hash_phones=bool(site["hash_phones"]),
     )
 
 
-def roster(config: Config) -> list[list[ident.Ident]]:
-    """The site's customer roster as identifier lists, one per customer."""
-    norm = normaliser(config)
-    return [
-        ident.roster_idents(
-            ident.RosterEntry(c.id, tuple(c.emails), tuple(c.phones), tuple(c.aliases)), norm
+# ----------------------------------------------------------------------------- sites' rosters
+NO_SITE_FILE = "(no site file)"
+
+
+@dataclass
+class SiteRoster:
+    """One site's customer roster and how that site writes identifiers down."""
+
+    site: str  # the site's qa.yaml, resolved; NO_SITE_FILE for the defaults
+    entries: list[CustomerEntry]
+    settings: dict[str, Any]
+
+
+def site_key(config: Config) -> str:
+    return str(config.source) if config.source is not None else NO_SITE_FILE
+
+
+def save_roster(store: Store, config: Config) -> None:
+    """Keep this site's roster in the store (replacing what it kept before; an empty roster
+    removes it), so that a later rebuild run with another site's configuration still links
+    this site's contacts."""
+    key = site_key(config)
+    entries = [c.model_dump(mode="json", exclude_none=True) for c in config.customer_roster()]
+    with store.transaction() as conn:
+        if not entries:
+            conn.execute("DELETE FROM customer_rosters WHERE site = ?", [key])
+            return
+        conn.execute(
+            "INSERT OR REPLACE INTO customer_rosters VALUES (?, ?, ?, ?)",
+            [
+                key,
+                json.dumps(entries, ensure_ascii=False, sort_keys=True),
+                json.dumps(settings(config), sort_keys=True),
+                now(),
+            ],
         )
-        for c in config.customer_roster()
+
+
+def stored_rosters(store: Store) -> list[SiteRoster]:
+    """Every site's kept roster, in the order of their keys (never of when they ran)."""
+    return [
+        SiteRoster(
+            site,
+            [CustomerEntry.model_validate(e) for e in json.loads(entries)],
+            json.loads(kept),
+        )
+        for site, entries, kept in store.conn.execute(
+            "SELECT site, entries, settings FROM customer_rosters ORDER BY site"
+        )
     ]
+
+
+def roster(config: Config, sites: list[SiteRoster] | None = None) -> list[list[ident.Ident]]:
+    """The customer rosters as identifier lists, one per customer, each written down the way
+    its own site writes identifiers (default: this site's roster alone)."""
+    if sites is None:
+        sites = [SiteRoster(site_key(config), config.customer_roster(), settings(config))]
+    out = []
+    for site in sites:
+        norm = _normaliser(site.settings)
+        for c in site.entries:
+            entry = ident.RosterEntry(c.id, tuple(c.emails), tuple(c.phones), tuple(c.aliases))
+            out.append(ident.roster_idents(entry, norm))
+    return out
 
 
 def build_options(config: Config) -> dict[str, Any]:
@@ -214,32 +288,128 @@ class Summary:
     flags: dict[str, int]
     survey_errors: list[str]
     seconds: float
+    rebuilt: bool = True  # False: nothing the journeys read had changed since the last build
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def rebuild(
-    store: Store, config: Config, data_end: datetime | None = None, workers: int | None = None
+    store: Store,
+    config: Config,
+    data_end: datetime | None = None,
+    workers: int | None = None,
+    *,
+    force: bool = True,
 ) -> Summary:
-    """Build every journey from the stored interactions and replace the journey tables."""
+    """Build every journey from the stored interactions and replace the journey tables.
+
+    This site's roster is kept in the store first; every site's kept roster links contacts,
+    so the journeys do not depend on which site's configuration ran last. With
+    ``force=False`` nothing is built when nothing the journeys read has changed since the
+    last build (`inputs_digest`): the stored summary comes back with ``rebuilt`` False."""
+    save_roster(store, config)
+    sites = stored_rosters(store)
+    digest = inputs_digest(store, config, sites, data_end)
+    if not force:
+        kept = _stored_summary(store, digest)
+        if kept is not None:
+            return kept
     # A rebuild makes millions of small objects and frees few of them: the cyclic garbage
     # collector would walk them all again and again for nothing. Paused, then restored.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _rebuild(store, config, data_end, workers)
+        return _rebuild(store, config, sites, digest, data_end, workers)
     finally:
         if paused:
             gc.enable()
 
 
+def inputs_digest(
+    store: Store, config: Config, sites: list[SiteRoster], data_end: datetime | None = None
+) -> str:
+    """A digest of everything a rebuild reads: the interactions and their turns, agents,
+    routings, the latest qa score of each contact (the survey test's gap), every site's
+    roster, the journey settings and qa's version. Equal digests, equal journeys; it costs
+    one lean read of the store, a few per cent of a rebuild."""
+    from qa import __version__
+
+    h = hashlib.sha256()
+
+    def feed(rows: Any) -> None:
+        for row in rows:
+            h.update(repr(row).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1e")
+
+    conn = store.conn
+    feed(
+        conn.execute(
+            "SELECT id, channel, source, agent_id, team, customer_id, case_id, direction,"
+            " started_at, metadata, status FROM interactions ORDER BY id"
+        )
+    )
+    # One row per contact: its turns joined in SQLite (their order as stored; a different
+    # order only costs a rebuild, never a wrong skip).
+    feed(
+        conn.execute(
+            "SELECT interaction_id, count(*), group_concat(coalesce(role, '') || char(31) ||"
+            " coalesce(speaker, '') || char(31) || coalesce(start, '') || char(31) ||"
+            " coalesce(text, '') || char(31) || coalesce(meta, ''), char(30))"
+            " FROM (SELECT * FROM turns ORDER BY interaction_id, idx) GROUP BY interaction_id"
+            " ORDER BY interaction_id"
+        )
+    )
+    feed(conn.execute("SELECT id, name, team FROM agents ORDER BY id"))
+    feed(
+        conn.execute(
+            "SELECT interaction_id, work_type, contact_reason FROM routings"
+            " ORDER BY interaction_id, rowid"
+        )
+    )
+    latest: dict[str, float] = {}
+    for iid, percent in conn.execute(
+        "SELECT interaction_id, percent FROM evaluations WHERE percent IS NOT NULL"
+        " ORDER BY created_at, rowid"
+    ):
+        latest[iid] = float(percent)
+    feed(sorted(latest.items()))
+    feed([(r.site, [e.model_dump(mode="json") for e in r.entries], r.settings) for r in sites])
+    feed(
+        [
+            __version__,
+            config.journeys.model_dump(mode="json"),
+            settings(config),
+            [(a.id, a.name) for a in config.agents],
+            data_end.isoformat() if data_end else None,
+        ]
+    )
+    return h.hexdigest()
+
+
+def _stored_summary(store: Store, digest: str) -> Summary | None:
+    """The last build's summary when it was built from these very inputs."""
+    kept = journey_read.summary(store)
+    counts = kept.get("counts")
+    if kept.get("inputs") != digest or not isinstance(counts, dict):
+        return None
+    try:
+        return Summary(**{**counts, "seconds": 0.0, "rebuilt": False})
+    except TypeError:  # a summary written by another version of qa
+        return None
+
+
 def _rebuild(
-    store: Store, config: Config, data_end: datetime | None, workers: int | None
+    store: Store,
+    config: Config,
+    sites: list[SiteRoster],
+    digest: str,
+    data_end: datetime | None,
+    workers: int | None,
 ) -> Summary:
     t0 = time.perf_counter()
-    loaded = load(store, config)
-    identity = ident.resolve(loaded.ids, roster(config))
+    loaded = load(store, config, sites)
+    identity = ident.resolve(loaded.ids, roster(config, sites))
     result = journey_build.build(
         loaded.contacts,
         identity,
@@ -254,9 +424,8 @@ def _rebuild(
     flags = list(result.repeats)
     flags += checks(result.journeys, data_end or datetime.now(UTC))
     gaming = survey(store, loaded.contacts)
-    _save(store, identity, result, flags, gaming, loaded, config)
     kinds = Counter(f.kind for f in flags)
-    return Summary(
+    summary = Summary(
         contacts=len(loaded.contacts),
         journeys=len(result.journeys),
         multi_contact=sum(1 for j in result.journeys if len(j.contacts) > 1),
@@ -266,8 +435,11 @@ def _rebuild(
         conflicts=len(identity.conflicts),
         flags=dict(kinds),
         survey_errors=loaded.survey_errors,
-        seconds=round(time.perf_counter() - t0, 2),
+        seconds=0.0,
     )
+    _save(store, identity, result, flags, gaming, loaded, config, summary, digest)
+    summary.seconds = round(time.perf_counter() - t0, 2)
+    return summary
 
 
 def _switches(channels: list[str]) -> int:
@@ -282,6 +454,8 @@ def _save(
     gaming: dict[str, Any],
     loaded: Loaded,
     config: Config,
+    counts: Summary,
+    digest: str,
 ) -> None:
     repeat_of = {f.interaction_id: f.other_interaction_id for f in result.repeats}
     customers = [
@@ -360,6 +534,8 @@ def _save(
         "unlinked": identity.unlinked,
         "survey_gaming": gaming,
         "survey_errors": loaded.survey_errors,
+        "counts": {k: v for k, v in counts.as_dict().items() if k not in ("seconds", "rebuilt")},
+        "inputs": digest,
     }
     with store.transaction() as conn:
         for table in (
