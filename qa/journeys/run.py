@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from qa.config import Config, CustomerEntry
+from qa.config import Config
 from qa.journeys import build as journey_build
 from qa.journeys import effort as journey_effort
 from qa.journeys import identity as ident
@@ -63,8 +63,8 @@ def load(store: Store, config: Config, sites: list[SiteRoster] | None = None) ->
     conn = store.conn
     norm = normaliser(config)
     if sites is None:
-        sites = [SiteRoster(site_key(config), config.customer_roster(), settings(config))]
-    aliases = {a.strip().lower() for site in sites for c in site.entries for a in c.aliases}
+        sites = [this_site(config)]
+    aliases = {a for site in sites for a in site.aliases()}
     turns: dict[str, list[Turn]] = defaultdict(list)
     for iid, idx, role, speaker, start, text, meta in conn.execute(
         "SELECT interaction_id, idx, role, speaker, start, text, meta FROM turns"
@@ -172,33 +172,52 @@ NO_SITE_FILE = "(no site file)"
 
 @dataclass
 class SiteRoster:
-    """One site's customer roster and how that site writes identifiers down."""
+    """One site's customer roster as identifier lists (one per customer), each value written
+    down the way that site writes it: phones in E.164 read with its calling code, hashed
+    where its redaction says so. Names are never kept."""
 
     site: str  # the site's qa.yaml, resolved; NO_SITE_FILE for the defaults
-    entries: list[CustomerEntry]
-    settings: dict[str, Any]
+    customers: list[list[ident.Ident]]
+
+    def aliases(self) -> set[str]:
+        return {x.value for idents in self.customers for x in idents if x.kind == ident.LOGIN}
 
 
 def site_key(config: Config) -> str:
     return str(config.source) if config.source is not None else NO_SITE_FILE
 
 
+def this_site(config: Config) -> SiteRoster:
+    norm = normaliser(config)
+    return SiteRoster(
+        site_key(config),
+        [
+            ident.roster_idents(
+                ident.RosterEntry(c.id, tuple(c.emails), tuple(c.phones), tuple(c.aliases)), norm
+            )
+            for c in config.customer_roster()
+        ],
+    )
+
+
 def save_roster(store: Store, config: Config) -> None:
-    """Keep this site's roster in the store (replacing what it kept before; an empty roster
-    removes it), so that a later rebuild run with another site's configuration still links
-    this site's contacts."""
-    key = site_key(config)
-    entries = [c.model_dump(mode="json", exclude_none=True) for c in config.customer_roster()]
+    """Keep this site's roster in the store as identifiers (hashed where its redaction says
+    so; replacing what it kept before; an empty roster removes it), so that a later rebuild
+    run with another site's configuration still links this site's contacts."""
+    site = this_site(config)
     with store.transaction() as conn:
-        if not entries:
-            conn.execute("DELETE FROM customer_rosters WHERE site = ?", [key])
+        if not site.customers:
+            conn.execute("DELETE FROM customer_rosters WHERE site = ?", [site.site])
             return
         conn.execute(
             "INSERT OR REPLACE INTO customer_rosters VALUES (?, ?, ?, ?)",
             [
-                key,
-                json.dumps(entries, ensure_ascii=False, sort_keys=True),
-                json.dumps(settings(config), sort_keys=True),
+                site.site,
+                json.dumps(
+                    [[[x.kind, x.value, x.origin] for x in idents] for idents in site.customers],
+                    ensure_ascii=False,
+                ),
+                json.dumps({"country_code": config.journeys.country_code}),
                 now(),
             ],
         )
@@ -207,29 +226,18 @@ def save_roster(store: Store, config: Config) -> None:
 def stored_rosters(store: Store) -> list[SiteRoster]:
     """Every site's kept roster, in the order of their keys (never of when they ran)."""
     return [
-        SiteRoster(
-            site,
-            [CustomerEntry.model_validate(e) for e in json.loads(entries)],
-            json.loads(kept),
-        )
-        for site, entries, kept in store.conn.execute(
-            "SELECT site, entries, settings FROM customer_rosters ORDER BY site"
+        SiteRoster(site, [[ident.Ident(*x) for x in idents] for idents in json.loads(entries)])
+        for site, entries in store.conn.execute(
+            "SELECT site, entries FROM customer_rosters ORDER BY site"
         )
     ]
 
 
 def roster(config: Config, sites: list[SiteRoster] | None = None) -> list[list[ident.Ident]]:
-    """The customer rosters as identifier lists, one per customer, each written down the way
-    its own site writes identifiers (default: this site's roster alone)."""
+    """The customer rosters as identifier lists, one per customer (default: this site's)."""
     if sites is None:
-        sites = [SiteRoster(site_key(config), config.customer_roster(), settings(config))]
-    out = []
-    for site in sites:
-        norm = _normaliser(site.settings)
-        for c in site.entries:
-            entry = ident.RosterEntry(c.id, tuple(c.emails), tuple(c.phones), tuple(c.aliases))
-            out.append(ident.roster_idents(entry, norm))
-    return out
+        sites = [this_site(config)]
+    return [idents for site in sites for idents in site.customers]
 
 
 def build_options(config: Config) -> dict[str, Any]:
@@ -374,7 +382,7 @@ def inputs_digest(
     ):
         latest[iid] = float(percent)
     feed(sorted(latest.items()))
-    feed([(r.site, [e.model_dump(mode="json") for e in r.entries], r.settings) for r in sites])
+    feed([(r.site, r.customers) for r in sites])
     feed(
         [
             __version__,
