@@ -570,6 +570,7 @@ def journeys(
             "journeys": found,
             "identifier_conflicts": read.conflicts(store),
             "survey_gaming": read.summary(store).get("survey_gaming") or {},
+            "effort_agreement": read.summary(store).get("effort_agreement") or {},
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return

@@ -143,13 +143,15 @@ def review_sections(store: Store) -> dict[str, Any]:
 
 
 def journey_sections(store: Store) -> dict[str, Any]:
-    """The export's journey keys: `journeys`, `identifier_conflicts`, `survey_gaming`."""
+    """The export's journey keys: `journeys`, `identifier_conflicts`, `survey_gaming`,
+    `effort_agreement`."""
     from qa.journeys import read
 
     return {
         "journeys": read.journeys(store),
         "identifier_conflicts": read.conflicts(store),
         "survey_gaming": read.summary(store).get("survey_gaming") or {},
+        "effort_agreement": read.summary(store).get("effort_agreement") or {},
     }
 
 

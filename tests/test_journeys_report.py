@@ -70,3 +70,47 @@ def test_report_writes_journey_pages_linked_to_transcripts(tmp_path: Path) -> No
     agent = agent_page.read_text(encoding="utf-8")
     assert "First-contact resolution: 0 of 1" in agent  # the customer had to come back
     assert f"../j/{pages[0].stem}.html" in agent
+
+
+def test_team_index_gives_effort_per_work_type_and_its_agreement_with_the_survey(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    fee = "My direct debit was taken twice, please refund the duplicate payment."
+    for name, when, customer, text in (
+        ("x1.json", "2026-05-04T09:00:00Z", "K-1", fee),
+        ("x2.json", "2026-05-06T09:00:00Z", "K-1", fee + " It still has not come back."),
+        ("y1.json", "2026-05-04T10:00:00Z", "K-2", "The router hub keeps dropping the wifi."),
+        ("z1.json", "2026-05-04T11:00:00Z", "K-3", "I need a copy of my annual statement."),
+    ):
+        data = {
+            "agent": "a.one",
+            "customer": customer,
+            "started_at": when,
+            "messages": [
+                {"from": "customer", "text": text, "ts": when},
+                {"from": "agent", "text": "I've passed it to the team.", "ts": when},
+            ],
+        }
+        (folder / name).write_text(json.dumps(data), encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "file,effort_score\nx1.json,6\nx2.json,6\ny1.json,2\nz1.json,1\n", encoding="utf-8"
+    )
+    db = str(tmp_path / "qa.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(folder), "--db", db]).exit_code == 0
+    listed = json.loads(runner.invoke(cli, ["journeys", "--db", db, "--json"]).output)
+    agreement = listed["effort_agreement"]
+    assert agreement["journeys"] == 3 and agreement["spearman"] > 0.8
+    exported = json.loads(runner.invoke(cli, ["export", "--db", db]).output)
+    assert exported["effort_agreement"] == agreement
+    assert all("work_type" in c for j in listed["journeys"] for c in j["contacts"])
+    out = tmp_path / "report"
+    assert runner.invoke(cli, ["report", "--out", str(out), "--db", db]).exit_code == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<td>Work type</td>" in index
+    rho = f"{agreement['spearman']:.2f}"
+    assert f"Spearman&#39;s rho {rho} over 3 journeys" in index or (
+        f"Spearman's rho {rho} over 3 journeys" in index
+    )

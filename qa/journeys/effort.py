@@ -134,7 +134,13 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 
 
 def agreement(pairs: Sequence[tuple[float, float]]) -> dict[str, object]:
-    """How the measure agrees with survey effort scores: Spearman's rho over journeys."""
+    """How the measure agrees with survey effort scores: Spearman's rho over the journeys
+    that carry a survey score (None under 3 journeys or when either side never varies).
+    Positive: the measure rises with the customers' own effort score."""
     xs = [p[0] for p in pairs]
     ys = [p[1] for p in pairs]
-    return {"journeys": len(pairs), "spearman": spearman(xs, ys)}
+    return {
+        "test": "Spearman's rank correlation",
+        "journeys": len(pairs),
+        "spearman": spearman(xs, ys),
+    }

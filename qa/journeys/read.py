@@ -117,7 +117,9 @@ def journeys(store: Store, customer: str | None = None) -> list[dict[str, Any]]:
     for r in conn.execute(
         "SELECT c.journey_id, c.interaction_id, i.source, i.channel, i.started_at, i.agent_id,"
         " coalesce(i.team, a.team), c.initiated_by, c.outcome, c.outcome_turn, c.outcome_cue,"
-        " c.repeat_of, c.effort, c.effort_parts, c.position FROM journey_contacts c"
+        " c.repeat_of, c.effort, c.effort_parts, c.position,"
+        " (SELECT r.work_type FROM routings r WHERE r.interaction_id = c.interaction_id"
+        " ORDER BY r.rowid DESC LIMIT 1) FROM journey_contacts c"
         " JOIN interactions i ON i.id = c.interaction_id LEFT JOIN agents a ON a.id = i.agent_id"
         " WHERE c.journey_id IN (SELECT id FROM _jsel) ORDER BY c.journey_id, c.position"
     ):
@@ -135,6 +137,7 @@ def journeys(store: Store, customer: str | None = None) -> list[dict[str, Any]]:
                 "repeat_of": r[11],
                 "effort": r[12],
                 "effort_parts": _loads(r[13], {}),
+                "work_type": r[15],
             }
         )
     flags: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -480,8 +480,12 @@ def _save(
         for x in identity.conflicts
     ]
     journeys, members = [], []
+    surveyed: list[tuple[float, float]] = []
     for j in result.journeys:
         measured = journey_effort.measure(j)
+        said = journey_effort.survey_score(j)
+        if said is not None:
+            surveyed.append((measured.total, said))
         chans = [c.channel for c in j.contacts]
         first, last = j.contacts[0], j.contacts[-1]
         fcr = result.fcr.get(j.id)
@@ -542,6 +546,7 @@ def _save(
         "unlinked": identity.unlinked,
         "survey_gaming": gaming,
         "survey_errors": loaded.survey_errors,
+        "effort_agreement": journey_effort.agreement(surveyed),
         "counts": {k: v for k, v in counts.as_dict().items() if k not in ("seconds", "rebuilt")},
         "inputs": digest,
     }

@@ -29,6 +29,9 @@ class JourneyReport:
         ]
         self.pages = interaction_ids  # interactions with a transcript page in this report
         self.reasons = reasons  # interaction id -> routed contact reason or work type
+        agreement = read.summary(store).get("effort_agreement") or {}
+        # Shown only where it says something: a rho over 3 or more surveyed journeys.
+        self.agreement = agreement if agreement.get("spearman") is not None else None
         self.journey_of = {
             c["interaction_id"]: j["id"] for j in self.journeys for c in j["contacts"]
         }
@@ -118,12 +121,15 @@ class JourneyReport:
             "team": defaultdict(list),
             "channel": defaultdict(list),
             "agent": defaultdict(list),
+            "work_type": defaultdict(list),
         }
         for j in self.journeys:
             head = j["contacts"][0]
             groups["team"][head["team"] or "—"].append(j)
             groups["channel"][head["channel"] or "—"].append(j)
             groups["agent"][head["agent"] or "—"].append(j)
+            work = head.get("work_type") or self.reasons.get(head["interaction_id"])
+            groups["work_type"][work or "—"].append(j)
         summary = []
         for by, table in groups.items():
             for key, js in sorted(table.items()):
@@ -143,4 +149,5 @@ class JourneyReport:
             "longest": [j for j in longest if len(j["contacts"]) > 1][:LONGEST],
             "repeat_reasons": reasons.most_common(REASONS),
             "summary": summary,
+            "effort_agreement": self.agreement,
         }
