@@ -253,3 +253,21 @@ def test_long_recordings_are_cut_at_quiet_moments() -> None:
     assert sum(len(p) for _, p in pieces) == len(audio)
     assert quiet <= pieces[1][0] <= quiet + SAMPLE_RATE  # the first cut falls in the silence
     assert split_long(audio[: SAMPLE_RATE * 30])[0][1].size == SAMPLE_RATE * 30
+
+
+def test_recognition_without_threadpoolctl_names_the_models_extra(monkeypatch):
+    """The BLAS pin is part of the models extra: a core install that meets a recording gets
+    the voice stack's one-line error naming the extra, not a ModuleNotFoundError."""
+    import sys
+
+    from qa.errors import ConfigError
+    from qa.voice.asr import pinned_blas
+
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # as if not installed
+    with (
+        pytest.raises(
+            ConfigError, match=r"threadpoolctl is not installed: run pip install 'qa\[models\]'"
+        ),
+        pinned_blas(),
+    ):
+        pass

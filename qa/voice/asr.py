@@ -147,9 +147,10 @@ BLAS_THREADS = 1
 @contextmanager
 def pinned_blas() -> Iterator[None]:
     """NumPy's BLAS at BLAS_THREADS threads inside, as it was outside afterwards."""
-    from threadpoolctl import threadpool_limits
+    # Part of the models extra: without it, the same one-line error as the voice stack.
+    threadpoolctl = import_model_library("threadpoolctl")
 
-    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+    with threadpoolctl.threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
         yield
 
 
