@@ -243,8 +243,14 @@ def unknown_filters(store: Connection, sel: Selection) -> list[tuple[str, str, l
 
 
 def read_interactions(store: Connection, sel: Selection | None = None) -> list[InteractionView]:
-    """The selected interactions, ordered by id, with everything stored about them."""
-    sel = sel or Selection()
+    """The selected interactions, ordered by id, with everything stored about them, all read
+    from one state of the database: a `qa score` committing meanwhile (an evaluation between
+    the read of evaluations and the read of their criteria) is seen whole or not at all."""
+    with store.snapshot():
+        return _read_interactions(store, sel or Selection())
+
+
+def _read_interactions(store: Connection, sel: Selection) -> list[InteractionView]:
     _select(store, sel)
     conn = store.conn
     items: dict[str, InteractionView] = {}
