@@ -100,12 +100,27 @@ def as_user(d: Any, server: dict[str, Any], username: str) -> None:
 
 def submit(d: Any, button: Any) -> None:
     """Click a button that sends a form, and wait for the next page to replace this one."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = d.find_element(*by("html"))
     button.click()
-    WebDriverWait(d, 60).until(expected_conditions.staleness_of(page))
+
+    def replaced(_: Any) -> bool:
+        # Chromium answers a look at a node of the page being replaced either as stale or,
+        # in the moment the new document commits, as a node that "does not belong to the
+        # document": both mean the old page is gone.
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    WebDriverWait(d, 60).until(replaced)
 
 
 def shot(d: Any, name: str) -> None:
