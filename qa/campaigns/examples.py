@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,11 @@ _RETIRED = re.compile(r"^retired claim (\S+)")
 QUIET, RAISED = "quiet", "raised"
 
 
+@lru_cache(maxsize=16384)
 def sentence_key(text: str) -> str:
-    """A sentence as examples compare it: NFKC, Simplified script, lower case, one space."""
+    """A sentence as examples compare it: NFKC, Simplified script, lower case, one space.
+    Kept per text: every checked interaction compares its flags against every adopted
+    example, and the script conversion is the costly part."""
     from qa.statements.zh_quantities import simplified
     from qa.text import normalise
 
