@@ -1,6 +1,6 @@
 """Journey checks given true journeys: promises, two stories and survey gaming in isolation.
 
-    .venv/bin/python bench/bench_journey_checks.py [--set DIR] [--details]
+    .venv/bin/python bench/bench_journey_checks.py [--set DIR] [--details] [--campaigns DIR]
 
 The set (default ../shared/data/journey_cases) is laid out as expected.json, interactions/
 (chats, calls, email, manifest.csv) and qa.yaml. Its ground-truth journeys are rebuilt from
@@ -9,7 +9,10 @@ threads as one contact each, as the store keeps them); outcomes come from the la
 figures measure the three checks alone, not journey building or outcome detection. Matching
 follows the set's own rules: a flag matches a label when it names the label's files (a flag on
 an email thread names the message through its turn); a second flag for a matched label is a
-duplicate, not a false positive.
+duplicate, not a false positive. `right_named` counts the matched two-stories flags that name
+the contact the label says was right (or, like the label, neither); with --campaigns DIR each
+contact is judged with the facts of that folder's campaigns in force on its date and channel,
+as a rebuild does with the campaign set a contact was scored against.
 """
 
 from __future__ import annotations
@@ -255,18 +258,65 @@ def survey_figures(tj: TrueJourneys, details: bool) -> dict[str, str]:
     }
 
 
-def stories_figures(tj: TrueJourneys, details: bool) -> dict[str, str]:
+def _known_at(tj: TrueJourneys, campaigns: Path | None) -> dict[str, Any]:
+    """Each contact's campaign facts in force on its date and channel (none without a folder)."""
+    if campaigns is None:
+        return {}
+    from qa.campaigns.schema import load_campaigns
+    from qa.journeys.known import facts_of
+
+    loaded = [(c, facts_of(c)) for c in load_campaigns(campaigns)]
+    return {
+        cid: tuple(
+            k
+            for camp, facts in loaded
+            if camp.active_on(c.started_at.date(), c.channel)
+            for k in facts
+        )
+        for cid, c in tj.contacts.items()
+    }
+
+
+def _right_named(
+    tj: TrueJourneys, labels: list[dict[str, Any]], flags: list[JourneyFlag]
+) -> tuple[int, int]:
+    """Matched flags that name the labelled right contact (or neither, as the label does)."""
+    agree = judged = 0
+    for x in labels:
+        a, b = x["files"][0], x["files"][1]
+        for f in flags:
+            side_a, side_b, _ = _flag_sides(tj, f)
+            if not ((a in side_a and b in side_b) or (b in side_a and a in side_b)):
+                continue
+            right = f.details.get("right")
+            named = side_a if right == "a" else side_b if right == "b" else set()
+            want = {"a": a, "b": b}.get(x.get("right") or "")
+            judged += 1
+            agree += (want in named) if want else not named
+            break
+    return agree, judged
+
+
+def stories_figures(
+    tj: TrueJourneys, details: bool, campaigns: Path | None = None
+) -> dict[str, str]:
     try:
         from qa.journeys.stories import find_inconsistencies
     except ImportError:
         return {}
     e = tj.expected
+    known_at = _known_at(tj, campaigns)
     found = []
+    flags: list[JourneyFlag] = []
     for j in tj.journeys:
-        for f in find_inconsistencies(j):
+        for f in find_inconsistencies(j, known_at=known_at):
+            flags.append(f)
             found.append(_flag_sides(tj, f))
+            if details and f.details.get("known_fact"):
+                print(f"  {f.journey_id}: {f.details['why_right']}")
     labels = [(x["files"][0], x["files"][1]) for x in e["journey_inconsistency"]]
     tp, extras, missed = _pair_match(labels, found)
+    agree, judged = _right_named(tj, e["journey_inconsistency"], flags)
     near = [(x["files"][0], x["files"][1]) for x in e["consistent_facts"]]
     raised_near, _, _ = _pair_match(near, [f for f in found if f[2] in extras])
     if details:
@@ -276,6 +326,7 @@ def stories_figures(tj: TrueJourneys, details: bool) -> dict[str, str]:
             print(f"  missed inconsistency: {m}")
     return {
         "journey_inconsistency": prf(tp, len(extras), len(missed)),
+        "right_named": f"{agree}/{judged}" + (" (with campaigns)" if campaigns else ""),
         "near_misses_raised": f"{raised_near}/{len(near)}",
     }
 
@@ -292,13 +343,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, default=DEFAULT_SET)
     ap.add_argument("--details", action="store_true")
+    ap.add_argument(
+        "--campaigns", type=Path, help="a campaign folder whose facts say which story was right"
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     tj = TrueJourneys(args.set)
     t1 = time.perf_counter()
     figures = {}
     figures |= promises_figures(tj, args.details)
-    figures |= stories_figures(tj, args.details)
+    figures |= stories_figures(tj, args.details, args.campaigns)
     figures |= survey_figures(tj, args.details)
     t2 = time.perf_counter()
     print(

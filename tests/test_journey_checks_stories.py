@@ -186,3 +186,114 @@ def test_a_named_product_price_is_not_an_unnamed_one():
     a = _contact("c1", 0, [("agent", "Fibre 900 is £45 a month.")])
     b = _contact("c2", 1, [("agent", "The basic plan is £25 a month.")])
     assert _flags(a, b) == []
+
+
+# ----------------------------------------------------------------------------- campaign facts
+def _campaign(start: str = "2026-06-01", end: str = "2026-06-30", amount: float = 34.0):
+    from qa.campaigns.schema import Campaign
+
+    return Campaign.model_validate(
+        {
+            "id": "FIBRE-JUNE",
+            "name": "Fibre 500 in June",
+            "from": start,
+            "to": end,
+            "products": ["Fibre 500"],
+            "facts": [
+                {
+                    "id": "price",
+                    "about": ["price", "a month", "monthly"],
+                    "value": {"money": {"amount": amount, "currency": "GBP", "period": "month"}},
+                },
+                {
+                    "id": "exit_fee",
+                    "about": ["exit fee", "leave early"],
+                    "value": {"money": {"amount": 75, "currency": "GBP", "period": "once"}},
+                },
+            ],
+        }
+    )
+
+
+def _priced(cid: str, days: float, price: str, agent: str) -> Contact:
+    return _contact(
+        cid,
+        days,
+        [("customer", "How much is Fibre 500?"), ("agent", f"Fibre 500 is {price} a month.")],
+        agent=agent,
+    )
+
+
+def _in_force(*contacts: Contact, campaign=None) -> dict:
+    from qa.journeys.known import KnownFacts, facts_of
+
+    camp = campaign or _campaign()
+    facts = KnownFacts.__new__(KnownFacts)  # no store: the set is given
+    facts.sets = {c.interaction_id: "set" for c in contacts}
+    facts._facts = {"set": [(camp, facts_of(camp))]}
+    return facts.by_contact(contacts, {c.interaction_id: c.started_at.date() for c in contacts})
+
+
+def test_a_campaign_fact_in_force_names_the_story_that_was_right():
+    a, b = _priced("c1", 0, "£30", "ann"), _priced("c2", 2, "£34", "bob")
+    [f] = find_inconsistencies(Journey("J", "cust", [a, b]), known_at=_in_force(a, b))
+    assert f.details["right"] == "b"
+    assert f.details["right_contact"] == "c2" and f.details["right_agent"] == "bob"
+    assert f.details["known_fact"] == {
+        "campaign": "FIBRE-JUNE",
+        "campaign_name": "Fibre 500 in June",
+        "fact": "price",
+        "value": 34.0,
+        "shown": "GBP 34.00 a month",
+        "from": "2026-06-01",
+        "to": "2026-06-30",
+    }
+    assert "price of FIBRE-JUNE" in f.details["why_right"]
+    assert f.message.endswith("the second was right") and f.severity == "high"
+    # The earlier contact right: the same fact names it.
+    c = _priced("c3", 3, "£31", "cat")
+    [g] = find_inconsistencies(Journey("J", "cust", [b, c]), known_at=_in_force(b, c))
+    assert (g.details["right"], g.details["right_contact"]) == ("a", "c2")
+
+
+def test_without_a_campaign_the_flag_is_as_before():
+    a, b = _priced("c1", 0, "£30", "ann"), _priced("c2", 2, "£34", "bob")
+    [plain] = _flags(a, b)
+    [empty] = find_inconsistencies(Journey("J", "cust", [a, b]), known_at={})
+    for f in (plain, empty):
+        assert f.details["right"] is None and f.details["right_contact"] is None
+        assert f.details["known_fact"] is None and f.severity == "medium"
+        assert f.message.endswith("(bob, 03 Jun 09:00)")
+
+
+def test_a_campaign_fact_outside_its_window_is_not_used():
+    a, b = _priced("c1", 0, "£30", "ann"), _priced("c2", 2, "£34", "bob")
+    for window in (("2026-05-01", "2026-05-31"), ("2026-06-02", "2026-06-30")):
+        # Over before both contacts; or in force at the second only (a term that changed
+        # between them says nothing about the first).
+        known = _in_force(a, b, campaign=_campaign(*window))
+        [f] = find_inconsistencies(Journey("J", "cust", [a, b]), known_at=known)
+        assert f.details["known_fact"] is None and f.details["right"] is None
+
+
+def test_a_campaign_fact_of_another_product_or_kind_decides_nothing():
+    a = _contact("c1", 0, [("agent", "Fibre 150 is £30 a month.")])
+    b = _contact("c2", 2, [("agent", "Fibre 150 is £34 a month.")])
+    [f] = find_inconsistencies(Journey("J", "cust", [a, b]), known_at=_in_force(a, b))
+    assert f.details["known_fact"] is None
+    fee_a = _contact("c3", 0, [("agent", "On Fibre 500 the exit fee is £60.")])
+    fee_b = _contact("c4", 2, [("agent", "On Fibre 500 the exit fee is £75.")])
+    [g] = find_inconsistencies(
+        Journey("J", "cust", [fee_a, fee_b]), known_at=_in_force(fee_a, fee_b)
+    )
+    assert g.details["known_fact"]["fact"] == "exit_fee" and g.details["right"] == "b"
+
+
+def test_a_campaign_fact_that_gives_neither_value_says_so():
+    a, b = _priced("c1", 0, "£30", "ann"), _priced("c2", 2, "£34", "bob")
+    known = _in_force(a, b, campaign=_campaign(amount=36.0))
+    [f] = find_inconsistencies(Journey("J", "cust", [a, b]), known_at=known)
+    assert f.details["right"] is None and f.details["right_contact"] is None
+    assert f.details["known_fact"]["value"] == 36.0
+    assert "gives neither value" in f.details["why_right"]
+    assert f.message.endswith("neither was right") and f.severity == "high"

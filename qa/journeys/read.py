@@ -38,7 +38,8 @@ def flag_dict(row: tuple[Any, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": kind,
         "severity": severity,
-        "campaign": None,
+        # A two-stories flag that a campaign fact decided names that campaign.
+        "campaign": (details.get("known_fact") or {}).get("campaign"),
         "fact": details.get("fact"),
         "message": message,
         "evidence": evidence,

@@ -15,19 +15,25 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from qa.config import Config
 from qa.journeys import build as journey_build
 from qa.journeys import effort as journey_effort
 from qa.journeys import identity as ident
+from qa.journeys import known as journey_known
 from qa.journeys import outcome as journey_outcome
 from qa.journeys import read as journey_read
 from qa.journeys.model import Contact, Journey, JourneyFlag, Turn
 from qa.store import Store, content_id, now
+from qa.timeutil import local_date
 from qa.vocabulary import Channel, Direction, Status
+
+if TYPE_CHECKING:
+    from qa.journeys.stories import KnownFact
 
 
 @dataclass
@@ -39,6 +45,8 @@ class Loaded:
     routed_reason: dict[str, str]
     survey_errors: list[str] = field(default_factory=list)
     outcome_why: dict[str, journey_outcome.Outcome] = field(default_factory=dict)
+    # Each contact's own calendar date (campaign windows are judged on it).
+    day_of: dict[str, date | None] = field(default_factory=dict)
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -112,6 +120,7 @@ def load(store: Store, config: Config, sites: list[SiteRoster] | None = None) ->
             outcome=found.value,
         )
         out.outcome_why[iid] = found
+        out.day_of[iid] = local_date(started, config.timezone)
         out.contacts.append(contact)
         idents: list[ident.Ident] = []
         if customer:
@@ -257,8 +266,14 @@ def _agent_names(store: Store, config: Config) -> dict[str, str]:
     return {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1 and len(n) > 2}
 
 
-def checks(journeys: list[Journey], data_end: datetime) -> list[JourneyFlag]:
-    """The journey checks between contacts: broken and open promises, two stories."""
+def checks(
+    journeys: list[Journey],
+    data_end: datetime,
+    known_at: Mapping[str, tuple[KnownFact, ...]] | None = None,
+) -> list[JourneyFlag]:
+    """The journey checks between contacts: broken and open promises, two stories.
+    `known_at`: each contact's campaign facts in force (`qa.journeys.known`), which say
+    which of two stories was right."""
     from qa.journeys.promises import find_promises
     from qa.journeys.stories import find_inconsistencies
 
@@ -266,7 +281,7 @@ def checks(journeys: list[Journey], data_end: datetime) -> list[JourneyFlag]:
     for j in journeys:
         flags += find_promises(j, data_end)
         # A lone email thread's messages, days apart, can tell two stories too.
-        flags += find_inconsistencies(j)
+        flags += find_inconsistencies(j, known_at=known_at)
     return flags
 
 
@@ -318,7 +333,8 @@ def rebuild(
     last build (`inputs_digest`): the stored summary comes back with ``rebuilt`` False."""
     save_roster(store, config)
     sites = stored_rosters(store)
-    digest = inputs_digest(store, config, sites, data_end)
+    campaign_sets = journey_known.latest_sets(store)
+    digest = inputs_digest(store, config, sites, data_end, campaign_sets)
     if not force:
         kept = _stored_summary(store, digest)
         if kept is not None:
@@ -328,19 +344,25 @@ def rebuild(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _rebuild(store, config, sites, digest, data_end, workers)
+        return _rebuild(store, config, sites, digest, data_end, workers, campaign_sets)
     finally:
         if paused:
             gc.enable()
 
 
 def inputs_digest(
-    store: Store, config: Config, sites: list[SiteRoster], data_end: datetime | None = None
+    store: Store,
+    config: Config,
+    sites: list[SiteRoster],
+    data_end: datetime | None = None,
+    campaign_sets: dict[str, str] | None = None,
 ) -> str:
     """A digest of everything a rebuild reads: the interactions and their turns, agents,
-    routings, the latest qa score of each contact (the survey test's gap), every site's
-    roster, the journey settings and qa's version. Equal digests, equal journeys; it costs
-    one lean read of the store, a few per cent of a rebuild."""
+    routings, the latest qa score of each contact (the survey test's gap), the campaign set
+    each contact was last checked against (a content digest: its facts say which of two
+    stories was right), every site's roster, the journey settings, the site's time zone and
+    qa's version. Equal digests, equal journeys; it costs one lean read of the store, a few
+    per cent of a rebuild."""
     from qa import __version__
 
     h = hashlib.sha256()
@@ -382,12 +404,16 @@ def inputs_digest(
     ):
         latest[iid] = float(percent)
     feed(sorted(latest.items()))
+    if campaign_sets is None:
+        campaign_sets = journey_known.latest_sets(store)
+    feed(sorted(campaign_sets.items()))
     feed([(r.site, r.customers) for r in sites])
     feed(
         [
             __version__,
             config.journeys.model_dump(mode="json"),
             settings(config),
+            config.timezone,
             [(a.id, a.name) for a in config.agents],
             data_end.isoformat() if data_end else None,
         ]
@@ -414,6 +440,7 @@ def _rebuild(
     digest: str,
     data_end: datetime | None,
     workers: int | None,
+    campaign_sets: dict[str, str] | None = None,
 ) -> Summary:
     t0 = time.perf_counter()
     loaded = load(store, config, sites)
@@ -430,7 +457,10 @@ def _rebuild(
     if data_end is None and loaded.contacts:
         data_end = max(c.started_at for c in loaded.contacts)
     flags = list(result.repeats)
-    flags += checks(result.journeys, data_end or datetime.now(UTC))
+    known = journey_known.KnownFacts(store, campaign_sets).by_contact(
+        loaded.contacts, loaded.day_of
+    )
+    flags += checks(result.journeys, data_end or datetime.now(UTC), known)
     gaming = survey(store, loaded.contacts)
     kinds = Counter(f.kind for f in flags)
     summary = Summary(

@@ -20,6 +20,7 @@ disproves is a misquote, not evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -312,23 +313,100 @@ def _date_comparable(a: Fact, b: Fact) -> bool:
 
 @dataclass(frozen=True)
 class KnownFact:
-    """A fact that holds for the company (a campaign's price or fee): it says who was right."""
+    """A fact that holds for the company (a campaign's price or fee): it says who was right.
+
+    A known fact speaks of a pair of stories when it is of their kind and period, shares a
+    subject word with them (or they name none), names no other product or service than
+    theirs, and, when it comes from a campaign, one of the two contacts speaks of one of
+    the campaign's products."""
 
     kind: str  # "fee", "price", "refund", "rate", "eligibility", ...
     subject: frozenset[str]  # words naming it, as `_SUBJECT` reads them ("exit", "fibre 500")
     value: Any
+    period: str | None = None  # money per month, year ... or "once"; None: any period
+    shown: str = ""  # the value as its source gives it ("GBP 34.00 a month")
+    products: tuple[str, ...] = ()  # a campaign's product names: a contact must name one
+    campaign: str | None = None  # the campaign's id
+    campaign_name: str | None = None
+    fact: str | None = None  # the campaign fact's id
+    valid: tuple[str, str] | None = None  # the campaign's first and last day (ISO dates)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What a flag says of the fact that decided it (JSON)."""
+        return {
+            "campaign": self.campaign,
+            "campaign_name": self.campaign_name,
+            "fact": self.fact,
+            "value": _plain(self.value),
+            "shown": self.shown or str(_plain(self.value)),
+            "from": self.valid[0] if self.valid else None,
+            "to": self.valid[1] if self.valid else None,
+        }
+
+
+def _names_a_product(word: str) -> bool:
+    return word in _SERVICES or any(ch.isdigit() for ch in word)
+
+
+def _speaks_of(contact: Contact, names: tuple[str, ...]) -> bool:
+    text = " ".join(t.text for t in contact.turns).lower()
+    return any(re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", text) for n in names)
+
+
+def _period_fits(k: KnownFact, f: Fact) -> bool:
+    if k.period is None or k.period == f.period:
+        return True
+    return k.period == "once" and f.period is None
+
+
+def _known_applies(k: KnownFact, a: Fact, b: Fact) -> bool:
+    if k.kind != a.kind or not _period_fits(k, a):
+        return False
+    said = a.subject | b.subject
+    if said and k.subject and not said & k.subject:
+        return False
+    named = {w for w in k.subject if _names_a_product(w)}
+    if named and not all(
+        any(w == n or w.endswith(f" {n}") for n in named)  # "On Fibre 500" at a sentence's start
+        for w in said
+        if _names_a_product(w)
+    ):
+        return False  # the stories name a product or service the fact does not hold for
+    return not k.products or _speaks_of(a.contact, k.products) or _speaks_of(b.contact, k.products)
+
+
+def _known_verdict(
+    a: Fact, b: Fact, known: tuple[KnownFact, ...]
+) -> tuple[str | None, KnownFact] | None:
+    """Which of two stories the known facts that speak of them give ("a", "b", or None when
+    they give neither value), with the fact; None when none speaks of them or they disagree."""
+    verdicts: dict[str | None, KnownFact] = {}
+    for k in known:
+        if not _known_applies(k, a, b):
+            continue
+        probe = Fact(k.kind, k.subject, k.value, "", a.sentence)
+        fits_a, fits_b = not _differs(probe, a), not _differs(probe, b)
+        verdicts.setdefault("a" if fits_a else "b" if fits_b else None, k)
+    if len(verdicts) != 1:
+        return None  # no known fact, or two that point different ways: nothing is known
+    [(side, fact)] = verdicts.items()
+    return side, fact
 
 
 def _right(
     a: Fact, b: Fact, facts: list[Fact], known: tuple[KnownFact, ...] = ()
-) -> tuple[str | None, str]:
-    for k in known:
-        if k.kind == a.kind and k.subject & (a.subject | b.subject):
-            probe = Fact(k.kind, k.subject, k.value, "", a.sentence)
-            if not _differs(probe, a) and _differs(probe, b):
-                return "a", "a known fact gives the first value"
-            if not _differs(probe, b) and _differs(probe, a):
-                return "b", "a known fact gives the second value"
+) -> tuple[str | None, str, KnownFact | None]:
+    verdict = _known_verdict(a, b, known)
+    if verdict is not None:
+        side, k = verdict
+        source = (
+            f"the campaign fact {k.fact} of {k.campaign} ({k.shown or _plain(k.value)})"
+            if k.campaign
+            else f"a known fact ({k.shown or _plain(k.value)})"
+        )
+        if side is None:
+            return None, f"{source} gives neither value", k
+        return side, f"{source} gives the {'first' if side == 'a' else 'second'} value", k
     later = [
         f
         for f in facts
@@ -340,18 +418,24 @@ def _right(
     if later:
         last = later[-1]
         if not _differs(last, a):
-            return "a", "a later contact states the first value again"
+            return "a", "a later contact states the first value again", None
         if not _differs(last, b):
-            return "b", "a later contact states the second value again"
+            return "b", "a later contact states the second value again", None
     if any(_CORRECTS.search(t.text) for t in b.contact.turns if t.role == "agent"):
-        return "b", "the later agent corrects the earlier one"
-    return None, "nothing in the journey says which was right"
+        return "b", "the later agent corrects the earlier one", None
+    return None, "nothing in the journey says which was right", None
 
 
-def find_inconsistencies(journey: Journey, known: tuple[KnownFact, ...] = ()) -> list[JourneyFlag]:
+def find_inconsistencies(
+    journey: Journey,
+    known: tuple[KnownFact, ...] = (),
+    known_at: Mapping[str, tuple[KnownFact, ...]] | None = None,
+) -> list[JourneyFlag]:
     """`journey_inconsistency` flags: one per pair of contacts and fact.
 
-    `known` facts (from campaigns) only decide which of two stories was right.
+    Known facts only decide which of two stories was right: `known` hold for the whole
+    journey; `known_at` are each contact's (interaction id: the campaign facts in force on
+    its date and channel), and a pair is judged by those in force at both of its contacts.
     """
     if len(journey.contacts) < 2 and not any(is_thread(c) for c in journey.contacts):
         return []  # one call or chat: nothing to set against
@@ -374,8 +458,20 @@ def find_inconsistencies(journey: Journey, known: tuple[KnownFact, ...] = ()) ->
             if key in seen:
                 continue
             seen.add(key)
-            flags.append(_flag(journey, a, b, facts, known))
+            both = known + _in_force_at_both(a, b, known_at)
+            flags.append(_flag(journey, a, b, facts, both))
     return flags
+
+
+def _in_force_at_both(
+    a: Fact, b: Fact, known_at: Mapping[str, tuple[KnownFact, ...]] | None
+) -> tuple[KnownFact, ...]:
+    """The facts in force at both contacts of a pair: a term that changed between them
+    says nothing about which was right."""
+    if not known_at:
+        return ()
+    later = set(known_at.get(b.contact.interaction_id, ()))
+    return tuple(k for k in known_at.get(a.contact.interaction_id, ()) if k in later)
 
 
 def _moment(f: Fact) -> tuple[str, int | None]:
@@ -405,22 +501,32 @@ def _agrees_elsewhere(a: Fact, b: Fact, facts: list[Fact]) -> bool:
 def _flag(
     journey: Journey, a: Fact, b: Fact, facts: list[Fact], known: tuple[KnownFact, ...]
 ) -> JourneyFlag:
-    right, why = _right(a, b, facts, known)
+    right, why, by = _right(a, b, facts, known)
     sa, sb = a.sentence, b.sentence
     fact = a.kind + (
         f" ({', '.join(sorted(a.subject | b.subject))})" if a.subject | b.subject else ""
     )
+    said = (
+        f"two stories about the {fact}: {a.shown!r} ({sa.contact.agent_id or 'agent'}, "
+        f"{sa.at:%d %b %H:%M}) and {b.shown!r} ({sb.contact.agent_id or 'agent'}, "
+        f"{sb.at:%d %b %H:%M})"
+    )
+    if by is not None:
+        verdict = (
+            f"the {'first' if right == 'a' else 'second'} was right"
+            if right
+            else "neither was right"
+        )
+        source = f"the campaign fact {by.fact} of {by.campaign}" if by.campaign else "a known fact"
+        said += f"; {source} is {by.shown or _plain(by.value)}: {verdict}"
+    right_contact = {"a": sa.contact, "b": sb.contact}.get(right or "")
     return JourneyFlag(
         kind="journey_inconsistency",
         journey_id=journey.id,
         interaction_id=sa.contact.interaction_id,
         other_interaction_id=sb.contact.interaction_id,
-        message=(
-            f"two stories about the {fact}: {a.shown!r} ({sa.contact.agent_id or 'agent'}, "
-            f"{sa.at:%d %b %H:%M}) and {b.shown!r} ({sb.contact.agent_id or 'agent'}, "
-            f"{sb.at:%d %b %H:%M})"
-        ),
-        severity=Severity.HIGH if right is not None else Severity.MEDIUM,
+        message=said,
+        severity=Severity.HIGH if right is not None or by is not None else Severity.MEDIUM,
         quote=sa.text,
         turn=sa.turn.idx,
         other_quote=sb.text,
@@ -433,6 +539,11 @@ def _flag(
             "times": [sa.at.isoformat(), sb.at.isoformat()],
             "right": right,
             "why_right": why,
+            # The contact that was right, by interaction id (None: not known, or neither),
+            # and the campaign fact that said so, if one did.
+            "right_contact": right_contact.interaction_id if right_contact else None,
+            "right_agent": right_contact.agent_id if right_contact else None,
+            "known_fact": by.as_dict() if by is not None else None,
         },
     )
 

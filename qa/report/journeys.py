@@ -46,6 +46,7 @@ class JourneyReport:
                     **f,
                     "own": number.get(f["interaction_id"]),
                     "other_number": number.get(f["other"]) if f["other"] else None,
+                    "right_number": number.get(f["details"].get("right_contact") or ""),
                     "own_quote": next(
                         (e for e in f["evidence"] if "interaction_id" not in e), None
                     ),
