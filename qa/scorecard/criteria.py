@@ -490,12 +490,75 @@ def pitches(ctx: Context, spec: Phrases) -> list[tuple[int, str]]:
     out = []
     for hit in ctx.find(spec.model_copy(update={"act": LITERAL_ACT})):
         for s in sentences(ctx.turns[hit.turn].text):
-            if not ctx.matcher.find({0: s}, spec.phrases, _literal(spec.match), spec.threshold):
+            named = ctx.matcher.find({0: s}, spec.phrases, _literal(spec.match), spec.threshold)
+            named = [h for h in named if spec.match == "exact" or _names(s, h.phrase)]
+            if not named or all(_only_held(s, h.phrase, ctx) for h in named):
                 continue
             if ctx.act_probability(s, "recommend") >= PITCH_MIN:
                 out.append((hit.turn, s))
                 break
     return out
+
+
+NAME_MIN = 75  # 0..100: how close each word of a run must be to the product's to name it
+
+
+def _names(sentence: str, product: str) -> bool:
+    """A product's name (a listed phrase with a capital or a digit) is said: a run of the
+    sentence's words spells it, give or take a typing slip or a hyphen ("Mesh WiFi");
+    words of it scattered over the sentence ("a boiler breakdown ... ours covers") do not
+    name "Breakdown Cover"."""
+    if not any(w[:1].isupper() or w[:1].isdigit() for w in product.split()):
+        return True  # a phrase ("upgrade you"), not a name: the matcher's rule stands
+    words = normalise(sentence).split()
+    want = normalise(product).split()
+    joined = "".join(want)
+    for width in {max(1, len(want) - 1), len(want), len(want) + 1}:
+        for n in range(len(words) - width + 1):
+            run = words[n : n + width]
+            if width == len(want) and all(
+                fuzz.ratio(a, b) >= NAME_MIN for a, b in zip(run, want, strict=True)
+            ):
+                return True  # word by word: "Roam Pas", "Fibre 500"
+            if fuzz.ratio("".join(run), joined) >= NAME_JOINED_MIN:
+                return True  # "WiFi" for "Wi-Fi", "Home-Bundle"
+    return False
+
+
+NAME_JOINED_MIN = 92  # 0..100: the same, for the words run together
+
+
+def _only_held(sentence: str, product: str, ctx: Context) -> bool:
+    """The product is only named as what the customer already has ("you're on our
+    Essentials plan", "you've got Home Emergency cover on there", "unless the pass is on"),
+    with no offer of it in the sentence: the customer's state, not a pitch."""
+    words = normalise(sentence).split()
+    said = normalise(product).split()
+    offer = {normalise(w) for w in ctx.cues("offer_words")}
+    held_before = [normalise(h).split() for h in ctx.cues("held_before")]
+    held_after = [normalise(h).split() for h in ctx.cues("held_after")]
+    found = False
+    for n in range(len(words) - len(said) + 1):
+        if words[n : n + len(said)] != said:
+            continue
+        found = True
+        before = words[max(0, n - HELD_SPAN) : n]
+        after = words[n + len(said) : n + len(said) + 3]
+        framed = (
+            "your" in before[-2:]
+            or any(_contains(before, h) for h in held_before)
+            or any(after[: len(h)] == h for h in held_after)
+        )
+        if not framed or offer & set(before):
+            return False
+    return found and not offer & set(words)
+
+
+HELD_SPAN = 8  # words before a product in which "you're on", "you've got" frame it as held
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return any(words[n : n + len(part)] == part for n in range(len(words) - len(part) + 1))
 
 
 def _literal(match: str) -> str:

@@ -1,0 +1,63 @@
+"""Sales-flow criteria by cause, each in voice, chat and email.
+
+A pitch is an offer of a product, found by its name said as a name: a product named only
+as what the customer already has ("you're on our ... plan", "you've got ... on there") is
+no pitch, and the words of a product's name scattered over a sentence do not name it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_criteria import CHANNELS, verdict
+
+PITCH = {"phrases": ["Spring Unlimited", "Fibre Max", "Boiler Care"], "match": "fuzzy"}
+NEEDS = {
+    "type": "needs_discovery.v1",
+    "pitch": PITCH,
+    "min_open_questions": 1,
+    "require_acknowledgement": False,
+}
+TIMING = {"type": "upsell_timing.v1", "pitch": PITCH}
+
+
+def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
+    return str(verdict(criterion, channel, lines).result)
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_the_customer_already_has_is_no_pitch(channel: str) -> None:
+    held = [
+        ("customer", "The broadband keeps cutting out every evening around eight."),
+        ("agent", "Thanks for bearing with me. I can see you're on our Fibre Max package."),
+        ("customer", "That's right, for about two years now."),
+        ("agent", "There's a fault at the cabinet, an engineer is fixing it today."),
+    ]
+    assert result(NEEDS, channel, held) == "na"
+    assert result(TIMING, channel, held) == "na"
+    covered = [
+        ("customer", "Water is dripping from under the boiler again."),
+        ("agent", "You've got Boiler Care on the account, so the repair costs you nothing."),
+    ]
+    assert result(NEEDS, channel, covered) == "na"
+    # Offered, not held: the same product names are a pitch.
+    offered = held[:1] + [
+        ("agent", "You'd be better off on Fibre Max, it's twenty-five pounds a month."),
+    ]
+    assert result(NEEDS, channel, offered) == "fail"
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_words_of_a_product_scattered_over_a_sentence_do_not_name_it(channel: str) -> None:
+    lines = [
+        ("customer", "My internet is crawling every night, it's useless."),
+        ("agent", "The fibre may slow down at busy times, so I'd suggest restarting the router."),
+        ("customer", "Okay, I'll try that tonight."),
+    ]
+    assert result(NEEDS, channel, lines) == "na"
+    slip = lines[:1] + [("agent", "I'd suggest Fibre Maxx, it's our fastest package.")]
+    assert result(NEEDS, channel, slip) == "fail"  # a typing slip still names it
