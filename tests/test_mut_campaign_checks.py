@@ -121,6 +121,72 @@ def test_the_denial_quotes_the_sentence_that_denies() -> None:
     assert flag[3] == "We don't have that offer."
 
 
+def test_a_denial_later_in_the_contact() -> None:
+    """Every customer sentence is read: one that cites nothing, and the agent's greeting
+    before it, do not end the search; the reply is the next agent turn after the citing one,
+    never an earlier one."""
+    denial = "Sorry, we don't have that offer."
+    later = [
+        ("customer", "Hi there."),
+        ("agent", "Hello, how can I help?"),
+        ("customer", CITED),
+        ("agent", denial),
+    ]
+    assert [f[:3] for f in flagged(campaign(), later)] == [DENIED]
+    earlier = [("agent", denial), ("customer", CITED), ("agent", "Yes, you can have it.")]
+    assert flagged(campaign(), earlier) == []
+
+
+def test_a_cited_offer_with_no_reply_is_no_denial() -> None:
+    assert flagged(campaign(), [("agent", "Hello."), ("customer", CITED)]) == []
+
+
+@pytest.mark.parametrize(
+    ("asked", "want"),
+    [
+        # "it" is the product named before: a citation only with words of an offer.
+        ("Can I get it?", []),
+        ("Can I get the discount?", [DENIED]),
+        # Chinese: the pack's words of an offer ("看到", "广告").
+        ("是真的吗？", []),
+        ("我在广告上看到了。", [DENIED]),
+    ],
+)
+def test_a_product_named_before_is_cited_by_words_of_an_offer(asked: str, want: list[Any]) -> None:
+    zh = not asked.isascii()
+    turns = [
+        ("customer", "我问一下 Solar Saver。" if zh else "Tell me about Solar Saver."),
+        ("agent", "您好。" if zh else "Hello."),
+        ("customer", asked),
+        ("agent", "没有这个活动哦。" if zh else "Sorry, we don't have that offer."),
+    ]
+    assert [f[:3] for f in flagged(campaign(), turns)] == want
+
+
+def test_a_denied_offers_flag_whole() -> None:
+    item = Interaction(
+        id="i",
+        channel="chat",
+        source="s",
+        started_at="2026-04-01T10:00:00Z",
+        turns=[
+            Turn("customer", CITED, 0.0, 1.0),
+            Turn("agent", "Sorry, it's only for houses built after 1990.", 1.0, 2.0),
+        ],
+    )
+    [flag] = check_interaction(item, [campaign(eligibility=OPEN)], review_bar=0.75)
+    assert (flag.campaign, flag.fact, flag.message, str(flag.severity)) == (
+        "SOLAR",
+        "Solar Saver valid 2026-03-01 to 2026-05-31",
+        "the customer cited Solar Saver, an active offer, and the agent said it does not exist"
+        " or does not apply",
+        "high",
+    )
+    assert [e.quote for e in flag.evidence] == [CITED, item.turns[1].text]
+    # A false exclusion is 0.7 sure: under this review bar, it waits for a person.
+    assert (flag.confidence, str(flag.status)) == (0.7, "review")
+
+
 @pytest.fixture(scope="module")
 def shipped() -> list[Campaign]:
     return load_campaigns(ROOT / "scorecards" / "campaigns")
@@ -459,6 +525,7 @@ RETIRED = "retired_claim", "retired claim battery"
         (0.7, [(*RETIRED, 0.75, "open")]),  # 0.6 + 3 x 0.05
         (0.65, [(*RETIRED, 0.6, "open")]),  # CLAIM_SEMANTIC: a paraphrase, at the review bar
         (0.649, []),
+        (0.7123, [(*RETIRED, 0.79, "open")]),  # 0.7869, kept to two places
     ],
 )
 def test_a_retired_claim_in_other_words(acts: dict[str, Any], cos: float, want: list[Any]) -> None:
