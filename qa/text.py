@@ -155,12 +155,19 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•>]|\d+[.)])\s")
 def unwrap(text: str) -> str:
     """Join the lines of a hard-wrapped paragraph (a plain 72-column wrap, or format=flowed's
     soft breaks that end in a space), so a sentence broken at a line end stays one sentence.
-    Short lines (a greeting, a sign-off), list items and blank lines keep their breaks."""
+    A line of any length that stops mid-sentence (no closing punctuation) runs on into a
+    next line that starts in lower case ("may I" / "ask what ..."). Short lines (a greeting,
+    a sign-off), list items and blank lines keep their breaks."""
     lines = text.split("\n")
     out: list[str] = []
     joining = False
     for line in lines:
-        if joining and line.strip() and not _LIST_ITEM.match(line):
+        runs_on = joining or (
+            bool(out)
+            and _MID_SENTENCE.search(out[-1]) is not None
+            and _STARTS_LOWER.match(line) is not None
+        )
+        if runs_on and line.strip() and not _LIST_ITEM.match(line):
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             out.append(line)
@@ -169,6 +176,12 @@ def unwrap(text: str) -> str:
             line.endswith(" ") or len(line.rstrip()) >= WRAPPED_MIN_CHARS
         )
     return "\n".join(ln.rstrip() for ln in out)
+
+
+# A line that stops mid-sentence: it ends in a word (or a comma-free word run), not in
+# closing punctuation, a colon or a comma (a greeting "Hi Sam," keeps its line).
+_MID_SENTENCE = re.compile(r"[^\W_]\s*$")
+_STARTS_LOWER = re.compile(r"^\s*[a-z]")
 
 
 def word_count(text: str) -> int:

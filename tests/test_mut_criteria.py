@@ -1080,15 +1080,17 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "fail",
         0.95,
         None,
-        "reading score 1.00 (fails above 0.50): verbatim 1.00, "
-        "fast_monologue 1.00, ignored_questions 1.00, low_reuse 1.00",
+        "reading score 1.00 (fails above 0.50): verbatim 1.00, fast_monologue 1.00, "
+        "ignored_questions 1.00, low_reuse 1.00; 1 of 1 customer question(s) or objection(s) "
+        "brushed aside",
         {
+            "brushed_aside": 1,
             "score": 1.0,
             "signals": {
-                "verbatim": 1.0,
                 "fast_monologue": 1.0,
                 "ignored_questions": 1.0,
                 "low_reuse": 1.0,
+                "verbatim": 1.0,
             },
         },
         [
@@ -1097,18 +1099,16 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
                 "agent",
                 5.5,
                 14.3,
-                "Our Spring Unlimited plan gives you unlimited calls texts "
-                "and data for thirty five dollars a month with no contract "
-                "at all.",
+                "Our Spring Unlimited plan gives you unlimited calls texts and data for thirty five "
+                "dollars a month with no contract at all.",
             ),
             (
                 3,
                 "agent",
                 18.5,
                 27.3,
-                "Our Spring Unlimited plan gives you unlimited calls texts "
-                "and data for thirty five dollars a month with no contract "
-                "at all.",
+                "Our Spring Unlimited plan gives you unlimited calls texts and data for thirty five "
+                "dollars a month with no contract at all.",
             ),
             (2, "customer", 15.0, 17.8, "Is that too expensive for streaming video?"),
             (
@@ -1116,9 +1116,8 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
                 "agent",
                 18.5,
                 27.3,
-                "Our Spring Unlimited plan gives you unlimited calls texts "
-                "and data for thirty five dollars a month with no contract "
-                "at all.",
+                "Our Spring Unlimited plan gives you unlimited calls texts and data for thirty five "
+                "dollars a month with no contract at all.",
             ),
         ],
     ),
@@ -1126,24 +1125,30 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "pass",
         0.8,
         None,
-        "reading score 0.00 (fails above 0.30): verbatim 0.00, "
-        "ignored_questions 0.00, low_reuse 0.00",
-        {"score": 0.0, "signals": {"verbatim": 0.0, "ignored_questions": 0.0, "low_reuse": 0.0}},
+        "reading score 0.00 (fails above 0.30): verbatim 0.00, ignored_questions 0.00, "
+        "low_reuse 0.00",
+        {
+            "brushed_aside": 0,
+            "score": 0.0,
+            "signals": {"ignored_questions": 0.0, "low_reuse": 0.0, "verbatim": 0.0},
+        },
         [(None, "agent", 0, 90.0, "no near-verbatim script runs found")],
     ),
     "script_mixed_signals_on_a_call": (
         "fail",
         0.69,
         None,
-        "reading score 0.59 (fails above 0.40): verbatim 0.76, "
-        "fast_monologue 0.45, ignored_questions 0.50, low_reuse 0.44",
+        "reading score 0.59 (fails above 0.40): verbatim 0.76, fast_monologue 0.45, "
+        "ignored_questions 0.50, low_reuse 0.44; 1 of 2 customer question(s) or objection(s) "
+        "brushed aside",
         {
+            "brushed_aside": 1,
             "score": 0.586,
             "signals": {
-                "verbatim": 0.763,
                 "fast_monologue": 0.447,
                 "ignored_questions": 0.5,
                 "low_reuse": 0.444,
+                "verbatim": 0.763,
             },
         },
         [
@@ -1152,8 +1157,8 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
                 "agent",
                 5.5,
                 12.3,
-                "Our Spring Unlimited plan gives you unlimited calls texts "
-                "and data for thirty five dollars a month.",
+                "Our Spring Unlimited plan gives you unlimited calls texts and data for thirty five "
+                "dollars a month.",
             ),
             (5, "agent", 22.7, 27.5, "Is there anything else I can help you with today my friend?"),
             (4, "customer", 20.0, 22.0, "Can I keep my number?"),
@@ -1165,8 +1170,8 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "pass",
         0.95,
         None,
-        "reading score 0.00 (fails above 0.50): verbatim 0.00, ignored_questions 0.00",
-        {"score": 0.0, "signals": {"verbatim": 0.0, "ignored_questions": 0.0}},
+        "reading score 0.00 (fails above 0.50): verbatim 0.00",
+        {"brushed_aside": 0, "score": 0.0, "signals": {"verbatim": 0.0}},
         [(None, "agent", 0, 150.0, "no near-verbatim script runs found")],
     ),
     "needs_discovered_and_acknowledged": (
@@ -1572,15 +1577,17 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "fail",
         0.95,
         None,
-        "reading score 1.00 (fails above 0.00): verbatim 1.00, "
-        "fast_monologue 1.00, ignored_questions 1.00, low_reuse 1.00",
+        "reading score 1.00 (fails above 0.00): verbatim 1.00, fast_monologue 1.00, "
+        "ignored_questions 1.00, low_reuse 1.00; 1 of 1 customer question(s) or objection(s) "
+        "brushed aside",
         {
+            "brushed_aside": 1,
             "score": 1.0,
             "signals": {
-                "verbatim": 1.0,
                 "fast_monologue": 1.0,
                 "ignored_questions": 1.0,
                 "low_reuse": 1.0,
+                "verbatim": 1.0,
             },
         },
         [
@@ -1594,18 +1601,19 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         0.95,
         None,
         "reading score 0.00 (fails above 0.50): verbatim 0.00, fast_monologue 0.00",
-        {"score": 0.0, "signals": {"verbatim": 0.0, "fast_monologue": 0.0}},
+        {"brushed_aside": 0, "score": 0.0, "signals": {"fast_monologue": 0.0, "verbatim": 0.0}},
         [(None, "agent", 0, 5.8, "no near-verbatim script runs found")],
     ),
     "script_weights_in_chat": (
         "fail",
-        0.57,
+        0.65,
         None,
-        "reading score 0.57 (fails above 0.50): verbatim 0.88, "
-        "ignored_questions 0.40, low_reuse 0.00",
+        "reading score 0.65 (fails above 0.50): verbatim 0.88, ignored_questions 0.67, "
+        "low_reuse 0.00; 2 of 3 customer question(s) or objection(s) brushed aside",
         {
-            "score": 0.567,
-            "signals": {"verbatim": 0.884, "ignored_questions": 0.4, "low_reuse": 0.0},
+            "brushed_aside": 2,
+            "score": 0.65,
+            "signals": {"ignored_questions": 0.667, "low_reuse": 0.0, "verbatim": 0.884},
         },
         [
             (
@@ -1620,8 +1628,8 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
                 "agent",
                 120.0,
                 120.0,
-                "Our plan is thirty five dollars a month with unlimited data "
-                "included roaming abroad.",
+                "Our plan is thirty five dollars a month with unlimited data included roaming "
+                "abroad.",
             ),
             (
                 6,
@@ -1658,8 +1666,9 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "fail",
         0.95,
         None,
-        "reading score 1.00 (fails above 0.50): verbatim 1.00, ignored_questions 1.00",
-        {"score": 1.0, "signals": {"verbatim": 1.0, "ignored_questions": 1.0}},
+        "reading score 1.00 (fails above 0.50): verbatim 1.00, ignored_questions 1.00; 4 of 4 "
+        "customer question(s) or objection(s) brushed aside",
+        {"brushed_aside": 4, "score": 1.0, "signals": {"ignored_questions": 1.0, "verbatim": 1.0}},
         [
             (1, "agent", 30.0, 30.0, "Our plan is thirty five dollars a month."),
             (3, "agent", 90.0, 90.0, "Our plan is thirty five dollars a month."),
@@ -1675,7 +1684,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         0.91,
         None,
         "reading score 0.09 (fails above 0.50): verbatim 0.00, low_reuse 0.33",
-        {"score": 0.091, "signals": {"verbatim": 0.0, "low_reuse": 0.333}},
+        {"brushed_aside": 0, "score": 0.091, "signals": {"low_reuse": 0.333, "verbatim": 0.0}},
         [(None, "agent", 0, 60.0, "no near-verbatim script runs found")],
     ),
     "script_four_words_said": (
@@ -1683,7 +1692,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         0.5,
         None,
         "reading score 0.00 (fails above 0.00): verbatim 0.00",
-        {"score": 0.0, "signals": {"verbatim": 0.0}},
+        {"brushed_aside": 0, "score": 0.0, "signals": {"verbatim": 0.0}},
         [(None, "agent", 0, 60.0, "no near-verbatim script runs found")],
     ),
 }

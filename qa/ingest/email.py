@@ -115,6 +115,7 @@ _QUOTE_HEADER = re.compile(
     r"|(?:发件人|發件人|寄件者|寄件人)\s*[:：].+)",
     re.IGNORECASE,
 )
+_WROTE = re.compile(r"^On .{3,300}wrote:\s*$", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"^(?:-- ?$|Sent from my \w+|Get Outlook for \w+)",
     re.IGNORECASE,
@@ -138,8 +139,14 @@ def strip_reply(body: str) -> str:
     kept: list[str] = []
     postscript: list[str] = []
     in_signature = False
-    for line in body.splitlines():
-        if _QUOTE_HEADER.match(line.strip()):
+    lines = body.splitlines()
+    for n, line in enumerate(lines):
+        # A quote header a client wrapped onto two lines ("On Tue, 2 Jun 2026, Sam" /
+        # "Smith <sam@example.com> wrote:") starts the quoted reply too.
+        joined = f"{line.strip()} {lines[n + 1].strip()}" if n + 1 < len(lines) else ""
+        if _QUOTE_HEADER.match(line.strip()) or (
+            line.strip().startswith("On ") and _WROTE.match(joined)
+        ):
             break
         if line.lstrip().startswith(">"):
             continue
@@ -259,6 +266,8 @@ def _text_of(part: MIMEPart, warnings: list[str]) -> str:
         text = part.get_content()
     except LookupError:
         text = None
+    if text is not None and str(part.get_param("format", "")).lower() == "flowed":
+        text = unflow(str(text), str(part.get_param("delsp", "")).lower() == "yes")
     if not isinstance(raw, bytes):
         return text or ""
     if text is not None and ("\ufffd" not in text or b"\xef\xbf\xbd" in raw):
@@ -277,6 +286,28 @@ def _text_of(part: MIMEPart, warnings: list[str]) -> str:
         "with unreadable bytes replaced"
     )
     return raw.decode("windows-1252", errors="replace")
+
+
+def unflow(text: str, delsp: bool = False) -> str:
+    """A format=flowed body (RFC 3676) as its paragraphs: a line that ends in a space runs on
+    into the next line of the same quote depth (with DelSp=yes that space was added by the
+    writer's client and goes), a space-stuffed line loses its first space, and quoted lines
+    keep their '>' marks, one line per paragraph. The signature separator '-- ' stays a line."""
+    out: list[tuple[int, str]] = []
+    flowing = False
+    for raw_line in text.replace("\r\n", "\n").split("\n"):
+        stripped = raw_line.lstrip(">")
+        depth = len(raw_line) - len(stripped)
+        if stripped.startswith(" "):
+            stripped = stripped[1:]  # space-stuffing (or the space after the quote marks)
+        soft = stripped.endswith(" ") and stripped != "-- "
+        piece = stripped[:-1] if soft and delsp else stripped
+        if flowing and out and out[-1][0] == depth:
+            out[-1] = (depth, out[-1][1] + piece)
+        else:
+            out.append((depth, piece))
+        flowing = soft
+    return "\n".join((">" * d + " " if d else "") + line for d, line in out)
 
 
 def _header(msg: EmailMessage, name: str) -> str:

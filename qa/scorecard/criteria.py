@@ -27,7 +27,7 @@ from qa.scorecard.schema import (
     ScriptReadingV1,
     UpsellTimingV1,
 )
-from qa.text import content_words, normalise, sentences, word_count
+from qa.text import content_words, normalise, question_kind, sentences, word_count
 from qa.vocabulary import Channel
 
 C = TypeVar("C", bound=CriterionBase)
@@ -317,22 +317,24 @@ def _metric_pointer(metric: str, value: float, ctx: Context, note: str) -> Any:
 
 
 def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
+    """Reading against covering the script, sentence by sentence: how much of what the agent
+    said is script lines near word for word, how often a customer's question or objection was
+    brushed aside (the script, a pitch or the next question came straight after it, with none
+    of the customer's words and no acknowledgement), fast long monologues on calls, and how
+    little of the customer's own words the agent takes up."""
     agent = ctx.of("agent")
     if not agent:
         return Outcome("na", note="the agent said nothing")
-    script = [normalise(line) for line in c.script]
+    script = [normalise(s) for line in c.script for s in sentences(line)]
     # Words the script itself uses do not show that the agent listened.
     script_words = set().union(*(content_words(line) for line in c.script))
-    read_turns: list[int] = []
+    read: list[tuple[int, str]] = []
     read_words = 0
     for i in agent:
-        text = normalise(ctx.turns[i].text)
-        if (
-            word_count(text) >= c.min_run_words
-            and _best_line(text, script) >= c.verbatim_similarity
-        ):
-            read_turns.append(i)
-            read_words += word_count(text)
+        for s in sentences(ctx.turns[i].text):
+            if _reads(s, script, c.min_run_words, c.verbatim_similarity):
+                read.append((i, s))
+                read_words += word_count(s)
     total_words = sum(word_count(ctx.turns[i].text) for i in agent) or 1
     signals: dict[str, float] = {"verbatim": read_words / total_words}
     weights = {"verbatim": 0.4, "fast_monologue": 0.2, "ignored_questions": 0.25, "low_reuse": 0.15}
@@ -350,16 +352,15 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
     ignored: list[tuple[int, int]] = []
     asked = 0
     objections = ctx.cues("objection")
+    read_turns = {i for i, _ in read}
     for i, t in enumerate(ctx.turns[:-1]):
-        if t.role != "customer" or not _asks_or_objects(t.text, objections):
+        if t.role != "customer" or not _raises(ctx, t.text, objections):
             continue
-        asked += 1
         nxt = next((j for j in range(i + 1, len(ctx.turns)) if ctx.turns[j].role == "agent"), None)
         if nxt is None:
             continue
-        reply = normalise(ctx.turns[nxt].text)
-        overlap = (content_words(t.text) & content_words(reply)) - script_words
-        if _best_line(reply, script) >= c.verbatim_similarity and not overlap:
+        asked += 1
+        if _brushes_aside(ctx, t.text, nxt, nxt in read_turns, script_words):
             ignored.append((i, nxt))
     if asked:
         signals["ignored_questions"] = len(ignored) / asked
@@ -376,25 +377,93 @@ def script_reading_v1(c: ScriptReadingV1, ctx: Context) -> Outcome:
 
     total_weight = sum(weights[k] for k in signals)
     score = round(sum(weights[k] * v for k, v in signals.items()) / total_weight, 3)
-    evidence = [ctx.evidence(i) for i in read_turns[:3]]
+    brushed = len(ignored) >= BRUSHED_ASIDE_MAX
+    evidence = [ctx.evidence(i, s) for i, s in read[:3]]
     for q, a in ignored[:2]:
         evidence += [ctx.evidence(q), ctx.evidence(a)]
-    details = {"score": score, "signals": {k: round(v, 3) for k, v in signals.items()}}
+    details = {
+        "score": score,
+        "signals": {k: round(v, 3) for k, v in signals.items()},
+        "brushed_aside": len(ignored),
+    }
     note = f"reading score {score:.2f} (fails above {c.max_score:.2f}): " + ", ".join(
         f"{k} {v:.2f}" for k, v in signals.items()
     )
+    if ignored:
+        note += f"; {len(ignored)} of {asked} customer question(s) or objection(s) brushed aside"
     if not evidence:
         evidence = [
             ctx.window_evidence(0, ctx.end_time, "no near-verbatim script runs found", "agent")
         ]
+    failed = score > c.max_score or brushed
     confidence = round(min(0.95, 0.5 + abs(score - c.max_score)), 2)
-    return Outcome(
-        "fail" if score > c.max_score else "pass", evidence, confidence, note=note, details=details
+    return Outcome("fail" if failed else "pass", evidence, confidence, note=note, details=details)
+
+
+# Customer questions or objections the agent may move past (script, pitch or next question
+# straight after, none of their words, no acknowledgement) before script_reading.v1 fails.
+BRUSHED_ASIDE_MAX = 2
+
+
+def _reads(sentence: str, script: list[str], min_words: int, similarity: float) -> bool:
+    """An agent sentence of at least `min_words` words that is a script sentence, or a run of
+    one, said near word for word."""
+    text = normalise(sentence)
+    return word_count(text) >= min_words and _best_line(text, script) >= similarity
+
+
+def _raises(ctx: Context, text: str, objections: list[str]) -> bool:
+    """A customer turn that asks something, objects, complains or speaks of leaving."""
+    if _asks_or_objects(text, objections):
+        return True
+    return any(
+        ctx.act_probability(s, act) >= ACT_THRESHOLD
+        for s in sentences(text)
+        for act in ("complaint", "churn_signal", "loss_report")
     )
 
 
+_ENGAGES = ("acknowledge_impact", "apologise", "answer_objection")
+
+
+def _brushes_aside(
+    ctx: Context, raised: str, reply_turn: int, reads_script: bool, script_words: set[str]
+) -> bool:
+    """The agent's next turn moves on past what the customer raised: it reads the script, or
+    pitches or asks the next question, with none of the customer's words and no
+    acknowledgement or answer to an objection."""
+    reply = ctx.turns[reply_turn].text
+    if (content_words(raised) & content_words(reply)) - script_words:
+        return False
+    said = sentences(reply)
+    if _GOOD_QUESTION.search(normalise(reply)) or any(
+        ctx.act_probability(s, act) >= ACT_THRESHOLD for s in said for act in _ENGAGES
+    ):
+        return False
+    if reads_script:
+        return True
+    for s in said:
+        if ctx.act_probability(s, "recommend") >= ACT_THRESHOLD:
+            return True
+        if question_kind(s) and not _asks_after(ctx, s):
+            return True
+    return False
+
+
+_GOOD_QUESTION = re.compile(r"\b(?:good|great|fair|fair enough) (?:question|point)\b")
+
+
+def _asks_after(ctx: Context, question: str) -> bool:
+    """A question that takes up what was raised (about the customer's situation) or only
+    offers more help, rather than moving on to the next item."""
+    return (
+        ctx.act_probability(question, "discovery_question") >= DISCOVERY_MIN
+        and ctx.act_probability(question, "data_request") < ACT_THRESHOLD
+    ) or ctx.act_probability(question, "offer_more_help") >= ACT_THRESHOLD
+
+
 def _best_line(text: str, script: list[str]) -> float:
-    """How much of the turn is one script line said near word for word."""
+    """How much of the text is one script line said near word for word."""
     best = 0.0
     for line in script:
         if not line:
