@@ -178,6 +178,7 @@ def test_executor_options_that_do_not_fit_exit_2(runner: object, tmp_path: Path)
 # --- the local pool ------------------------------------------------------------------------
 
 
+@pytest.mark.scale
 def test_the_local_pool_writes_what_the_sequential_executor_writes(tmp_path: Path) -> None:
     folder = calls(tmp_path / "in", [0.5, 0.5, 0.5, 0.5])
     one, report_one = score(folder, tmp_path / "seq.db", Sequential(fake_factory))
@@ -198,6 +199,7 @@ def test_the_local_pool_writes_what_the_sequential_executor_writes(tmp_path: Pat
     assert len(again.transcribed) == 4 and again.asr_runs == 0
 
 
+@pytest.mark.scale
 def test_the_pool_retries_a_file_whose_worker_died_once_then_records_it(tmp_path: Path) -> None:
     # call00 kills its worker every time, call01 once; the others are fine.
     folder = calls(tmp_path / "in", [0.9, 0.7, 0.5, 0.5])
@@ -263,6 +265,7 @@ if __name__ == "__main__":  # the pool's processes import this file too
 """
 
 
+@pytest.mark.scale
 def test_a_driver_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path) -> None:
     folder = calls(tmp_path / "in", [0.5] * 4)
     script = tmp_path / "driver.py"

@@ -15,7 +15,7 @@ from qa.export import export_json
 from tests.conftest import ROOT, needs
 from tests.test_executors import KillingFactory, calls, fake_factory, rows, score
 
-pytestmark = needs("ray")
+pytestmark = [needs("ray"), pytest.mark.scale]  # a local Ray: an integration test
 # Ray waits a fixed 30 s for its raylet; on a machine under heavy load that is not always
 # enough, and the start is tried again (the start only: every check stays as it is).
 STARTS = 3

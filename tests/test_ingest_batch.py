@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qa.cli import cli
@@ -219,6 +220,7 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
     assert counts(db) == (10, 20, 10)
 
 
+@pytest.mark.scale
 def test_two_processes_on_one_database(tmp_path: Path) -> None:
     folders = []
     for n in range(2):
