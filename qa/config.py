@@ -154,6 +154,12 @@ class ReviewConfig(_Strict):
     session_hours: float = Field(
         8.0, gt=0, le=720, description="Hours a login lasts before it must be given again."
     )
+    password_memory_mib: int = Field(
+        64, ge=1, le=4096, description="Argon2id memory per password hash in MiB (RFC 9106: 64)."
+    )
+    password_passes: int = Field(
+        3, ge=1, le=20, description="Argon2id passes over that memory per hash (RFC 9106: 3)."
+    )
     scorecards: Path | None = Field(
         None,
         description="Folder of the card files trainers adopt examples into; relative to qa.yaml.",

@@ -27,11 +27,22 @@ USERS = {
     "aisha": ["--role", "agent", "--agent", "a.khan"],
 }
 CARD = ROOT / "scorecards" / "inbound_service.yaml"
+# The least Argon2 cost qa.yaml allows: the tests log in hundreds of times, and what they
+# check does not depend on the cost (tests/test_password_cost.py checks the cost itself).
+CHEAP_HASHES = "review:\n  password_memory_mib: 1\n  password_passes: 1\n"
+
+
+def cheap_hashes_config(folder: Path) -> Path:
+    """A qa.yaml for `qa users add --config`: passwords hashed at the least cost."""
+    path = folder / "cheap-hashes.yaml"
+    path.write_text(CHEAP_HASHES, encoding="utf-8")
+    return path
 
 
 def build_demo_db(folder: Path) -> Path:
     """The demo chats and emails (with markup attacks planted) scored with the inbound card
-    and the shipped campaigns; users created with `qa users add`; the WAL folded in."""
+    and the shipped campaigns; users created with `qa users add` (at the least hash cost);
+    the WAL folded in."""
     batch = planted_batch(folder / "batch")
     db = folder / "qa.db"
     cards = folder / "cards"
@@ -42,9 +53,10 @@ def build_demo_db(folder: Path) -> Path:
     args += ["--campaigns", str(ROOT / "scorecards" / "campaigns")]
     r = runner.invoke(cli, [*args, "--db", str(db), "--config", str(EXAMPLES / "qa.yaml")])
     assert r.exit_code in (0, 1), r.output
+    cheap = ["--config", str(cheap_hashes_config(folder))]
     for name, role in USERS.items():
         r = runner.invoke(
-            cli, ["users", "add", name, *role, "--password-stdin", "--db", str(db)],
+            cli, ["users", "add", name, *role, "--password-stdin", "--db", str(db), *cheap],
             input=PASSWORD + "\n",
         )  # fmt: skip
         assert r.exit_code == 0, r.output

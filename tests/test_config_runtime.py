@@ -22,6 +22,7 @@ from qa.review.feedback import window_end
 from qa.routing.taxonomy import site_taxonomy
 from qa.serve.app import campaigns_folder, cards_folder
 from qa.serve.security import session_length
+from qa.serve.users import password_hasher
 from qa.timeutil import site_zone
 from qa.voice.batch import voice_settings
 from qa.voice.verify import verify_settings
@@ -254,6 +255,16 @@ PROBES: dict[str, tuple[dict[str, Any], Callable[[Config], Any], Any]] = {
         {"review": {"session_hours": 2}},
         lambda c: session_length(c.review.session_hours).total_seconds(),
         7200.0,
+    ),
+    "review.password_memory_mib": (
+        {"review": {"password_memory_mib": 8}},
+        lambda c: password_hasher(c.review).memory_cost,
+        8 * 1024,
+    ),
+    "review.password_passes": (
+        {"review": {"password_passes": 1}},
+        lambda c: password_hasher(c.review).time_cost,
+        1,
     ),
     "review.scorecards": (
         {"review": {"scorecards": Path("/srv/cards")}},

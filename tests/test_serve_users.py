@@ -10,13 +10,18 @@ from click.testing import CliRunner
 from qa.cli import cli
 from qa.serve.users import authenticate
 from qa.store import Store
+from tests.serve_fixtures import cheap_hashes_config
 
 PASSWORD = "correct horse battery"
 
 
 def add(db: Path, *args: str, password: str = PASSWORD) -> object:
+    """`qa users add` at the least hash cost (tests/test_password_cost.py checks the cost)."""
+    cheap = ["--config", str(cheap_hashes_config(db.parent))]
     return CliRunner().invoke(
-        cli, ["users", "add", *args, "--password-stdin", "--db", str(db)], input=password + "\n"
+        cli,
+        ["users", "add", *args, "--password-stdin", "--db", str(db), *cheap],
+        input=password + "\n",
     )
 
 

@@ -42,6 +42,7 @@ def users() -> None:
 @click.option("--team", "teams", multiple=True, help="A coach's team (repeat for several).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @db_option
+@config_option
 def users_add(
     username: str,
     role: str,
@@ -49,14 +50,19 @@ def users_add(
     teams: tuple[str, ...],
     password_stdin: bool,
     db: Path,
+    config: Path | None,
 ) -> None:
-    """Create a user (the password is asked for, or read with --password-stdin)."""
+    """Create a user (the password is asked for, or read with --password-stdin); the
+    password is hashed at qa.yaml's review.password_* cost."""
+    from qa.config import load_config
     from qa.serve.users import add_user
 
     try:
+        review = load_config(config).review
         user = add_user(
-            _store(db), username, role, _password(password_stdin), agent_id, list(teams)
-        )
+            _store(db), username, role, _password(password_stdin), agent_id, list(teams),
+            review,
+        )  # fmt: skip
     except QAError as exc:
         fail(exc)
     extra = f" for agent {user.agent_id}" if user.agent_id else ""
@@ -102,12 +108,16 @@ def users_disable(username: str, enable: bool, db: Path) -> None:
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @db_option
-def users_passwd(username: str, password_stdin: bool, db: Path) -> None:
-    """Set a user's password; their open sessions end."""
+@config_option
+def users_passwd(username: str, password_stdin: bool, db: Path, config: Path | None) -> None:
+    """Set a user's password (hashed at qa.yaml's review.password_* cost); their open
+    sessions end."""
+    from qa.config import load_config
     from qa.serve.users import set_password
 
     try:
-        set_password(_store(db), username, _password(password_stdin))
+        review = load_config(config).review
+        set_password(_store(db), username, _password(password_stdin), review)
     except QAError as exc:
         fail(exc)
     click.echo(f"Password of {username} changed.")

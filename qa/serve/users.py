@@ -3,18 +3,26 @@
 Passwords are kept only as Argon2 hashes. A wrong password and an unknown user give the
 same answer, and verifying an unknown user costs the same time as a known one, so the
 login cannot be used to learn who has an account.
+
+The hashes' cost is a site's: `review.password_memory_mib` and `review.password_passes` in
+qa.yaml (RFC 9106's recommended 64 MiB and 3 passes by default, 4 lanes). A hash keeps the
+cost it was made with; a new cost applies to passwords set from then on.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.errors import ConfigError
 from qa.review.audit import record as _audit
 from qa.store import Store, now
+
+if TYPE_CHECKING:
+    from qa.config import ReviewConfig
 
 ROLES = ("admin", "qa", "coach", "trainer", "agent")
 PASSWORD_MIN_CHARS = 10  # shorter passwords are refused when set
@@ -39,14 +47,51 @@ class User:
         }
 
 
-def _hasher() -> Any:
+PASSWORD_LANES = 4  # Argon2's parallelism, RFC 9106's recommendation
+
+
+def password_hasher(review: ReviewConfig | None = None) -> Any:
+    """Argon2id at the site's cost (the recommended one without a configuration)."""
     from argon2 import PasswordHasher
 
-    return PasswordHasher()
+    if review is None:
+        from qa.config import ReviewConfig
+
+        review = ReviewConfig()
+    return PasswordHasher(
+        time_cost=review.password_passes,
+        memory_cost=review.password_memory_mib * 1024,
+        parallelism=PASSWORD_LANES,
+    )
 
 
-# Verified against when the user is unknown, so both answers take an Argon2 verification.
-_DUMMY: list[str] = []
+# Verified against when the user is unknown, so both answers take an Argon2 verification
+# at the cost of the stored hashes; one per cost.
+_DUMMY: dict[tuple[int, int, int], str] = {}
+
+
+def _dummy_hash(store: Store) -> str:
+    """A hash of no one's password at the cost most stored hashes have (a site that changed
+    its cost holds hashes of both until everyone has set a new password), else at the
+    recommended cost."""
+    from argon2 import PasswordHasher, extract_parameters
+    from argon2.exceptions import InvalidHashError
+
+    costs: Counter[tuple[int, int, int]] = Counter()
+    for (digest,) in store.db.execute("SELECT password_hash FROM users"):
+        try:
+            p = extract_parameters(digest)
+        except InvalidHashError:
+            continue
+        costs[(p.time_cost, p.memory_cost, p.parallelism)] += 1
+    hasher = password_hasher()
+    if costs:
+        time_cost, memory_cost, lanes = costs.most_common(1)[0][0]
+        hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=lanes)
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY:
+        _DUMMY[key] = hasher.hash("not a password of anyone")
+    return _DUMMY[key]
 
 
 def _check_password(password: str) -> None:
@@ -71,8 +116,10 @@ def add_user(
     password: str,
     agent_id: str | None = None,
     teams: list[str] | None = None,
+    review: ReviewConfig | None = None,
 ) -> User:
-    """Create a user. An agent needs its agent id, a coach at least one team."""
+    """Create a user. An agent needs its agent id, a coach at least one team. `review`
+    holds the site's password-hash cost (default: the recommended one)."""
     if not _NAME.match(username):
         raise ConfigError(
             f"user name {username!r}: 2 to 64 letters, digits or the characters _ . @ -"
@@ -89,7 +136,7 @@ def add_user(
     if role != "coach" and teams:
         raise ConfigError("--team goes with the role coach only")
     _check_password(password)
-    digest = _hasher().hash(password)
+    digest = password_hasher(review).hash(password)
     stamp = now()
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
@@ -126,10 +173,12 @@ def set_disabled(store: Store, username: str, disabled: bool = True) -> None:
         _audit(conn, "cli", what, f"user:{username}", None, None, "")
 
 
-def set_password(store: Store, username: str, password: str) -> None:
-    """A new password; the user's open sessions end."""
+def set_password(
+    store: Store, username: str, password: str, review: ReviewConfig | None = None
+) -> None:
+    """A new password, hashed at the site's cost; the user's open sessions end."""
     _check_password(password)
-    digest = _hasher().hash(password)
+    digest = password_hasher(review).hash(password)
     with store.transaction() as conn:
         cur = conn.execute(
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?",
@@ -146,13 +195,10 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     the same work either way."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    hasher = _hasher()
     rows = list(store.db.query("SELECT * FROM users WHERE username = ?", [username]))
-    if not _DUMMY:
-        _DUMMY.append(hasher.hash("not a password of anyone"))
-    digest = rows[0]["password_hash"] if rows else _DUMMY[0]
+    digest = rows[0]["password_hash"] if rows else _dummy_hash(store)
     try:
-        hasher.verify(digest, password)
+        password_hasher().verify(digest, password)  # at the cost the hash names
         ok = bool(rows)
     except (VerificationError, InvalidHashError):
         ok = False
