@@ -14,11 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from qa.errors import ConfigError
 from qa.migrations import apply_migrations
 from qa.redact import RedactionPolicy
+from qa.sqlite_db import Database
 
 DB_ENV = "QA_DB"
 DB_DEFAULT = "qa.db"
