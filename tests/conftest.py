@@ -44,7 +44,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     """With QA_TEST_CPU=FILE, append each test's CPU seconds (setup, call and teardown, the
     test process and the processes it waited for) to FILE: the figure that stays comparable
-    when the machine is shared, where --durations gives wall time."""
+    when the machine is shared, where --durations gives wall time. Then its wall seconds
+    (much wall and little CPU: a test that waits) and its xdist worker (a module's tests
+    on two workers build its module-scoped fixtures twice)."""
     out = os.environ.get("QA_TEST_CPU")
     if not out:
         yield
@@ -52,12 +54,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     before = os.times()
     yield
     after = os.times()
+    wall = after.elapsed - before.elapsed
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "-")
     own = (after.user - before.user) + (after.system - before.system)
     children = (after.children_user - before.children_user) + (
         after.children_system - before.children_system
     )
     with open(out, "a", encoding="utf-8") as fh:
-        fh.write(f"{own + children:.3f}\t{own:.3f}\t{children:.3f}\t{item.nodeid}\n")
+        fh.write(
+            f"{own + children:.3f}\t{own:.3f}\t{children:.3f}\t{item.nodeid}\t{wall:.3f}\t{worker}\n"
+        )
 
 
 @pytest.fixture
