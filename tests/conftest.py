@@ -16,6 +16,9 @@ from qa.store import Store
 from tests.text_model import use_real_model
 
 ROOT = Path(__file__).resolve().parent.parent
+# trio (selenium's dependency) registers a Hypothesis plugin, loaded when hypothesis is first
+# imported; no test here runs trio, and importing it costs 0.25 s of CPU per test process.
+os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
 EXAMPLES = ROOT / "examples"
 
 
