@@ -3,6 +3,9 @@
 A pitch is an offer of a product, found by its name said as a name: a product named only
 as what the customer already has ("you're on our ... plan", "you've got ... on there") is
 no pitch, and the words of a product's name scattered over a sentence do not name it.
+needs_discovery.v1 counts the open questions about the customer's use behind a lead-in
+("Before I suggest anything, tell me ...") and those about how often or how much they
+do something; questions that only collect facts or data still do not count.
 """
 
 from __future__ import annotations
@@ -61,3 +64,35 @@ def test_the_words_of_a_product_scattered_over_a_sentence_do_not_name_it(channel
     assert result(NEEDS, channel, lines) == "na"
     slip = lines[:1] + [("agent", "I'd suggest Fibre Maxx, it's our fastest package.")]
     assert result(NEEDS, channel, slip) == "fail"  # a typing slip still names it
+
+
+NEEDS_TWO = {**NEEDS, "min_open_questions": 2}
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_questions_about_use_count_behind_a_lead_in_and_as_amounts(channel: str) -> None:
+    start = [("customer", "The internet is far too slow for the whole family.")]
+    offer = [("agent", "Spring Unlimited would suit you, it's thirty pounds a month.")]
+    asked = [
+        ("agent", "Before I suggest anything, tell me how everyone at home uses it."),
+        ("customer", "Two teenagers gaming all evening, and I work from home."),
+        ("agent", "How many days a week are you working from the house?"),
+        ("customer", "Three, on video calls mostly."),
+    ]
+    assert result(NEEDS_TWO, channel, start + asked + offer) == "pass"
+    led_in = [
+        ("agent", "So I can point you the right way, what do the kids mostly do online?"),
+        ("customer", "Games and streaming, every night."),
+        ("agent", "And how often are you on video calls for work?"),
+        ("customer", "Most days."),
+    ]
+    assert result(NEEDS_TWO, channel, start + led_in + offer) == "pass"
+    # Questions that only collect facts about the property are no discovery.
+    data = [
+        ("agent", "How many floors does the building have?"),
+        ("customer", "Two."),
+        ("agent", "And what's the postcode there?"),
+        ("customer", "LS2 9ZZ."),
+    ]
+    assert result(NEEDS_TWO, channel, start + data + offer) == "fail"

@@ -657,12 +657,64 @@ def _has_any(text: str, phrases: list[str]) -> bool:
     return any(f" {normalise(p)} " in t for p in phrases)
 
 
+def _needs_questions(ctx: Context, idxs: list[int], examples: Examples | None) -> list[Question]:
+    """The open questions about the customer's situation in the turns, and besides them
+    the ones behind a lead-in ("Before I suggest anything, tell me about the house", "So I
+    can point you the right way, where are you going?") and those about how much or how
+    often the customer does something ("how many days a week are you on the road?"):
+    about their use, where the discovery act is likelier than a request for data (the
+    number of bedrooms, a date of birth)."""
+    found = {(q.turn, q.sentence): q for q in discovery_questions(ctx, idxs, examples)}
+    extra = _extra_examples(examples)
+    for i in idxs:
+        for s in sentences(ctx.turns[i].text):
+            if (i, s) in found or _taught(s, examples) is False:
+                continue
+            asked = _after_lead_in(s)
+            kind = question_kind(asked) if asked.rstrip().endswith("?") else None
+            invited = bool(_INVITE.match(normalise(asked))) or asked != s and kind == "open"
+            if kind is None and not invited:
+                continue
+            amount = normalise(asked).startswith(tuple(ctx.cues("question_use_amount")))
+            if not (invited or kind == "open" or amount):
+                continue
+            p = max(
+                ctx.act_probability(s, "discovery_question", extra),
+                ctx.act_probability(asked, "discovery_question", extra),
+            )
+            data = ctx.act_probability(asked, "data_request")
+            pitch = ctx.act_probability(asked, "recommend")
+            if p >= DISCOVERY_MIN and p > data and (pitch < ACT_THRESHOLD or pitch < p):
+                found[(i, s)] = Question(i, s, "open")
+    return sorted(found.values(), key=lambda q: q.turn)
+
+
+_LEAD_SPLIT = re.compile(r"[,:;]\s+")
+
+
+def _after_lead_in(sentence: str) -> str:
+    """The question after a lead-in clause: "Before I dive in, what happened?" -> "what
+    happened?"; the sentence itself where no clause before it leads in."""
+    parts = _LEAD_SPLIT.split(sentence, maxsplit=1)
+    if len(parts) < 2:
+        return sentence
+    rest = parts[1]
+    first = normalise(rest).split(" ", 1)[0] if rest.strip() else ""
+    return rest if first in _ASKING_STARTS else sentence
+
+
+_ASKING_STARTS = frozenset(
+    {"what", "how", "why", "where", "when", "which", "who", "tell", "can", "could", "talk", "walk"}
+)
+
+
 def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     pitched = pitches(ctx, c.pitch)
     if not pitched:
         return Outcome("na", note="nothing was recommended or offered")
     pitch_turn = pitched[0][0]
-    open_qs = [q for q in discovery_questions(ctx, examples=c.examples) if q.turn < pitch_turn]
+    before_pitch = [i for i in ctx.of("agent") if i < pitch_turn]
+    open_qs = _needs_questions(ctx, before_pitch, c.examples)
     needs = _customer_needs(ctx, before=pitch_turn + 1)
     ack = None
     before = [i for i in ctx.of("agent") if i <= pitch_turn]
