@@ -6,6 +6,9 @@ no pitch, and the words of a product's name scattered over a sentence do not nam
 needs_discovery.v1 counts the open questions about the customer's use behind a lead-in
 ("Before I suggest anything, tell me ...") and those about how often or how much they
 do something; questions that only collect facts or data still do not count.
+upsell_timing.v1 judges each product at its first offer (a recap is no new pitch), takes
+only the offer itself as a fix for the problem, and closes the problem on a plain yes to
+the agent asking whether it is sorted.
 """
 
 from __future__ import annotations
@@ -96,3 +99,57 @@ def test_questions_about_use_count_behind_a_lead_in_and_as_amounts(channel: str)
         ("customer", "LS2 9ZZ."),
     ]
     assert result(NEEDS_TWO, channel, start + data + offer) == "fail"
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_named_again_after_its_offer_is_no_new_pitch(channel: str) -> None:
+    lines = [
+        ("agent", "Would you like Boiler Care? It's eight pounds a month for every repair."),
+        ("customer", "Go on then, add it."),
+        ("customer", "Also your engineer never turned up last week and nobody called me."),
+        ("agent", "So to confirm, Boiler Care starts on Monday at eight pounds a month."),
+    ]
+    assert result(TIMING, channel, lines) == "pass"  # offered before the problem came up
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_only_the_offer_itself_can_be_the_fix(channel: str) -> None:
+    raised_then_pitched = [
+        ("customer", "You charged me twice for March, please refund the second payment."),
+        (
+            "agent",
+            "Sorry about that. A refund request for the payment has gone to our payments "
+            "team. Have you thought about Spring Unlimited? There's no contract, so you "
+            "can leave whenever you like.",
+        ),
+    ]
+    assert result(TIMING, channel, raised_then_pitched) == "fail"
+    fix = [
+        ("customer", "My data runs out every month and the extra charges are a problem."),
+        (
+            "agent",
+            "Since your data runs out every month, Spring Unlimited would end those extra "
+            "charges, so you won't pay more than the plan.",
+        ),
+    ]
+    assert result(TIMING, channel, fix) == "pass"
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_yes_to_is_it_sorted_closes_the_problem(channel: str) -> None:
+    start = [
+        ("customer", "The router keeps dropping the connection, it's a real problem."),
+        ("agent", "I've reset the line from here. Is that all working now?"),
+    ]
+    pitch = [("agent", "Great. Fibre Max would double your speed for five pounds more.")]
+    assert result(TIMING, channel, start + [("customer", "Yep.")] + pitch) == "pass"
+    still = [("customer", "Yes, but it still drops every evening.")]
+    assert result(TIMING, channel, start + still + pitch) == "fail"
+    more = [
+        ("agent", "I've booked an engineer. Anything else I can help with?"),
+        ("customer", "Yes."),
+    ]
+    assert result(TIMING, channel, start[:1] + more + pitch) == "fail"

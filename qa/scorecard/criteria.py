@@ -845,7 +845,7 @@ def understanding_check(
 
 
 def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
-    offered = dict(pitches(ctx, c.pitch))
+    offered = _first_offers(ctx, c.pitch)
     on_complaint = (c.applies or ctx.pack_setting("upsell_applies", "pitch")) == "complaint"
     if not offered and not on_complaint:
         return Outcome("na", note="no pitch in this interaction")
@@ -860,6 +860,7 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     resolutions = {
         h.turn: h.sentence for h in ctx.act_hits("resolution_confirmed", ctx.of("customer"))
     }
+    resolutions.update(_confirmed_when_asked(ctx))
     if c.resolution is not None:
         resolutions.update({h.turn: h.sentence for h in ctx.find(c.resolution)})
     open_complaint: int | None = None
@@ -869,7 +870,7 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
         if i in resolutions:
             open_complaint = None
         if i in pitched and open_complaint is not None:
-            if _pitch_fixes(ctx, complaints[open_complaint], i):
+            if _pitch_fixes(ctx, open_complaint, i, pitched[i]):
                 open_complaint = None  # the offer is the fix for the customer's own problem
                 continue
             note = "pitched while the customer's problem was still open"
@@ -894,11 +895,63 @@ def _upsell_without_pitch_or_complaint(ctx: Context, complaints: dict[int, str])
     return Outcome("pass", ev, 0.75, note="nothing pitched while the problem was open")
 
 
-def _pitch_fixes(ctx: Context, problem: str, pitch_turn: int) -> bool:
-    """A pitch tied back to the problem it solves ("so you won't run out") is the fix."""
-    text = ctx.turns[pitch_turn].text
+def _confirmed_when_asked(ctx: Context) -> dict[int, str]:
+    """The customer says yes to the agent asking whether the problem is sorted ("Is that
+    all fixed for you now?" - "Yep, thanks"): a confirmation however short. A yes with a
+    "but" or a "still" in it, or to an offer of more help, confirms nothing."""
+    out: dict[int, str] = {}
+    checks, more = ctx.cues("resolution_check"), ctx.cues("more_help")
+    yes = {normalise(w) for w in ctx.cues("affirmatives")}
+    for j in ctx.of("customer"):
+        prev = [i for i in range(j - 1, -1, -1) if ctx.turns[i].role != "system"][:1]
+        if not prev or ctx.turns[prev[0]].role != "agent":
+            continue
+        asked = [q for q in sentences(ctx.turns[prev[0]].text) if q.rstrip().endswith("?")]
+        if not asked or not _has_any(asked[-1], checks) or _has_any(asked[-1], more):
+            continue
+        reply = sentences(ctx.turns[j].text)
+        words = normalise(reply[0]).split() if reply else []
+        if not words or words[0] not in yes:
+            continue
+        if any(w in _BUT for w in words) or any(w.endswith("n't") for w in words):
+            continue
+        out[j] = reply[0]
+    return out
+
+
+_BUT = frozenset({"but", "still", "though", "except", "not", "no"})
+
+
+def _first_offers(ctx: Context, spec: Phrases) -> dict[int, str]:
+    """Each product at its first pitch: naming it again once offered (a recap of what the
+    customer took, a reminder) is no new offer."""
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for turn, s in pitches(ctx, spec):
+        named = {
+            h.phrase
+            for h in ctx.matcher.find({0: s}, spec.phrases, _literal(spec.match), spec.threshold)
+        }
+        if named and named <= seen:
+            continue
+        seen |= named
+        out[turn] = s
+    return out
+
+
+def _pitch_fixes(ctx: Context, problem_turn: int, pitch_turn: int, pitch: str) -> bool:
+    """A pitch tied back to the problem it solves ("so you won't run out") is the fix: the
+    offer (from the pitch to the end of the turn, and any playing back of the need before
+    it) shares words with what the customer said of the problem, and ties back to it. What
+    the turn says before the offer (an apology, a refund raised) is not the offer."""
+    problem = ctx.turns[problem_turn].text
+    parts = sentences(ctx.turns[pitch_turn].text)
+    start = parts.index(pitch) if pitch in parts else 0
+    restated = {h.sentence for h in ctx.act_hits("restate_need", [pitch_turn])}
+    offer = [p for n, p in enumerate(parts) if n >= start or p in restated]
+    text = " ".join(offer)
     shared = _stems(problem) & _stems(text)
-    tied = _has_any(text, ctx.cues("link")) or bool(ctx.act_hits("restate_need", [pitch_turn]))
+    tied = _has_any(text, ctx.cues("link")) or bool(restated & set(offer))
     return len(shared) >= 2 and tied
 
 
