@@ -3,6 +3,7 @@ campaign file with its comments kept, and kept quiet by `qa campaigns test`."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -15,10 +16,12 @@ from qa.campaigns import check as checker
 from qa.campaigns.check import check_interaction, explain
 from qa.campaigns.examples import (
     Ruled,
+    adopt_example,
     adopt_negative,
     campaign_file,
     check_campaign_examples,
     example_contact,
+    obligation_of,
     ruled_item,
     sentence_key,
 )
@@ -191,3 +194,118 @@ def test_campaigns_test_says_when_there_is_nothing_to_test(camps: Path) -> None:
 def test_sentence_key_reads_both_chinese_scripts_alike() -> None:
     assert sentence_key("這個優惠每月三十元。") == sentence_key("这个优惠每月三十元")
     assert sentence_key("It is  $6!") == sentence_key("it is $6")
+
+
+# -- missed disclosures and key points ---------------------------------------------------------
+SOLD = "I can sign you up to Spring Unlimited today."
+OTHER_WORDS = "You get as much data as you like, with nothing capped."
+PAYING = "Yes, Spring Unlimited is $35 a month and you can pay it for her today."
+UNLIMITED = Ruled("SPRING-UNLIMITED", "key_points", "unlimited_data")
+SPRING = Ruled("SPRING-UNLIMITED", "campaign", "SPRING-UNLIMITED")
+
+
+def _owed(folder: Path, *said: str) -> list[str]:
+    camps = load_campaigns(folder)
+    camp = next(c for c in camps if c.id == "SPRING-UNLIMITED")
+    contact = example_contact(camp, said[0], DAY)
+    for text in said[1:]:
+        contact.turns.append(dataclasses.replace(contact.turns[-1], text=text))
+    return sorted(
+        r.label
+        for f in check_interaction(contact, camps)
+        if (r := obligation_of(f.kind, f.campaign, f.fact)) is not None
+    )
+
+
+def test_obligation_of_reads_missed_disclosures_and_key_points() -> None:
+    assert obligation_of("missing_disclosure", "S", "disclosure d1: after 12 months") == Ruled(
+        "S", "disclosures", "d1"
+    )
+    assert obligation_of("missed_key_point", "S", "key point k: unlimited data") == Ruled(
+        "S", "key_points", "k"
+    )
+    assert obligation_of("contradiction", "S", "price: x") is None
+    assert obligation_of("missed_key_point", None, "key point k: x") is None
+
+
+def test_obligation_examples_are_validated_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    head = "id: C\nname: C\nfrom: 2026-01-01\nto: 2026-12-31\nproducts: [C]\n"
+    path.write_text(
+        head + "disclosures:\n  - id: d\n    phrases: [a fee applies]\n    examples:\n"
+        "      positive: ['There is a fee.', 'there is a fee']\n"
+        "key_points:\n  - id: k\n    phrases: [fast]\n    examples:\n      negative: ['Slow.']\n"
+        "facts:\n  - id: price\n    value: {money: {amount: 5}}\n    examples:\n"
+        "      not_pitch: ['It is $5.']\n"
+        "examples:\n  not_pitch: ['']\n"
+    )
+    with pytest.raises(FileErrors) as err:
+        validate_file(path, Campaign)
+    text = str(err.value)
+    assert "c.yaml:10 disclosures → 0 → examples → positive" in text and "repeats" in text
+    assert "key_points → 0 → examples → negative" in text  # wordings are positive only
+    assert "facts → 0 → examples → not_pitch" in text  # a fact is never pitched
+    assert "examples → not_pitch" in text and "example 1 is empty" in text
+    path.write_text(
+        head + "disclosures:\n  - id: d\n    phrases: [a fee applies]\n    examples:\n"
+        "      positive: ['There is a fee.']\nexamples:\n  not_pitch: ['Your bill is $5.']\n"
+    )
+    camp = validate_file(path, Campaign)
+    assert camp.disclosures[0].positives == ["There is a fee."]
+    assert camp.examples is not None and camp.examples.not_pitch == ["Your bill is $5."]
+    assert '"not_pitch"' not in json.dumps(
+        Campaign.model_validate(
+            {**camp.model_dump(by_alias=True), "examples": {"negative": ["x"]}}
+        ).model_dump(mode="json")
+    )  # a campaign without not_pitch examples dumps as before
+
+
+def test_an_accepted_wording_gives_its_key_point_and_nothing_else(camps: Path) -> None:
+    owed = ["disclosures.price_after_term", "key_points.international", "key_points.unlimited_data"]
+    assert _owed(camps, SOLD, OTHER_WORDS) == owed
+    assert adopt_example(_spring(camps), UNLIMITED, OTHER_WORDS, "positive") == 1
+    assert adopt_example(_spring(camps), UNLIMITED, OTHER_WORDS.lower(), "positive") == 0
+    assert _owed(camps, SOLD, OTHER_WORDS) == owed[:2]
+    assert _owed(camps, SOLD, "You get as much data as you like with nothing capped") == owed[:2]
+    assert _owed(camps, SOLD) == owed  # not said: still owed
+
+
+def test_a_sentence_ruled_no_pitch_owes_nothing(camps: Path) -> None:
+    owed = ["disclosures.price_after_term", "key_points.international", "key_points.unlimited_data"]
+    assert _owed(camps, PAYING) == owed
+    assert adopt_example(_spring(camps), SPRING, PAYING, "not_pitch") == 1
+    assert _owed(camps, PAYING) == []
+    assert _owed(camps, PAYING, SOLD) == owed  # a real pitch after it still owes them
+    text = _spring(camps).read_text()
+    assert text.startswith("# Owned by marketing.")
+    assert text.rstrip().endswith(f"examples:\n  not_pitch:\n    - {json.dumps(PAYING)}")
+    # The campaign's negative examples are kept beside it, and the kinds stay apart.
+    assert adopt_negative(_spring(camps), SPRING, "Spring Unlimited is not for you.") == 1
+    assert f"not_pitch:\n    - {json.dumps(PAYING)}" in _spring(camps).read_text()
+    with pytest.raises(ConfigError, match="takes no positive examples"):
+        adopt_example(_spring(camps), SPRING, PAYING, "positive")
+    with pytest.raises(ConfigError, match="takes no not_pitch examples"):
+        adopt_example(
+            _spring(camps), Ruled("SPRING-UNLIMITED", "facts", "price"), PAYING, "not_pitch"
+        )
+
+
+def test_campaigns_test_fails_when_the_checker_ignores_obligation_examples(
+    camps: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adopt_example(_spring(camps), UNLIMITED, OTHER_WORDS, "positive")
+    adopt_example(_spring(camps), SPRING, PAYING, "not_pitch")
+    checks = check_campaign_examples(load_campaigns(camps), None)
+    assert [(c.criterion, c.expected, c.actual, c.ok) for c in checks] == [
+        ("SPRING-UNLIMITED", "quiet", "quiet", True),
+        ("key_points.unlimited_data", "given", "given", True),
+    ]
+    monkeypatch.setattr(checker, "said_as_adopted", lambda item, text: False)
+    monkeypatch.setattr(checker, "not_a_pitch", lambda camp, text: False)
+    checks = check_campaign_examples(load_campaigns(camps), None)
+    assert [(c.criterion, c.actual, c.ok) for c in checks] == [
+        ("SPRING-UNLIMITED", "raised", False),
+        ("key_points.unlimited_data", "missed", False),
+    ]
+    r = CliRunner().invoke(cli, ["campaigns", "test", str(camps)])
+    assert r.exit_code == 1 and "0 passed, 2 failed" in r.output

@@ -179,3 +179,122 @@ def test_a_dismissed_campaign_flag_adopted_as_an_example_is_not_raised_again(
     r = runner.invoke(cli, ["campaigns", "test", str(camps)])
     assert r.exit_code == 0, r.output
     assert re.search(r"retired_claims\.no_contract\s+quiet\s+quiet\s+ok", r.output), r.output
+
+
+PITCH = "Spring Unlimited is $35 a month and I can sign you up today."
+# "Unlimited data" in other words: the checker does not read it as the key point.
+OTHER_WORDS = "You get as much data as you like, with nothing capped."
+# Paying a relative's bill for the plan she already has: no pitch, so nothing is owed.
+NOT_PITCH = "Yes, Spring Unlimited is $35 a month and you can pay it for her today."
+
+
+def _obligations(db: Path) -> dict[str, list[str]]:
+    store = Store(db)
+    items = read_interactions(store, Selection(human=False))
+    store.close()
+    return {
+        Path(i.source).stem: sorted(
+            (f.fact or "").split(":")[0]
+            for f in i.flags
+            if f.kind in ("missing_disclosure", "missed_key_point")
+        )
+        for i in items
+    }
+
+
+def test_a_dismissed_missed_obligation_adopted_as_an_example_is_not_raised_again(
+    tmp_path: Path,
+) -> None:
+    """Acceptance 3 for missed disclosures and key points: the analyst dismisses two; the
+    trainer adopts one as said in other words (picking the agent's sentence: a positive
+    example of the key point) and the other as not owed (the flagged sentence is no pitch:
+    a not_pitch example of the campaign); `qa rescore --campaigns` raises neither again,
+    and `qa campaigns test` and `qa scorecard test --campaigns` keep both examples working."""
+    from starlette.testclient import TestClient
+
+    from qa.serve.app import create_app
+
+    camps = tmp_path / "campaigns"
+    shutil.copytree(ROOT / "scorecards" / "campaigns", camps, ignore=shutil.ignore_patterns("zh"))
+    spring = camps / "spring_unlimited.yaml"
+    card = ROOT / "scorecards" / "inbound_service.yaml"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, turns in (
+        ("sold", [("customer", "I saw the Spring Unlimited offer, what do I get?"),
+                  ("agent", PITCH), ("agent", OTHER_WORDS)]),
+        ("asked", [("customer", "Can I pay my daughter's Spring Unlimited bill?"),
+                   ("agent", NOT_PITCH)]),
+    ):  # fmt: skip
+        (folder / f"{name}.json").write_text(json.dumps({"agent": "l.chen", "messages": [
+            {"from": r, "text": t, "ts": f"2026-03-02T10:0{i}:00Z"} for i, (r, t) in enumerate(turns)
+        ]}))  # fmt: skip
+    db = tmp_path / "qa.db"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["score", str(folder), "--scorecard", str(card),
+                            "--campaigns", str(camps), "--db", str(db)])  # fmt: skip
+    assert r.exit_code in (0, 2), r.output
+    raised = _obligations(db)
+    owed = ["disclosure price_after_term", "key point international", "key point unlimited_data"]
+    assert raised == {"sold": owed, "asked": owed}, raised
+    for name, role in (("ana", "qa"), ("tom", "trainer")):
+        r = runner.invoke(cli, ["users", "add", name, "--role", role, "--password-stdin",
+                                "--db", str(db)], input=PASSWORD + "\n")  # fmt: skip
+        assert r.exit_code == 0, r.output
+    ids = {Path(i.source).stem: i.id for i in read_interactions(Store(db), Selection())}
+    app = create_app(db, Config(), tmp_path / "cards-unused", camps)
+    with TestClient(app) as ana:
+        assert login(ana, "ana").status_code == 303
+        for name, flag in (
+            ("sold", "missed_key_point|SPRING-UNLIMITED|key point unlimited_data"),
+            ("asked", "missing_disclosure|SPRING-UNLIMITED|disclosure price_after_term"),
+        ):
+            page = ana.get(f"/i/{ids[name]}").text
+            at = page.index(f'id="flag-{flag}')
+            form = page[at : page.index("</form>", at)]
+            key = re.search(r'name="key" value="([^"]+)"', form).group(1)
+            version = re.search(r'name="version" value="([^"]+)"', form).group(1)
+            r = ana.post(f"/i/{ids[name]}/decide", data={
+                "csrf": csrf_of(page), "target": "flag", "key": key.replace("&#39;", "'"),
+                "action": "dismiss", "version": version, "seen_decision": "",
+                "comment": "Said in other words." if name == "sold" else "Not a sale.",
+            }, follow_redirects=False)  # fmt: skip
+            assert r.status_code == 303, r.text
+    with TestClient(app) as tom:
+        assert login(tom, "tom").status_code == 303
+        page = tom.get("/teach").text
+        blocks = re.findall(r'<div class="obligation" id="obligation-([0-9a-f]+)">(.*?)</div>',
+                            page, re.S)  # fmt: skip
+        assert len(blocks) == 2, page
+        by_kind = {("sold" if "key_points.unlimited_data" in b else "asked"): d for d, b in blocks}
+        sold = dict(blocks)[by_kind["sold"]]
+        picks = re.findall(r'name="(s:\d+)" value="1"> <q>([^<]*)</q>', sold)
+        assert [q.replace("&#39;", "'") for _, q in picks] == [PITCH, OTHER_WORDS]
+        action = f"/decisions/{by_kind['sold']}/adopt"
+        # Nothing picked, or a sentence not in the contact: refused, nothing written.
+        before = spring.read_text()
+        for data in ({"as": "given"}, {"as": "given", "s:9": "1"}, {}):
+            r = tom.post(action, data={"csrf": csrf_of(page), **data})
+            assert r.status_code == 400 and "cannot adopt" in r.text, r.text
+        assert spring.read_text() == before
+        r = tom.post(action, data={"csrf": csrf_of(page), "as": "given", picks[1][0]: "1"})
+        assert "Adopted 1 new example(s)" in r.text, r.text
+        r = tom.post(f"/decisions/{by_kind['asked']}/adopt",
+                     data={"csrf": csrf_of(r.text), "as": "not_owed"})  # fmt: skip
+        assert "Adopted 1 new example(s)" in r.text, r.text
+        assert r.text.count('class="human-mark">adopted<') == 2
+    after = spring.read_text()
+    assert after.startswith("# Owned by marketing.")  # the comment is kept
+    assert f"examples:\n      positive:\n        - {json.dumps(OTHER_WORDS)}" in after
+    assert f"not_pitch:\n    - {json.dumps(NOT_PITCH)}" in after
+    r = runner.invoke(cli, ["rescore", "--scorecard", str(card), "--campaigns", str(camps),
+                            "--db", str(db)])  # fmt: skip
+    assert r.exit_code in (0, 2), r.output
+    assert _obligations(db) == {"sold": owed[:2], "asked": []}, _obligations(db)
+    r = runner.invoke(cli, ["campaigns", "test", str(camps)])
+    assert r.exit_code == 0, r.output
+    assert re.search(r"key_points\.unlimited_data\s+given\s+given\s+ok", r.output), r.output
+    assert re.search(r"SPRING-UNLIMITED\s+quiet\s+quiet\s+ok", r.output), r.output
+    r = runner.invoke(cli, ["scorecard", "test", str(card), "--campaigns", str(camps)])
+    assert r.exit_code == 0, r.output
+    assert "2 passed, 0 failed" in r.output

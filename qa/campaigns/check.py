@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.campaigns.examples import without_ruled_out
+from qa.campaigns.examples import not_a_pitch, said_as_adopted, without_ruled_out
 from qa.campaigns.schema import Campaign, Fact, PhraseSet, RetiredClaim
 from qa.matching import Matcher, fuzzy_score
 from qa.model import Evidence, Flag, Interaction
@@ -1047,7 +1047,7 @@ def check_interaction(
             ]
         for cid in result.presents:
             camp = next(c for c in campaigns if c.id == cid)
-            if (s.turn, cid) in denying:
+            if (s.turn, cid) in denying or not_a_pitch(camp, s.text):
                 continue
             if camp.active_on(day, item.channel) and not (cid in held if zh else service):
                 pitched.setdefault(camp.id, s)
@@ -1479,6 +1479,8 @@ def _given(
             continue
         if any(fuzzy_score(digits(p), said) >= 0.85 for p in item.phrases):
             return True, 1.0
+        if said_as_adopted(item, s.text):
+            return True, 1.0  # a wording people accepted (the item's positive examples)
         if any(_same_figure_and_word(p, s.text) for p in item.phrases):
             return True, 0.95
         if HAN.search(s.text) and any(

@@ -6,12 +6,17 @@ offer presented outside its dates, or denied). The checker then raises nothing f
 sentence (normalised, so case, spacing, punctuation and Traditional/Simplified script do not
 matter), and `qa campaigns test` keeps every adopted example quiet.
 
-Missed disclosures and key points are not taught this way: the evidence of such a flag is
-the pitch, not the words that gave the disclosure; those words go in its `phrases`.
+A dismissed missed disclosure or key point teaches one of two things. Either the agent did
+give it, in other words: the agent sentence(s) the reviewer picks become `positive` examples
+of that disclosure or key point (an accepted wording), and a contact where the agent says
+one of them has given it. Or it was not owed: the flag's pitch was not a pitch of that
+campaign, and the sentence becomes a `not_pitch` example of the campaign, so it obliges no
+disclosure or key point. `qa campaigns test` keeps both kinds working.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -35,8 +40,19 @@ SECTIONS: dict[str, str] = {
     FlagKind.EXPIRED_OFFER: "campaign",
     FlagKind.DENIED_OFFER: "campaign",
 }
+# Where a missed disclosure's or key point's accepted wordings live, by the flag's kind.
+OBLIGATIONS: dict[str, str] = {
+    FlagKind.MISSING_DISCLOSURE: "disclosures",
+    FlagKind.MISSED_KEY_POINT: "key_points",
+}
 _RETIRED = re.compile(r"^retired claim (\S+)")
+_OBLIGATION = re.compile(r"^(?:disclosure|key point) (\S+):")
+# The kinds of example an adoption writes, and the part of the campaign each goes in.
+POSITIVE, NEGATIVE, NOT_PITCH = "positive", "negative", "not_pitch"
+# The pitch `qa campaigns test` puts before a positive example: the agent proposes the offer.
+EXAMPLE_PITCH = "I can sign you up to {name} today."
 QUIET, RAISED = "quiet", "raised"
+GIVEN, MISSED, NO_PITCH = "given", "missed", "not pitched without it"
 
 
 @lru_cache(maxsize=16384)
@@ -63,6 +79,37 @@ class Ruled:
         return self.campaign if self.section == "campaign" else f"{self.section}.{self.item}"
 
 
+def obligation_of(kind: str, campaign: str | None, fact: str | None) -> Ruled | None:
+    """The disclosure or key point a missed-obligation flag is about, read from the `fact`
+    the checker wrote (`disclosure price_after_term: after 12 months ...`)."""
+    section = OBLIGATIONS.get(kind)
+    m = _OBLIGATION.match(fact or "")
+    if section is None or not campaign or m is None:
+        return None
+    return Ruled(campaign, section, m.group(1))
+
+
+def said_as_adopted(item: Any, text: str) -> bool:
+    """Whether an agent sentence is one of a disclosure's or key point's accepted wordings
+    (its `positive` examples), compared normalised, or nearly, as its phrases are."""
+    positives = getattr(item, "positives", None)
+    if not positives:
+        return False
+    from qa.matching import fuzzy_score
+    from qa.statements.numbers import digits
+
+    key = sentence_key(text)
+    return any(
+        sentence_key(p) == key or fuzzy_score(digits(p), digits(text)) >= 0.85 for p in positives
+    )
+
+
+def not_a_pitch(camp: Campaign, text: str) -> bool:
+    """Whether people ruled that this agent sentence does not pitch the campaign."""
+    quiet = camp.examples.not_pitch if camp.examples else None
+    return bool(quiet) and sentence_key(text) in {sentence_key(s) for s in quiet or ()}
+
+
 def ruled_item(kind: str, campaign: str | None, fact: str | None) -> Ruled | None:
     """Where a flag's examples live, read from its kind and the `fact` the checker wrote
     (`price: USD 29.00 a month (...)`, `retired claim no_fee from ...`); None for flags
@@ -84,7 +131,13 @@ def item_of(camp: Campaign, ruled: Ruled) -> Any:
     """The fact, retired claim or campaign that `ruled` names, or None."""
     if ruled.section == "campaign":
         return camp
-    items = camp.facts if ruled.section == "facts" else camp.retired_claims
+    sections: dict[str, list[Any]] = {
+        "facts": list(camp.facts),
+        "retired_claims": list(camp.retired_claims),
+        "disclosures": list(camp.disclosures),
+        "key_points": list(camp.key_points),
+    }
+    items = sections.get(ruled.section, [])
     return next((x for x in items if x.id == ruled.item), None)
 
 
@@ -141,22 +194,44 @@ def adopt_negative(path: Path, ruled: Ruled, sentence: str) -> int:
     """Write `sentence` as a negative example of the item into the campaign file (its
     comments and layout kept); 1 when it is new, 0 when it was there. The file is validated
     before it replaces the old one."""
+    return adopt_example(path, ruled, sentence, NEGATIVE)
+
+
+# Which kinds of example each part of a campaign file holds.
+_KINDS: dict[str, tuple[str, ...]] = {
+    "campaign": (NEGATIVE, NOT_PITCH),
+    "facts": (NEGATIVE,),
+    "retired_claims": (NEGATIVE,),
+    "disclosures": (POSITIVE,),
+    "key_points": (POSITIVE,),
+}
+
+
+def adopt_example(path: Path, ruled: Ruled, sentence: str, kind: str) -> int:
+    """Write `sentence` as an example of `kind` (negative, positive, not_pitch) of the item
+    into the campaign file, its other examples, comments and layout kept; 1 when it is new,
+    0 when it was there. The file is validated (file:line errors) before it replaces the old
+    one."""
     from qa.campaigns.schema import Campaign
     from qa.scorecard.adopt import replace_examples, with_item_examples
     from qa.yamlfile import validate_file
 
+    if kind not in _KINDS.get(ruled.section, ()):
+        raise ConfigError(f"{ruled.label}: takes no {kind} examples")
     camp = validate_file(path, Campaign)
     if camp.id != ruled.campaign:
         raise ConfigError(f"{path}: is campaign {camp.id!r}, not {ruled.campaign!r}")
     item = item_of(camp, ruled)
     if item is None:
         raise ConfigError(f"{path}: campaign {camp.id} has no {ruled.label}")
-    have = list(item.examples.negative) if item.examples else []
+    wanted = {
+        k: list(getattr(item.examples, k)) if item.examples else [] for k in _KINDS[ruled.section]
+    }
+    have = wanted[kind]
     if sentence_key(sentence) in {sentence_key(s) for s in have}:
         return 0
     have.append(sentence)
     text = path.read_text(encoding="utf-8")
-    wanted = {"negative": have}
     if ruled.section == "campaign":
         text = replace_examples(text, 0, wanted)
     else:
@@ -200,9 +275,20 @@ def example_contact(camp: Campaign, sentence: str, day: dt.date) -> Any:
 def check_campaign_examples(
     campaigns: list[Campaign], matcher: Matcher | None, where: dict[str, str] | None = None
 ) -> list[ExampleCheck]:
-    """Each negative example, said by the agent after the customer cites the campaign, on
-    a day its flag could be raised (inside the window; after it for the campaign's own):
-    the checker must raise no flag of that kind on that item."""
+    """Each example through the checker, in a chat where the customer cites the campaign:
+    a negative example said by the agent on a day its flag could be raised (inside the
+    window; after it for the campaign's own) must raise no flag of that kind on that item;
+    a `not_pitch` example on the first day must oblige no disclosure or key point; a
+    positive example said after a pitch (`EXAMPLE_PITCH`) must give its disclosure or key
+    point, which the pitch alone must leave missed (else the check could not fail)."""
+    checks = _negative_checks(campaigns, matcher, where)
+    checks += _obligation_checks(campaigns, matcher, where)
+    return checks
+
+
+def _negative_checks(
+    campaigns: list[Campaign], matcher: Matcher | None, where: dict[str, str] | None
+) -> list[ExampleCheck]:
     from qa.campaigns.check import check_interaction
     from qa.scorecard.trainer import ExampleCheck
 
@@ -236,9 +322,69 @@ def check_campaign_examples(
     return checks
 
 
+def _obligation_checks(
+    campaigns: list[Campaign], matcher: Matcher | None, where: dict[str, str] | None
+) -> list[ExampleCheck]:
+    from qa.campaigns.check import check_interaction
+    from qa.scorecard.trainer import ExampleCheck
+
+    def owed(item: Any) -> list[Ruled]:
+        return [
+            r
+            for f in check_interaction(item, campaigns, matcher)
+            if (r := obligation_of(f.kind, f.campaign, f.fact)) is not None
+        ]
+
+    checks: list[ExampleCheck] = []
+    for camp in campaigns:
+        name = (where or {}).get(camp.id, camp.id)
+        for sentence in camp.examples.not_pitch if camp.examples else []:
+            missed = [r for r in owed(example_contact(camp, sentence, camp.valid_from))
+                      if r.campaign == camp.id]  # fmt: skip
+            checks.append(
+                ExampleCheck(
+                    f"{name} examples: not_pitch",
+                    camp.id,
+                    QUIET,
+                    RAISED if missed else QUIET,
+                    sentence if not missed else f"{sentence} -> owes {missed[0].label}",
+                )
+            )
+        pitch = EXAMPLE_PITCH.format(name=camp.name)
+        for section, items in (("disclosures", camp.disclosures), ("key_points", camp.key_points)):
+            for ob in items:
+                ruled = Ruled(camp.id, section, ob.id)
+                if not ob.positives:
+                    continue
+                alone = ruled in owed(example_contact(camp, pitch, camp.valid_from))
+                for sentence in ob.positives:
+                    contact = example_contact(camp, pitch, camp.valid_from)
+                    contact.turns.append(
+                        dataclasses.replace(contact.turns[-1], text=sentence, start=60.0, end=60.0)
+                    )
+                    still = ruled in owed(contact)
+                    got = GIVEN if alone and not still else MISSED if still else NO_PITCH
+                    checks.append(
+                        ExampleCheck(
+                            f"{name} examples: positive",
+                            ruled.label,
+                            GIVEN,
+                            got,
+                            sentence
+                            if got == GIVEN
+                            else f"{sentence} -> {got}: {pitch!r} then this sentence",
+                        )
+                    )
+    return checks
+
+
 __all__ = [
     "Ruled",
+    "adopt_example",
     "adopt_negative",
+    "not_a_pitch",
+    "obligation_of",
+    "said_as_adopted",
     "campaign_file",
     "check_campaign_examples",
     "ruled_item",

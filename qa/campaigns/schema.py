@@ -28,6 +28,27 @@ class Strict(BaseModel):
 EXAMPLE_MAX_CHARS = 1000  # an example is one sentence an agent said, not a transcript
 
 
+def _example_sentences(value: list[str]) -> list[str]:
+    """Examples are single sentences: none empty, none too long, none repeated (compared
+    normalised)."""
+    from qa.campaigns.examples import sentence_key
+
+    seen: dict[str, str] = {}
+    for i, s in enumerate(value):
+        if not s.strip() or not sentence_key(s):
+            raise ValueError(f"example {i + 1} is empty")
+        if len(s) > EXAMPLE_MAX_CHARS:
+            raise ValueError(
+                f"example {i + 1} has {len(s)} characters; one sentence, at most"
+                f" {EXAMPLE_MAX_CHARS}"
+            )
+        key = sentence_key(s)
+        if key in seen:
+            raise ValueError(f"example {i + 1} repeats {seen[key]!r}")
+        seen[key] = s
+    return value
+
+
 class FlagExamples(Strict):
     """Sentences people ruled on: the checker raises nothing for a sentence that is, once
     normalised, one of the `negative` examples of the fact, claim or campaign it concerns.
@@ -42,22 +63,48 @@ class FlagExamples(Strict):
     @field_validator("negative")
     @classmethod
     def _sentences(cls, value: list[str]) -> list[str]:
-        from qa.campaigns.examples import sentence_key
+        return _example_sentences(value)
 
-        seen: dict[str, str] = {}
-        for i, s in enumerate(value):
-            if not s.strip() or not sentence_key(s):
-                raise ValueError(f"example {i + 1} is empty")
-            if len(s) > EXAMPLE_MAX_CHARS:
-                raise ValueError(
-                    f"example {i + 1} has {len(s)} characters; one sentence, at most"
-                    f" {EXAMPLE_MAX_CHARS}"
-                )
-            key = sentence_key(s)
-            if key in seen:
-                raise ValueError(f"example {i + 1} repeats {seen[key]!r}")
-            seen[key] = s
-        return value
+
+class CampaignExamples(FlagExamples):
+    """A campaign's own examples: `negative` as for any item, and `not_pitch`: agent
+    sentences that do not pitch this campaign (a dismissed missed disclosure or key point
+    that was not owed), so no disclosure or key point is owed for them."""
+
+    not_pitch: list[str] = Field(
+        default_factory=list,
+        description="Agent sentences that do not pitch the campaign: they oblige no disclosure"
+        " or key point.",
+    )
+
+    @field_validator("not_pitch")
+    @classmethod
+    def _not_pitches(cls, value: list[str]) -> list[str]:
+        return _example_sentences(value)
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> Any:
+        out = handler(self)
+        if isinstance(out, dict) and not out.get("not_pitch"):
+            out.pop("not_pitch", None)  # a set without them keeps its digest
+        return out
+
+
+class ObligationExamples(Strict):
+    """Wordings people accepted: an agent sentence that is, once normalised (or nearly,
+    as a phrase is matched), one of the `positive` examples of a disclosure or key point
+    gives it. Trainers adopt them from a dismissed missed disclosure or key point whose
+    words the agent did say; `qa campaigns test` keeps each one counted as said."""
+
+    positive: list[str] = Field(
+        default_factory=list,
+        description="Agent sentences that give this disclosure or key point in other words.",
+    )
+
+    @field_validator("positive")
+    @classmethod
+    def _sentences(cls, value: list[str]) -> list[str]:
+        return _example_sentences(value)
 
 
 class WithExamples(BaseModel):
@@ -201,6 +248,24 @@ class PhraseSet(Strict):
     match: Literal["exact", "fuzzy", "semantic"] = "fuzzy"
 
 
+class Obligation(PhraseSet):
+    """A disclosure or key point: owed when the campaign is pitched; `examples.positive`
+    are agent sentences that give it in other words."""
+
+    examples: ObligationExamples | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_examples(self, handler: SerializerFunctionWrapHandler) -> Any:
+        out = handler(self)
+        if isinstance(out, dict) and out.get("examples") is None:
+            out.pop("examples", None)
+        return out
+
+    @property
+    def positives(self) -> list[str]:
+        return list(self.examples.positive) if self.examples else []
+
+
 class RetiredClaim(WithExamples, PhraseSet):
     """A claim no longer true; `examples.negative` are sentences that do not make it."""
 
@@ -227,7 +292,10 @@ class Eligibility(Strict):
 
 class Campaign(WithExamples, Strict):
     """`examples.negative` on the campaign: sentences that neither present it as available
-    outside its dates (expired_offer) nor deny it (denied_offer)."""
+    outside its dates (expired_offer) nor deny it (denied_offer); `examples.not_pitch`:
+    sentences that do not pitch it, so they oblige no disclosure or key point."""
+
+    examples: CampaignExamples | None = None
 
     version: Literal[1, 2] = Field(1, description="Schema version; v2 features need 2.")
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
@@ -237,10 +305,10 @@ class Campaign(WithExamples, Strict):
     channels: list[Channel] = Field(default_factory=lambda: list(CHANNELS))
     products: list[str] = Field(min_length=1, description="Names people use for what is on offer.")
     facts: list[Fact] = Field(default_factory=list)
-    disclosures: list[PhraseSet] = Field(
+    disclosures: list[Obligation] = Field(
         default_factory=list, description="Must be said when pitched."
     )
-    key_points: list[PhraseSet] = Field(
+    key_points: list[Obligation] = Field(
         default_factory=list, description="Selling points: coaching."
     )
     retired_claims: list[RetiredClaim] = Field(default_factory=list)

@@ -1,7 +1,9 @@
 """Decisions teach: a trainer adopts a person's decision, with one action, as an example on
 its criterion (qa.scorecard.adopt writes it into the card file) or, for a dismissed campaign
 flag, on the fact, retired claim or campaign it was about (qa.campaigns.examples writes it
-into the campaign file). The next `qa rescore` applies it, `qa scorecard test` and
+into the campaign file); a dismissed missed disclosure or key point, as accepted wordings
+the trainer picks from the agent's sentences (positive examples of it) or, when it was not
+owed, as a sentence that is no pitch of the campaign (not_pitch). The next `qa rescore` applies it, `qa scorecard test` and
 `qa campaigns test` keep it passing, and the app shows how agreement with people's decisions
 moved after each adoption."""
 
@@ -65,10 +67,57 @@ class FlagAdoption:
         return f"{self.ruled.campaign} {self.ruled.label}"
 
 
+# What a trainer says a dismissed missed disclosure or key point teaches.
+GIVEN = "given"  # the agent gave it in other words: the picked sentences become positive
+NOT_OWED = "not_owed"  # the "pitch" was no pitch of the campaign: it becomes not_pitch
+PICK_MAX = 5  # agent sentences one adoption may take as accepted wordings (1-20)
+
+
+def agent_sentences(item: Any) -> list[str]:
+    """The agent's sentences of a contact, in order, once each: what a trainer picks from."""
+    from qa.text import sentences
+
+    return list(
+        dict.fromkeys(s for t in item.turns if t.role == "agent" for s in sentences(t.text))
+    )
+
+
+def _obligation_proposal(
+    item: Any, flag: Any, campaigns: Path, campaign_file: Any
+) -> dict[str, Any]:
+    """A dismissed missed disclosure or key point: either the agent gave it in words the
+    trainer picks (positive examples of it), or the flagged pitch was not a pitch of the
+    campaign (a not_pitch example of the campaign)."""
+    from qa.campaigns.examples import NOT_PITCH, POSITIVE, Ruled, obligation_of
+
+    ruled = obligation_of(flag.kind, flag.campaign, flag.fact)
+    if ruled is None:
+        return {"ok": False, "why": f"the {flag.kind} flag names no disclosure or key point"}
+    try:
+        path = campaign_file(campaigns, ruled.campaign)
+    except QAError as exc:
+        return {"ok": False, "why": str(exc)}
+    pitch = [e["quote"] for e in flag.evidence if e.get("role") != "customer" and e.get("quote")]
+    not_owed = [
+        FlagAdoption(item.id, Ruled(ruled.campaign, "campaign", ruled.campaign), NOT_PITCH, s)
+        for s in dict.fromkeys(pitch)
+    ]
+    return {
+        "ok": True,
+        "path": path,
+        "kind": "obligation",
+        "ruled": ruled,
+        "adoptions": [],
+        "choices": agent_sentences(item),
+        "given": lambda picked: [FlagAdoption(item.id, ruled, POSITIVE, s) for s in picked],
+        "not_owed": not_owed,
+    }
+
+
 def flag_proposal(store: Store, decision: dict[str, Any], campaigns: Path) -> dict[str, Any]:
     """What adopting a flag decision would write: the campaign file, the item and the
     sentence; or why it cannot be adopted."""
-    from qa.campaigns.examples import campaign_file, ruled_item
+    from qa.campaigns.examples import OBLIGATIONS, campaign_file, ruled_item
     from qa.review.decisions import FLAG_DISMISSED, flag_key
 
     if decision["human"] != FLAG_DISMISSED:
@@ -80,10 +129,11 @@ def flag_proposal(store: Store, decision: dict[str, Any], campaigns: Path) -> di
     )
     if flag is None:
         return {"ok": False, "why": "the flag is no longer raised"}
+    if flag.kind in OBLIGATIONS:
+        return _obligation_proposal(items[0], flag, campaigns, campaign_file)
     ruled = ruled_item(flag.kind, flag.campaign, flag.fact)
     if ruled is None:
-        return {"ok": False, "why": f"a {flag.kind} flag is taught by the phrases of its"
-                " disclosure or key point in the campaign file, not by examples"}  # fmt: skip
+        return {"ok": False, "why": f"a {flag.kind} flag is not taught by examples"}
     said = [e["quote"] for e in flag.evidence if e.get("role") != "customer" and e.get("quote")]
     if not said:
         return {"ok": False, "why": "the flag quotes no sentence of the agent's"}
@@ -165,23 +215,52 @@ def machine_agreement(store: Store) -> tuple[float | None, int]:
     return (agree / total if total else None), total
 
 
+def _obligation_adoptions(
+    plan: dict[str, Any], choice: str | None, picked: list[int] | None
+) -> list[FlagAdoption]:
+    """The examples a trainer's answer on a missed disclosure or key point writes."""
+    if choice == NOT_OWED:
+        if not plan["not_owed"]:
+            raise ReviewError("cannot adopt this decision: the flag quotes no pitch")
+        return list(plan["not_owed"])
+    if choice != GIVEN:
+        raise ReviewError(
+            "cannot adopt this decision: say whether the agent gave it (pick the sentences)"
+            " or it was not owed"
+        )
+    choices = plan["choices"]
+    wanted = sorted(set(picked or []))
+    if not wanted:
+        raise ReviewError("cannot adopt this decision: pick the agent sentence(s) that gave it")
+    if len(wanted) > PICK_MAX:
+        raise ReviewError(f"cannot adopt this decision: pick at most {PICK_MAX} sentences")
+    if any(not 0 <= i < len(choices) for i in wanted):
+        raise ReviewError("cannot adopt this decision: a picked sentence is not in the contact")
+    adoptions: list[FlagAdoption] = plan["given"]([choices[i] for i in wanted])
+    return adoptions
+
+
 def adopt_decision(
     store: Store, decision: dict[str, Any], username: str, folder: Path,
-    campaigns: Path | None = None,
+    campaigns: Path | None = None, choice: str | None = None, picked: list[int] | None = None,
 ) -> int:  # fmt: skip
     """Write the decision's example into its card or campaign file; returns how many
-    examples were new."""
-    from qa.campaigns.examples import adopt_negative
+    examples were new. A dismissed missed disclosure or key point needs the trainer's
+    `choice`: GIVEN with the `picked` agent sentences (indexes into the plan's choices),
+    or NOT_OWED."""
+    from qa.campaigns.examples import adopt_example
     from qa.scorecard.adopt import adopt
 
     plan = proposal(store, decision, folder, campaigns)
     if not plan["ok"]:
         raise ReviewError(f"cannot adopt this decision: {plan['why']}")
+    if plan["kind"] == "obligation":
+        plan["adoptions"] = _obligation_adoptions(plan, choice, picked)
     before, _ = machine_agreement(store)
     try:
         if decision["target"] == "flag":
             added = sum(
-                adopt_negative(plan["path"], a.ruled, a.sentence) for a in plan["adoptions"]
+                adopt_example(plan["path"], a.ruled, a.sentence, a.kind) for a in plan["adoptions"]
             )
         else:
             added = adopt(plan["path"], plan["adoptions"])

@@ -215,7 +215,7 @@ def replace_examples(
         block = block[:at] + block[stop:]
     pad = " " * indent
     new = [f"{pad}examples:"]
-    for kind in ("positive", "negative"):
+    for kind in ("positive", "negative", "not_pitch"):
         if examples.get(kind):
             new.append(f"{pad}  {kind}:")
             new += [f"{pad}    - {_quote(s)}" for s in examples[kind]]

@@ -521,10 +521,20 @@ def adopt(ctx: Ctx) -> Any:
     rows = list(ctx.store.db.query("SELECT * FROM decisions WHERE id = ?", [ctx.path["did"]]))
     if not rows:
         raise NotFound()
+    picked: list[int] = []
+    for key, value in ctx.form.items():
+        if key.startswith("s:") and value:
+            try:
+                picked.append(int(key[2:]))
+            except ValueError:
+                return teach_page(
+                    ctx, "cannot adopt this decision: a picked sentence is not in the contact", 400
+                )
     try:
         added = teach.adopt_decision(
-            ctx.store, rows[0], user.username, ctx.app.cards, ctx.app.campaigns
-        )
+            ctx.store, rows[0], user.username, ctx.app.cards, ctx.app.campaigns,
+            choice=ctx.form.get("as") or None, picked=picked,
+        )  # fmt: skip
     except ReviewError as exc:
         return teach_page(ctx, str(exc), 400)
     from urllib.parse import quote
