@@ -194,10 +194,13 @@ def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice
         d = report.as_dict()
         click.echo(
             f"{d['transcribed']} recordings transcribed ({d['audio_minutes']} audio minutes, "
-            f"{d['real_time_factor'] or '-'}x real time), {d['failed']} failed."
+            f"{d['real_time_factor'] or '-'}x real time), {d['failed']} failed, "
+            f"{d['held_for_review']} held for review."
         )
         for failure in report.failures:
             click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
+        for note in report.review:
+            click.echo(f"  REVIEW {note.source}: {note.reason}", err=True)
     sys.exit(1 if report.failures else 0)
 
 
@@ -332,6 +335,8 @@ def score(
             click.echo(f"{len(report.waiting)} recording(s) wait for transcription.", err=True)
         for failure in report.failures:
             click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
+        for note in report.reviews:  # transcribed and scored, but a person should look
+            click.echo(f"  REVIEW {note.source}: {note.reason}", err=True)
         click.echo("See one with `qa show ID`, all with `qa export`.", err=True)
     sys.exit(1 if report.failures else 0)
 

@@ -56,6 +56,11 @@ class ScoreReport:
     transcription: TranscribeReport | None = None  # the recordings this run recognised
     driver_peak_rss_mb: float | None = None  # the process that ingested, scored and wrote
 
+    @property
+    def reviews(self) -> list[Failure]:
+        """Recordings transcribed this run that wait for a person (roles in doubt, one voice)."""
+        return list(self.transcription.review) if self.transcription is not None else []
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scored": self.scored,

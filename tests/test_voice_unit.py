@@ -271,3 +271,40 @@ def test_recognition_without_threadpoolctl_names_the_models_extra(monkeypatch):
         pinned_blas(),
     ):
         pass
+
+
+# Words a recogniser bent out of shape: no cue of either role survives.
+MISHEARD = [(1.9, 2.0, "Hi,"), (2.0, 2.2, "man,"), (2.2, 2.4, "my"), (2.4, 2.6, "meal.")]
+
+
+def test_a_call_whose_roles_are_in_doubt_is_held_for_review_not_failed(tmp_path: Path) -> None:
+    """The agent's script on the "customer" channel and nothing on the other: the content
+    leans towards a swap, but not on both sides. The call is transcribed and scored with the
+    map kept, held for a person's look with the reason; it is not a failed input, so the
+    batch (`qa score`, `qa transcribe`: exit 1 only with failures) exits 0 and names it on
+    a REVIEW line."""
+    from qa.matching import Matcher
+    from qa.scorecard.load import load_scorecard
+    from qa.scoring import score_paths
+    from qa.voice.roles import DOUBTFUL
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    stereo_file(folder / "lean.wav", left=0.2, right=0.6)
+    stereo_file(folder / "good.wav", left=0.5, right=0.3)
+    store = Store(tmp_path / "qa.db")
+    fake = FakeTranscriber({2: MISHEARD, 6: AGENT_WORDS, 5: AGENT_WORDS, 3: CUSTOMER_WORDS})
+    card = load_scorecard(ROOT / "scorecards" / "inbound_service.yaml")
+    report = score_paths(
+        [folder], store, Config(), card, Matcher(), voice=VoiceSettings(), transcriber=fake
+    )
+    assert report.failures == [] and report.scored == 2
+    assert [(Path(r.source).name, r.reason) for r in report.reviews] == [("lean.wav", DOUBTFUL)]
+    assert report.as_dict()["transcription"]["held_for_review"] == 1
+    assert report.as_dict()["transcription"]["reviews"][0]["reason"] == DOUBTFUL
+    items = {Path(i.source).name: i for i in store.load_interactions()}
+    assert items["lean.wav"].status == "review" and items["lean.wav"].error == DOUBTFUL
+    assert items["lean.wav"].metadata["voice"]["roles_swapped"] is False
+    assert items["good.wav"].status == "transcribed"
+    assert store.conn.execute("SELECT count(*) FROM failures").fetchone()[0] == 0

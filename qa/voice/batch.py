@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 class TranscribeReport:
     transcribed: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    # Transcribed, but the roles (or the voices) want a person's look: stored with status
+    # `review` and the reason; a note, not a failed input (the batch's exit code is 0).
+    review: list[Failure] = field(default_factory=list)
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     asr_runs: int = 0  # channels actually recognised (not served from the cache)
@@ -36,6 +39,8 @@ class TranscribeReport:
             "transcribed": len(self.transcribed),
             "failed": len(self.failures),
             "failures": [f.__dict__ for f in self.failures],
+            "held_for_review": len(self.review),
+            "reviews": [f.__dict__ for f in self.review],
             "audio_minutes": round(self.audio_seconds / 60, 2),
             "real_time_factor": round(self.audio_seconds / self.wall_seconds, 1)
             if self.wall_seconds
@@ -137,9 +142,7 @@ def _save_outcome(
     for stage, seconds in [*result.timings.items(), ("writes", time.perf_counter() - clock)]:
         report.stages[stage] = report.stages.get(stage, 0.0) + seconds
     if item.status == Status.REVIEW:
-        failure = Failure(item.source, "transcribe", item.error or "", None)
-        store.record_failure(failure)
-        report.failures.append(failure)
+        report.review.append(Failure(item.source, "transcribe", item.error or "", None))
     report.transcribed.append(item.id)
     report.audio_seconds += result.duration
 
