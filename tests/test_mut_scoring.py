@@ -14,9 +14,13 @@ from typing import Any
 import pytest
 
 from qa import scoring
-from qa.config import Config
+from qa.campaigns.schema import load_campaigns
+from qa.config import Config, VoiceConfig
+from qa.errors import ConfigError
+from qa.executors.local import Sequential
 from qa.matching import Matcher
-from qa.model import Agent, Evidence, Interaction, Turn
+from qa.model import Agent, Evidence, Interaction, Turn, Word
+from qa.routing.rules import Routing, load_routing
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.engine import (
     EVALUATORS,
@@ -36,9 +40,13 @@ from qa.scoring import (
     rescore,
     score_interactions,
     score_paths,
+    stored_campaigns,
 )
 from qa.store import Store, content_id
-from tests.conftest import write_chat_json
+from qa.voice.batch import TranscribeReport
+from qa.voice.pipeline import VoiceSettings
+from tests.conftest import ROOT, write_chat_json
+from tests.test_voice_unit import FakeTranscriber, stereo_file
 
 
 def loaded(criteria: list[dict[str, Any]], pass_mark: float = 80, **extra: Any) -> LoadedScorecard:
@@ -585,3 +593,343 @@ def test_score_report_as_dict_with_ingest() -> None:
         "rescored_for_engine": 0,
         "changed_by_engine": {},
     }
+
+
+# --- rescore: the campaigns given, kept or dropped; routing again; the old card now ------
+
+CAMPAIGNS = load_campaigns(ROOT / "scorecards" / "campaigns")
+PITCH = "Spring Unlimited is $35 a month."
+NY = "America/New_York"
+NO_VERIFICATION = {
+    "flags_kept": 0,
+    "flags_removed": 0,
+    "audio_seconds_decoded_again": 0.0,
+    "seconds": 0.0,
+}
+
+
+def pitch(ident: str, stamp: str = "2026-06-01T03:30:00Z", **fields: Any) -> Interaction:
+    """A pitch of Spring Unlimited: at 03:30 UTC on 1 June, 23:30 on 31 May in New York,
+    the offer's last day there and a day late in UTC."""
+    return chat(ident, turns=[Turn("agent", PITCH, 0.0)], started_at=stamp, **fields)
+
+
+@pytest.fixture
+def pitching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The act reader reads every sentence as an offer presented (and none as a denial)."""
+    import qa.acts
+
+    def classify(texts: list[str], names: list[str], **_: Any) -> list[dict[str, float]]:
+        return [{"present_offer": 0.9, "deny_offer": 0.0} for _ in texts]
+
+    monkeypatch.setattr(qa.acts, "classify", classify)
+
+
+def consistency() -> LoadedScorecard:
+    return loaded([{"id": "camp", "type": "campaign_consistency.v1", "kinds": KINDS}])
+
+
+def flag_kinds(report: ScoreReport, ident: str) -> list[str] | None:
+    flags = report.flags_by_id[ident]
+    return None if flags is None else sorted(str(f.kind) for f in flags)
+
+
+KINDS = ["missing_disclosure", "expired_offer"]
+ON_TIME = ["missed_key_point", "missed_key_point", "missing_disclosure"]
+
+
+def test_rescore_checks_the_campaigns_given_on_the_sites_day(store: Store, pitching: None) -> None:
+    store.save_interactions([pitch("c1")])
+    progress = Recorder()
+    report, _ = rescore(
+        store, consistency(), Matcher(), progress=progress, campaigns=CAMPAIGNS, site_tz=NY
+    )
+    assert flag_kinds(report, "c1") == ON_TIME  # not expired_offer: the site's day
+    assert report.scored == 1 and report.evaluations["c1"].criteria[0].result == "fail"
+    assert report.verification == NO_VERIFICATION  # a verifier of its own
+    assert progress.calls == [
+        ("start", (1, "Scoring")),
+        ("advance", "/in/c1.json"),
+        ("finish", None),
+    ]
+    [row] = list(store.db.query("SELECT campaigns_hash FROM evaluations"))
+    assert row["campaigns_hash"] == campaigns_key(CAMPAIGNS)
+
+
+def test_rescore_keeps_the_campaign_set_each_interaction_was_checked_against(
+    store: Store, pitching: None
+) -> None:
+    checked, unchecked = pitch("c1"), pitch("c2")
+    store.save_interactions([checked, unchecked])
+    card = consistency()
+    score_interactions(store, [checked], card, Matcher(), campaigns=CAMPAIGNS, site_tz=NY)
+    score_interactions(store, [unchecked], card, Matcher())
+    progress = Recorder()
+    report, _ = rescore(store, card, Matcher(), progress=progress, site_tz=NY)
+    assert flag_kinds(report, "c1") == ON_TIME
+    assert flag_kinds(report, "c2") is None
+    assert report.verification == NO_VERIFICATION
+    # One group per campaign set: each its own pass.
+    assert progress.calls == [
+        ("start", (1, "Scoring")),
+        ("advance", "/in/c1.json"),
+        ("finish", None),
+        ("start", (1, "Scoring")),
+        ("advance", "/in/c2.json"),
+        ("finish", None),
+    ]
+    dropped, _ = rescore(store, card, Matcher(), keep_campaigns=False)
+    assert dropped.flags_by_id == {"c1": None, "c2": None}
+    with pytest.raises(ConfigError) as err:
+        stored_campaigns(store, "nope")
+    assert str(err.value) == "the campaign set nope is not in the database: give --campaigns DIR"
+    with pytest.raises(ConfigError) as err:
+        rescore(store, None, Matcher())
+    assert str(err.value) == "give a scorecard or a routing file"
+
+
+def test_compare_scores_the_old_card_now_with_the_metrics_flags_and_word_confidence(
+    store: Store, pitching: None
+) -> None:
+    heard = [Word(0.0, 0.5, "good", 0.3), Word(0.5, 1.0, "day", 0.3)]
+    items = [
+        pitch("c1", "2026-05-31T10:00:00Z", metadata={"metrics": {"silence_total": 50.0}}),
+        chat("v1", channel="voice", turns=[Turn("agent", "good day", 0.0, 1.0, words=heard)]),
+    ]
+    store.save_interactions(items)
+    old = loaded(
+        [
+            {"id": "silence", "type": "metric.v1", "metric": "silence_total", "max": 10},
+            {"id": "camp", "type": "campaign_consistency.v1", "kinds": KINDS, "points": 2},
+            {"id": "greet", "phrases": ["good"], "points": 3},
+            {"id": "thanks", "phrases": ["thank you"], "speaker": "customer", "critical": True},
+        ],
+        channels=["chat", "voice"],
+    )
+    new = loaded([{"id": "other", "phrases": ["nothing said"]}], channels=["chat", "voice"])
+    _, comparison = rescore(store, new, Matcher(), compare_with=old, campaigns=CAMPAIGNS)
+    assert comparison is not None
+    got = sorted(
+        (c.interaction_id, c.criterion, c.before, c.points_before) for c in comparison.changes
+    )
+    assert got == [
+        ("c1", "camp", "fail", 0.0),  # the flags of this rescore's check
+        ("c1", "greet", "fail", 0.0),
+        ("c1", "other", "absent", 0.0),
+        ("c1", "silence", "fail", 0.0),  # the metric stored at ingest
+        ("c1", "thanks", "fail", 0.0),
+        # Every result on the call rests on words heard at 0.3: each waits for a person.
+        ("v1", "camp", "review", 0.0),
+        ("v1", "greet", "review", 0.0),
+        ("v1", "other", "absent", 0.0),
+        ("v1", "silence", "review", 0.0),
+        ("v1", "thanks", "fail", 0.0),  # no words: a failure stands
+    ]
+
+
+def test_compare_reads_the_old_cards_stored_evaluation(store: Store, pitching: None) -> None:
+    item = pitch("c1", "2026-05-31T10:00:00Z")
+    store.save_interactions([item])
+    old = consistency()
+    score_interactions(store, [item], old, Matcher(), campaigns=CAMPAIGNS)
+    new = loaded([{"id": "greet", "phrases": ["spring"]}])
+    # Not checked now: scored now, the old card would say N/A; as stored, it failed.
+    _, comparison = rescore(store, new, Matcher(), compare_with=old, keep_campaigns=False)
+    assert comparison is not None
+    assert [(c.criterion, c.before, c.after) for c in comparison.changes] == [
+        ("greet", "absent", "pass"),
+        ("camp", "fail", "absent"),
+    ]
+
+
+def two_card_routing(tmp_path: Path) -> Routing:
+    """Card a (a criterion for orders only, one for inbound contacts only) and card b for
+    every contact but email, which gets card b alone."""
+
+    def card(name: str, criteria: list[dict[str, Any]]) -> None:
+        raw = {"name": name, "sections": [{"id": "main", "criteria": criteria}]}
+        (tmp_path / f"{name}.yaml").write_text(json.dumps(raw), encoding="utf-8")
+
+    x = {"type": "phrase.v1", "phrases": ["x"], "match": "exact"}
+    card(
+        "a",
+        [
+            {"id": "orders", **x, "applies_when": {"work_types": ["inbound_order"]}},
+            {"id": "inbound", **x, "applies_when": {"direction": "inbound"}},
+        ],
+    )
+    card("b", [{"id": "any", **x}])
+    (tmp_path / "routing.yaml").write_text(
+        "rules:\n"
+        "  - {id: mail, when: {channel: email}, scorecards: [b.yaml]}\n"
+        "default: {scorecards: [a.yaml, b.yaml]}\n",
+        encoding="utf-8",
+    )
+    return load_routing(tmp_path / "routing.yaml")
+
+
+def test_rescore_routes_again_and_scores_with_every_card_of_the_route(
+    tmp_path: Path, store: Store
+) -> None:
+    routing = two_card_routing(tmp_path)
+    complaint = {"work_type": "inbound_complaint"}
+    store.save_interactions(
+        [chat("c1", metadata=complaint), chat("e1", channel="email", metadata=complaint)]
+    )
+    report, none = rescore(store, None, Matcher(), routing=routing, campaigns=[])
+    assert none is None and report.scored == 3
+    names = {
+        (r["interaction_id"], r["name"])
+        for r in store.db.query(
+            "SELECT e.interaction_id, s.name FROM evaluations e"
+            " JOIN scorecards s ON s.hash = e.scorecard_hash"
+        )
+    }
+    assert names == {("c1", "a"), ("c1", "b"), ("e1", "b")}
+    [a_hash] = [r["hash"] for r in store.db.query("SELECT hash FROM scorecards WHERE name = 'a'")]
+    results = store.stored_results(a_hash, ["c1"])["c1"]["criteria"]
+    # The routed work type rules the order criterion out; the decided direction lets the
+    # inbound one apply.
+    assert results == {"orders": ("na", 0.0), "inbound": ("fail", 0.0)}
+
+
+# --- score_paths: transcription, routing, the verifier, what counts as an engine change ---
+
+
+class CountingExecutor(Sequential):
+    """The sequential executor, counting the batches it is given."""
+
+    def __init__(self, transcriber: Any) -> None:
+        super().__init__(transcriber=transcriber)
+        self.batches = 0
+
+    def transcribe(self, tasks: list[Any], lookup: Any = None) -> Any:
+        self.batches += 1
+        yield from super().transcribe(tasks, lookup)
+
+
+def test_score_paths_transcribes_what_waits_and_verifies_and_reports_it(
+    tmp_path: Path, store: Store, pitching: None
+) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    stereo_file(folder / "call.wav", left=0.5, right=0.3)
+    stereo_file(folder / "gone.wav", left=0.6, right=0.2)
+    card = loaded([{"id": "greet", "phrases": ["spring"]}], channels=["voice"])
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,started_at\ncall.wav,2026-06-10T10:00:00Z\n", encoding="utf-8")
+    progress = Recorder()
+    # Without voice settings a recording waits for `qa transcribe`.
+    first = score_paths([folder], store, Config(), card, Matcher(), manifest, progress=progress)
+    assert (first.scored, len(first.waiting), first.transcription) == (0, 2, None)
+    assert progress.calls[:3] == [
+        ("start", (2, "Ingesting")),
+        ("advance", "call.wav"),
+        ("advance", "gone.wav"),
+    ]
+    (folder / "gone.wav").unlink()
+    said = [(0.0, 0.4, "Spring"), (0.4, 0.9, "Unlimited"), (1.0, 1.4, "is"), (1.5, 2.4, "$35")]
+    executor = CountingExecutor(FakeTranscriber({5: said}))
+    progress = Recorder()
+    report = score_paths(
+        [folder],
+        store,
+        Config(voice=VoiceConfig(verify=False)),  # no second reading: no model here
+        card,
+        Matcher(),
+        manifest,
+        progress=progress,
+        voice=VoiceSettings(),
+        campaigns=CAMPAIGNS,
+        executor=executor,
+    )
+    assert executor.batches == 1
+    assert report.transcription is not None
+    assert report.as_dict()["transcription"] == report.transcription.as_dict()
+    assert report.transcription.as_dict()["transcribed"] == 1
+    assert [(Path(f.source).name, f.stage) for f in report.failures] == [("gone.wav", "transcribe")]
+    assert report.scored == 1
+    [flags] = [sorted(str(f.kind) for f in fs or []) for fs in report.flags_by_id.values()]
+    assert "expired_offer" in flags  # pitched ten days after the offer ended
+    assert report.verification == NO_VERIFICATION  # a verifier, switched off by the config
+    labels = [c[1][1] for c in progress.calls if c[0] == "start"]
+    assert labels == ["Ingesting", "Transcribing (audio seconds)", "Scoring"]
+
+
+def test_score_paths_routes_each_contact_and_counts_what_was_scored_before(
+    tmp_path: Path, store: Store
+) -> None:
+    routing = two_card_routing(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_chat_json(folder / "a.json")
+    (folder / "manifest.csv").write_text("file,work_type\na.json,inbound_complaint\n")
+    first = score_paths(
+        [folder], store, Config(), None, Matcher(), folder / "manifest.csv", routing=routing
+    )
+    assert (first.scored, first.already, first.engine_rescored) == (2, 0, [])
+    [a_hash] = [r["hash"] for r in store.db.query("SELECT hash FROM scorecards WHERE name = 'a'")]
+    [ident] = [r["id"] for r in store.db.query("SELECT id FROM interactions")]
+    results = store.stored_results(a_hash, [ident])[ident]["criteria"]
+    assert results == {"orders": ("na", 0.0), "inbound": ("fail", 0.0)}
+    again = score_paths([folder], store, Config(), None, Matcher(), routing=routing)
+    assert (again.scored, again.already) == (0, 2)  # both cards' evaluations, counted
+    # Other campaigns re-check, but the engine did not change.
+    checked = score_paths([folder], store, Config(), None, Matcher(), routing=routing, campaigns=[])
+    assert (checked.scored, checked.engine_rescored) == (2, [])
+
+
+def test_score_paths_judges_campaigns_on_the_sites_day_and_says_what_it_verified(
+    tmp_path: Path, store: Store, pitching: None
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    messages = [{"from": "agent", "text": PITCH, "ts": "2026-06-01T03:30:00Z"}]
+    (folder / "p.json").write_text(json.dumps({"agent": "a1", "messages": messages}))
+    progress = Recorder()
+    report = score_paths(
+        [folder],
+        store,
+        Config(timezone=NY),
+        consistency(),
+        Matcher(),
+        progress=progress,
+        campaigns=CAMPAIGNS,
+    )
+    [flags] = [sorted(str(f.kind) for f in fs or []) for fs in report.flags_by_id.values()]
+    assert flags == ON_TIME
+    assert report.verification == NO_VERIFICATION
+    assert [c[1] for c in progress.calls if c[0] == "start"] == [(1, "Ingesting"), (1, "Scoring")]
+
+
+def test_score_report_as_dict_with_verification_transcription_and_memory() -> None:
+    report = ScoreReport(
+        verification=NO_VERIFICATION,
+        transcription=TranscribeReport(audio_seconds=90.0),
+        driver_peak_rss_mb=123.46,
+    )
+    out = report.as_dict()
+    assert out["verification"] == NO_VERIFICATION
+    assert out["transcription"] == TranscribeReport(audio_seconds=90.0).as_dict()
+    assert out["transcription"]["audio_minutes"] == 1.5
+    assert out["driver_peak_rss_mb"] == 123.5
+
+
+def test_applies_when_work_types(verdicts: dict[str, Outcome]) -> None:
+    verdicts.update(a=Outcome("pass"))
+
+    def result(c: Any, item: Interaction) -> tuple[str, str | None]:
+        out = evaluate_criterion(c, ctx_for(item), ["chat"])
+        return out.result, out.note
+
+    orders = condition_card(work_types=["inbound_order", "inbound_return"])
+    assert result(orders, chat(work_type="inbound_order")) == ("pass", None)
+    assert result(orders, chat(work_type="inbound_complaint")) == (
+        "na",
+        "only for work types inbound_order, inbound_return",
+    )
+    # A contact that was never routed has no work type: nothing rules it out.
+    assert result(orders, chat()) == ("pass", None)
+    assert result(condition_card(direction="inbound"), chat(work_type="x"))[0] == "na"
+    # No campaign is no campaign, whatever the condition's name.
+    assert result(condition_card(campaign="xxxx"), chat()) == ("na", "only for campaign xxxx")
