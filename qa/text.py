@@ -107,7 +107,22 @@ def question_kind(sentence: str) -> str | None:
             return "open"
     if s.startswith(closed_starts) or s.split(" ", 1)[0] in closed_starts:
         return "closed"
+    # "Out of interest, what ...?", "Before I look, how ...?": a lead-in clause, then the
+    # question itself.
+    for clause in _CLAUSE.split(stripped)[1:]:
+        c = _LEAD_IN.sub("", normalise(clause))
+        if not c:
+            continue
+        if c.startswith(tuple(pack["question_figure"])):
+            return "closed"
+        if any(c == start or c.startswith(start + " ") for start in open_starts):
+            return "open"
+        if c.startswith(closed_starts) or c.split(" ", 1)[0] in closed_starts:
+            return "closed"
     return "closed" if stripped.endswith(("?", "？")) else None
+
+
+_CLAUSE = re.compile(r"[,:;\u2013\u2014]\s*|\s-\s")
 
 
 # A-not-A: 好不好, 是不是, 有没有, 喜不喜欢 (the character before 不/没 said again after it).

@@ -180,3 +180,90 @@ def test_questions_taken_up_in_the_customers_words_pass(channel: str) -> None:
     ]
     out = verdict(SCRIPT, channel, lines)
     assert out.result == "pass", out.note
+
+
+APOLOGY = {
+    "type": "phrase.v1",
+    "name": "Acknowledge and apologise",
+    "phrases": ["I'm sorry", "I apologise", "sorry about that"],
+    "match": "semantic",
+    "coaching": "Say sorry and show you understand what it has meant for them.",
+}
+TROUBLE = "My router keeps dying every night and I lost a whole evening of my online course."
+
+
+@pytest.mark.models  # apologies and pitches are judged by the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_token_apology_then_a_pitch_falls_short(channel: str) -> None:
+    lines = [
+        ("customer", TROUBLE),
+        (
+            "agent",
+            "I'm sorry to hear that. While you're here, our Fibre Max plan is only five pounds "
+            "more a month and twice as fast, shall I upgrade you?",
+        ),
+    ]
+    out = verdict(APOLOGY, channel, lines)
+    assert out.result == "fail", out.note
+    assert "does not acknowledge" in (out.note or "")
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_apologies_for_the_inconvenience_alone_fall_short(channel: str) -> None:
+    lines = [
+        ("customer", TROUBLE),
+        ("agent", "Apologies for any inconvenience. Please give me your account number."),
+    ]
+    assert verdict(APOLOGY, channel, lines).result == "fail"
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_apology_that_names_what_happened_counts(channel: str) -> None:
+    lines = [
+        ("customer", TROUBLE),
+        (
+            "agent",
+            "Oh no, sorry the router's been dropping out on you, losing a course evening is "
+            "rubbish. Let's get it sorted.",
+        ),
+    ]
+    out = verdict(APOLOGY, channel, lines)
+    assert out.result == "pass", out.note
+    plain = {**APOLOGY, "name": "Apology", "coaching": "Say sorry when something went wrong."}
+    token = [("customer", TROUBLE), ("agent", "Apologies for any inconvenience.")]
+    assert verdict(plain, channel, token).result == "pass"  # a card that asks for sorry alone
+
+
+DISCOVERY = {"type": "question.v1", "kind": "open", "min": 1}
+
+
+@pytest.mark.models  # questions about the situation are judged by the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_open_question_after_a_lead_in_clause_counts(channel: str) -> None:
+    lines = [
+        ("customer", "Why is my energy bill so much higher this quarter?"),
+        (
+            "agent",
+            "Before I dig into the figures, how have you been using the heating since the autumn?",
+        ),
+    ]
+    out = verdict(DISCOVERY, channel, lines)
+    assert out.result == "pass", out.note
+    data = [
+        ("customer", "Why is my energy bill so much higher this quarter?"),
+        ("agent", "Before I dig into the figures, what's your account number and postcode?"),
+    ]
+    assert verdict(DISCOVERY, channel, data).result == "fail"
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_canned_opener_after_the_customer_explained_is_not_discovery(channel: str) -> None:
+    lines = [
+        ("customer", "My parcel was marked delivered yesterday but nothing came."),
+        ("agent", "Hello and welcome to Northwind. How can I help you today?"),
+    ]
+    out = verdict(DISCOVERY, channel, lines)
+    assert out.result == "fail", out.note

@@ -9,7 +9,16 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-from qa.scorecard.context import ACT_THRESHOLD, Context, Outcome, Question, introduces_someone
+from qa.matching import Hit
+from qa.scorecard.context import (
+    ACT_THRESHOLD,
+    Context,
+    Outcome,
+    Question,
+    _extra,
+    introduces_someone,
+    stems,
+)
 from qa.scorecard.schema import (
     LITERAL_ACT,
     CampaignConsistencyV1,
@@ -55,6 +64,9 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     hits = ctx.find(c, idxs, examples=c.examples, infer_fuzzy=c.mode == "required")
     shown = ", ".join(repr(p) for p in c.phrases[:3])
     where = f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
+    token: list[Hit] = []
+    if c.mode == "required" and _asks_acknowledgement(c) and ctx.act_of(c, False, True) == APOLOGY:
+        token, hits = hits, apologies_with_substance(ctx, idxs, hits, _extra(c.phrases, c.examples))
     if c.mode == "required":
         if hits and ctx.item.channel != Channel.EMAIL and _asks_own_name(c):
             # "Welcome to Northwind" is no greeting for a card that asks for the agent's name
@@ -63,6 +75,11 @@ def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
         if hits:
             return Outcome(
                 "pass", [ctx.evidence(h.turn, h.sentence) for h in hits[:3]], hits[0].score
+            )
+        if token:
+            note = "an apology that does not acknowledge what happened to the customer"
+            return Outcome(
+                "fail", [ctx.evidence(h.turn, h.sentence) for h in token[:3]], 0.7, note=note
             )
         note = f"none of {shown} found in the {where}"
         return Outcome("fail", [ctx.window_evidence(start, end, note, c.speaker)], 0.85, note=note)
@@ -91,6 +108,65 @@ def explained_term(term: str, sentence: str) -> bool:
     for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", sentence, re.IGNORECASE):
         before, after = sentence[: m.start()].rstrip(), sentence[m.end() :]
         if _EXPLAINED_AFTER.match(after) or before.endswith("(") or _NAMED_FOR_SHORT.search(after):
+            return True
+    return False
+
+
+APOLOGY = "apologise"
+_ACKNOWLEDGE = re.compile(
+    r"\backnowledg|\bempath|\bunderstand|\bwhat it(?:'s| has)? meant\b", re.IGNORECASE
+)
+_SAY_SORRY = re.compile(r"\bsorry\b|\bapolog", re.IGNORECASE)
+
+
+def _asks_acknowledgement(c: PhraseV1) -> bool:
+    """Whether the criterion, by its name or coaching, asks for both an apology and an
+    acknowledgement ("Acknowledge and apologise", "say sorry and show you understand what it
+    has meant for them"); one that asks for either alone takes an apology as it comes."""
+    said = f"{c.name or ''} {c.coaching or ''}"
+    return bool(_ACKNOWLEDGE.search(said) and _SAY_SORRY.search(said))
+
+
+def apologies_with_substance(
+    ctx: Context, idxs: list[int], hits: list[Hit], extra: dict[str, list[str]] | None
+) -> list[Hit]:
+    """Apologies that also acknowledge what happened to the customer. A sentence that says
+    sorry (the apology act, or one of the pack's apology words) counts when it, or the
+    sentence after it, speaks to what the customer told (their own words again, or the act
+    of acknowledging the impact) before it moves on; a token apology ("apologies for the
+    inconvenience") with nothing of theirs, or one followed straight by a pitch, does not."""
+    words = [normalise(w) for w in ctx.cues("apology_words")]
+    out = []
+    for i in sorted({h.turn for h in hits} | set(idxs)):
+        candidates = [h for h in hits if h.turn == i]
+        for s in sentences(ctx.turns[i].text):
+            p = ctx.act_probability(s, APOLOGY, extra)
+            said = f" {normalise(s)} "
+            if p >= ACT_THRESHOLD or any(f" {w} " in said for w in words):
+                candidates.append(Hit(i, s, APOLOGY, p))
+        good = next((h for h in candidates if _acknowledges(ctx, h, words)), None)
+        if good is not None:
+            out.append(good)
+    return out
+
+
+def _acknowledges(ctx: Context, hit: Hit, words: list[str]) -> bool:
+    """The apology names what the customer told (their words, or the act of acknowledging
+    the impact), or the sentence after it does, before any pitch. An apology said in other
+    words ("that's not on", "we let you down") speaks to what happened by itself: only the
+    formula with a word of apology can be a token."""
+    token = any(f" {w} " in f" {normalise(hit.sentence)} " for w in words)
+    told = set().union(
+        set(), *(stems(ctx.turns[i].text) for i in ctx.of("customer") if i < hit.turn)
+    )
+    said = list(sentences(ctx.turns[hit.turn].text))
+    at = next((k for k, s in enumerate(said) if s == hit.sentence), 0)
+    for s in said[at : at + 2]:
+        if ctx.act_probability(s, "recommend") >= ACT_THRESHOLD:
+            return False  # a token apology, then straight into a pitch
+        if not token:
+            return True
+        if stems(s) & told or ctx.act_probability(s, "acknowledge_impact") >= ACT_THRESHOLD:
             return True
     return False
 
