@@ -150,10 +150,15 @@ def _zh_question_kind(sentence: str) -> str | None:
         return "open"
     if particle_closed:
         return "closed"
+    clauses = re.split(r"[,，、;；]", core)
+    if any(
+        any(w in c for w in pack["question_open"])
+        and not any(w in c for w in pack["question_figure"])
+        for c in clauses
+    ):
+        return "open"  # one clause asks for the story: "平常买些什么、多久买一次？"
     if any(w in core for w in pack["question_open"]):
-        if any(w in core for w in pack["question_figure"]):
-            return "closed"
-        return "open"
+        return "closed"  # what it asks is a figure: "什么时候到期？多少钱？"
     if any(w in core for w in pack["question_figure"]):
         return "closed"
     if _A_NOT_A.search(core) or any(w in core for w in pack["question_closed"]):

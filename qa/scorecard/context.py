@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from qa.language import base, detect_language
+from qa.language import normalise as lang_normalise
 from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evidence, Flag, Interaction
@@ -396,6 +397,90 @@ class Context:
             and not self._pack_says("restate_not", said)
         )
 
+    def lexical_pitches(self, spec: Phrases) -> list[tuple[int, str]]:
+        """Offers where acts come from cue words: once either side has named one of the
+        listed products, an agent sentence that states offer terms (a `recommend` cue, not
+        said of what the customer holds nor of an offer that is over; an open question about
+        the customer asks, it offers nothing). Chinese leaves the
+        product unsaid once it is the topic ("可以的，现在首年还打八五折"). The first such
+        sentence per turn."""
+        named = self.find(spec.model_copy(update={"act": LITERAL_ACT, "speaker": "any"}))
+        if not named:
+            return []
+        first = min(h.turn for h in named)
+        out = []
+        for i in self.of("agent"):
+            if i < first:
+                continue
+            said = next(
+                (
+                    s
+                    for s in sentences(self.turns[i].text)
+                    if self._lexical_probability(s, "recommend", None) >= 1.0
+                    and not _open_question_about_them(self, s, normalise(s))
+                ),
+                None,
+            )
+            if said is not None:
+                out.append((i, said))
+        return out
+
+    def answers_asked(self, turn: int) -> bool:
+        """Whether an agent turn answers what the customer just asked (a question that does
+        not ask for advice): "一年要多少？" answered with the price is not yet a recommendation."""
+        before = [i for i in range(turn) if self.turns[i].role != "system"]
+        if not before or self.turns[before[-1]].role != "customer":
+            return False
+        asked = self.turns[before[-1]].text
+        if not any(question_kind(s) for s in sentences(asked)):
+            return False
+        return not self._pack_says("asks_advice", normalise(asked))
+
+    def details_told(self, event: Event) -> list[tuple[int, str]]:
+        """Where, in a language without act examples, the agent tells the customer a detail of
+        something they hold (order.v1's later step): a sentence, never an offer, that speaks
+        to the customer, names what they hold (an `account_nouns` entry,
+        or the card's own phrase without its 您的) and gives a specific (a figure, an amount,
+        a date, or a status such as 在保障期内). A listed phrase said without a specific
+        ("续期保费确实不少", echoing the customer) tells nothing."""
+        nouns = [*self.cues("account_nouns"), *self._own_nouns(event.phrases or [])]
+        spoken = self.of(event.speaker)
+        found: dict[int, str] = {}
+        for i in spoken:
+            for s in sentences(self.turns[i].text):
+                said = normalise(s)
+                if not self._specific(s, said):
+                    continue  # a question with no figure asks, it tells nothing
+                if self._lexical_probability(s, "recommend", None) >= 1.0:
+                    continue  # an offer's terms, not a detail of what the customer holds
+                if self._pack_says("yours", said) and any(normalise(n) in said for n in nouns):
+                    found.setdefault(i, s)
+                    break
+        return sorted(found.items())
+
+    def _own_nouns(self, phrases: list[str]) -> list[str]:
+        """A card's detail phrases without the possessive ("您的订单" → "订单")."""
+        owners = sorted(self.cues("yours"), key=len, reverse=True)
+        out = []
+        for p in phrases:
+            simple = lang_normalise(p, "zh").strip()
+            for o in owners:
+                if simple.startswith(o):
+                    simple = simple[len(o) :]
+                    break
+            if len(simple) >= 2:
+                out.append(simple)
+        return out
+
+    def _specific(self, sentence: str, said: str) -> bool:
+        """A figure, an amount, a date or a status: digits or a currency sign, a numeral of
+        two characters or one before a unit (二十, 五千八, 三天, 八号), or a `status` entry."""
+        simple = lang_normalise(sentence, "zh")
+        if _FIGURE.search(simple) or self._pack_says("status", said):
+            return True
+        units = "".join(self.cues("specific_units"))
+        return bool(units) and bool(re.search(f"[{_NUMERALS}][{re.escape(units)}]", simple))
+
     def questions(self, speaker: str = "agent", idxs: list[int] | None = None) -> list[Question]:
         out = []
         for i in self.of(speaker) if idxs is None else idxs:
@@ -432,6 +517,10 @@ class Context:
     ) -> Evidence:
         """Evidence for something not found: the span that was searched."""
         return Evidence(turn=None, role=role, start=round(start, 2), end=round(end, 2), quote=note)
+
+
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿半"
+_FIGURE = re.compile(rf"[0-9$¥￥£€]|[{_NUMERALS}]{{2,}}")
 
 
 def _open_question_about_them(ctx: Context, sentence: str, said: str) -> bool:

@@ -255,6 +255,8 @@ def _later_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
     where the list is about the account at all (it names an account noun of the pack).
     Nor does a question with no figure in it, or putting an account in the customer's name
     (a new occupier)."""
+    if ctx.language is None and ctx.cues("yours"):
+        return ctx.details_told(event)  # Chinese: read by cue words and form (context.py)
     found = {}
     for turn, quote in ctx.event(event):
         if _only_the_subject(quote, event.phrases or [], ctx) or _has_any(
@@ -632,6 +634,8 @@ PITCH_MIN = 0.3  # 0..1: how likely a sentence naming a listed product must be t
 
 def pitches(ctx: Context, spec: Phrases) -> list[tuple[int, str]]:
     """Sentences that recommend or offer one of the products: named, and said as an offer."""
+    if ctx.lexical_act("recommend"):
+        return ctx.lexical_pitches(spec)  # Chinese: the product may go unsaid (context.py)
     out = []
     for hit in ctx.find(spec.model_copy(update={"act": LITERAL_ACT})):
         for s in sentences(ctx.turns[hit.turn].text):
@@ -788,6 +792,8 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     pitched = pitches(ctx, c.pitch)
     if not pitched:
         return Outcome("na", note="nothing was recommended or offered")
+    if ctx.language is None:  # Chinese: a price answered on request is not the pitch
+        pitched = [p for p in pitched if not ctx.answers_asked(p[0])] or pitched
     pitch_turn = pitched[0][0]
     before_pitch = [i for i in ctx.of("agent") if i < pitch_turn]
     open_qs = _needs_questions(ctx, before_pitch, c.examples)
