@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from qa.language import base, detect_language
+from qa.language import HAN, base, detect_language, has_han
 from qa.language import normalise as lang_normalise
 from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
@@ -17,12 +17,15 @@ from qa.packs import has_pack
 from qa.packs import lists as pack_lists
 from qa.scorecard.schema import LITERAL_ACT, Event, Examples, Phrases, Window
 from qa.text import STOPWORDS, content_words, normalise, question_kind, sentences
+from qa.vocabulary import FlagKind
 
 QUOTE_MAX = 240
 ACT_THRESHOLD = 0.5  # 0..1: a sentence performs an act when its head says at least this
 ACT_SUPPORT = 0.3  # 0..1: a literal phrase hit counts when the inferred act is at least this likely
 INFER_SHARE = 0.5  # 0..1: share of a phrase list that must perform one act for it to stand for it
 FUZZY_INFER_SHARE = 0.8  # 0..1: share of a fuzzy required list whose likeliest act must agree
+SEVERAL_PARTS_CHARS = 90  # 1..: Chinese characters in one agent turn that explain several parts
+ZH_FUZZY_MIN_CHARS = 7  # Chinese phrases shorter than this (in characters) match only as written
 RESTATE_MIN_CHARS = 8  # characters a tagged restatement needs beyond "对吗" alone
 SITUATION_ACTS = ("complaint", "loss_report", "move_home", "billing_query", "churn_signal")
 
@@ -139,9 +142,7 @@ class Context:
         act = self.act_of(spec, situation, infer_fuzzy)
         if act is None:
             lang = self.pack_language or self.card_language
-            found = self.matcher.find(
-                self.texts(idxs), spec.phrases, spec.match, spec.threshold, language=lang
-            )
+            found = self._literal_find(idxs, spec.phrases, spec.match, spec.threshold, lang)
             listed = self.lexical_list_act(spec) if not situation else None
             if listed is None:
                 return found
@@ -169,11 +170,40 @@ class Context:
             ]
         return self._by_act(spec, act, idxs, examples)
 
+    def _literal_find(
+        self,
+        idxs: list[int],
+        phrases: list[str],
+        mode: str,
+        threshold: float | None,
+        lang: str | None = None,
+    ) -> list[Hit]:
+        """The matcher's hits; where acts come from cue words, a short Chinese phrase is
+        matched fuzzily only from ZH_FUZZY_MIN_CHARS characters up: below that one character
+        is a word, and one changed changes the sense (我的账户 is not 您的账户, 八折 not 八五折,
+        到什么时候 not 到底什么时候), so shorter ones must be said as written (in either script,
+        numbers in digits or in words: 首年5折 is 首年五折)."""
+        texts = self.texts(idxs)
+        if mode != "fuzzy" or self.language is not None or self.pack_language is None:
+            return self.matcher.find(texts, phrases, mode, threshold, language=lang)
+        short = [
+            p for p in phrases if has_han(p) and len(_HAN_CHARS.findall(p)) < ZH_FUZZY_MIN_CHARS
+        ]
+        rest = [p for p in phrases if p not in short]
+        best: dict[int, Hit] = {}
+        for h in [
+            *_said_as_written(texts, short),
+            *self.matcher.find(texts, rest, mode, threshold, language=lang),
+        ]:
+            if h.turn not in best or h.score > best[h.turn].score:
+                best[h.turn] = h
+        return [best[i] for i in sorted(best)]
+
     def _by_act(
         self, spec: Phrases, act: str, idxs: list[int], examples: Examples | None
     ) -> list[Hit]:
         literal_mode = "fuzzy" if spec.match == "semantic" else spec.match
-        literal = self.matcher.find(self.texts(idxs), spec.phrases, literal_mode, spec.threshold)
+        literal = self._literal_find(idxs, spec.phrases, literal_mode, spec.threshold)
         extra = _extra(spec.phrases if spec.match == "semantic" else [], examples)
         form = ACT_FORMS.get(act)
         found = {
@@ -185,7 +215,7 @@ class Context:
             if h.turn in found:
                 continue
             p = self.act_probability(h.sentence, act, extra)
-            if self.language is None:
+            if self.language is None and not self._unless(act, normalise(h.sentence)):
                 p = 1.0  # acts read from cue words: the card's own phrases are cue words too
             if p >= ACT_SUPPORT:
                 found[h.turn] = Hit(h.turn, h.sentence, h.phrase, round(max(p, 0.5), 3))
@@ -202,7 +232,11 @@ class Context:
         if self.language is None:
             # No act examples in this language: an act is read from the pack's cue words
             # where the pack lists it, else the phrases are matched as they are.
-            return spec.act if spec.act and self.lexical_act(spec.act) else None
+            if spec.act:
+                return spec.act if self.lexical_act(spec.act) else None
+            # A situation list ("投诉", "住院", "太慢" ...) stands for the situation act most
+            # of its phrases are cue words of: other words for it count too.
+            return self._voted_act(spec.phrases, SITUATION_ACTS) if situation else None
         if spec.act:
             return spec.act
         if spec.match == "fuzzy" and infer_fuzzy and not situation and _model_at_hand(self.matcher):
@@ -321,17 +355,63 @@ class Context:
         of them do. None for other lists and languages."""
         if self.language is not None or spec.match != "semantic" or spec.act or not spec.phrases:
             return None
-        if self.pack_language is None:
+        return self._voted_act(spec.phrases)
+
+    def _voted_act(self, phrases: list[str], among: tuple[str, ...] | None = None) -> str | None:
+        """The act (of `among`, else any the pack reads) whose cue words or forms most of the
+        phrases say, if at least INFER_SHARE of them do."""
+        if self.pack_language is None or not phrases:
             return None
         acts = pack_lists(self.pack_language, "criteria").get("act_cues") or {}
         votes = {
-            act: sum(self._lexical_probability(p, act, None) >= 1.0 for p in spec.phrases)
+            act: sum(self._lexical_probability(p, act, None) >= 1.0 for p in phrases)
             for act in acts
+            if among is None or act in among
         }
         best = max(votes, key=lambda a: votes[a], default=None)
-        if best is None or votes[best] < max(1.0, INFER_SHARE * len(spec.phrases)):
+        if best is None or votes[best] < max(1.0, INFER_SHARE * len(phrases)):
             return None
         return best
+
+    def act_situation(self, criterion: Any) -> str | None:
+        """Where acts come from cue words and a phrase list stands for an act whose situation
+        the pack names (`act_situation`), whether it arises: "" when it does, the reason it
+        is N/A when not; None for every other criterion and language. A check for
+        understanding is wanted only where the agent explained something of several parts:
+        an offer, an enumeration (第一……第二, 步骤, 以下几点), or one long explanation
+        (SEVERAL_PARTS_CHARS characters in a turn), whatever the count of turns."""
+        if getattr(criterion, "type", None) != "phrase.v1" or self.language is not None:
+            return None
+        act = self.lexical_list_act(criterion)
+        if act is None or self.pack_language is None:
+            return None
+        situation = (pack_lists(self.pack_language, "criteria").get("act_situation") or {}).get(act)
+        if situation != "several_parts":
+            return None
+        return "" if self._explained_several_parts() else "nothing of several parts explained"
+
+    def _explained_several_parts(self) -> bool:
+        for i in self.of("agent"):
+            text = lang_normalise(self.turns[i].text, "zh")
+            if len(_HAN_CHARS.findall(text)) >= SEVERAL_PARTS_CHARS:
+                return True
+            if self._pack_says("several_parts", normalise(text)) or _ENUMERATED.search(text):
+                return True
+            offered = any(
+                self._lexical_probability(s, "recommend", None) >= 1.0
+                for s in sentences(self.turns[i].text)
+            )
+            if offered and len(self._figures(text)) >= 2:
+                return True  # an offer with its terms (a price and a discount, a limit)
+        return False
+
+    def _figures(self, simple: str) -> list[str]:
+        """The figures of a (Simplified) text: digits, numerals of two characters, a numeral
+        before a unit."""
+        units = re.escape("".join(self.cues("specific_units")))
+        return re.findall(
+            rf"[0-9]+(?:[.,][0-9]+)*|[{_NUMERALS}]{{2,}}|[{_NUMERALS}][{units}]", simple
+        )
 
     def _all_parts_said(self, act: str, idxs: list[int]) -> bool:
         """Where the pack makes an act of several parts (`act_all_of`), whether each part's
@@ -359,10 +439,10 @@ class Context:
         said = normalise(sentence)
         if extra and any(normalise(e) == said for e in extra.get("negative", [])):
             return 0.0
-        if self.pack_language is not None:
-            pack = pack_lists(self.pack_language, "criteria")
-            if any(self._pack_says(n, said) for n in (pack.get("act_unless") or {}).get(act, [])):
-                return 0.0  # named, but said of something that is not this act
+        if self._unless(act, said):
+            return 0.0  # named, but said of something that is not this act
+        if act == "recommend" and _open_question_about_them(self, sentence, said):
+            return 0.0  # an open question about the customer asks, it offers nothing
         cues = self._act_cues(act) + list((extra or {}).get("positive", []))
         padded = f" {said} "
         if any(f" {normalise(c)} " in padded for c in cues if c.strip()):
@@ -373,6 +453,33 @@ class Context:
         if form is not None and form(self, sentence, said):
             return 1.0
         return 0.0
+
+    def _unless(self, act: str, said: str) -> bool:
+        """Whether the (normalised) sentence says a cue of the pack's `act_unless` lists for
+        the act: named, but said of something that is not this act."""
+        if self.pack_language is None:
+            return False
+        names = (pack_lists(self.pack_language, "criteria").get("act_unless") or {}).get(act, [])
+        return any(self._pack_says(n, said) for n in names)
+
+    def echoes(self, sentence: str, earlier: str, phrases: list[str]) -> bool:
+        """Whether every cue (of the act's pack cues and the given phrases) that a sentence
+        says was already said in `earlier`: "您的保单贷款本金两万元" after the customer spoke of
+        their 保单贷款 names what they hold, it proposes nothing new."""
+        said, before = normalise(sentence), normalise(earlier)
+        cues = [normalise(c) for c in [*self._act_cues("retention_move"), *phrases] if c.strip()]
+        used = [c for c in cues if c in said]
+        return bool(used) and all(c in before for c in used)
+
+    def wrong_figures(self, turns: list[int]) -> Flag | None:
+        """A campaign flag that says the agent got a fact wrong (a contradiction or a retired
+        claim) in one of these turns: an explanation with a wrong key figure is no good one."""
+        for flag in self.flags or []:
+            if flag.kind in (FlagKind.CONTRADICTION, FlagKind.RETIRED_CLAIM) and any(
+                e.turn in turns for e in flag.evidence
+            ):
+                return flag
+        return None
 
     def _pack_says(self, name: str, said: str) -> bool:
         """Whether the (normalised) sentence says an entry of the pack's list `name`."""
@@ -417,7 +524,6 @@ class Context:
                     s
                     for s in sentences(self.turns[i].text)
                     if self._lexical_probability(s, "recommend", None) >= 1.0
-                    and not _open_question_about_them(self, s, normalise(s))
                 ),
                 None,
             )
@@ -519,6 +625,11 @@ class Context:
         return Evidence(turn=None, role=role, start=round(start, 2), end=round(end, 2), quote=note)
 
 
+_HAN_CHARS = re.compile(f"[{HAN}]")
+# An enumeration: 第一，……第二， / 一、……二、 / 1. … 2. / ① …
+_ENUMERATED = re.compile(
+    r"第[一二三四五1-5][，,、：:]|(?:^|[\s。：:；;])[一二三四五1-5][、．.)）]|[①②③④]"
+)
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿半"
 _FIGURE = re.compile(rf"[0-9$¥￥£€]|[{_NUMERALS}]{{2,}}")
 
@@ -532,6 +643,25 @@ def _open_question_about_them(ctx: Context, sentence: str, said: str) -> bool:
         and not ctx._pack_says("data_request", said)
         and not ctx._pack_says("help_offer", said)
     )
+
+
+def _said_as_written(texts: dict[int, str], phrases: list[str]) -> list[Hit]:
+    """The first sentence per turn that says one of the Chinese phrases as written: compared
+    in Simplified script with Chinese numbers in digits."""
+    if not phrases:
+        return []
+    from qa.statements.zh_quantities import zh_digits
+
+    wanted = [(p, f" {normalise(zh_digits(p))} ") for p in phrases]
+    out = []
+    for idx, text in texts.items():
+        for sent in sentences(text):
+            said = f" {normalise(zh_digits(sent))} "
+            phrase = next((p for p, w in wanted if w in said), None)
+            if phrase is not None:
+                out.append(Hit(idx, sent, phrase, 1.0))
+                break
+    return out
 
 
 def _asks_if_understood(ctx: Context, sentence: str, said: str) -> bool:

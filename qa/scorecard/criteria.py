@@ -873,6 +873,8 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         and (link or not c.require_needs_link)
         and (check or not c.require_check)
     )
+    wrong = ctx.wrong_figures([t for t, _ in covered.values()]) if ctx.language is None else None
+    ok = ok and wrong is None  # Chinese: a key figure stated wrongly (campaign flags) fails
     evidence = [ctx.evidence(t, s) for t, s in sorted(covered.values())[:3]]
     if link:
         evidence.append(ctx.evidence(*link))
@@ -884,6 +886,7 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         + (f" (missing: {', '.join(missing)})" if missing else "")
         + f"; {'tied' if link else 'not tied'} to the customer's needs"
         + f"; {'checked' if check else 'no check for'} understanding"
+        + (f"; a key figure is wrong: {wrong.message}" if wrong else "")
     )
     details = {
         "covered": sorted(covered),
@@ -1070,6 +1073,8 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
         examples=c.examples,
     )
     saves = [h for h in saves if not _has_any(h.sentence, ctx.cues("refusals"))]
+    if ctx.language is None:  # Chinese: the customer's own words said back propose nothing
+        saves = [h for h in saves if not ctx.echoes(h.sentence, cue.sentence, save_spec.phrases)]
     if saves:
         ev = [ctx.evidence(cue.turn, cue.sentence), ctx.evidence(saves[0].turn, saves[0].sentence)]
         return Outcome(

@@ -58,8 +58,14 @@ def evaluate_criterion(criterion: CriterionBase, ctx: Context, card_channels: li
         return Outcome("na", note="no transcript")
     if ctx.pack_language is None and criterion.type in NEEDS_PACK:  # type: ignore[attr-defined]
         return Outcome("na", note=f"no language pack for {ctx.text_language}")
+    situation = ctx.act_situation(criterion)  # Chinese: an act's own situation (context.py)
+    if situation:
+        return Outcome("na", note=situation)
     if criterion.applies_when is not None:
-        why = _condition_holds(criterion.applies_when, ctx)
+        cond = criterion.applies_when
+        if situation is not None:  # the act's situation stands for a count of turns
+            cond = cond.model_copy(update={"min_turns": None})
+        why = _condition_holds(cond, ctx)
         if why:
             return Outcome("na", note=why)
     return EVALUATORS[criterion.type](criterion, ctx)  # type: ignore[attr-defined]
