@@ -356,3 +356,14 @@ def test_a_situation_list_of_complaint_words_counts_other_complaint_words() -> N
     assert evaluate_criterion(empathy, raised, ["chat"]).result == "fail"
     calm = ctx_of([("customer", "我想问一下营业时间。"), ("agent", "早上九点到晚上六点。")])
     assert evaluate_criterion(empathy, calm, ["chat"]).result == "na"
+
+
+def test_a_near_match_never_changes_a_number() -> None:
+    spec = Phrases(phrases=["收到保单后可以全额退保"], match="fuzzy")
+    right = "收到保单后都可以全额退保。"
+    wrong = "收到保单后十天内可以全额退保。"
+    assert [h.turn for h in ctx_of([("agent", right)]).find(spec)] == [0]
+    assert ctx_of([("agent", wrong)]).find(spec) == []
+    counted = Phrases(phrases=["收到保单后十五天内可以全额退保"], match="fuzzy")
+    assert ctx_of([("agent", "收到保单后十五天内都可以全额退保。")]).find(counted)
+    assert ctx_of([("agent", wrong)]).find(counted) == []

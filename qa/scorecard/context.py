@@ -182,7 +182,8 @@ class Context:
         matched fuzzily only from ZH_FUZZY_MIN_CHARS characters up: below that one character
         is a word, and one changed changes the sense (我的账户 is not 您的账户, 八折 not 八五折,
         到什么时候 not 到底什么时候), so shorter ones must be said as written (in either script,
-        numbers in digits or in words: 首年5折 is 首年五折)."""
+        numbers in digits or in words: 首年5折 is 首年五折). A longer one may differ, but
+        never by a number (犹豫期十天内可以全额退 is not 犹豫期内可以全额退)."""
         texts = self.texts(idxs)
         if mode != "fuzzy" or self.language is not None or self.pack_language is None:
             return self.matcher.find(texts, phrases, mode, threshold, language=lang)
@@ -190,11 +191,9 @@ class Context:
             p for p in phrases if has_han(p) and len(_HAN_CHARS.findall(p)) < ZH_FUZZY_MIN_CHARS
         ]
         rest = [p for p in phrases if p not in short]
+        near = self.matcher.find(texts, rest, mode, threshold, language=lang)
         best: dict[int, Hit] = {}
-        for h in [
-            *_said_as_written(texts, short),
-            *self.matcher.find(texts, rest, mode, threshold, language=lang),
-        ]:
+        for h in [*_said_as_written(texts, short), *[h for h in near if _same_figures(h)]]:
             if h.turn not in best or h.score > best[h.turn].score:
                 best[h.turn] = h
         return [best[i] for i in sorted(best)]
@@ -643,6 +642,26 @@ def _open_question_about_them(ctx: Context, sentence: str, said: str) -> bool:
         and not ctx._pack_says("data_request", said)
         and not ctx._pack_says("help_offer", said)
     )
+
+
+def _same_figures(hit: Hit) -> bool:
+    """Whether a near match of a Chinese phrase leaves its numbers as they are: the
+    characters the sentence adds or drops within the matched stretch hold no number."""
+    from difflib import SequenceMatcher
+
+    phrase, said = lang_normalise(hit.phrase, "zh"), lang_normalise(hit.sentence, "zh")
+    blocks = [
+        b
+        for b in SequenceMatcher(None, phrase, said, autojunk=False).get_matching_blocks()
+        if b.size
+    ]
+    if not blocks:
+        return True
+    span = said[blocks[0].b : blocks[-1].b + blocks[-1].size]
+    kept = "".join(phrase[b.a : b.a + b.size] for b in blocks)
+    added = [c for c in span if c in _NUMERALS or c.isdigit()]
+    wanted = [c for c in phrase if c in _NUMERALS or c.isdigit()]
+    return sorted(added) == sorted(wanted) and all(c in kept for c in wanted)
 
 
 def _said_as_written(texts: dict[int, str], phrases: list[str]) -> list[Hit]:
