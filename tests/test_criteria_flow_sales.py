@@ -153,3 +153,22 @@ def test_a_yes_to_is_it_sorted_closes_the_problem(channel: str) -> None:
         ("customer", "Yes."),
     ]
     assert result(TIMING, channel, start[:1] + more + pitch) == "fail"
+
+
+KEEP = {"type": "retention.v1", "within_turns": 2}
+
+
+@pytest.mark.models  # judging meaning needs the real sentence model
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_customer_who_has_already_left_is_no_churn_cue(channel: str) -> None:
+    reply = [("agent", "Of course, I'll send the final statement today.")]
+    gone = [
+        (
+            "customer",
+            "We've already switched to a different supplier last month, so please just "
+            "send the final statement.",
+        )
+    ]
+    assert result(KEEP, channel, gone + reply) == "na"
+    deciding = [("customer", "We're thinking of switching to a different supplier, it's dear.")]
+    assert result(KEEP, channel, deciding + reply) == "fail"

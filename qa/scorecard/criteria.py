@@ -1060,7 +1060,8 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
     churn = [
         h
         for h in ctx.find(churn_spec.model_copy(update={"act": act}))
-        if h.phrase != act or _says_leaving(h.sentence, churn_spec.phrases, ctx)
+        if (h.phrase != act or _says_leaving(h.sentence, churn_spec.phrases, ctx))
+        and not _already_left(h.sentence, ctx)
     ]
     if not churn:
         return Outcome("na", note="no churn cue from the customer")
@@ -1093,6 +1094,15 @@ def _says_leaving(sentence: str, listed: list[str], ctx: Context) -> bool:
     decides."""
     words = ctx.cues("leaving_words")
     return not words or _has_any(sentence, words + listed)
+
+
+def _already_left(sentence: str, ctx: Context) -> bool:
+    """The customer reports leaving as done ("I've already moved to another provider"),
+    with no wish still to come in the sentence ("... and I want to cancel"): no live
+    decision is left to save."""
+    return _has_any(sentence, ctx.cues("left_already")) and not _has_any(
+        sentence, ctx.cues("still_deciding")
+    )
 
 
 HOLD_TURNS_MAX = 4  # agent turns that may hold the retention window open (checks, questions)
