@@ -28,6 +28,11 @@ SEVERAL_PARTS_CHARS = 90  # 1..: Chinese characters in one agent turn that expla
 ZH_FUZZY_MIN_CHARS = 7  # Chinese phrases shorter than this (in characters) match only as written
 RESTATE_MIN_CHARS = 8  # characters a tagged restatement needs beyond "对吗" alone
 SITUATION_ACTS = ("complaint", "loss_report", "move_home", "billing_query", "churn_signal")
+SITUATION_VOTE = 0.4  # 0..1: a listed word votes for the situation its head ranks first, from this
+SITUATION_MARGIN = 0.05  # 0..1: ... and by at least this much over the next situation
+SITUATION_CLEAR = 0.7  # 0..1: one statement this likely establishes a situation on its own
+SITUATION_STATEMENTS = 2  # statements at ACT_THRESHOLD that establish a situation together
+SITUATION_MIN_WORDS = 3  # a shorter sentence ("A house.", "Bye.") states no situation by meaning
 
 
 @dataclass
@@ -249,6 +254,8 @@ class Context:
     def act_probability(
         self, sentence: str, act: str, extra: dict[str, list[str]] | None = None
     ) -> float:
+        if identifier_only(sentence):
+            return 0.0  # a number, a code, a date: it identifies, it does nothing
         key = (act, _key(extra))
         cache = self._acts.setdefault(key, {})
         if sentence not in cache and self.language is None:
@@ -272,14 +279,16 @@ class Context:
         self._embed_all()
         key = (act, _key(extra))
         cache = self._acts.setdefault(key, {})
-        todo = list(dict.fromkeys(s for _, s in units if s not in cache))
+        todo = list(dict.fromkeys(s for _, s in units if s not in cache and not identifier_only(s)))
         if todo:
             from qa.acts import classify
 
             rows = classify(todo, [act], self.language, _as_extra(act, extra), self.embedder)
             for s, row in zip(todo, rows, strict=True):
                 cache[s] = row[act]
-        return [(i, s, cache[s]) for i, s in units]
+        # A sentence that only gives a number, a code or a date performs no act: heads
+        # trained on sentences read such strings arbitrarily.
+        return [(i, s, cache.get(s, 0.0)) for i, s in units]
 
     def act_hits(
         self,
@@ -294,6 +303,35 @@ class Context:
             if p >= threshold and (i not in best or p > best[i].score):
                 best[i] = Hit(i, s, act, round(p, 3))
         return [best[i] for i in sorted(best)]
+
+    def situation(self, spec: Phrases) -> list[Hit]:
+        """Where the speaker is in the situation a condition's list stands for (a loss
+        reported, a billing query, a move, something gone wrong, wanting to leave), or []
+        when it never comes about. A listed word said where the situation is plausible
+        counts; by meaning alone, the situation must be stated: once clearly, or in
+        SITUATION_STATEMENTS sentences, never in a fragment ("A house.") or an identifier."""
+        hits = self.find(spec, situation=True)
+        act = self.act_of(spec, situation=True)
+        if act is None or not hits:
+            return hits
+        idxs = self.of(spec.speaker)
+        extra = _extra(list(spec.phrases) if spec.match == "semantic" else [], None)
+        literal_mode = "fuzzy" if spec.match == "semantic" else spec.match
+        said = [
+            h
+            for h in self.matcher.find(self.texts(idxs), spec.phrases, literal_mode, spec.threshold)
+            if self.act_probability(h.sentence, act, extra) >= ACT_SUPPORT
+        ]
+        stated = [
+            (i, s, p)
+            for i, s, p in self.act_sentences(act, idxs, extra)
+            if p >= ACT_THRESHOLD and not fragment(s)
+        ]
+        clear = any(p >= SITUATION_CLEAR for _, _, p in stated)
+        if not said and not clear and len(stated) < SITUATION_STATEMENTS:
+            return []
+        kept = {i for i, _, _ in stated} | {h.turn for h in said}
+        return [h for h in hits if h.turn in kept]
 
     def _embed_all(self) -> None:
         """Every sentence of the interaction in one batch: acts then read them from the cache."""
@@ -761,8 +799,16 @@ def infer_act(
         rows = classify(list(phrases), acts, embedder=matcher.embedder)
         votes: dict[str, int] = {}
         for row in rows:
-            top = max(row, key=lambda a: row[a])
-            if row[top] >= ACT_THRESHOLD:
+            ranked = sorted(row, key=lambda a: row[a], reverse=True)
+            top = ranked[0]
+            if among and len(ranked) > 1:
+                # A situation list is mostly single words ("complaint", "faulty", "fed up"),
+                # which no head reads as sure as a sentence: each word votes for the
+                # situation its heads rank first, when clearly first.
+                second = row[ranked[1]]
+                if row[top] >= SITUATION_VOTE and row[top] - second >= SITUATION_MARGIN:
+                    votes[top] = votes.get(top, 0) + 1
+            elif row[top] >= ACT_THRESHOLD:
                 votes[top] = votes.get(top, 0) + 1
         best = max(votes, key=lambda a: votes[a], default=None)
         _inferred[key] = (
@@ -803,6 +849,50 @@ def _agreed_act(phrases: tuple[str, ...], matcher: Matcher, agree: float) -> str
         )
         _agreed[key] = best if ok else None
     return _agreed[key]
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’./-][^\W_]+)*")
+_CODE = re.compile(r"^[A-Za-z]{0,4}[-/.]?\d[\dA-Za-z/.-]*$")  # TL-2291834, 9HJ, 07/11/1996
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand double triple first second third fourth fifth sixth seventh "
+    "eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth "
+    "eighteenth nineteenth twentieth thirtieth january february march april may june july "
+    "august september october november december".split()
+)
+_LABEL_WORDS = frozenset(
+    "my the is it's its it that's and of a an oh number no account policy reference ref "
+    "postcode post code zip date birth dob phone mobile card customer id membership "
+    "order claim passcode letters letter characters character digits digit yes yeah sure "
+    "ok okay on at in".split()
+)
+
+
+def identifier_only(sentence: str) -> bool:
+    """A sentence that only gives an identifier: an account, policy or phone number, a
+    postcode, a date of birth, passcode characters ("Account number TL-2291834.",
+    "Twelfth of May, eighty-one, AB1 2CD.", "Second is R, fourth is 7.")."""
+    words = _WORD.findall(sentence)
+    if not words:
+        return False
+    ident = False
+    for w in words:
+        low = w.lower().replace("’", "'")
+        if _CODE.match(w) or all(p in _NUMBER_WORDS for p in low.split("-")):
+            ident = True
+        elif len(w) == 1 and w.isascii() and w.isalpha():
+            continue  # a passcode character
+        elif low not in _LABEL_WORDS:
+            return False
+    return ident
+
+
+def fragment(sentence: str) -> bool:
+    """Too short to state a situation: "A house.", "Bye.", "Sure, go on." """
+    if re.search(r"[\u3040-\u9fff]", sentence):  # no spaces between words: count characters
+        return len(re.sub(r"\W", "", sentence)) < 2 * SITUATION_MIN_WORDS
+    return len(_WORD.findall(sentence)) < SITUATION_MIN_WORDS
 
 
 def list_names(phrases: list[str]) -> list[str]:

@@ -25,12 +25,12 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
         return f"only for work types {', '.join(cond.work_types)}"
     if cond.min_turns is not None and len(item.turns) < cond.min_turns:
         return f"only with at least {cond.min_turns} turns"
-    if cond.customer_mentions and not ctx.find(
-        cond.customer_mentions.model_copy(update={"speaker": "customer"}), situation=True
+    if cond.customer_mentions and not ctx.situation(
+        cond.customer_mentions.model_copy(update={"speaker": "customer"})
     ):
         return "the customer never raised it"
-    if cond.agent_mentions and not ctx.find(
-        cond.agent_mentions.model_copy(update={"speaker": "agent"}), situation=True
+    if cond.agent_mentions and not ctx.situation(
+        cond.agent_mentions.model_copy(update={"speaker": "agent"})
     ):
         return "the agent never raised it"
     return None
