@@ -9,13 +9,19 @@ from qa.model import CriterionResult, Evaluation, Flag, Interaction
 from qa.scorecard.context import Context, Outcome
 from qa.scorecard.criteria import EVALUATORS
 from qa.scorecard.load import LoadedScorecard
-from qa.scorecard.schema import Condition, CriterionBase
+from qa.scorecard.schema import CompositeV1, Condition, CriterionBase
 from qa.text import sentences
 
 
 def _condition_holds(cond: Condition, ctx: Context) -> str | None:
     """None when the condition holds, else why the criterion is N/A."""
     item = ctx.item
+    if cond.channels and item.channel not in cond.channels:
+        return f"only on {', '.join(cond.channels)}"
+    if cond.teams and not _one_of(_team(item), cond.teams):
+        return f"only for teams {', '.join(cond.teams)}"
+    if cond.queues and not _one_of((item.metadata or {}).get("queue"), cond.queues):
+        return f"only for queues {', '.join(cond.queues)}"
     if cond.direction and item.direction != cond.direction:
         return f"only for {cond.direction} interactions"
     if cond.campaign and (item.campaign or "").lower() != cond.campaign.lower():
@@ -33,7 +39,47 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
         cond.agent_mentions.model_copy(update={"speaker": "agent"})
     ):
         return "the agent never raised it"
+    if cond.event is not None and not ctx.event(cond.event):
+        return "the triggering event never happened"
+    for part in cond.all_of or []:
+        why = _condition_holds(part, ctx)
+        if why:
+            return why
+    if cond.any_of:
+        whys = [_condition_holds(part, ctx) for part in cond.any_of]
+        if all(whys):
+            return "none of: " + "; ".join(w for w in whys if w)
+    if cond.not_ is not None and _condition_holds(cond.not_, ctx) is None:
+        return f"not when {_describe(cond.not_)}"
     return None
+
+
+def _team(item: Interaction) -> str | None:
+    team = item.agent.team if item.agent is not None else None
+    return team or (item.metadata or {}).get("team")
+
+
+def _one_of(value: object, allowed: list[str]) -> bool:
+    """Metadata names compared without case; a missing value is none of them."""
+    if value is None or not str(value).strip():
+        return False
+    return str(value).strip().lower() in {a.strip().lower() for a in allowed}
+
+
+def _describe(cond: Condition) -> str:
+    """A short reading of a condition for a note: 'channel email', 'the customer raised it'."""
+    parts = []
+    for key, value in cond.model_dump(exclude_defaults=True, by_alias=True).items():
+        if key in ("customer_mentions", "agent_mentions", "event"):
+            who = "customer" if key == "customer_mentions" else "agent"
+            parts.append("it happened" if key == "event" else f"the {who} raised it")
+        elif isinstance(value, list) and value and not isinstance(value[0], dict):
+            parts.append(f"{key} {', '.join(map(str, value))}")
+        elif not isinstance(value, (list, dict)):
+            parts.append(f"{key} {value}")
+        else:
+            parts.append(key)
+    return " and ".join(parts) or "always"
 
 
 # Criterion types whose judgement rests on a language pack's cues (question forms, needs,
@@ -56,6 +102,7 @@ def evaluate_criterion(criterion: CriterionBase, ctx: Context, card_channels: li
         return Outcome("na", note=f"not scored on {ctx.item.channel}")
     if not ctx.turns:
         return Outcome("na", note="no transcript")
+    criterion = _on_channel(criterion, ctx.item.channel)
     if ctx.pack_language is None and criterion.type in NEEDS_PACK:  # type: ignore[attr-defined]
         return Outcome("na", note=f"no language pack for {ctx.text_language}")
     situation = ctx.act_situation(criterion)  # Chinese: an act's own situation (context.py)
@@ -67,8 +114,49 @@ def evaluate_criterion(criterion: CriterionBase, ctx: Context, card_channels: li
             cond = cond.model_copy(update={"min_turns": None})
         why = _condition_holds(cond, ctx)
         if why:
-            return Outcome("na", note=why)
+            return _not_applicable(criterion.applies_when, why, ctx)
+    if isinstance(criterion, CompositeV1):
+        return _composite(criterion, ctx, list(channels))
     return EVALUATORS[criterion.type](criterion, ctx)  # type: ignore[attr-defined]
+
+
+def _on_channel(criterion: CriterionBase, channel: str) -> CriterionBase:
+    """The criterion with its by_channel values for this channel."""
+    return criterion.for_channel(channel) if criterion.by_channel else criterion
+
+
+def _not_applicable(cond: Condition, why: str, ctx: Context) -> Outcome:
+    """N/A, or the verdict a card gives when its trigger never happens (`otherwise`)."""
+    if cond.otherwise == "na":
+        return Outcome("na", note=why)
+    searched = ctx.window_evidence(0.0, ctx.end_time, why)
+    return Outcome(cond.otherwise, evidence=[searched], note=why)
+
+
+def _composite(c: CompositeV1, ctx: Context, channels: list[str]) -> Outcome:
+    """all_of: every applicable part passes; any_of: one part passes; not: the part fails.
+    Parts that do not apply are left out; with none left the composite is N/A."""
+    outs = [(part, evaluate_criterion(part, ctx, channels)) for part in c.parts]
+    details: dict[str, Any] = {"parts": {p.id: o.result for p, o in outs}}
+    note = "; ".join(f"{p.id}: {o.result}" + (f" ({o.note})" if o.note else "") for p, o in outs)
+    applicable = [(p, o) for p, o in outs if o.result != "na"]
+    if not applicable:
+        return Outcome("na", note=note, details=details)
+    if c.not_ is not None:
+        [(_, inner)] = applicable
+        result = "fail" if inner.result == "pass" else "pass"
+        deciding = [inner]
+    elif c.all_of is not None:
+        failed = [o for _, o in applicable if o.result == "fail"]
+        result = "fail" if failed else "pass"
+        deciding = failed or [o for _, o in applicable]
+    else:
+        passed = [o for _, o in applicable if o.result == "pass"]
+        result = "pass" if passed else "fail"
+        deciding = passed or [o for _, o in applicable]
+    evidence = [e for o in deciding for e in o.evidence]
+    confidence = min(o.confidence for o in deciding)
+    return Outcome(result, evidence=evidence, confidence=confidence, note=note, details=details)
 
 
 def score_interaction(
@@ -136,11 +224,14 @@ def semantic_specs(c: CriterionBase) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
     if getattr(c, "match", None) == "semantic":
         found.append((getattr(c, "speaker", "agent"), getattr(c, "window", None)))
-    cond = c.applies_when
-    if cond is not None:
-        for spec in (cond.customer_mentions, cond.agent_mentions):
-            if spec is not None and spec.match == "semantic":
-                found.append(("any", None))
+    if c.applies_when is not None:
+        found.extend(_condition_specs(c.applies_when))
+    for channel, values in (c.by_channel or {}).items():
+        if values:
+            variant = c.for_channel(channel)
+            found.extend(semantic_specs(variant.model_copy(update={"by_channel": None})))
+    for part in getattr(c, "parts", []):
+        found.extend(semantic_specs(part))
     for name in ("first", "then", "pitch", "complaint", "resolution", "churn", "save"):
         spec = getattr(c, name, None)
         if spec is not None and getattr(spec, "match", None) == "semantic":
@@ -148,4 +239,14 @@ def semantic_specs(c: CriterionBase) -> list[tuple[str, Any]]:
     for kp in getattr(c, "key_points", None) or []:
         if kp.match == "semantic":
             found.append(("agent", None))
+    return found
+
+
+def _condition_specs(cond: Condition) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for spec in (cond.customer_mentions, cond.agent_mentions, cond.event):
+        if spec is not None and spec.match == "semantic":
+            found.append(("any", None))
+    for part in [*(cond.all_of or []), *(cond.any_of or []), *([cond.not_] if cond.not_ else [])]:
+        found.extend(_condition_specs(part))
     return found

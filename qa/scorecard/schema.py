@@ -6,9 +6,9 @@ would be a new model here; a scorecard written for v1 keeps its meaning.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from qa.errors import ConfigError
 from qa.vocabulary import CHANNELS, VIOLATION_KINDS, Channel, FlagKind
@@ -84,8 +84,27 @@ class Examples(Strict):
     negative: list[str] = Field(default_factory=list, description="Must not count.")
 
 
+class Event(Strict):
+    """A moment in the interaction: phrases said, or a question asked."""
+
+    phrases: list[str] | None = None
+    match: MatchMode = "fuzzy"
+    threshold: float | None = Field(None, ge=0, le=1)
+    speaker: Speaker = "agent"
+    question: Literal["open", "closed", "any"] | None = Field(
+        None, description="A question of this kind (instead of, or as well as, phrases)."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> Event:
+        if not self.phrases and not self.question:
+            raise ValueError("an event needs phrases or question")
+        return self
+
+
 class Condition(Strict):
-    """When a criterion applies. Every given part must hold, else the result is N/A."""
+    """When a criterion applies. Every given part must hold, else the result is N/A (or
+    `otherwise`). `all_of`, `any_of` and `not` combine conditions: and, or, not."""
 
     direction: Literal["inbound", "outbound", "callback"] | None = None
     campaign: str | None = Field(None, description="Only interactions of this campaign.")
@@ -97,6 +116,46 @@ class Condition(Strict):
     customer_mentions: Phrases | None = Field(None, description="The customer says one of these.")
     agent_mentions: Phrases | None = Field(None, description="The agent says one of these.")
     min_turns: int | None = Field(None, ge=0, description="At least this many turns.")
+    channels: list[Channel] | None = Field(
+        None, min_length=1, description="Only contacts on one of these channels."
+    )
+    teams: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Only contacts handled by one of these teams (the agent's team); "
+        "a contact with no team is not one of them.",
+    )
+    queues: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Only contacts from one of these queues (the manifest's queue column); "
+        "a contact with no queue is not from one of them.",
+    )
+    event: Event | None = Field(
+        None,
+        description="This happens in the conversation: the event's phrases said, or a "
+        "question of its kind asked, by its speaker.",
+    )
+    all_of: list[Condition] | None = Field(
+        None, min_length=1, description="Every one of these holds (and)."
+    )
+    any_of: list[Condition] | None = Field(
+        None, min_length=1, description="At least one of these holds (or)."
+    )
+    not_: Condition | None = Field(None, alias="not", description="This does not hold (not).")
+    otherwise: Literal["na", "pass", "fail"] = Field(
+        "na",
+        description="The result when the condition does not hold, on the outermost "
+        "condition only: na (default), or pass/fail where the trigger never happening "
+        "is itself the verdict.",
+    )
+
+    @model_validator(mode="after")
+    def _otherwise_outermost(self) -> Condition:
+        inner = [*(self.all_of or []), *(self.any_of or []), *([self.not_] if self.not_ else [])]
+        if any(c.otherwise != "na" for c in inner):
+            raise ValueError("otherwise: give it on the outermost condition only")
+        return self
 
 
 class CriterionBase(Strict):
@@ -114,6 +173,12 @@ class CriterionBase(Strict):
     examples: Examples | None = Field(
         None, description="Sentences that must (positive) or must not (negative) count."
     )
+    _on_channel: dict[tuple[int, str], CriterionBase] = PrivateAttr(default_factory=dict)
+    by_channel: dict[Channel, dict[str, Any]] | None = Field(
+        None,
+        description="Per channel, other values for this criterion's own settings "
+        "(thresholds, windows, applies_when): {email: {max: 86400}, chat: {max: 120}}.",
+    )
 
     @model_validator(mode="after")
     def _points_or_weight(self) -> CriterionBase:
@@ -121,11 +186,49 @@ class CriterionBase(Strict):
             raise ValueError("give points or weight, not both")
         return self
 
+    @model_validator(mode="after")
+    def _channel_values_valid(self) -> CriterionBase:
+        for channel, values in (self.by_channel or {}).items():
+            fixed = sorted(set(values) & NOT_BY_CHANNEL)
+            if fixed:
+                raise ValueError(
+                    f"by_channel → {channel}: {', '.join(fixed)} cannot change by channel"
+                )
+            try:
+                self.for_channel(channel)
+            except ValidationError as exc:
+                from qa.yamlfile import _message
+
+                problems = "; ".join(
+                    " → ".join(["by_channel", str(channel), *map(str, e["loc"])])
+                    + f": {_message(e)}"
+                    for e in exc.errors()
+                )
+                raise ValueError(problems) from None
+        return self
+
+    def for_channel(self, channel: str) -> CriterionBase:
+        """The criterion as it reads on one channel: its by_channel values, else itself
+        (built once per criterion and channel)."""
+        values = (self.by_channel or {}).get(channel)  # type: ignore[call-overload]
+        if not values:
+            return self
+        key = (id(self), channel)  # a model_copy shares the cache, never the entry
+        if key not in self._on_channel:
+            base = self.model_dump(by_alias=True, exclude_unset=True, exclude={"by_channel"})
+            self._on_channel[key] = type(self).model_validate({**base, **values})
+        return self._on_channel[key]
+
     @property
     def max_points(self) -> float:
         if self.points is not None:
             return self.points
         return self.weight if self.weight is not None else 1.0
+
+
+# Settings that a channel's values may not change: who the criterion is and how it counts
+# (every common setting but applies_when, and the type).
+NOT_BY_CHANNEL = frozenset(CriterionBase.model_fields) - {"applies_when"} | {"type"}
 
 
 class PhraseV1(CriterionBase, Phrases):
@@ -143,24 +246,6 @@ class QuestionV1(CriterionBase):
     max: int | None = Field(None, ge=0, description="At most this many.")
     speaker: Speaker = "agent"
     window: Window | None = None
-
-
-class Event(Strict):
-    """A moment in the interaction: phrases said, or a question asked."""
-
-    phrases: list[str] | None = None
-    match: MatchMode = "fuzzy"
-    threshold: float | None = Field(None, ge=0, le=1)
-    speaker: Speaker = "agent"
-    question: Literal["open", "closed", "any"] | None = Field(
-        None, description="A question of this kind (instead of, or as well as, phrases)."
-    )
-
-    @model_validator(mode="after")
-    def _something(self) -> Event:
-        if not self.phrases and not self.question:
-            raise ValueError("an event needs phrases or question")
-        return self
 
 
 class OrderV1(CriterionBase):
@@ -278,6 +363,48 @@ class CampaignConsistencyV1(CriterionBase):
     )
 
 
+class CompositeV1(CriterionBase):
+    """Criteria combined: every part passes (all_of), one part passes (any_of), or the part
+    does not pass (not). Parts are criteria of any type without points of their own; a
+    part that does not apply is left out, and the composite is N/A when none applies."""
+
+    type: Literal["composite.v1"]
+    all_of: list[Criterion] | None = Field(
+        None, min_length=2, description="Passes when every applicable part passes."
+    )
+    any_of: list[Criterion] | None = Field(
+        None, min_length=2, description="Passes when at least one part passes."
+    )
+    not_: Criterion | None = Field(
+        None, alias="not", description="Passes when the part fails, fails when it passes."
+    )
+
+    @model_validator(mode="after")
+    def _one_combination(self) -> CompositeV1:
+        given = [k for k in ("all_of", "any_of", "not_") if getattr(self, k) is not None]
+        if len(given) != 1:
+            both = " and ".join(g.rstrip("_") for g in given)
+            raise ValueError(
+                f"give one of all_of, any_of or not, not both {both}"
+                if given
+                else "give one of all_of, any_of or not: the parts to combine"
+            )
+        seen: set[str] = set()
+        for part in self.parts:
+            if part.points is not None or part.weight is not None or part.critical:
+                raise ValueError(
+                    f"part '{part.id}': points, weight and critical belong to the composite"
+                )
+            if part.id in seen:
+                raise ValueError(f"part id '{part.id}' is used twice")
+            seen.add(part.id)
+        return self
+
+    @property
+    def parts(self) -> list[CriterionBase]:
+        return list(self.all_of or self.any_of or ([self.not_] if self.not_ else []))
+
+
 Criterion = Annotated[
     PhraseV1
     | QuestionV1
@@ -288,9 +415,11 @@ Criterion = Annotated[
     | ProductExplanationV1
     | UpsellTimingV1
     | RetentionV1
-    | CampaignConsistencyV1,
+    | CampaignConsistencyV1
+    | CompositeV1,
     Field(discriminator="type"),
 ]
+CompositeV1.model_rebuild()
 
 
 class Section(Strict):
@@ -335,5 +464,6 @@ CRITERION_TYPES = sorted(
         UpsellTimingV1,
         RetentionV1,
         CampaignConsistencyV1,
+        CompositeV1,
     )
 )
