@@ -325,7 +325,8 @@ class Context:
         stated = [
             (i, s, p)
             for i, s, p in self.act_sentences(act, idxs, extra)
-            if p >= ACT_THRESHOLD and not fragment(s)
+            # Heads misread fragments; acts read from cue words (no examples) do not.
+            if p >= ACT_THRESHOLD and not (self.language is not None and fragment(s))
         ]
         clear = any(p >= SITUATION_CLEAR for _, _, p in stated)
         if not said and not clear and len(stated) < SITUATION_STATEMENTS:
