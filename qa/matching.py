@@ -102,9 +102,15 @@ POLAR = frozenset(
 NEGATION_REACH = 4  # words before a match that can still negate it ("don't think I will cancel")
 
 
+@lru_cache(maxsize=262144)
 def _polarity(words: tuple[str, ...]) -> tuple[int, frozenset[str]]:
     negations = sum(w in NEGATORS or w.endswith("n't") for w in words)
     return negations % 2, frozenset(w for w in words if w in POLAR)
+
+
+@lru_cache(maxsize=131072)
+def _negated(words: tuple[str, ...]) -> bool:
+    return any(w in NEGATORS or w.endswith("n't") for w in words)
 
 
 def _same_sense(phrase: tuple[str, ...], found: tuple[str, ...], before: tuple[str, ...]) -> bool:
@@ -112,18 +118,24 @@ def _same_sense(phrase: tuple[str, ...], found: tuple[str, ...], before: tuple[s
     and no negation just before the matched words that the phrase does not have."""
     if _polarity(phrase) != _polarity(found):
         return False
-    lead = before[-NEGATION_REACH:]
-    return not any(w in NEGATORS or w.endswith("n't") for w in lead)
+    return not _negated(before[-NEGATION_REACH:])
 
 
-@lru_cache(maxsize=262144)
-def fuzzy_score(phrase: str, sentence: str) -> float:
+def fuzzy_score(phrase: str, sentence: str, cutoff: float = 0.0) -> float:
     """How well the phrase appears in the sentence, 0..1.
 
     The phrase is compared with runs of whole words of about its own length, so
     "our new plan" does not match "a new plan" by sharing characters across word
     boundaries. CJK characters count as words, so this works without spaces too.
+
+    With a `cutoff`, a score below it may come back as 0.0 (runs that cannot reach it are
+    not looked at); a score at or above it is the same as without one.
     """
+    return _fuzzy_score(phrase, sentence, cutoff if cutoff > 0.0 else 0.0)
+
+
+@lru_cache(maxsize=262144)
+def _fuzzy_score(phrase: str, sentence: str, cutoff: float) -> float:
     words = _words(phrase)
     if not words:
         return 0.0
@@ -135,12 +147,17 @@ def fuzzy_score(phrase: str, sentence: str) -> float:
         for i in range(len(toks) - n + 1):
             if toks[i : i + n] == words and _same_sense(words, words, toks[:i]):
                 return 1.0
-    if n >= 3 and not any(f" {w} " in padded for w in words):
+    if cutoff > 1.0 or (n >= 3 and not any(f" {w} " in padded for w in words)):
         return 0.0  # not one word in common: far below any useful threshold
+    # rapidfuzz skips the runs below the cutoff (on a scale of 100, kept a hair low so that
+    # a run exactly at the cutoff is still compared below as score / 100)
+    floor = max(0.0, cutoff * 100 - 1e-6)
     best = 0.0
     for size in {max(1, n - 1), n, n + 1}:
         windows = _windows(sentence, size)
-        for _, score, start in process.extract(p, windows, scorer=fuzz.ratio, limit=None):
+        for _, score, start in process.extract(
+            p, windows, scorer=fuzz.ratio, limit=None, score_cutoff=floor
+        ):
             if score / 100 <= best:
                 break
             if len(toks) <= size:
@@ -154,7 +171,7 @@ def fuzzy_score(phrase: str, sentence: str) -> float:
             ):
                 best = score / 100
                 break
-    return best
+    return best if best >= cutoff else 0.0
 
 
 class Matcher:
@@ -219,21 +236,23 @@ class Matcher:
             return self._semantic(
                 units, phrases, SEMANTIC_DEFAULT if threshold is None else threshold, language
             )
+        limit = (
+            1.0
+            if mode in {"exact", "regex"}
+            else (FUZZY_DEFAULT if threshold is None else threshold)
+        )
         best: dict[int, Hit] = {}
         for idx, sent in units:
             for phrase in phrases:
-                score = self._score(mode, phrase, sent, texts[idx])
-                limit = (
-                    1.0
-                    if mode in {"exact", "regex"}
-                    else (FUZZY_DEFAULT if threshold is None else threshold)
-                )
+                score = self._score(mode, phrase, sent, limit)
                 if score >= limit and (idx not in best or score > best[idx].score):
                     best[idx] = Hit(idx, sent, phrase, score)
         return [best[i] for i in sorted(best)]
 
     @staticmethod
-    def _score(mode: str, phrase: str, sentence: str, whole: str) -> float:
+    def _score(mode: str, phrase: str, sentence: str, limit: float = 0.0) -> float:
+        """The phrase's score in the sentence; for fuzzy matching, one below `limit` may be
+        given as 0.0."""
         if mode == "exact":
             p = normalise(phrase)
             return 1.0 if p and f" {p} " in f" {normalise(sentence)} " else 0.0
@@ -247,7 +266,7 @@ class Matcher:
                 if has_han(phrase + sentence) and _regex(to_simplified(phrase)).search(simple)
                 else 0.0
             )
-        return fuzzy_score(phrase, sentence)
+        return fuzzy_score(phrase, sentence, limit)
 
     def _semantic(
         self,
@@ -266,7 +285,7 @@ class Matcher:
             col = int(sims[row].argmax())
             score = float(sims[row][col])
             # A near-verbatim mention is a match whatever the embedding says.
-            literal = max(fuzzy_score(p, sent) for p in phrases)
+            literal = max(fuzzy_score(p, sent, FUZZY_DEFAULT) for p in phrases)
             if literal >= FUZZY_DEFAULT:
                 score = max(score, literal)
             if score >= threshold and (idx not in best or score > best[idx].score):
