@@ -1,7 +1,7 @@
 """Scoring speed on the judgment cases, before and after, side by side, with agreement.
 
     PYTHONPATH=. python bench/bench_scoring_speed.py [--set DIR] [--work DIR] [--n 10000]
-                       [--skip-before] [--skip-rescore]
+                       [--skip-before] [--skip-rescore] [--save FILE] [--compare FILE]
 
 1. First scoring with nothing cached: every company's contacts, a fresh copy of the
    ingested database (no vectors, no evaluations), the set's own cards; wall time and
@@ -15,12 +15,16 @@
    rescored with each company's card; wall and CPU time.
 
 The model load is not counted. Figures are for the machine as it is: on a shared one,
-CPU time says more than wall time.
+CPU time says more than wall time. The figures of the third round (README, 2026-11-29) are
+printed beside today's, with the targets (10 interactions/s on first scoring, 10,000
+rescored in 60 s). `--save FILE` keeps the "after" run's criterion results; `--compare FILE`
+counts those that differ from a saved run (another version of qa, the same cards).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -50,6 +54,12 @@ from qa.scoring import rescore, score_interactions
 from qa.store import Store
 
 TEXT = ("tl", "hs", "ml")  # the written contacts and call transcripts (no recognition)
+# The third round's figures (README, 2026-11-29, 2 cores shared, load average 13-23):
+# (interactions, wall s, CPU s).
+EARLIER_FIRST = (45, 97.0, 23.0)
+EARLIER_RESCORE = (1000, 19.7, 9.5)
+TARGET_FIRST_PER_S = 10.0
+TARGET_RESCORE_S = 60.0  # for 10,000
 
 
 @contextmanager
@@ -145,6 +155,8 @@ def main() -> None:
     ap.add_argument("--skip-before", action="store_true")
     ap.add_argument("--skip-rescore", action="store_true")
     ap.add_argument("--details", action="store_true")
+    ap.add_argument("--save", type=Path, help="write the criterion results of this run")
+    ap.add_argument("--compare", type=Path, help="criterion results of an earlier run")
     args = ap.parse_args()
     Path(args.work).mkdir(parents=True, exist_ok=True)
     loaded = Matcher()
@@ -187,7 +199,39 @@ def main() -> None:
             f"qa rescore of {n} stored interactions: {wall:.1f} s wall ({n / wall:.0f}/s), "
             f"{cpu:.1f} s CPU"
         )
+    print(side_by_side(after[:3], rescored))
+    if args.save is not None:
+        args.save.write_text(json.dumps(after[3], sort_keys=True, indent=0), encoding="utf-8")
+    if args.compare is not None:
+        saved = {k: tuple(v) for k, v in json.loads(args.compare.read_text("utf-8")).items()}
+        diff = sorted(k for k in set(saved) | set(after[3]) if saved.get(k) != after[3].get(k))
+        print(f"criterion results that differ from {args.compare}: {len(diff)} of {len(saved)}")
+        for k in diff[:20]:
+            print(f"  {k}: {saved.get(k)} -> {after[3].get(k)}")
     print(summary(figures))
+
+
+def side_by_side(first: tuple[int, float, float], rescored: tuple[int, float, float] | None) -> str:
+    """Today's figures beside the third round's, per interaction, with the targets."""
+    rows = [f"{'':44} {'third round':>22} {'now':>22} {'target':>14}"]
+
+    def per(n: int, wall: float, cpu: float) -> str:
+        return f"{n / wall:6.1f}/s, {n / cpu:5.1f}/CPU-s"
+
+    rows.append(
+        f"{'first scoring, nothing cached':44} {per(*EARLIER_FIRST):>22} {per(*first):>22} "
+        f"{TARGET_FIRST_PER_S:>9.0f}/s"
+    )
+    if rescored is not None:
+        n0, w0, c0 = EARLIER_RESCORE
+        n, w, c = rescored
+        rows.append(
+            f"{'qa rescore, 10,000 at this rate (wall, CPU)':44} "
+            f"{f'{10_000 * w0 / n0:.0f} s, {10_000 * c0 / n0:.0f} s':>22} "
+            f"{f'{10_000 * w / n:.0f} s, {10_000 * c / n:.0f} s':>22} "
+            f"{TARGET_RESCORE_S:>12.0f} s"
+        )
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
