@@ -30,6 +30,15 @@ def installed(module: str) -> bool:
         return False
 
 
+if installed("hypothesis"):
+    from hypothesis import settings
+
+    # Timing is not behaviour: a property test must not fail on a loaded machine because one
+    # example took longer than Hypothesis's per-example deadline. Speed is measured in bench/.
+    settings.register_profile("qa", deadline=None)
+    settings.load_profile("qa")
+
+
 def needs(*modules: str) -> pytest.MarkDecorator:
     """Skip, naming the package, where an optional package is missing."""
     missing = [m for m in modules if not installed(m)]
