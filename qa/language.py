@@ -169,8 +169,14 @@ def _segmenter() -> Any:
     with _lock:
         if _jieba is None:
             import logging
+            import warnings
 
-            import jieba
+            with warnings.catch_warnings():
+                # jieba reads its dictionary through pkg_resources where setuptools is
+                # installed, and setuptools warns that API is deprecated: noise for a user
+                # of qa, who cannot act on it. jieba falls back to plain files without it.
+                warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+                import jieba
 
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()

@@ -146,3 +146,26 @@ def test_one_traditional_to_simplified_conversion() -> None:
     assert normalise("轉帳１２元", "zh") == "转账12元"
     assert simplified("轉帳１２元") == normalise("轉帳１２元", "zh")
     assert to_simplified("帐篷") == "帐篷"
+
+
+def test_segmenting_chinese_warns_the_user_of_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jieba reads its dictionary through setuptools' deprecated pkg_resources where that is
+    installed (torch brings it); the deprecation warning is not the user's to act on."""
+    import importlib.util
+    import sys
+    import warnings
+
+    import qa.language
+
+    if (
+        importlib.util.find_spec("jieba") is None
+        or importlib.util.find_spec("pkg_resources") is None
+    ):
+        pytest.skip("needs jieba and setuptools' pkg_resources")
+    for name in [m for m in sys.modules if m == "jieba" or m.startswith("jieba.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(qa.language, "_jieba", None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        qa.language._segmenter()
+    assert not [w for w in caught if "pkg_resources" in str(w.message)]
