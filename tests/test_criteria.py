@@ -57,6 +57,11 @@ def verdict(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]
     return out
 
 
+def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
+    """The verdict's result alone: pass, fail or na."""
+    return str(verdict(criterion, channel, lines).result)
+
+
 PITCH = {"phrases": ["Spring Unlimited", "Fibre Max", "our new plan"]}
 
 CASES: dict[str, tuple[dict[str, Any], list[tuple[str, str]], list[tuple[str, str]]]] = {

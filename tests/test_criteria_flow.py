@@ -8,11 +8,9 @@ passed (a system message after an app login) is the first step.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.test_criteria import CHANNELS, verdict
+from tests.test_criteria import CHANNELS, result
 
 SECURITY_FIRST = {
     "type": "order.v1",
@@ -25,10 +23,6 @@ SECURITY_FIRST = {
         "match": "fuzzy",
     },
 }
-
-
-def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
-    return str(verdict(criterion, channel, lines).result)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)

@@ -13,11 +13,9 @@ the agent asking whether it is sorted.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.test_criteria import CHANNELS, verdict
+from tests.test_criteria import CHANNELS, result
 
 PITCH = {"phrases": ["Spring Unlimited", "Fibre Max", "Boiler Care"], "match": "fuzzy"}
 NEEDS = {
@@ -27,10 +25,6 @@ NEEDS = {
     "require_acknowledgement": False,
 }
 TIMING = {"type": "upsell_timing.v1", "pitch": PITCH}
-
-
-def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
-    return str(verdict(criterion, channel, lines).result)
 
 
 @pytest.mark.models  # judging meaning needs the real sentence model

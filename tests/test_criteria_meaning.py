@@ -4,21 +4,15 @@ dialogue acts (or before email bodies were unwrapped)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from qa.ingest.email import strip_reply
-from tests.test_criteria import CHANNELS, verdict
+from tests.test_criteria import CHANNELS, result
 
 OPEN = {"type": "question.v1", "kind": "open", "min": 1}
 PITCH = {"phrases": ["Spring Unlimited", "Fibre Max", "Boiler Care"]}
 UPSELL = {"type": "upsell_timing.v1", "pitch": PITCH}
 RETENTION = {"type": "retention.v1"}
-
-
-def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
-    return str(verdict(criterion, channel, lines).result)
 
 
 @pytest.mark.models  # judging meaning needs the real sentence model

@@ -7,11 +7,9 @@ stays literal, so a polite close never auto-fails a contact.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.test_criteria import CHANNELS, verdict
+from tests.test_criteria import CHANNELS, result
 
 GREETING = {
     "type": "phrase.v1",
@@ -39,10 +37,6 @@ FORBIDDEN = {
     "phrases": ["calm down", "that's not my problem", "there's nothing I can do"],
     "match": "fuzzy",
 }
-
-
-def result(criterion: dict[str, Any], channel: str, lines: list[tuple[str, str]]) -> str:
-    return str(verdict(criterion, channel, lines).result)
 
 
 @pytest.mark.models  # judging meaning needs the real sentence model
