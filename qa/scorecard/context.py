@@ -254,11 +254,13 @@ class Context:
     def act_probability(
         self, sentence: str, act: str, extra: dict[str, list[str]] | None = None
     ) -> float:
-        if identifier_only(sentence):
-            return 0.0  # a number, a code, a date: it identifies, it does nothing
         key = (act, _key(extra))
         cache = self._acts.setdefault(key, {})
-        if sentence not in cache and self.language is None:
+        if sentence in cache:
+            return cache[sentence]
+        if identifier_only(sentence):
+            cache[sentence] = 0.0  # a number, a code, a date: it identifies, it does nothing
+        elif self.language is None:
             cache[sentence] = self._lexical_probability(sentence, act, extra)
         if sentence not in cache:
             from qa.acts import classify
