@@ -177,6 +177,7 @@ MODULES = [
             "tests/test_mut_campaigns.py",
             "tests/test_mut_campaign_checks.py",
             "tests/test_mut_campaign_exclusions.py",
+            "tests/test_mut_campaign_sentence.py",
         ),
         # The whole scoring command on the examples: a minute, and checked by the rest.
         deselect="not score_with_campaigns_shows_flags",
@@ -205,8 +206,10 @@ MODULES = [
             "tests/test_campaigns_statements.py",
             "tests/test_pins.py",
             "tests/test_mut_statements.py",
-            "tests/test_mut_numbers.py",
+            "tests/test_mut_numbers*.py",
+            "tests/test_mut_quantities*.py",
         ),
+        deselect="not score_with_campaigns_shows_flags",  # a minute, as for campaign_checks
     ),
 ]
 

@@ -464,6 +464,23 @@ def test_a_retired_claim_of_the_product_spoken_of() -> None:
     assert run(said, [chat_only], channel="voice")["flags"] == []
 
 
+def test_every_running_campaign_and_each_of_its_retired_claims_is_read() -> None:
+    said = "A free battery comes with every install."
+    ended = campaign(id="ENDED", name="Ended Deal", products=["Ended Deal"], to="2026-03-31")
+    own = campaign(retired_claims=[{"id": "battery", "phrases": [BATTERY]}])
+    assert run(said, [ended, own], topics=[])["flags"] == [retired_flag(said, source="")]
+    # The first claim is of no product spoken of; the second, made by that product, is.
+    other = campaign(id="OTHER", name="Other Deal", products=["Other Deal"])
+    two = campaign(
+        retired_claims=[
+            {"id": "first", "phrases": ["the install is always free"]},
+            {"id": "battery", "phrases": [BATTERY], "campaign": "OTHER"},
+        ]
+    )
+    found = run(said, [two, other], topics=[other])["flags"]
+    assert found == [retired_flag(said, source=" from OTHER")]
+
+
 def test_a_retired_claim_in_other_words_by_the_sentence_model() -> None:
     own = campaign(retired_claims=[{"id": "battery", "phrases": [BATTERY]}])
     said = "Good news, each fitting includes a storage battery."
@@ -628,6 +645,25 @@ def test_words_about_a_fact_decide_and_a_near_tie_is_not_guessed(
     monkeypatch.setattr(check, "_about_score", lambda f, c: about[f.id])
     # No period said, the amount of neither fact: only the words tell them apart.
     assert pick("Solar Saver is $99.", [money("a", 30), money("b", 40)]) == want
+
+
+@pytest.mark.parametrize(
+    ("about", "want"),
+    [
+        # The same amount (0.3) settles an even split of words, not a lead of 0.4.
+        ({"a": 0.0, "b": 0.0}, ("b", "a money; best by period; said per month, fact per month")),
+        (
+            {"a": 0.4, "b": 0.0},
+            ("a", "a money; the sentence speaks of a; said per month, fact per month"),
+        ),
+    ],
+)
+def test_the_same_amount_settles_an_even_split(
+    monkeypatch: pytest.MonkeyPatch, about: dict[str, float], want: tuple[Any, ...]
+) -> None:
+    monkeypatch.setattr(check, "_about_score", lambda f, c: about[f.id])
+    conf = 0.45 if want[0] == "b" else 0.75
+    assert pick("It is $40 a month.", [money("a", 30), money("b", 40)]) == (*want, conf)
 
 
 def test_the_period_and_the_amount_add_to_the_words(monkeypatch: pytest.MonkeyPatch) -> None:
