@@ -143,16 +143,27 @@ MODULES = [
             "tests/test_criteria.py",
             "tests/test_engine.py",
             "tests/test_pins.py",
-            "tests/test_mut_scoring.py",
+            "tests/test_criteria_composite.py",
+            "tests/test_mut_scoring*.py",
         ),
         deselect=SLOW,
     ),
     Module(
         "criteria",
         ("qa/scorecard/criteria.py",),
-        ("tests/test_criteria.py", "tests/test_mut_criteria.py"),
+        (
+            "tests/test_criteria.py",
+            "tests/test_criteria_text*.py",
+            "tests/test_criteria_flow*.py",
+            "tests/test_criteria_meaning*.py",
+            "tests/test_criteria_composite.py",
+            "tests/test_mut_criteria*.py",
+        ),
         # Every evaluator and its helpers; `evaluator`, the registering decorator, is unused.
-        functions=("qa.scorecard.criteria.x_[!e]*__mutmut_*",),
+        functions=(
+            "qa.scorecard.criteria.x_[!e]*__mutmut_*",
+            "qa.scorecard.criteria.x_e[!v]*__mutmut_*",
+        ),
     ),
     Module(
         "campaign_windows",
