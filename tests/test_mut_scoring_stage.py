@@ -1,0 +1,34 @@
+"""The scoring stage (qa/scoring.py) pinned where tests/test_mut_scoring.py leaves room:
+what a comparison with an older card hands to the review of words heard at low confidence."""
+
+from __future__ import annotations
+
+from qa.matching import Matcher
+from qa.model import Turn, Word
+from qa.scoring import rescore
+from qa.store import Store
+from tests.test_mut_scoring import chat, loaded
+
+
+def test_compare_reviews_the_old_cards_results_with_its_pass_mark(store: Store) -> None:
+    """A call heard at low confidence, scored now with the old card: its results wait for a
+    person and the totals are worked out again with that card's pass mark (no critical
+    failure to cut it short)."""
+    heard = [Word(0.0, 0.5, "good", 0.3), Word(0.5, 1.0, "day", 0.3)]
+    clear = [Word(0.0, 0.5, "good", 0.95), Word(0.5, 1.0, "day", 0.95)]
+    store.save_interactions(
+        [
+            chat("v1", channel="voice", turns=[Turn("agent", "good day", 0.0, 1.0, words=heard)]),
+            chat("v2", channel="voice", turns=[Turn("agent", "good day", 0.0, 1.0, words=clear)]),
+        ]
+    )
+    old = loaded([{"id": "greet", "phrases": ["good"], "points": 3}], channels=["voice"])
+    new = loaded([{"id": "greet", "phrases": ["day"], "points": 2}], channels=["voice"])
+    _, comparison = rescore(store, new, Matcher(), compare_with=old)
+    assert comparison is not None
+    got = [
+        (c.interaction_id, c.before, c.after, c.points_before, c.points_after)
+        for c in comparison.changes
+    ]
+    assert got == [("v2", "pass", "pass", 3.0, 2.0)]  # v1: review before and after
+    assert comparison.interactions == 2
