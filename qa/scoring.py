@@ -47,6 +47,7 @@ class ScoreReport:
     ingest: IngestReport | None = None
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     flags_by_id: dict[str, list[Flag] | None] = field(default_factory=dict)
+    campaigns_by_id: dict[str, list[Campaign] | None] = field(default_factory=dict)
     engine: str | None = None
     # Re-scored because the engine changed since their last scoring with this card, and
     # the criteria whose result or points changed for each.
@@ -142,12 +143,13 @@ def score_interactions(
                     store.set_metadata(item.id, "verification", item.metadata["verification"])
             # Only open flags count against the agent: those held for review wait for a person.
             standing = review_flags(item, flags) if flags is not None else None
-            ev = score_interaction(item, card, matcher, metrics, standing)
+            ev = score_interaction(item, card, matcher, metrics, standing, campaigns)
             review_results(item, ev, critical, card.scorecard.pass_mark)
             batch.append((item.id, ev, metrics, flags, campaign_set))
             report.flags += len(flags or [])
             report.evaluations[item.id] = ev
             report.flags_by_id[item.id] = standing
+            report.campaigns_by_id[item.id] = campaigns
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
             store.save_evaluations(batch, engine, contents)
@@ -377,7 +379,8 @@ def compare(
         else:
             metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
             flags = report.flags_by_id.get(item.id)  # checked once, in the scoring above
-            scored = score_interaction(item, old_card, matcher, metrics, flags)
+            camps = report.campaigns_by_id.get(item.id)
+            scored = score_interaction(item, old_card, matcher, metrics, flags, camps)
             critical = {c.id: bool(c.critical) for _, c in old_card.scorecard.criteria()}
             review_results(item, scored, critical, old_card.scorecard.pass_mark)
             old = {c.id: (c.result, c.points) for c in scored.criteria}

@@ -718,8 +718,9 @@ def test_compare_scores_the_old_card_now_with_the_metrics_flags_and_word_confide
         ("c1", "other", "absent", 0.0),
         ("c1", "silence", "fail", 0.0),  # the metric stored at ingest
         ("c1", "thanks", "fail", 0.0),
-        # Every result on the call rests on words heard at 0.3: each waits for a person.
-        ("v1", "camp", "review", 0.0),
+        # The call names no campaign: the old card is scored with the campaigns checked.
+        ("v1", "camp", "na", 0.0),
+        # Every other result on the call rests on words heard at 0.3: each waits for a person.
         ("v1", "greet", "review", 0.0),
         ("v1", "other", "absent", 0.0),
         ("v1", "silence", "review", 0.0),

@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qa.language import HAN, base, detect_language, has_han
+from qa.language import HAN, base, detect_language, has_han, is_chinese_text
 from qa.language import normalise as lang_normalise
 from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
@@ -18,6 +18,9 @@ from qa.packs import lists as pack_lists
 from qa.scorecard.schema import LITERAL_ACT, Event, Examples, Phrases, Window
 from qa.text import STOPWORDS, content_words, normalise, question_kind, sentences
 from qa.vocabulary import FlagKind
+
+if TYPE_CHECKING:
+    from qa.campaigns.schema import Campaign
 
 QUOTE_MAX = 240
 ACT_THRESHOLD = 0.5  # 0..1: a sentence performs an act when its head says at least this
@@ -62,10 +65,12 @@ class Context:
         metrics: dict[str, Any] | None = None,
         flags: list[Flag] | None = None,
         card_language: str = "en",
+        campaigns: list[Campaign] | None = None,
     ):
         self.item = item
         self.card_language = base(card_language) or "en"
         self.flags = flags  # None: no campaigns were checked
+        self.campaigns = campaigns  # the campaigns checked against, where known
         self.turns = item.turns
         self.matcher = matcher
         self._metrics = metrics
@@ -511,6 +516,40 @@ class Context:
         used = [c for c in cues if c in said]
         return bool(used) and all(c in before for c in used)
 
+    def takes_up(self, raised: str, reply: str, script_words: set[str]) -> bool:
+        """Whether a reply takes up what the customer raised: it uses their words, beyond the
+        script's own. Chinese runs words together and the segmenter cuts one word two ways in
+        two sentences (血压高 / 血压), so Chinese words are compared by their runs of two
+        characters; and a figure the customer asked for (多少, 几, 多久 …: the pack's
+        `question_figure`) that the reply states is answered, whatever words carry it."""
+        if not is_chinese_text(raised):
+            return bool((content_words(raised) & content_words(reply)) - script_words)
+        shared = _pairs(content_words(raised)) & _pairs(content_words(reply))
+        if shared - _pairs(script_words):
+            return True
+        asked = [s for s in sentences(raised) if question_kind(s)]
+        return any(self._pack_says("question_figure", normalise(s)) for s in asked) and (
+            self._has_figure(reply)
+        )
+
+    def _has_figure(self, text: str) -> bool:
+        """Digits or a currency sign, a numeral of two characters or one before a unit."""
+        simple = lang_normalise(text, "zh")
+        if _FIGURE.search(simple):
+            return True
+        units = "".join(self.cues("specific_units"))
+        return bool(units) and bool(re.search(f"[{_NUMERALS}][{re.escape(units)}]", simple))
+
+    @cached_property
+    def campaigns_named(self) -> set[str] | None:
+        """The campaigns whose product either side names (ids); None where the campaigns
+        checked against are not known."""
+        if self.campaigns is None:
+            return None
+        from qa.campaigns.check import named_campaigns
+
+        return {c.id for t in self.turns for c in named_campaigns(t.text, self.campaigns)}
+
     def wrong_figures(self, turns: list[int]) -> Flag | None:
         """A campaign flag that says the agent got a fact wrong (a contradiction or a retired
         claim) in one of these turns: an explanation with a wrong key figure is no good one."""
@@ -621,11 +660,7 @@ class Context:
     def _specific(self, sentence: str, said: str) -> bool:
         """A figure, an amount, a date or a status: digits or a currency sign, a numeral of
         two characters or one before a unit (二十, 五千八, 三天, 八号), or a `status` entry."""
-        simple = lang_normalise(sentence, "zh")
-        if _FIGURE.search(simple) or self._pack_says("status", said):
-            return True
-        units = "".join(self.cues("specific_units"))
-        return bool(units) and bool(re.search(f"[{_NUMERALS}][{re.escape(units)}]", simple))
+        return self._has_figure(sentence) or self._pack_says("status", said)
 
     def questions(self, speaker: str = "agent", idxs: list[int] | None = None) -> list[Question]:
         out = []
@@ -672,6 +707,18 @@ _ENUMERATED = re.compile(
 )
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿半"
 _FIGURE = re.compile(rf"[0-9$¥￥£€]|[{_NUMERALS}]{{2,}}")
+
+
+def _pairs(words: set[str]) -> set[str]:
+    """Chinese words as their runs of two characters (a word of other letters stays whole);
+    a single character says too little to count."""
+    out: set[str] = set()
+    for w in words:
+        if has_han(w):
+            out |= {w[i : i + 2] for i in range(len(w) - 1)}
+        else:
+            out.add(w)
+    return out
 
 
 def _open_question_about_them(ctx: Context, sentence: str, said: str) -> bool:

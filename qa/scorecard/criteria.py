@@ -511,7 +511,7 @@ def _brushes_aside(
     pitches or asks the next question, with none of the customer's words and no
     acknowledgement or answer to an objection."""
     reply = ctx.turns[reply_turn].text
-    if (content_words(raised) & content_words(reply)) - script_words:
+    if ctx.takes_up(raised, reply, script_words):
         return False
     said = sentences(reply)
     if _GOOD_QUESTION.search(normalise(reply)) or any(
@@ -532,12 +532,21 @@ _GOOD_QUESTION = re.compile(r"\b(?:good|great|fair|fair enough) (?:question|poin
 
 
 def _asks_after(ctx: Context, question: str) -> bool:
-    """A question that takes up what was raised (about the customer's situation) or only
-    offers more help, rather than moving on to the next item."""
+    """A question that takes up what was raised (about the customer's situation), only
+    offers more help, or (where acts come from cue words) checks that what was just said was
+    understood, rather than moving on to the next item."""
     return (
-        ctx.act_probability(question, "discovery_question") >= DISCOVERY_MIN
-        and ctx.act_probability(question, "data_request") < ACT_THRESHOLD
-    ) or ctx.act_probability(question, "offer_more_help") >= ACT_THRESHOLD
+        (
+            ctx.act_probability(question, "discovery_question") >= DISCOVERY_MIN
+            and ctx.act_probability(question, "data_request") < ACT_THRESHOLD
+        )
+        or ctx.act_probability(question, "offer_more_help") >= ACT_THRESHOLD
+        # Where acts come from cue words: "这两点您清楚了吗？" asks about what was just said.
+        or (
+            ctx.lexical_act("check_understanding")
+            and ctx.act_probability(question, "check_understanding") >= ACT_THRESHOLD
+        )
+    )
 
 
 def _best_line(text: str, script: list[str]) -> float:
@@ -1142,6 +1151,8 @@ def campaign_consistency_v1(c: CampaignConsistencyV1, ctx: Context) -> Outcome:
         evidence = [e for f in hits for e in f.evidence][:4]
         note = "; ".join(f"{f.kind}: {f.message}" for f in hits[:3])
         return Outcome("fail", evidence, 0.85, note=note, details={"flags": [f.kind for f in hits]})
+    if ctx.campaigns_named is not None and not ctx.campaigns_named:
+        return Outcome("na", note="no campaign's product was mentioned")
     note = f"nothing inconsistent with the active campaigns ({', '.join(c.kinds)})"
     return Outcome("pass", [ctx.window_evidence(0, ctx.end_time, note, "agent")], 0.8, note=note)
 

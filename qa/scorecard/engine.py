@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.matching import Matcher
 from qa.model import CriterionResult, Evaluation, Flag, Interaction
@@ -11,6 +11,9 @@ from qa.scorecard.criteria import EVALUATORS
 from qa.scorecard.load import LoadedScorecard
 from qa.scorecard.schema import CompositeV1, Condition, CriterionBase
 from qa.text import sentences
+
+if TYPE_CHECKING:
+    from qa.campaigns.schema import Campaign
 
 
 def _condition_holds(cond: Condition, ctx: Context) -> str | None:
@@ -165,8 +168,9 @@ def score_interaction(
     matcher: Matcher,
     metrics: dict[str, Any] | None = None,
     flags: list[Flag] | None = None,
+    campaigns: list[Campaign] | None = None,
 ) -> Evaluation:
-    ctx = Context(item, matcher, metrics, flags, card.scorecard.language)
+    ctx = Context(item, matcher, metrics, flags, card.scorecard.language, campaigns)
     results: list[CriterionResult] = []
     auto_fail = False
     for section, criterion in card.scorecard.criteria():
