@@ -176,3 +176,95 @@ def test_campaign_consistency_applies_where_either_side_names_the_product(channe
 def test_campaign_consistency_without_the_campaigns_known_passes_as_before() -> None:
     lines = [("customer", "路由器坏了。"), ("agent", "帮您换一台。")]
     assert campaign_consistency_v1(CONSISTENCY, ctx_of(lines, "chat", [])).result == "pass"
+
+
+# --- campaign maxima and thresholds: a value within them agrees ------------------------------
+
+SCREEN = """
+id: XH-SCREEN-2027
+name: 星河碎屏保 开年特惠
+from: 2027-01-01
+to: 2027-03-31
+channels: [voice, chat, email]
+products: ["星河碎屏保", "碎屏保"]
+facts:
+  - id: waiting_days
+    about: ["生效", "等待"]
+    value: {duration: {amount: 7, unit: day}}
+  - id: max_payout
+    about: ["最高赔付", "赔付最高", "最多赔"]
+    value: {money: {amount: 3000, currency: CNY, period: once}}
+"""
+
+SHOP = """
+id: XH-SHOP-2027
+name: 星河配件商城 开年特惠
+from: 2027-01-01
+to: 2027-03-31
+channels: [voice, chat, email]
+products: ["星河配件商城", "配件商城"]
+facts:
+  - id: discount
+    about: ["折", "优惠"]
+    value: {percent: 10}
+  - id: free_shipping
+    about: ["包邮", "满", "门槛"]
+    value: {money: {amount: 200, currency: CNY, period: once}}
+"""
+
+
+@pytest.fixture(scope="module")
+def screen(tmp_path_factory: pytest.TempPathFactory) -> list[Campaign]:
+    from qa.campaigns.schema import load_campaigns
+
+    folder = tmp_path_factory.mktemp("zh_screen")
+    (folder / "screen.yaml").write_text(SCREEN, encoding="utf-8")
+    (folder / "shop.yaml").write_text(SHOP, encoding="utf-8")
+    return load_campaigns(folder)
+
+
+def contradictions(channel: str, said: str, campaigns: list[Campaign]) -> set[str]:
+    """Every contradiction raised, held for review or not (a held flag still asks a person)."""
+    from qa.campaigns.check import check_interaction
+    from qa.campaigns.evaluate import case_interaction
+
+    turns = [["customer", "我想了解一下碎屏保和配件商城。"], ["agent", said]]
+    case = {"id": "t", "date": "2027-02-10", "channel": channel, "turns": turns}
+    return {
+        (f.fact or "").split(":")[0]
+        for f in check_interaction(case_interaction(case), campaigns)
+        if f.kind == "contradiction"
+    }
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A payout under the maximum, and the maximum said right.
+        "星河碎屏保最高赔付三千元，您这台手机这次赔付一千二百元。",
+        # An order above the threshold is within it; the threshold said right.
+        "配件商城满两百元包邮，您这单三百五十元，已经包邮了。",
+        # Another group's threshold, said as such, is not the offer's.
+        "配件商城在偏远地区的包邮门槛不一样，要满五百元，您这边满两百元就包邮。",
+    ],
+)
+def test_values_within_a_maximum_or_a_threshold_raise_nothing(
+    channel: str, said: str, screen: list[Campaign]
+) -> None:
+    assert contradictions(channel, said, screen) == set()
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize(
+    ("said", "fact"),
+    [
+        ("星河碎屏保最高赔付五千元。", "max_payout"),  # the maximum itself, said wrong
+        ("配件商城满三百元才包邮。", "free_shipping"),  # the threshold itself, said wrong
+        ("配件商城买满 ¥300 就包邮。", "free_shipping"),
+    ],
+)
+def test_a_maximum_or_a_threshold_said_wrong_is_a_contradiction(
+    channel: str, said: str, fact: str, screen: list[Campaign]
+) -> None:
+    assert fact in " ".join(contradictions(channel, said, screen))

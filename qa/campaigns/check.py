@@ -394,7 +394,7 @@ def _same(c: Claim, f: Fact, exact: bool = False) -> bool:
     the same, within a range, under a bound, or one of the tiers. A bound said as a bound ("up
     to 21 days" for up to 21 days) must agree exactly, and so must any value when `exact`."""
     q, v = c.quantity, f.value
-    fact_bound = None if exact or q.bound in ("max", "min") else v.bound
+    fact_bound = None if exact or q.bound in ("max", "min") else (v.bound or _zh_bound(f))
     lows = _fact_values(f)
     said = [q.value] + ([q.high] if q.high is not None else [])
     if v.money:
@@ -446,6 +446,15 @@ GROUP = re.compile(
     r"children|phones))\b",
     re.I,
 )
+
+
+def _zh_bound(f: Fact) -> str | None:
+    """A Chinese fact's bound from its own words (最高保额: up to; 满, 门槛: at least)."""
+    if not any(HAN.search(a) for a in f.about):
+        return None
+    from qa.statements.zh_claims import fact_bound
+
+    return fact_bound(f.about)
 
 
 def _for_a_group(c: Claim, f: Fact, camp: Campaign) -> bool:

@@ -78,6 +78,53 @@ def _mask(sentence: str, known: tuple[str, ...]) -> str:
     return sentence
 
 
+_CURRENCY_BEFORE = re.compile(r"(?:nt|hk|us)?\$$|[¥￥]$|(?:新台币|台币|港币|港元|人民币)$", re.I)
+
+
+def _stated_bound(text: str, left: int, q: Quantity) -> str | None:
+    """How the figure is said, where the quantity reader left it open: as a threshold
+    ("满299", "买满 HK$150", "门槛是299": "min") or as a maximum ("最高保额五十万": "max")."""
+    if q.bound is not None:
+        return q.bound
+    c = cues()
+    before = text[left : q.start].rstrip()
+    lead = _CURRENCY_BEFORE.sub("", before).rstrip()
+    if any(m.end() == len(lead) for m in c["threshold_lead"].finditer(lead)):
+        return "min"
+    if c["bound_max"].search(before):
+        return "max"
+    if c["threshold"].search(before):
+        return "min"
+    return None
+
+
+def _another_group(text: str, i: int, qs: list[Quantity]) -> bool:
+    """ "外岛的免运门槛不一样，要满一千元": the figure follows a scope word (外岛, 非会员 …) and a
+    word saying it differs there, with no other figure between: another group's figure."""
+    c = cues()
+    q = qs[i]
+    scopes = [m for m in c["scope"].finditer(text) if m.end() <= q.start]
+    if not scopes:
+        return False
+    after = scopes[-1].end()
+    if any(after <= x.start < q.start for x in qs[:i]):
+        return False
+    return bool(c["differs"].search(text[after : q.start]))
+
+
+def fact_bound(about: list[str]) -> str | None:
+    """A fact whose own (Chinese) words say a maximum (最高保额) is one ('up_to'), and one whose
+    words say a threshold (满, 门槛) is a threshold ('at_least'); None otherwise. A value within
+    it, not itself said as the maximum or the threshold, agrees with it."""
+    words = simplified(" ".join(about))
+    c = cues()
+    if c["bound_max"].search(words):
+        return "up_to"
+    if c["threshold"].search(words) or c["threshold_lead"].search(words):
+        return "at_least"
+    return None
+
+
 def extract_claims_zh(
     sentence: str, previous: str = "", known: tuple[str, ...] = ()
 ) -> list[Claim]:
@@ -115,7 +162,7 @@ def extract_claims_zh(
             attribution = "customer"
         elif c["add_on"].search(clause):
             attribution = "add_on"
-        elif c["reference"].search(before):
+        elif c["reference"].search(before) or _another_group(text, i, qs):
             attribution = "reference"
         tense = "current"
         if c["hypothetical"].search(before) or c["examples"].search(text[: q.start]):
@@ -126,5 +173,8 @@ def extract_claims_zh(
             tense = "future"
         if q.kind == "money" and q.period is None and re.search(r"每年|一年|年费", before):
             q = replace(q, period="year")
+        bound = _stated_bound(text, left, q)
+        if bound != q.bound:
+            q = replace(q, bound=bound)
         claims.append(Claim(q, clause, text, polarity, attribution, tense, tuple(qs)))
     return claims
