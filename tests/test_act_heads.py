@@ -3,6 +3,7 @@ and a criterion's own examples still train a head of their own."""
 
 from __future__ import annotations
 
+import json
 import zlib
 from pathlib import Path
 
@@ -12,7 +13,13 @@ import pytest
 from qa.acts import classifier, forget_heads
 from qa.acts.classifier import fit_logistic, head_for, training_set
 from qa.acts.data import languages, load_acts
-from qa.acts.heads import ShippedHeads, examples_digest, heads_path, shipped_heads
+from qa.acts.heads import (
+    ShippedHeads,
+    compiled_examples,
+    examples_digest,
+    heads_path,
+    shipped_heads,
+)
 from qa.models.text import DEFAULT_TEXT_MODEL
 
 
@@ -123,3 +130,83 @@ def test_shipped_vectors_are_what_the_model_gives_today(heads: ShippedHeads) -> 
 def test_heads_file_is_package_data() -> None:
     text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
     assert '"*/*.npz"' in text.split('"qa.acts"', 1)[1].split("\n", 1)[0]
+
+
+def _compiled_folder(tmp_path: Path) -> Path:
+    """Three act files and a heads file that carries them, as `qa.acts.fit` writes it."""
+    from qa.acts.data import files_digest
+
+    folder = tmp_path / "xx"
+    folder.mkdir()
+    acts = {}
+    for name in ("apologise", "greet", "recap"):
+        src = heads_path("en").parent / f"{name}.yaml"
+        (folder / src.name).write_bytes(src.read_bytes())
+        acts[name] = load_acts("en")[name].model_dump(mode="json")
+    np.savez_compressed(
+        folder / "heads.npz",
+        files_digest=np.array(files_digest(sorted(folder.glob("*.yaml")))),
+        examples=np.array(json.dumps(acts)),
+    )
+    return folder
+
+
+def test_unchanged_example_files_are_read_from_the_heads_file_not_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.acts import data
+
+    folder = _compiled_folder(tmp_path)
+    monkeypatch.setattr(data, "ACTS_DIR", tmp_path)
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an example file was parsed")
+
+    with monkeypatch.context() as m:
+        m.setattr(data, "validate_file", no_parse)
+        data.load_acts.cache_clear()
+        compiled = data.load_acts("xx")
+    assert sorted(compiled) == ["apologise", "greet", "recap"]
+    data.load_acts.cache_clear()
+    assert compiled == data._parse_acts(sorted(folder.glob("*.yaml")))
+    # One changed byte in one file: every file is parsed again, the change included.
+    greet = folder / "greet.yaml"
+    greet.write_text(
+        greet.read_text(encoding="utf-8").replace(
+            "positive:\n", 'positive:\n  - "Morning, Zorbly Telecom here."\n', 1
+        ),
+        encoding="utf-8",
+    )
+    data.load_acts.cache_clear()
+    changed = data.load_acts("xx")
+    assert "Morning, Zorbly Telecom here." in changed["greet"].positive
+    assert changed["apologise"] == compiled["apologise"]
+    data.load_acts.cache_clear()
+
+
+def test_a_broken_example_file_is_reported_even_beside_a_heads_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.acts import data
+    from qa.yamlfile import FileErrors
+
+    folder = _compiled_folder(tmp_path)
+    monkeypatch.setattr(data, "ACTS_DIR", tmp_path)
+    (folder / "recap.yaml").write_text("act: recap\npositive: [a, b]\n", encoding="utf-8")
+    data.load_acts.cache_clear()
+    with pytest.raises(FileErrors, match="recap.yaml"):
+        data.load_acts("xx")
+    data.load_acts.cache_clear()
+
+
+def test_the_shipped_heads_file_carries_todays_examples() -> None:
+    from qa.acts import data
+
+    for lang in languages():
+        folder = heads_path(lang).parent
+        files = sorted(folder.glob("*.yaml"))
+        compiled = compiled_examples(folder, data.files_digest(files))
+        assert compiled is not None, f"{lang}: refit with python -m qa.acts.fit"
+        assert {k: data.ActFile.model_validate(v) for k, v in compiled.items()} == (
+            data._parse_acts(files)
+        )

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,10 @@ from qa.models.text import Embedder, TextEmbedder
 OTHER_ACT_WEIGHT = 0.5  # other acts' positives are negatives, but softer ones
 L2 = 1.0  # ridge penalty of the logistic head; measured on held-out examples (bench/bench_acts.py)
 NEWTON_STEPS = 25
+# NumPy's BLAS threads while a head is fitted. The products are small: at two threads on a
+# busy 2-core machine each Newton step's solve took ten times the CPU of one thread (the
+# threads spin), and a fixed count gives the same head on every machine.
+FIT_BLAS_THREADS = 1
 
 ExtraExamples = dict[str, dict[str, list[str]]]
 
@@ -88,10 +94,30 @@ def training_set(
     return texts, labels, weights
 
 
+@contextmanager
+def _fit_blas() -> Iterator[None]:
+    """NumPy's BLAS at FIT_BLAS_THREADS inside (threadpoolctl comes with the models extra;
+    without it, as the process has it)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=FIT_BLAS_THREADS, user_api="blas"):
+        yield
+
+
 def fit_logistic(
     x: Any, y: Any, w: Any, l2: float = L2, start: tuple[Any, float] | None = None
 ) -> tuple[Any, float]:
     """Weighted, ridge-penalised logistic regression by Newton's method (small data, exact)."""
+    with _fit_blas():
+        return _fit_logistic(x, y, w, l2, start)
+
+
+def _fit_logistic(
+    x: Any, y: Any, w: Any, l2: float, start: tuple[Any, float] | None
+) -> tuple[Any, float]:
     import numpy as np
 
     n, d = x.shape

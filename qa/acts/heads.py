@@ -4,7 +4,8 @@
 head (weights and bias) and the vector of every example text the heads were trained on.
 It names the embedder and carries a digest of the example files and of the training
 settings: a head is used only when both still match, otherwise it is fitted at run time
-as before. A criterion that adds its own examples still gets its own head; the shipped
+as before. It also carries the examples themselves, with a digest of the files' bytes,
+so that a process reads them without parsing the YAML files while those are unchanged. A criterion that adds its own examples still gets its own head; the shipped
 vectors then spare embedding the act's examples again and the shipped head is the start
 of the fit, so only the new examples are embedded.
 
@@ -22,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from qa.acts.data import ACTS_DIR, load_acts
+from qa.acts.data import ACTS_DIR, files_digest, load_acts
 
 HEADS_NAME = "heads.npz"
 
@@ -73,6 +74,24 @@ def _read(path: Path) -> ShippedHeads | None:
         )
 
 
+def compiled_examples(folder: Path, digest: str) -> dict[str, Any] | None:
+    """The act examples stored beside the heads (act -> its file's fields), when they were
+    stored from files with these bytes; else None."""
+    import numpy as np
+
+    path = folder / HEADS_NAME
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "files_digest" not in data.files or str(data["files_digest"]) != digest:
+                return None
+            found: dict[str, Any] = json.loads(str(data["examples"]))
+            return found
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def shipped_heads(lang: str, model: str | None) -> ShippedHeads | None:
     """The shipped heads of a language when they were fitted with this embedder on
     today's examples, else None."""
@@ -103,6 +122,7 @@ def fit_heads(lang: str, embedder: Any) -> Path:
         weights.append(beta)
         bias.append(b)
     path = heads_path(lang)
+    examples = {a: act.model_dump(mode="json") for a, act in load_acts(lang).items()}
     np.savez_compressed(
         path,
         model=np.array(embedder.model_name),
@@ -112,6 +132,8 @@ def fit_heads(lang: str, embedder: Any) -> Path:
         bias=np.array(bias, dtype=np.float64),
         texts=np.array(texts),
         vectors=vectors,
+        files_digest=np.array(files_digest(sorted(path.parent.glob("*.yaml")))),
+        examples=np.array(json.dumps(examples, sort_keys=True, ensure_ascii=False)),
     )
     _read.cache_clear()
     return path
