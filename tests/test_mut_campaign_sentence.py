@@ -517,6 +517,11 @@ COUNT = {"id": "lines", "value": {"count": {"amount": 4, "unit": "lines"}}}
             ),
         ),
         (
+            "Solar Saver is $35.50 a year.",
+            [money("price", 35)],
+            ("price", "a money; the only fact of that kind; said per year, fact per month", 0.45),
+        ),
+        (
             "Solar Saver is $35 a year.",
             [money("price", 35), money("setup", 35, "once")],
             (None, "ambiguous between price, setup", 0.0),

@@ -1,0 +1,39 @@
+"""Quantities read from a sentence, pinned where the reading has an edge: reference numbers
+(an order, a policy) are no claims, within 25 characters before the figure and from the
+text's first letter; how a figure with no currency and a bound is described."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.statements.numbers import digits
+from qa.statements.quantities import extract
+
+
+@pytest.fixture(autouse=True)
+def _fresh_digits() -> None:
+    digits.cache_clear()  # each test reads its text anew (see tests/test_mut_statements.py)
+
+
+def read(text: str) -> list[tuple[str, float, str | None, str | None, str]]:
+    return [(q.kind, q.value, q.unit, q.period, q.describe()) for q in extract(text)[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A reference word before a figure that would be money makes it a reference.
+        ("order number 45.99", []),
+        ("Ref 45 a month", []),
+        ("It is 45 a month", [("money", 45.0, None, "month", "45 a month")]),
+        # The word is looked for in the 25 characters before the figure.
+        ("order" + " " * 20 + "45 a month", []),
+        ("order" + " " * 21 + "45 a month", [("money", 45.0, None, "month", "45 a month")]),
+    ],
+)
+def test_a_reference_number_is_no_claim(text: str, want: list[tuple[object, ...]]) -> None:
+    assert read(text) == want
+
+
+def test_a_bound_on_a_figure_of_no_currency_is_described_with_one_space() -> None:
+    assert read("up to 55 a month") == [("money", 55.0, None, "month", "up to 55 a month")]
