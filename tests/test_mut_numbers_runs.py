@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qa.statements.numbers import digits
+from qa.statements.quantities import extract
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +28,32 @@ def test_a_trailing_article_is_no_number(said: str, written: str) -> None:
 def test_a_comma_after_a_number_stays_with_the_text_after() -> None:
     # "twenty five, a month": the comma ends the number; "a month" is not read onto it.
     assert digits("twenty five, a month").replace(" ,", ",") == "25, a month"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # A ten after "point" takes a unit after it, never another ten or a teen.
+        ("two point seventy five", "2.75"),
+        ("two point seventy", "2.70"),
+        ("two point seventy twenty", "2.70 20"),
+        ("two point seventy eleven", "2.70 11"),
+        ("it is two point fifty twenty four months", "it is 2.50 24 months"),
+        ("two point seventy zero", "2.70"),
+        # What follows the decimal is a number of its own, or the decimal's scale.
+        ("two point seventy five three", "2.75 3"),
+        ("two point seventy five million", "2750000"),
+        ("two point fifty thousand", "2500"),
+        ("two point five million three", "2500000 3"),
+    ],
+)
+def test_a_decimal_said_in_tens(said: str, written: str) -> None:
+    assert digits(said) == written
+
+
+def test_a_decimal_said_in_tens_before_a_duration_keeps_its_value() -> None:
+    _, found = extract("it is two point fifty twenty four months")
+    assert [(q.kind, q.value, q.unit) for q in found] == [
+        ("money", 2.5, None),
+        ("duration", 24.0, "month"),
+    ]

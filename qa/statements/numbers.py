@@ -179,14 +179,10 @@ def _convert_run(run: str) -> str:
             if w in UNITS and UNITS[w] < 10:
                 frac += str(UNITS[w])
             elif w in TENS and not frac:
-                # "point seventy-five" -> .75
-                v = _parse_group(digits[j : j + 2]) if j + 1 < len(digits) else TENS[w]
-                frac = _fmt(v or TENS[w])
-                rest = (
-                    digits[j + 2 :]
-                    if j + 1 < len(digits) and digits[j + 1] in UNITS
-                    else digits[j + 1 :]
-                )
+                # "point seventy-five" -> .75; "point fifty twenty-four" -> .50, then 24
+                pair = j + 1 < len(digits) and UNITS.get(digits[j + 1], 10) < 10
+                frac = _fmt(TENS[w] + UNITS[digits[j + 1]] if pair else TENS[w])
+                rest = digits[j + 2 :] if pair else digits[j + 1 :]
                 break
             else:
                 rest = digits[j:]
