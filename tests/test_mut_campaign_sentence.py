@@ -394,6 +394,35 @@ def test_the_product_named_scopes_the_facts(said: str, fact: str, expected: str)
     assert got["findings"] == [finding("$35 a month", fact, expected, False, MONTHLY, 0.7)]
 
 
+def test_the_longest_product_named_wins_whatever_its_letters() -> None:
+    camp = campaign(
+        name="Plus deals",
+        products=["Plus", "Flex Plus"],
+        facts=[
+            money("plus", 30, products=["Plus"]),
+            money("flex_plus", 40, products=["Flex Plus"]),
+        ],
+    )
+    got = run("Flex Plus is $35 a month.", [camp])
+    assert got["findings"] == [
+        finding("$35 a month", "flex_plus", "USD 40.00 a month", False, MONTHLY, 0.7)
+    ]
+
+
+def test_every_claim_of_the_sentence_is_checked() -> None:
+    # A past figure, then the current one.
+    said = "It used to be $20 a month but it is $35 a month now."
+    assert run(said, [campaign()])["findings"] == [
+        finding("$35 a month", "price", "USD 30.00 a month", False, MONTHLY, 0.7)
+    ]
+    # The holder's own date, then the price.
+    camp = campaign(facts=[{"id": "start", "value": {"date": "2026-05-08"}}, money("price", 30)])
+    said = "Your policy starts on 9 May and costs $35 a month."
+    assert run(said, [camp], held=frozenset({"SOLAR"}))["findings"] == [
+        finding("$35 a month", "price", "USD 30.00 a month", False, MONTHLY, 0.7)
+    ]
+
+
 def test_a_product_name_with_a_figure_is_no_claim() -> None:
     fibre = campaign(products=["Fibre 500"], name="Fibre 500")
     assert run("Fibre 500 is $30 a month.", [fibre]) == result(
