@@ -37,3 +37,17 @@ def test_a_reference_number_is_no_claim(text: str, want: list[tuple[object, ...]
 
 def test_a_bound_on_a_figure_of_no_currency_is_described_with_one_space() -> None:
     assert read("up to 55 a month") == [("money", 55.0, None, "month", "up to 55 a month")]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A period in any case, after a space, an article or nothing at all.
+        ("£10 per Year", [("money", 10.0, "GBP", "year", "GBP 10 a year")]),
+        ("£10 Monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month")]),
+        ("£10monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month")]),
+        ("£10Monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month")]),
+    ],
+)
+def test_the_period_after_a_figure(text: str, want: list[tuple[object, ...]]) -> None:
+    assert read(text) == want
