@@ -15,8 +15,8 @@ def _fresh_digits() -> None:
     digits.cache_clear()  # each test reads its text anew (see tests/test_mut_statements.py)
 
 
-def read(text: str) -> list[tuple[str, float, str | None, str | None, str]]:
-    return [(q.kind, q.value, q.unit, q.period, q.describe()) for q in extract(text)[1]]
+def read(text: str) -> list[tuple[str, float, str | None, str | None, str, str]]:
+    return [(q.kind, q.value, q.unit, q.period, q.describe(), q.text) for q in extract(text)[1]]
 
 
 @pytest.mark.parametrize(
@@ -25,10 +25,13 @@ def read(text: str) -> list[tuple[str, float, str | None, str | None, str]]:
         # A reference word before a figure that would be money makes it a reference.
         ("order number 45.99", []),
         ("Ref 45 a month", []),
-        ("It is 45 a month", [("money", 45.0, None, "month", "45 a month")]),
+        ("It is 45 a month", [("money", 45.0, None, "month", "45 a month", "45 a month")]),
         # The word is looked for in the 25 characters before the figure.
         ("order" + " " * 20 + "45 a month", []),
-        ("order" + " " * 21 + "45 a month", [("money", 45.0, None, "month", "45 a month")]),
+        (
+            "order" + " " * 21 + "45 a month",
+            [("money", 45.0, None, "month", "45 a month", "45 a month")],
+        ),
     ],
 )
 def test_a_reference_number_is_no_claim(text: str, want: list[tuple[object, ...]]) -> None:
@@ -36,18 +39,40 @@ def test_a_reference_number_is_no_claim(text: str, want: list[tuple[object, ...]
 
 
 def test_a_bound_on_a_figure_of_no_currency_is_described_with_one_space() -> None:
-    assert read("up to 55 a month") == [("money", 55.0, None, "month", "up to 55 a month")]
+    want = [("money", 55.0, None, "month", "up to 55 a month", "55 a month")]
+    assert read("up to 55 a month") == want
 
 
 @pytest.mark.parametrize(
     ("text", "want"),
     [
         # A period in any case, after a space, an article or nothing at all.
-        ("£10 per Year", [("money", 10.0, "GBP", "year", "GBP 10 a year")]),
-        ("£10 Monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month")]),
-        ("£10monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month")]),
-        ("£10Monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month")]),
+        ("£10 per Year", [("money", 10.0, "GBP", "year", "GBP 10 a year", "£10 per Year")]),
+        ("£10 Monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month", "£10 Monthly")]),
+        ("£10monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month", "£10monthly")]),
+        ("£10Monthly", [("money", 10.0, "GBP", "month", "GBP 10 a month", "£10Monthly")]),
+        ("$99 Upfront", [("money", 99.0, "USD", "once", "USD 99 once", "$99 Upfront")]),
+        ("$99 ONE-OFF", [("money", 99.0, "USD", "once", "USD 99 once", "$99 ONE-OFF")]),
     ],
 )
 def test_the_period_after_a_figure(text: str, want: list[tuple[object, ...]]) -> None:
     assert read(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        # The bound word is looked for in the 20 characters before the figure, currency
+        # signs and spaces after it aside.
+        ("under $$45", "below"),
+        ("backup to" + " " * 15 + "$45", "max"),
+        ("backup to" + " " * 16 + "$45", None),
+    ],
+)
+def test_the_bound_before_a_figure(text: str, bound: str | None) -> None:
+    [q] = extract(text)[1]
+    assert (q.kind, q.value, q.bound, q.text) == ("money", 45.0, bound, "$45")
+
+
+def test_chinese_text_is_read_by_its_own_reader() -> None:
+    assert read("每月三十元") == [("money", 30.0, None, "month", "30 a month", "30元")]
