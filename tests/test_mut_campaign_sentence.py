@@ -423,6 +423,39 @@ def test_every_claim_of_the_sentence_is_checked() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("said", "camp"),
+    [
+        # A figure of no fact's kind, then the price.
+        ("You get 20% off and it is $35 a month.", campaign()),
+        # The disclosure's own figure, then the price.
+        (
+            "It is $45 a month and it is $35 a month.",
+            campaign(
+                disclosures=[{"id": "after", "phrases": ["after 12 months it is $45 a month"]}]
+            ),
+        ),
+    ],
+)
+def test_a_claim_passed_over_leaves_the_next_one_checked(said: str, camp: Campaign) -> None:
+    assert run(said, [camp])["findings"] == [
+        finding("$35 a month", "price", "USD 30.00 a month", False, MONTHLY, 0.7)
+    ]
+
+
+def test_a_claim_right_for_another_fact_leaves_the_next_one_checked() -> None:
+    said = "The discount is $30 a month and the price is $35 a month."
+    assert run(said, [campaign(facts=[PRICE, DISCOUNT])])["findings"] == [
+        finding("$35 a month", "price", "USD 30.00 a month", False, PRICE_WHY, 0.9)
+    ]
+
+
+def test_an_expired_offer_under_the_sites_review_bar() -> None:
+    said = "Solar Saver is $35 a month."
+    [flag] = run(said, [campaign()], day=AFTER, review_bar=0.9)["flags"]
+    assert flag == (*expired(said, "ended on 2026-05-31")[:-1], "review")
+
+
 def test_a_product_name_with_a_figure_is_no_claim() -> None:
     fibre = campaign(products=["Fibre 500"], name="Fibre 500")
     assert run("Fibre 500 is $30 a month.", [fibre]) == result(
