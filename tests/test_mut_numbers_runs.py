@@ -57,3 +57,34 @@ def test_a_decimal_said_in_tens_before_a_duration_keeps_its_value() -> None:
         ("money", 2.5, None),
         ("duration", 24.0, "month"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("The grand total is $50.", "The grand total is $50."),
+        ("That's grand, thanks.", "That's grand, thanks."),
+        ("a grand a year", "1000 a year"),
+        ("two grand", "2000"),
+    ],
+)
+def test_grand_is_a_thousand_only_after_a_count(said: str, written: str) -> None:
+    assert digits(said) == written
+
+
+def test_the_grand_total_states_no_thousand() -> None:
+    _, found = extract("The grand total is $50.")
+    assert [(q.kind, q.value, q.unit, q.text) for q in found] == [("money", 50.0, "USD", "$50")]
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # What is left after a decimal is read as a number of its own, however long.
+        ("two point seventy five twenty one", "2.75 21"),
+        # Words around a decimal stay words.
+        ("and two point five", "and 2.5"),
+    ],
+)
+def test_around_a_decimal(said: str, written: str) -> None:
+    assert digits(said) == written

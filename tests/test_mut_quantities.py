@@ -76,3 +76,88 @@ def test_the_bound_before_a_figure(text: str, bound: str | None) -> None:
 
 def test_chinese_text_is_read_by_its_own_reader() -> None:
     assert read("每月三十元") == [("money", 30.0, None, "month", "30 a month", "30元")]
+
+
+def whole(text: str) -> list[tuple[object, ...]]:
+    return [(q.kind, q.value, q.unit, q.period, q.high, q.bound, q.text) for q in extract(text)[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised", "want"),
+    [
+        (
+            "between $40 and $50 a month",
+            "between $40 to $50 a month",
+            [("money", 40.0, "USD", "month", 50.0, None, "$40 to $50 a month")],
+        ),
+        (
+            "It is two grand a year",
+            "It is 2000 ¤ a year",
+            [("money", 2000.0, None, "year", None, None, "2000 ¤ a year")],
+        ),
+        (
+            "up to five grand",
+            "up to 5000 ¤",
+            [("money", 5000.0, None, None, None, "max", "5000 ¤")],
+        ),
+        ("The grand total", "The grand ¤ total", []),
+        (
+            "the 5th of June",
+            "the 5th of June",
+            [("date", 605, "06-05", None, None, None, "5th of June")],
+        ),
+        ("June 5th", "June 5th", [("date", 605, "06-05", None, None, None, "June 5th")]),
+        (
+            "until the end of September",
+            "until the end of September",
+            [("date", 930, "09-30", None, None, None, "until the end of September")],
+        ),
+        ("by Sept", "by Sept", [("date", 930, "09-30", None, None, None, "by Sept")]),
+        # Two figures written together are both read.
+        (
+            "£10£20",
+            "£10£20",
+            [
+                ("money", 10.0, "GBP", None, None, None, "£10"),
+                ("money", 20.0, "GBP", None, None, None, "£20"),
+            ],
+        ),
+        (
+            "20%$5 off",
+            "20%$5 off",
+            [
+                ("percent", 20.0, None, None, None, None, "20%"),
+                ("money", 5.0, "USD", None, None, None, "$5"),
+            ],
+        ),
+        # A price per unit of energy written with a sign is no money of its own.
+        ("$0.25 per kWh", "$0.25 per kWh", []),
+        (
+            "$0.25 per KWH and $10 a month",
+            "$0.25 per KWH and $10 a month",
+            [("money", 10.0, "USD", "month", None, None, "$10 a month")],
+        ),
+        # A figure that is part of another is passed over, and the next one read.
+        (
+            "$5 dollars, or 10 pounds",
+            "$5 dollars, or 10 pounds",
+            [
+                ("money", 5.0, "USD", None, None, None, "$5"),
+                ("money", 10.0, "GBP", None, None, None, "10 pounds"),
+            ],
+        ),
+        (
+            "Use code $50OFF5 for £20 a month",
+            "Use code $50OFF5 for £20 a month",
+            [("money", 20.0, "GBP", "month", None, None, "£20 a month")],
+        ),
+        (
+            "20 to 30 dollars a month",
+            "20 to 30 dollars a month",
+            [("money", 20.0, "USD", "month", 30.0, None, "20 to 30 dollars a month")],
+        ),
+    ],
+)
+def test_quantities_whole(text: str, normalised: str, want: list[tuple[object, ...]]) -> None:
+    got, _ = extract(text)
+    assert (got, whole(text)) == (normalised, want)

@@ -167,8 +167,8 @@ def _convert_run(run: str) -> str:
     tail: list[str] = []
     while words and words[-1] in ("a", "an", "and", "point", "half", ","):
         tail.insert(0, words.pop())
-    if not words:
-        return raw
+    if not words or words == ["grand"]:
+        return raw  # "the grand total", "that's grand": no number without a count before it
     if "point" in words:
         i = words.index("point")
         whole = _parse_group(words[:i]) if words[:i] else 0.0
