@@ -222,6 +222,12 @@ MODULES = [
         ),
         deselect="not score_with_campaigns_shows_flags",  # a minute, as for campaign_checks
     ),
+    Module(
+        "zh_quantities",
+        # The quantities of a Chinese sentence: numerals, money, percentages, periods, dates.
+        ("qa/statements/zh_quantities.py",),
+        ("tests/test_zh_quant.py", "tests/test_mut_quantities*.py"),
+    ),
 ]
 
 # mutmut's exit codes of a mutant's test run (mutmut/stats.py).
