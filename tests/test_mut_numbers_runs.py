@@ -53,6 +53,7 @@ def test_a_decimal_said_in_tens(said: str, written: str) -> None:
         # A ten after "point" takes a unit after it, never another ten or a teen.
         ("two point seventy twenty", "2.70 20"),
         ("two point seventy eleven", "2.70 11"),
+        ("two point seventy ten", "2.70 10"),
         ("it is two point fifty twenty four months", "it is 2.50 24 months"),
     ],
 )
