@@ -164,6 +164,36 @@ def normalise(text: str, lang: str | None = None) -> str:
     return text
 
 
+@lru_cache(maxsize=16)
+def _english_terms(entries: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of a pack's `english_terms` ("waiting period = 等待期") and its table."""
+    table: dict[str, str] = {}
+    for entry in entries:
+        english, sep, chinese = entry.partition("=")
+        key = _english_key(english)
+        if not sep or not key or not has_han(chinese):
+            raise ValueError(f"english_terms: {entry!r} is not written 'english words = 中文'")
+        table[key] = chinese.strip()
+    forms = sorted(table, key=len, reverse=True)  # "annual fee" before "fee"
+    alternatives = "|".join(r"[\s-]+".join(map(re.escape, k.split())) for k in forms)
+    return re.compile(rf"(?<![A-Za-z0-9])({alternatives})(?:e?s)?(?![A-Za-z0-9])", re.I), table
+
+
+def _english_key(words: str) -> str:
+    return " ".join(words.lower().replace("-", " ").split())
+
+
+def english_in_chinese(text: str, entries: list[str] | tuple[str, ...]) -> str:
+    """Chinese text with the English words of a pack's `english_terms` said in Chinese:
+    "waiting period 有多久" reads as "等待期 有多久", "取消 my membership" as "取消 my 会员", so
+    Chinese cue words and phrases meet code-switched speech. Text without Han characters, and
+    English words the list does not name (product names), stay as they are."""
+    if not entries or not has_han(text) or not re.search("[A-Za-z]", text):
+        return text
+    pattern, table = _english_terms(tuple(entries))
+    return pattern.sub(lambda m: table[_english_key(m.group(1))], text)
+
+
 def _segmenter() -> Any:
     global _jieba
     with _lock:

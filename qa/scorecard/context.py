@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from qa.language import HAN, base, detect_language, has_han, is_chinese_text
+from qa.language import HAN, base, detect_language, english_in_chinese, has_han, is_chinese_text
 from qa.language import normalise as lang_normalise
 from qa.matching import Hit, Matcher
 from qa.metrics import compute_metrics
@@ -195,18 +195,42 @@ class Context:
         numbers in digits or in words: 首年5折 is 首年五折). A longer one may differ, but
         never by a number (犹豫期十天内可以全额退 is not 犹豫期内可以全额退)."""
         texts = self.texts(idxs)
-        if mode != "fuzzy" or self.language is not None or self.pack_language is None:
+        if mode == "semantic" or self.language is not None or self.pack_language is None:
             return self.matcher.find(texts, phrases, mode, threshold, language=lang)
-        short = [
-            p for p in phrases if has_han(p) and len(_HAN_CHARS.findall(p)) < ZH_FUZZY_MIN_CHARS
-        ]
-        rest = [p for p in phrases if p not in short]
-        near = self.matcher.find(texts, rest, mode, threshold, language=lang)
+        # Code-switching: Chinese phrases are matched with the English words inside the
+        # Chinese said in Chinese; quotes keep the sentence as it was written.
+        switched = {i: self.switched(t) for i, t in texts.items()}
+        chinese = [p for p in phrases if has_han(p)]
+        short = [p for p in chinese if len(_HAN_CHARS.findall(p)) < ZH_FUZZY_MIN_CHARS]
+        if mode != "fuzzy":
+            short = []
+        found = _said_as_written(switched, short)
+        for said, listed in (
+            (switched, [p for p in chinese if p not in short]),
+            (texts, [p for p in phrases if not has_han(p)]),
+        ):
+            if listed:
+                hits = self.matcher.find(said, listed, mode, threshold, language=lang)
+                found += [h for h in hits if mode != "fuzzy" or _same_figures(h)]
         best: dict[int, Hit] = {}
-        for h in [*_said_as_written(texts, short), *[h for h in near if _same_figures(h)]]:
+        for h in found:
             if h.turn not in best or h.score > best[h.turn].score:
                 best[h.turn] = h
-        return [best[i] for i in sorted(best)]
+        return [self._as_written(best[i], texts[i]) for i in sorted(best)]
+
+    def switched(self, text: str) -> str:
+        """The text with the English words of the pack's `english_terms` in Chinese."""
+        return english_in_chinese(text, self.cues("english_terms"))
+
+    def _as_written(self, hit: Hit, text: str) -> Hit:
+        """A hit found in a turn's code-switched reading, quoting the sentence as written."""
+        parts = sentences(text)
+        if hit.sentence in parts:
+            return hit
+        read = sentences(self.switched(text))
+        if len(read) != len(parts) or hit.sentence not in read:
+            return hit
+        return Hit(hit.turn, parts[read.index(hit.sentence)], hit.phrase, hit.score)
 
     def _by_act(
         self, spec: Phrases, act: str, idxs: list[int], examples: Examples | None
@@ -484,20 +508,31 @@ class Context:
         said = normalise(sentence)
         if extra and any(normalise(e) == said for e in extra.get("negative", [])):
             return 0.0
-        if self._unless(act, said):
+        read = normalise(self.switched(sentence))  # English words inside it said in Chinese
+        if self._unless(act, read):
             return 0.0  # named, but said of something that is not this act
-        if act == "recommend" and _open_question_about_them(self, sentence, said):
+        if act == "recommend" and _open_question_about_them(self, sentence, read):
             return 0.0  # an open question about the customer asks, it offers nothing
         cues = self._act_cues(act) + list((extra or {}).get("positive", []))
-        padded = f" {said} "
-        if any(f" {normalise(c)} " in padded for c in cues if c.strip()):
+        if any(self._says_cue(c, said, read) for c in cues if c.strip()):
             return 1.0
         if act == "restate_need" and self._checked_restatement(sentence):
             return 1.0
         form = _LEXICAL_FORMS.get(act)
-        if form is not None and form(self, sentence, said):
+        if form is not None and form(self, sentence, read):
             return 1.0
         return 0.0
+
+    @staticmethod
+    def _says_cue(cue: str, said: str, read: str) -> bool:
+        """Whether a (normalised) sentence says a cue: an English one as written, a Chinese
+        one in its code-switched reading, where English words the pack does not translate
+        (a product's name, "my") do not stand between its characters ("取消 my Plus 会员"
+        says 取消会员)."""
+        wanted = f" {normalise(cue)} "
+        if not has_han(cue):
+            return wanted in f" {said} "
+        return wanted in f" {read} " or wanted in f" {_without_english(read)} "
 
     def _unless(self, act: str, said: str) -> bool:
         """Whether the (normalised) sentence says a cue of the pack's `act_unless` lists for
@@ -565,7 +600,8 @@ class Context:
         if self.pack_language is None:
             return False
         entries = pack_lists(self.pack_language, "criteria").get(name, [])
-        return any(normalise(e) in said for e in entries if e.strip())
+        read = normalise(self.switched(said))
+        return any(self._says_cue(e, said, read) for e in entries if e.strip())
 
     def _checked_restatement(self, sentence: str) -> bool:
         """'您是想……对吗？', '您主要是担心利息太高，对吧？': a statement of the customer's wish, worry
@@ -608,6 +644,30 @@ class Context:
             )
             if said is not None:
                 out.append((i, said))
+        return out
+
+    def turns_to_offer(self, complaints: dict[int, str]) -> dict[int, str]:
+        """Where acts come from cue words: customer turns, after the agent has answered a
+        complaint, that ask whether or how they can have an offer ("那我可以加入吗？") and
+        complain of nothing: the customer has left the problem behind of their own accord."""
+        if not complaints:
+            return {}
+        first = min(complaints)
+        replied = [i for i in self.of("agent") if i > first]
+        out: dict[int, str] = {}
+        for j in self.of("customer"):
+            if not replied or j < replied[0] or j in complaints:
+                continue
+            asked = next(
+                (
+                    s
+                    for s in sentences(self.turns[j].text)
+                    if question_kind(s) and self._pack_says("asks_offer", normalise(s))
+                ),
+                None,
+            )
+            if asked is not None and not self.act_hits("complaint", [j]):
+                out[j] = asked
         return out
 
     def answers_asked(self, turn: int) -> bool:
@@ -752,6 +812,11 @@ def _same_figures(hit: Hit) -> bool:
     return sorted(added) == sorted(wanted) and all(c in kept for c in wanted)
 
 
+def _without_english(said: str) -> str:
+    """A normalised Chinese sentence without its words in Latin letters (digits stay)."""
+    return " ".join(w for w in said.split() if not (w.isascii() and w.isalpha()))
+
+
 def _said_as_written(texts: dict[int, str], phrases: list[str]) -> list[Hit]:
     """The first sentence per turn that says one of the Chinese phrases as written: compared
     in Simplified script with Chinese numbers in digits."""
@@ -792,8 +857,15 @@ def _asks_what_lies_behind(ctx: Context, sentence: str, said: str) -> bool:
     )
 
 
+def _holds_to_a_promise(ctx: Context, sentence: str, said: str) -> bool:
+    """A complaint read from its form: a question that holds the company to what it said or
+    promised ("不是说……吗？"), not a plain "不是说这个" that only corrects a misunderstanding."""
+    return question_kind(sentence) is not None and ctx._pack_says("promised", said)
+
+
 # Acts read from a sentence's form where a pack has no act examples (beside cue words).
 _LEXICAL_FORMS: dict[str, Callable[[Context, str, str], bool]] = {
+    "complaint": _holds_to_a_promise,
     "discovery_question": _open_question_about_them,
     "check_understanding": _asks_if_understood,
     "retention_move": _asks_what_lies_behind,

@@ -802,10 +802,11 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     if not pitched:
         return Outcome("na", note="nothing was recommended or offered")
     if ctx.language is None:  # Chinese: a price answered on request is not the pitch
-        pitched = [p for p in pitched if not ctx.answers_asked(p[0])] or pitched
+        pitched, open_qs = _zh_questions_before_pitch(ctx, pitched, c.examples)
+    else:
+        before_pitch = [i for i in ctx.of("agent") if i < pitched[0][0]]
+        open_qs = _needs_questions(ctx, before_pitch, c.examples)
     pitch_turn = pitched[0][0]
-    before_pitch = [i for i in ctx.of("agent") if i < pitch_turn]
-    open_qs = _needs_questions(ctx, before_pitch, c.examples)
     needs = _customer_needs(ctx, before=pitch_turn + 1)
     ack = None
     before = [i for i in ctx.of("agent") if i <= pitch_turn]
@@ -836,6 +837,26 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
         "acknowledged": bool(ack),
     }
     return Outcome("pass" if ok else "fail", evidence, 0.75, fraction, note, details)
+
+
+def _zh_questions_before_pitch(
+    ctx: Context, pitched: list[tuple[int, str]], examples: Examples | None
+) -> tuple[list[tuple[int, str]], list[Question]]:
+    """Where acts come from cue words: the recommendation is the first offer that does not
+    answer what the customer asked ("年费多少？" answered with the price is not yet one), and
+    the open questions before it: in earlier turns, in a turn that answered the customer
+    (the answer first, then the question), and in the recommendation's own turn before the
+    offer (an email asks, then explains). Where every offer answered the customer, a
+    question in any turn counts: the product was explained on request, and asked about."""
+    real = [p for p in pitched if not ctx.answers_asked(p[0])]
+    agent = ctx.of("agent")
+    if not real:
+        return pitched, _needs_questions(ctx, agent, examples)
+    turn, said = real[0]
+    parts = list(sentences(ctx.turns[turn].text))
+    at = parts.index(said) if said in parts else 0
+    asked = _needs_questions(ctx, [i for i in agent if i <= turn], examples)
+    return real, [q for q in asked if q.turn < turn or parts.index(q.sentence) < at]
 
 
 def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
@@ -957,6 +978,8 @@ def upsell_timing_v1(c: UpsellTimingV1, ctx: Context) -> Outcome:
     resolutions.update(_confirmed_when_asked(ctx))
     if c.resolution is not None:
         resolutions.update({h.turn: h.sentence for h in ctx.find(c.resolution)})
+    if ctx.lexical_act("complaint"):  # Chinese: asking for an offer leaves the problem behind
+        resolutions.update(ctx.turns_to_offer(complaints))
     open_complaint: int | None = None
     for i in range(len(ctx.turns)):
         if i in complaints and open_complaint is None:
