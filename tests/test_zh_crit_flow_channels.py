@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import re
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
+from qa.config import load_config
+from qa.errors import ConfigError
 from qa.ingest.chat import parse_chat_json
 from qa.ingest.email import build_thread, parse_message
 from qa.language import to_simplified
@@ -457,3 +460,21 @@ def test_a_complaint_in_other_words_makes_empathy_apply(channel: str) -> None:
     assert evaluate_criterion(empathy, raised, [channel]).result == "fail"
     calm = ctx_of([("customer", "我想问一下网点地址。"), ("agent", "在人民路八号。")], channel)
     assert evaluate_criterion(empathy, calm, [channel]).result == "na"
+
+
+def test_a_site_adds_english_terms_and_a_malformed_one_is_a_config_error(tmp_path: Path) -> None:
+    lines = [
+        ("customer", "我的 e-wallet 想 close 掉，以后不用了。"),
+        ("agent", "好的，已为您办理。"),
+    ]
+    assert retention_v1(RETAIN, ctx_of(lines, "chat")).result == "na"
+    (tmp_path / "qa.yaml").write_text(
+        "packs:\n  zh:\n    criteria:\n      english_terms: ['close = 注销']\n", encoding="utf-8"
+    )
+    load_config(tmp_path / "qa.yaml")
+    assert retention_v1(RETAIN, ctx_of(lines, "chat")).result == "fail"
+    (tmp_path / "qa.yaml").write_text(
+        "packs:\n  zh:\n    criteria:\n      english_terms: ['close 注销']\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"english_terms\[0\]: 'close 注销' is not"):
+        load_config(tmp_path / "qa.yaml")

@@ -71,7 +71,17 @@ def check_extensions(extensions: dict[str, dict[str, dict[str, list[str]]]]) -> 
                 for i, entry in enumerate(entries):
                     if not isinstance(entry, str) or not entry.strip():
                         problems.append(f"{lang}.{area}.{name}[{i}]: an entry needs words")
+                    elif name == "english_terms" and not _a_term(entry):
+                        problems.append(
+                            f"{lang}.{area}.{name}[{i}]: {entry!r} is not 'english words = 中文'"
+                        )
     return problems
+
+
+def _a_term(entry: str) -> bool:
+    """An `english_terms` entry: English words, '=', the words in the pack's language."""
+    english, sep, translated = entry.partition("=")
+    return bool(sep and english.strip() and english.isascii() and translated.strip())
 
 
 @cache
