@@ -183,12 +183,15 @@ def _english_key(words: str) -> str:
     return " ".join(words.lower().replace("-", " ").split())
 
 
-def english_in_chinese(text: str, entries: list[str] | tuple[str, ...]) -> str:
+def english_in_chinese(
+    text: str, entries: list[str] | tuple[str, ...], in_chinese: bool = False
+) -> str:
     """Chinese text with the English words of a pack's `english_terms` said in Chinese:
     "waiting period 有多久" reads as "等待期 有多久", "取消 my membership" as "取消 my 会员", so
-    Chinese cue words and phrases meet code-switched speech. Text without Han characters, and
-    English words the list does not name (product names), stay as they are."""
-    if not entries or not has_han(text) or not re.search("[A-Za-z]", text):
+    Chinese cue words and phrases meet code-switched speech. English words the list does not
+    name (product names) stay as they are, and so does text without Han characters unless it
+    is a line of a Chinese conversation (`in_chinese`: "OK, thanks" there is 好的, 谢谢)."""
+    if not entries or not (in_chinese or has_han(text)) or not re.search("[A-Za-z]", text):
         return text
     pattern, table = _english_terms(tuple(entries))
     return pattern.sub(lambda m: table[_english_key(m.group(1))], text)

@@ -190,6 +190,37 @@ def test_finding_out_too_late_is_a_problem_raised(channel: str) -> None:
     assert out.evidence[0].turn == 0
 
 
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_illness_given_as_the_reason_to_buy_is_no_complaint(channel: str) -> None:
+    reason = ("customer", "我爸前年住院了，花了不少钱，所以我想给自己买份重疾险。")
+    pitch = ("agent", "理解，悦享会员加入会员后每年送一次体检，现在加入首月免费。")
+    assert upsell_timing_v1(UPSELL, ctx_of([reason, pitch], channel)).result == "na"
+    claim = ("customer", "我爸前年住院了，到现在理赔还没到账。")
+    assert upsell_timing_v1(UPSELL, ctx_of([claim, pitch], channel)).result == "fail"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_amends_for_a_problem_are_no_pitch(channel: str) -> None:
+    late = ("customer", "我是悦享会员，订的书一个礼拜还没到，到底怎么回事？")
+    amends = ("agent", "非常抱歉，作为补偿，这单的运费退给您，再送您一张五十元优惠券。")
+    assert upsell_timing_v1(UPSELL, ctx_of([late, amends], channel)).result == "pass"
+    pushed = ("agent", "非常抱歉。另外悦享会员现在续费有优惠，续一年送三个月。")
+    assert upsell_timing_v1(UPSELL, ctx_of([late, pushed], channel)).result == "fail"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_english_ok_accepts_the_fix(channel: str) -> None:
+    lines = [
+        ("customer", "订的书一个礼拜还没到，到底怎么回事？"),
+        ("agent", "查到了，包裹在派送中，今天下午就能送到。"),
+        ("customer", "OK，thanks。"),
+        ("agent", "另外悦享会员现在加入首月免费，会员订书都包邮。"),
+    ]
+    assert upsell_timing_v1(UPSELL, ctx_of(lines, channel)).result == "pass"
+    still = [*lines[:2], ("customer", "今天下午？我明天一早就要用。"), lines[3]]
+    assert upsell_timing_v1(UPSELL, ctx_of(still, channel)).result == "fail"
+
+
 # --- questions before the recommendation (needs_discovery.v1) ------------------------------
 
 NEEDS = NeedsDiscoveryV1(
@@ -298,7 +329,16 @@ def test_english_words_inside_chinese_are_churn_cues(
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_an_english_term_inside_chinese_says_the_disclosure(channel: str) -> None:
+@pytest.mark.parametrize(
+    "said",
+    [
+        "这份保单的 cooling-off period 十五天，期间退保可以全额退还保费。",
+        "这份保单的 cooling-off period 是十五天，期间退保可以全额退还保费。",
+        "这份保单有十五天的 cooling off period，期间退保可以全额退还保费。",
+    ],
+    ids=["bare", "copula", "of"],
+)
+def test_an_english_term_inside_chinese_says_the_disclosure(channel: str, said: str) -> None:
     disclose = PhraseV1(
         id="cooling_off",
         type="phrase.v1",
@@ -306,12 +346,11 @@ def test_an_english_term_inside_chinese_says_the_disclosure(channel: str) -> Non
         match="fuzzy",
         phrases=["十五天犹豫期", "犹豫期十五天"],
     )
-    said = "这份保单的 cooling-off period 十五天，期间退保可以全额退还保费。"
     ctx = ctx_of([("customer", "买了以后反悔怎么办？"), ("agent", said)], channel)
     out = evaluate_criterion(disclose, ctx, [channel])
     assert out.result == "pass"
-    assert "cooling-off period" in out.evidence[0].quote
-    wrong = "这份保单的 cooling-off period 十天，期间退保可以全额退还保费。"
+    assert "cooling" in out.evidence[0].quote  # the quote keeps the English as said
+    wrong = said.replace("十五天", "十天")
     ctx = ctx_of([("customer", "买了以后反悔怎么办？"), ("agent", wrong)], channel)
     assert evaluate_criterion(disclose, ctx, [channel]).result == "fail"
 

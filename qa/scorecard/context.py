@@ -219,8 +219,9 @@ class Context:
         return [self._as_written(best[i], texts[i]) for i in sorted(best)]
 
     def switched(self, text: str) -> str:
-        """The text with the English words of the pack's `english_terms` in Chinese."""
-        return english_in_chinese(text, self.cues("english_terms"))
+        """The text with the English words of the pack's `english_terms` in Chinese (a
+        line of English in a Chinese conversation as well)."""
+        return english_in_chinese(text, self.cues("english_terms"), in_chinese=True)
 
     def _as_written(self, hit: Hit, text: str) -> Hit:
         """A hit found in a turn's code-switched reading, quoting the sentence as written."""
@@ -817,9 +818,17 @@ def _without_english(said: str) -> str:
     return " ".join(w for w in said.split() if not (w.isascii() and w.isalpha()))
 
 
+# Words that only link a term to its figure: a copula before it (等待期是90天, 犹豫期有15天),
+# a 的 after a figure with its unit (15天的犹豫期). Read on Simplified text, numbers in digits.
+_FIGURE_LINK = re.compile(
+    rf"(?<=[{HAN}])\s*(?:只有|就是|都是|是|为|有)\s*(?=\d)|(?<=\d[天日周月年岁元块万])\s*的\s*(?=[{HAN}])"
+)
+
+
 def _said_as_written(texts: dict[int, str], phrases: list[str]) -> list[Hit]:
     """The first sentence per turn that says one of the Chinese phrases as written: compared
-    in Simplified script with Chinese numbers in digits."""
+    in Simplified script with Chinese numbers in digits, and without the words that only
+    link a term to its figure ("犹豫期是十五天" says 犹豫期十五天, "十五天的犹豫期" 十五天犹豫期)."""
     if not phrases:
         return []
     from qa.statements.zh_quantities import zh_digits
@@ -828,8 +837,10 @@ def _said_as_written(texts: dict[int, str], phrases: list[str]) -> list[Hit]:
     out = []
     for idx, text in texts.items():
         for sent in sentences(text):
-            said = f" {normalise(zh_digits(sent))} "
-            phrase = next((p for p, w in wanted if w in said), None)
+            digits = zh_digits(lang_normalise(sent, "zh"))
+            said = f" {normalise(digits)} "
+            linked = f" {normalise(_FIGURE_LINK.sub('', digits))} "
+            phrase = next((p for p, w in wanted if w in said or w in linked), None)
             if phrase is not None:
                 out.append(Hit(idx, sent, phrase, 1.0))
                 break
