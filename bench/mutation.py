@@ -15,7 +15,11 @@ behaviour) count as equivalent; the score is killed / (mutants - equivalent).
 
 --recheck runs the named test files (only those) against each survivor of the last run, in one
 process, and counts a mutant killed when they fail on it and pass on the unmutated code: a quick
-way to measure new pins without re-running every test of the module per survivor.
+way to measure new pins without re-running every test of the module per survivor. With
+--unreached it runs them against the mutants a stopped run never reached as well; one they do
+not kill counts as surviving, so the score is a lower bound (other tests might kill it):
+
+    .venv/bin/python bench/mutation.py scoring --recheck tests/test_mut_scoring*.py --unreached
 
 A run stopped by --timeout is reported as partial: the mutants tried out of the module's total.
 --resume keeps build/mutation/<module>/ and re-tests only the mutants that survived or were not
@@ -430,10 +434,17 @@ if run("") != 0:
 
 
 def recheck(
-    module: Module, functions: tuple[str, ...], files: list[str], keep: str, timeout: float
+    module: Module,
+    functions: tuple[str, ...],
+    files: list[str],
+    keep: str,
+    timeout: float,
+    unreached: bool = False,
 ) -> Result:
     """The last run's survivors against `files` only (and the tests that `keep`, a pytest -k
-    expression, selects); a failing run kills the mutant."""
+    expression, selects); a failing run kills the mutant. With `unreached`, the mutants the
+    run never reached too: each one these files do not kill counts as surviving (a lower
+    bound: tests outside `files` might kill it)."""
     result = Result(module.name)
     work = WORK / module.name
     if not (work / "mutants").is_dir():
@@ -441,7 +452,9 @@ def recheck(
         return result
     shutil.copytree(ROOT / "tests", work / "mutants" / "tests", dirs_exist_ok=True)
     names = [
-        n for _, n, code in verdicts(work, functions) if code is not None and code not in KILLED
+        n
+        for _, n, code in verdicts(work, functions)
+        if (code is not None or unreached) and code not in KILLED
     ]
     args = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-m", "not models and not browser"]
     keyword = " and ".join(f"({k})" for k in (module.deselect, keep) if k)
@@ -473,9 +486,13 @@ def recheck(
     killed = {n for n, code in done.items() if code == 1}
     for meta in (work / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
-        hit = killed & set(data["exit_code_by_key"])
-        if hit:
-            data["exit_code_by_key"].update(dict.fromkeys(hit, 1))
+        codes = data["exit_code_by_key"]
+        hit = killed & set(codes)
+        # An unreached mutant these files ran against and did not kill: survived.
+        tried = {n for n in done if n in codes and codes[n] is None} - killed
+        if hit or tried:
+            codes.update(dict.fromkeys(hit, 1))
+            codes.update(dict.fromkeys(tried, 0))
             meta.write_text(json.dumps(data))
     print(
         f"  {module.name}: re-checked {len(done)} of {len(names)} survivors, {len(killed)} killed",
@@ -621,6 +638,12 @@ def main() -> None:
         metavar="EXPR",
         help="with --recheck: a pytest -k expression (tests of code newer than the run aside)",
     )
+    parser.add_argument(
+        "--unreached",
+        action="store_true",
+        help="with --recheck: the mutants the last run never reached too (those the files do "
+        "not kill count as surviving)",
+    )
     parser.add_argument("--survivors", action="store_true", help="print each live survivor")
     parser.add_argument(
         "--draft", action="store_true", help="print survivors as lines for the equivalents file"
@@ -640,7 +663,9 @@ def main() -> None:
         print(f"{module.name} ...", file=sys.stderr, flush=True)
         functions = function_patterns(module, args.functions)
         if args.recheck:
-            result = recheck(module, functions, args.recheck, args.keep, args.timeout)
+            result = recheck(
+                module, functions, args.recheck, args.keep, args.timeout, args.unreached
+            )
         else:
             result = run_module(module, args.children, args.timeout, functions, args.resume)
         judge(result, equivalents)
