@@ -16,7 +16,7 @@ from qa.config import Config
 from qa.store import Store
 from qa.store.read import Selection, read_interactions
 from tests.conftest import ROOT, needs
-from tests.serve_fixtures import PASSWORD, csrf_of, login
+from tests.serve_fixtures import PASSWORD, cheap_hashes_config, csrf_of, login
 
 pytestmark = needs("starlette", "httpx", "argon2", "itsdangerous", "multipart")
 # The forbidden phrase "calm down" matches it word for word; the analyst rules it reassurance.
@@ -42,9 +42,10 @@ def test_a_dismissed_finding_adopted_as_an_example_is_not_raised_again(tmp_path:
     runner = CliRunner()
     r = runner.invoke(cli, ["score", str(chat.parent), "--scorecard", str(card), "--db", str(db)])
     assert r.exit_code == 0, r.output
+    cheap = ["--config", str(cheap_hashes_config(tmp_path))]  # the least hash cost
     for name, role in (("ana", "qa"), ("tom", "trainer")):
         r = runner.invoke(cli, ["users", "add", name, "--role", role, "--password-stdin",
-                                "--db", str(db)], input=PASSWORD + "\n")  # fmt: skip
+                                "--db", str(db), *cheap], input=PASSWORD + "\n")  # fmt: skip
         assert r.exit_code == 0, r.output
 
     def machine() -> str:
@@ -125,9 +126,10 @@ def test_a_dismissed_campaign_flag_adopted_as_an_example_is_not_raised_again(
     r = runner.invoke(cli, ["score", str(chat.parent), "--scorecard", str(card),
                             "--campaigns", str(camps), "--db", str(db)])  # fmt: skip
     assert r.exit_code == 0, r.output
+    cheap = ["--config", str(cheap_hashes_config(tmp_path))]  # the least hash cost
     for name, role in (("ana", "qa"), ("tom", "trainer")):
         r = runner.invoke(cli, ["users", "add", name, "--role", role, "--password-stdin",
-                                "--db", str(db)], input=PASSWORD + "\n")  # fmt: skip
+                                "--db", str(db), *cheap], input=PASSWORD + "\n")  # fmt: skip
         assert r.exit_code == 0, r.output
     raised = _flags(db)
     kinds = {k for k, _ in raised}
@@ -237,9 +239,10 @@ def test_a_dismissed_missed_obligation_adopted_as_an_example_is_not_raised_again
     raised = _obligations(db)
     owed = ["disclosure price_after_term", "key point international", "key point unlimited_data"]
     assert raised == {"sold": owed, "asked": owed}, raised
+    cheap = ["--config", str(cheap_hashes_config(tmp_path))]  # the least hash cost
     for name, role in (("ana", "qa"), ("tom", "trainer")):
         r = runner.invoke(cli, ["users", "add", name, "--role", role, "--password-stdin",
-                                "--db", str(db)], input=PASSWORD + "\n")  # fmt: skip
+                                "--db", str(db), *cheap], input=PASSWORD + "\n")  # fmt: skip
         assert r.exit_code == 0, r.output
     ids = {Path(i.source).stem: i.id for i in read_interactions(Store(db), Selection())}
     app = create_app(db, Config(), tmp_path / "cards-unused", camps)
