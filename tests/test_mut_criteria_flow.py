@@ -282,6 +282,26 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         },
     ),
     (
+        "discover_more_questions_than_wanted_and_a_restatement_in_the_pitch_turn",
+        DISCOVER,
+        "chat",
+        [
+            (A, "What do you use it for?"),
+            (A, "Who else uses it?"),
+            (A, "Where do you work?"),
+            (A, "How do you stream?"),
+            (A, "So you need speed. Fibre Max then."),
+        ],
+        {
+            "What do you use it for?": {"discovery_question": 0.9},
+            "Who else uses it?": {"discovery_question": 0.9},
+            "Where do you work?": {"discovery_question": 0.9},
+            "How do you stream?": {"discovery_question": 0.9},
+            "So you need speed.": {"restate_need": 0.9},
+            "Fibre Max then.": {"recommend": 0.9},
+        },
+    ),
+    (
         "discover_no_questions_wanted",
         {**DISCOVER, "min_open_questions": 0},
         "email",
@@ -543,6 +563,20 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "0 open question(s) before the pitch (wanted 1); needs not acknowledged; 0 stated need(s)",
         {"open_questions": 0, "needs": [], "acknowledged": False},
         [(3, "agent", 90.0, 90.0, "Fibre Max is the one.")],
+    ),
+    "discover_more_questions_than_wanted_and_a_restatement_in_the_pitch_turn": (
+        "pass",
+        0.75,
+        1.0,
+        "4 open question(s) before the pitch (wanted 2); needs acknowledged; 0 stated need(s)",
+        {"open_questions": 4, "needs": [], "acknowledged": True},
+        [
+            (0, "agent", 0.0, 0.0, "What do you use it for?"),
+            (1, "agent", 30.0, 30.0, "Who else uses it?"),
+            (2, "agent", 60.0, 60.0, "Where do you work?"),
+            (4, "agent", 120.0, 120.0, "So you need speed."),
+            (4, "agent", 120.0, 120.0, "Fibre Max then."),
+        ],
     ),
     "discover_no_questions_wanted": (
         "fail",
