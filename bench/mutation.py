@@ -161,6 +161,7 @@ MODULES = [
             "tests/test_criteria_flow*.py",
             "tests/test_criteria_meaning*.py",
             "tests/test_criteria_composite.py",
+            "tests/test_zh_crit*.py",  # the Chinese paths of the same evaluators
             "tests/test_mut_criteria*.py",
         ),
         # Every evaluator and its helpers; `evaluator`, the registering decorator, is unused.
