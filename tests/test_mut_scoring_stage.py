@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa.config import Config, VoiceConfig
+from qa.errors import ConfigError
 from qa.matching import Matcher
 from qa.model import Turn, Word
 from qa.scoring import rescore, score_paths
@@ -64,3 +67,8 @@ def test_score_paths_transcribes_with_the_transcriber_given(tmp_path: Path, stor
     assert (report.scored, report.failures) == (1, [])
     [ev] = report.evaluations.values()
     assert ev.criteria[0].result == "pass"
+
+
+def test_score_paths_needs_a_scorecard_or_a_routing_file(tmp_path: Path, store: Store) -> None:
+    with pytest.raises(ConfigError, match="^give a scorecard or a routing file$"):
+        score_paths([tmp_path], store, Config(), None, Matcher())
