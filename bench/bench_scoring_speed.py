@@ -1,7 +1,8 @@
 """Scoring speed on the judgment cases, before and after, side by side, with agreement.
 
     PYTHONPATH=. python bench/bench_scoring_speed.py [--set DIR] [--work DIR] [--n 10000]
-                       [--skip-before] [--skip-rescore] [--save FILE] [--compare FILE]
+                       [--skip-before] [--skip-rescore] [--workers N] [--save FILE]
+                       [--compare FILE]
 
 1. First scoring with nothing cached: every company's contacts, a fresh copy of the
    ingested database (no vectors, no evaluations), the set's own cards; wall time and
@@ -10,9 +11,14 @@
    heads shipped fitted; "after" is the product as it is. Both runs' criterion results
    are compared one by one (they must not differ).
 2. Agreement of the "after" run, by the set's own evaluate.py.
-3. `qa rescore` of N stored interactions: the contacts stored again under new ids until
-   there are N (scored once first, so that the store keeps their sentence vectors), then
-   rescored with each company's card; wall and CPU time.
+3. `qa rescore` of N stored interactions, each scored once first (so that the store keeps
+   their sentence vectors), then rescored with each company's card, in a pool of
+   `--workers` processes (default: one per core); wall time, and CPU time of this process
+   and its workers together. Twice: the contacts stored again under new ids until there
+   are N ("copies": in-process caches hit almost always), and N contacts whose texts
+   differ ("distinct": the set's contacts and the English examples shipped with the
+   scorecards, then each again with every turn's sentences in another order, sometimes
+   one left out). Made at run time in a temporary folder, never kept.
 
 The model load is not counted. Figures are for the machine as it is: on a shared one,
 CPU time says more than wall time. The figures of the third round (README, 2026-11-29) are
@@ -27,12 +33,13 @@ import argparse
 import json
 import os
 import platform
+import random
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,12 +53,16 @@ from bench.bench_judgment import (
     summary,
 )
 from qa.acts import classifier, forget_heads
+from qa.executors.local import cores
 from qa.export import export_json
 from qa.matching import Matcher
 from qa.model import Interaction
+from qa.resources import scorecards_dir
 from qa.scorecard.load import load_scorecard
+from qa.scorecard.trainer import load_example
 from qa.scoring import rescore, score_interactions
 from qa.store import Store
+from qa.text import sentences
 
 TEXT = ("tl", "hs", "ml")  # the written contacts and call transcripts (no recognition)
 # The third round's figures (README, 2026-11-29, 2 cores shared, load average 13-23):
@@ -122,29 +133,111 @@ def copies(items: list[Interaction], n: int) -> list[Interaction]:
     return out
 
 
-def rescoring(args: argparse.Namespace, loaded: Matcher, tmp: Path) -> tuple[int, float, float]:
+def variants(items: list[Interaction], n: int, seed: int = 13) -> list[Interaction]:
+    """N contacts whose texts differ: the given ones first, then each again with the
+    sentences of every turn in another order, and sometimes one of them left out (so
+    per-turn and per-interaction caches miss; the sentences themselves are the set's)."""
+    rng = random.Random(seed)
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for k in range(n):
+        item = items[k % len(items)]
+        turns = item.turns
+        for _ in range(8 if k >= len(items) else 0):  # a few tries at a text not seen yet
+            turns = [replace(t, text=" ".join(_reordered(t.text, rng))) for t in item.turns]
+            if tuple(t.text for t in turns) not in seen:
+                break
+        seen.add(tuple(t.text for t in turns))
+        out.append(replace(item, id=f"{item.id}-{k}", source=f"{item.source}#{k}", turns=turns))
+    return out
+
+
+def _reordered(text: str, rng: random.Random) -> list[str]:
+    said = list(sentences(text))
+    rng.shuffle(said)
+    if len(said) >= 3 and rng.random() < 0.4:
+        said.pop(rng.randrange(len(said)))
+    return said
+
+
+def shipped_examples() -> list[Interaction]:
+    """The English examples that ship with the scorecards (scorecards/examples/CARD)."""
+    items = []
+    for path in sorted((scorecards_dir() / "examples").glob("*/*.json")):
+        if not path.parent.name.endswith("_zh"):
+            items.append(load_example(path)[0])
+    return items
+
+
+def cpu_now() -> float:
+    """CPU seconds of this process and of the (finished) processes it started."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+@dataclass
+class Rescored:
+    kind: str
+    n: int
+    wall: float
+    cpu: float
+    distinct: int  # interactions with a text of their own
+    sentences: int  # in all the interactions
+    embedded: int  # texts the rescore had to embed (not in the store)
+
+
+def rescoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, kind: str) -> Rescored:
+    """`qa rescore` of N stored interactions, each scored once before (so that the store
+    holds their vectors and an evaluation to replace): copies of the set's contacts, or
+    distinct texts made from them and from the shipped examples."""
     per = {
         k: args.n // len(TEXT) + (1 if i < args.n % len(TEXT) else 0) for i, k in enumerate(TEXT)
     }
+    examples = shipped_examples() if kind == "distinct" else []
     wall = cpu = 0.0
-    total = 0
+    total = embedded = 0
+    texts: set[tuple[str, ...]] = set()
+    said = 0
     for key in TEXT:
         src = ingested_db(args.set, Path(args.work), key)
         assert src is not None
         base = Store(src)
-        items = [i for i in base.load_interactions() if i.turns]
+        items = [i for i in base.load_interactions() if i.turns] + examples
         base.close()
-        store = Store(tmp / f"{key}.rescore.db")
-        store.save_interactions(copies(items, per[key]))
+        made = copies(items, per[key]) if kind == "copies" else variants(items, per[key])
+        texts.update(tuple(t.text for t in i.turns) for i in made)
+        said += sum(len(sentences(t.text)) for i in made for t in i.turns)
+        store = Store(tmp / f"{key}.{kind}.db")
+        store.save_interactions(made)
+        for other in sorted(tmp.glob("*.db")):  # vectors the earlier runs embedded
+            if other != store.path:
+                store.conn.execute("ATTACH ? AS other", [str(other)])
+                store.conn.execute(
+                    "INSERT OR IGNORE INTO embeddings SELECT * FROM other.embeddings"
+                )
+                store.conn.execute("DETACH other")
         card = load_scorecard(card_path(None, args.set, COMPANIES[key][1]))
-        score_interactions(store, store.load_interactions(), card, fresh_matcher(loaded, store))
-        w, c = time.perf_counter(), time.process_time()
-        report, _ = rescore(store, card, Matcher(vectors=store))
+        # Setup, not timed: the loaded model embeds what the store lacks, then every
+        # interaction is scored once.
+        matcher = fresh_matcher(loaded, store)
+        score_interactions(store, made[: len(items)], card, matcher)
+        matcher.prefetch([s for i in made for t in i.turns for s in sentences(t.text)])
+        score_interactions(
+            store,
+            store.load_interactions(),
+            card,
+            Matcher(vectors=store),
+            workers=args.workers or cores(),
+        )
+        vectors = store.conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+        w, c = time.perf_counter(), cpu_now()
+        report, _ = rescore(store, card, Matcher(vectors=store), workers=args.workers)
         wall += time.perf_counter() - w
-        cpu += time.process_time() - c
+        cpu += cpu_now() - c
         total += report.scored
+        embedded += store.conn.execute("SELECT count(*) FROM embeddings").fetchone()[0] - vectors
         store.close()
-    return total, wall, cpu
+    return Rescored(kind, total, wall, cpu, len(texts), said, embedded)
 
 
 def main() -> None:
@@ -154,6 +247,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000, help="stored interactions to rescore")
     ap.add_argument("--skip-before", action="store_true")
     ap.add_argument("--skip-rescore", action="store_true")
+    ap.add_argument("--workers", type=int, help="processes that rescore (default: the cores)")
     ap.add_argument("--details", action="store_true")
     ap.add_argument("--save", type=Path, help="write the criterion results of this run")
     ap.add_argument("--compare", type=Path, help="criterion results of an earlier run")
@@ -176,7 +270,11 @@ def main() -> None:
         rows.append(("after", after))
         args.verbose = False
         figures = evaluate(args, after[4], args.set / "human_labels.csv", tmp)
-        rescored = None if args.skip_rescore else rescoring(args, loaded, tmp)
+        rescored = (
+            []
+            if args.skip_rescore
+            else [rescoring(args, loaded, tmp, kind) for kind in ("copies", "distinct")]
+        )
 
     print(
         f"# scoring speed, judgment cases, {date.today()}, {platform.machine()}, "
@@ -193,11 +291,12 @@ def main() -> None:
         print(f"criterion results that differ, before vs after: {len(diff)} of {len(after[3])}")
         for k in diff[:20]:
             print(f"  {k}: {before[3].get(k)} -> {after[3][k]}")
-    if rescored is not None:
-        n, wall, cpu = rescored
+    for r in rescored:
         print(
-            f"qa rescore of {n} stored interactions: {wall:.1f} s wall ({n / wall:.0f}/s), "
-            f"{cpu:.1f} s CPU"
+            f"qa rescore of {r.n} stored interactions, {r.kind} ({r.distinct} distinct texts, "
+            f"{r.sentences / r.n:.1f} sentences each; "
+            f"{args.workers or cores()} worker(s)): {r.wall:.1f} s wall ({r.n / r.wall:.0f}/s), "
+            f"{r.cpu:.1f} s CPU (all processes); {r.embedded} text(s) embedded during it"
         )
     print(side_by_side(after[:3], rescored))
     if args.save is not None:
@@ -211,26 +310,27 @@ def main() -> None:
     print(summary(figures))
 
 
-def side_by_side(first: tuple[int, float, float], rescored: tuple[int, float, float] | None) -> str:
+def side_by_side(first: tuple[int, float, float], rescored: list[Rescored]) -> str:
     """Today's figures beside the third round's, per interaction, with the targets."""
-    rows = [f"{'':44} {'third round':>22} {'now':>22} {'target':>14}"]
+    rows = [f"{'':46} {'third round':>22} {'now':>22} {'target':>14}"]
 
     def per(n: int, wall: float, cpu: float) -> str:
         return f"{n / wall:6.1f}/s, {n / cpu:5.1f}/CPU-s"
 
     rows.append(
-        f"{'first scoring, nothing cached':44} {per(*EARLIER_FIRST):>22} {per(*first):>22} "
+        f"{'first scoring, nothing cached':46} {per(*EARLIER_FIRST):>22} {per(*first):>22} "
         f"{TARGET_FIRST_PER_S:>9.0f}/s"
     )
-    if rescored is not None:
-        n0, w0, c0 = EARLIER_RESCORE
-        n, w, c = rescored
+    n0, w0, c0 = EARLIER_RESCORE
+    for r in rescored:
         rows.append(
-            f"{'qa rescore, 10,000 at this rate (wall, CPU)':44} "
+            f"{f'qa rescore, {r.kind}, 10,000 at this rate':46} "
             f"{f'{10_000 * w0 / n0:.0f} s, {10_000 * c0 / n0:.0f} s':>22} "
-            f"{f'{10_000 * w / n:.0f} s, {10_000 * c / n:.0f} s':>22} "
+            f"{f'{10_000 * r.wall / r.n:.0f} s, {10_000 * r.cpu / r.n:.0f} s':>22} "
             f"{TARGET_RESCORE_S:>12.0f} s"
         )
+    if rescored:
+        rows.append("(rescore: wall, then CPU of all processes; the third round's were copies)")
     return "\n".join(rows)
 
 

@@ -358,6 +358,12 @@ def score(
 @click.option(
     "--no-campaigns", is_flag=True, help="Do not check campaigns, not even the stored set."
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes that score (default: the cores; 1: all in this process).",
+)
 @db_option
 @json_option
 def rescore(
@@ -366,6 +372,7 @@ def rescore(
     compare: Path | None,
     campaigns: Path | None,
     no_campaigns: bool,
+    workers: int | None,
     db: Path,
     as_json: bool,
 ) -> None:
@@ -400,6 +407,7 @@ def rescore(
             cfg.timezone,
             not no_campaigns,
             routing=routing,
+            workers=workers,
         )
     except QAError as exc:
         fail(exc)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -198,6 +200,22 @@ class Matcher:
         if model not in self._by_language:
             self._by_language[model] = TextEmbedder(model, vectors=self._vectors)
         return self._by_language[model]
+
+    def reopen(self, own: Callable[[VectorStore | None], VectorStore | None]) -> None:
+        """Carry on in a process forked from the one that made this matcher: each vector
+        store is replaced by `own(store)` (a connection of this process's own), and a model
+        loads again on first use (a model's threads do not survive a fork). Vectors already
+        read stay."""
+        self._vectors = own(self._vectors)
+        for embedder in [self._embedder, *self._by_language.values()]:
+            if embedder is None:
+                continue
+            if hasattr(embedder, "vectors"):
+                embedder.vectors = own(embedder.vectors)
+            if getattr(embedder, "_model", None) is not None:
+                embedder._model = None  # type: ignore[attr-defined]
+            if hasattr(embedder, "_lock"):
+                embedder._lock = threading.Lock()
 
     def settings(self) -> dict[str, Any]:
         """What changes this matcher's results besides its module's constants."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -11,7 +12,7 @@ from qa.campaigns.check import check_interaction
 from qa.campaigns.schema import Campaign
 from qa.config import Config
 from qa.engine import engine_settings, engine_stamp
-from qa.errors import ConfigError
+from qa.errors import ConfigError, QAError
 from qa.ingest.batch import IngestReport, ingest
 from qa.matching import Matcher
 from qa.metrics import compute_metrics
@@ -95,9 +96,12 @@ def score_interactions(
     campaigns: list[Campaign] | None = None,
     site_tz: str | None = None,
     verifier: Verifier | None = None,
+    workers: int = 1,
 ) -> ScoreReport:
     """Check campaigns, verify a call's violations by a second reading, hold for review what
-    rests on words heard with low confidence, score, and store."""
+    rests on words heard with low confidence, score, and store. With `workers` above 1,
+    chunks of the interactions are scored in that many forked processes (where the platform
+    forks and there are enough of them); this process writes every result, in order."""
     report = report or ScoreReport()
     progress = progress or NoProgress()
     store.save_scorecard(
@@ -111,44 +115,20 @@ def score_interactions(
     progress.start(len(items), "Scoring")
     contents: dict[str, str | None] = {i.id: i.content for i in items if i.content is not None}
     batch: list[tuple[str, Evaluation, dict[str, Any], list[Flag] | None, str | None]] = []
-    uses_semantic = any(semantic_specs(c) for _, c in card.scorecard.criteria())
-    critical = {c.id: bool(c.critical) for _, c in card.scorecard.criteria()}
-    for n, item in enumerate(items):
-        if n % PREFETCH == 0:
-            if uses_semantic:
-                matcher.prefetch(
-                    [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
-                )
-            # Criteria that read dialogue acts embed every sentence: all of the next
-            # interactions' at once, when the first one asks.
-            matcher.expect(
-                [s for i in items[n : n + PREFETCH] for t in i.turns for s in sentences(t.text)]
-            )
-        if item.channel == Channel.VOICE and not item.turns:
+    job = _Job(items, card, matcher, campaigns, site_tz, verifier)
+    scorings = _in_pool(job, workers) if workers > 1 else _scorings(job, items)
+    for item, one in zip(items, scorings, strict=True):
+        if one is None:
             if item.status == Status.REGISTERED:
                 report.waiting.append(item.id)
         else:
-            metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
-            flags = (
-                check_interaction(item, campaigns, matcher, site_tz)
-                if campaigns is not None
-                else None
-            )
-            if flags and campaigns is not None and verifier is not None:
-                check = partial(
-                    check_interaction, campaigns=campaigns, matcher=matcher, site_tz=site_tz
-                )
-                flags = verify_flags(item, flags, check, verifier)
-                if "verification" in item.metadata:
-                    store.set_metadata(item.id, "verification", item.metadata["verification"])
-            # Only open flags count against the agent: those held for review wait for a person.
-            standing = review_flags(item, flags) if flags is not None else None
-            ev = score_interaction(item, card, matcher, metrics, standing, campaigns)
-            review_results(item, ev, critical, card.scorecard.pass_mark)
-            batch.append((item.id, ev, metrics, flags, campaign_set))
-            report.flags += len(flags or [])
-            report.evaluations[item.id] = ev
-            report.flags_by_id[item.id] = standing
+            if one.verification is not None:
+                item.metadata["verification"] = one.verification
+                store.set_metadata(item.id, "verification", one.verification)
+            batch.append((item.id, one.evaluation, one.metrics, one.flags, campaign_set))
+            report.flags += len(one.flags or [])
+            report.evaluations[item.id] = one.evaluation
+            report.flags_by_id[item.id] = one.standing
             report.campaigns_by_id[item.id] = campaigns
             report.scored += 1
         if len(batch) >= SAVE_EVERY:
@@ -160,6 +140,183 @@ def score_interactions(
     if verifier is not None:
         report.verification = verifier.summary()
     return report
+
+
+@dataclass
+class _Job:
+    """What scoring a list of interactions needs besides the store; a forked worker inherits
+    it whole, and is sent only which interactions to score."""
+
+    items: list[Interaction]
+    card: LoadedScorecard
+    matcher: Matcher
+    campaigns: list[Campaign] | None
+    site_tz: str | None
+    verifier: Verifier | None
+    critical: dict[str, bool] = field(init=False)
+    uses_semantic: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        criteria = [c for _, c in self.card.scorecard.criteria()]
+        self.critical = {c.id: bool(c.critical) for c in criteria}
+        self.uses_semantic = any(semantic_specs(c) for c in criteria)
+
+
+@dataclass
+class _Scored:
+    """One interaction scored: what the writer needs of it."""
+
+    evaluation: Evaluation
+    metrics: dict[str, Any]
+    flags: list[Flag] | None  # None: campaigns were not checked
+    standing: list[Flag] | None  # the flags that count against the agent
+    verification: list[dict[str, Any]] | None  # a second reading's record, to store
+
+
+def _score_one(job: _Job, item: Interaction) -> _Scored | None:
+    """Check campaigns, verify, score one interaction; None for a call not transcribed yet."""
+    if item.channel == Channel.VOICE and not item.turns:
+        return None
+    metrics = {**item.metadata.get("metrics", {}), **compute_metrics(item)}
+    campaigns, verifier = job.campaigns, job.verifier
+    flags = (
+        check_interaction(item, campaigns, job.matcher, job.site_tz)
+        if campaigns is not None
+        else None
+    )
+    verification = None
+    if flags and campaigns is not None and verifier is not None:
+        check = partial(
+            check_interaction, campaigns=campaigns, matcher=job.matcher, site_tz=job.site_tz
+        )
+        flags = verify_flags(item, flags, check, verifier)
+        verification = item.metadata.get("verification")
+    # Only open flags count against the agent: those held for review wait for a person.
+    standing = review_flags(item, flags) if flags is not None else None
+    ev = score_interaction(item, job.card, job.matcher, metrics, standing, campaigns)
+    review_results(item, ev, job.critical, job.card.scorecard.pass_mark)
+    return _Scored(ev, metrics, flags, standing, verification)
+
+
+def _scorings(job: _Job, items: list[Interaction]) -> Iterator[_Scored | None]:
+    """Each interaction scored in this process, in order."""
+    matcher, card = job.matcher, job.card
+    for n, item in enumerate(items):
+        if n % PREFETCH == 0:
+            if job.uses_semantic:
+                matcher.prefetch(
+                    [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
+                )
+            # Criteria that read dialogue acts embed every sentence: all of the next
+            # interactions' at once, when the first one asks.
+            matcher.expect(
+                [s for i in items[n : n + PREFETCH] for t in i.turns for s in sentences(t.text)]
+            )
+        yield _score_one(job, item)
+
+
+WORKER_DIED = (
+    "a scoring worker process died (killed, or out of memory); the evaluations written "
+    "before it are kept: run again, with --workers 1 to score in one process"
+)
+
+
+class ScoringWorkerDied(QAError):
+    """A worker process of a pooled scoring run died before it gave back its chunk."""
+
+
+MAX_WORKERS = 256  # a sanity bound on --workers, far above any one machine's cores
+CHUNK = 40  # interactions a worker process scores per task (1-1000)
+_forked: _Job | None = None  # the job that forked workers inherit
+
+
+def _in_pool(job: _Job, workers: int) -> Iterator[_Scored | None]:
+    """Each interaction scored, in order: chunks of them in forked worker processes, at
+    most two chunks per worker in flight. The first is scored here first, so that what it
+    loads (fitted heads, act examples) is loaded once, before the fork."""
+    import multiprocessing
+
+    global _forked
+    items = job.items
+    if "fork" not in multiprocessing.get_all_start_methods() or len(items) < 2 * CHUNK + 1:
+        yield from _scorings(job, items)
+        return
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    yield from _scorings(job, items[:1])
+    _forked = job
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_scorer
+    )
+    try:
+        chunks = deque(range(1, len(items), CHUNK))
+        flight: deque[Future[tuple[list[_Scored | None], tuple[int, int, float, float]]]]
+        flight = deque()
+        while chunks or flight:
+            while chunks and len(flight) < 2 * workers:
+                start = chunks.popleft()
+                flight.append(pool.submit(_score_chunk, start, min(start + CHUNK, len(items))))
+            try:
+                done, counts = flight.popleft().result()
+            except BrokenProcessPool as exc:
+                raise ScoringWorkerDied(WORKER_DIED) from exc
+            _add_counts(job.verifier, counts)
+            yield from done
+    finally:
+        _forked = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_scorer() -> None:
+    """A forked worker: it dies with its parent, and reads the store through a connection
+    of its own (SQLite's may not cross a fork)."""
+    from qa.executors.local import _die_with_parent
+
+    _die_with_parent()
+    assert _forked is not None
+    opened: dict[int, Any] = {}
+
+    def own(vectors: Any) -> Any:
+        if not isinstance(vectors, Store):
+            return vectors
+        if id(vectors) not in opened:
+            opened[id(vectors)] = Store(vectors.path, vectors.redaction)
+        return opened[id(vectors)]
+
+    _forked.matcher.reopen(own)
+
+
+def _score_chunk(
+    start: int, end: int
+) -> tuple[list[_Scored | None], tuple[int, int, float, float]]:
+    """In a worker: the job's interactions start..end scored, and what the verifier did."""
+    assert _forked is not None
+    before = _verifier_counts(_forked.verifier)
+    done = list(_scorings(_forked, _forked.items[start:end]))
+    after = _verifier_counts(_forked.verifier)
+    return done, (
+        after[0] - before[0],
+        after[1] - before[1],
+        after[2] - before[2],
+        after[3] - before[3],
+    )
+
+
+def _verifier_counts(verifier: Verifier | None) -> tuple[int, int, float, float]:
+    if verifier is None:
+        return 0, 0, 0.0, 0.0
+    return verifier.kept, verifier.removed, verifier.seconds, verifier.wall_s
+
+
+def _add_counts(verifier: Verifier | None, counts: tuple[int, int, float, float]) -> None:
+    """A worker's verification counts, added to this process's verifier."""
+    if verifier is not None:
+        verifier.kept += counts[0]
+        verifier.removed += counts[1]
+        verifier.seconds += counts[2]
+        verifier.wall_s += counts[3]
 
 
 def current_engine(store: Store, matcher: Matcher) -> str:
@@ -316,13 +473,21 @@ def rescore(
     keep_campaigns: bool = True,
     verifier: Verifier | None = None,
     routing: Routing | None = None,
+    workers: int | None = None,
 ) -> tuple[ScoreReport, Comparison | None]:
     """Score every stored transcript again; with an older card, say what changed. With
     `routing`, every interaction is routed again and scored with each card its route gives.
+    `workers` processes score (default: one per core); this one writes, in order.
 
     Without `campaigns`, each interaction is checked against the campaign set its latest
     evaluation was checked against (none if it was not), unless `keep_campaigns` is off.
     """
+    if workers is None:
+        from qa.executors.local import cores
+
+        workers = cores()
+    elif not 1 <= workers <= MAX_WORKERS:
+        raise ConfigError(f"--workers must be between 1 and {MAX_WORKERS}, not {workers}")
     items = [i for i in store.load_interactions() if i.turns]
     report = ScoreReport()
     verifier = verifier or Verifier()
@@ -345,7 +510,7 @@ def rescore(
     for one, group in plans:
         if campaigns is not None or not keep_campaigns:
             score_interactions(
-                store, group, one, matcher, progress, report, campaigns, site_tz, verifier
+                store, group, one, matcher, progress, report, campaigns, site_tz, verifier, workers
             )
             continue
         kept_groups: dict[str | None, list[Interaction]] = {}
@@ -354,7 +519,7 @@ def rescore(
         for digest, kept_group in kept_groups.items():
             kept = stored_campaigns(store, digest) if digest is not None else None
             score_interactions(
-                store, kept_group, one, matcher, progress, report, kept, site_tz, verifier
+                store, kept_group, one, matcher, progress, report, kept, site_tz, verifier, workers
             )
     if compare_with is None or routing is not None:
         return report, None
