@@ -123,6 +123,7 @@ def _same_sense(phrase: tuple[str, ...], found: tuple[str, ...], before: tuple[s
     return not _negated(before[-NEGATION_REACH:])
 
 
+@lru_cache(maxsize=262144)
 def fuzzy_score(phrase: str, sentence: str, cutoff: float = 0.0) -> float:
     """How well the phrase appears in the sentence, 0..1.
 
@@ -133,11 +134,6 @@ def fuzzy_score(phrase: str, sentence: str, cutoff: float = 0.0) -> float:
     With a `cutoff`, a score below it may come back as 0.0 (runs that cannot reach it are
     not looked at); a score at or above it is the same as without one.
     """
-    return _fuzzy_score(phrase, sentence, cutoff if cutoff > 0.0 else 0.0)
-
-
-@lru_cache(maxsize=262144)
-def _fuzzy_score(phrase: str, sentence: str, cutoff: float) -> float:
     words = _words(phrase)
     if not words:
         return 0.0
@@ -174,6 +170,60 @@ def _fuzzy_score(phrase: str, sentence: str, cutoff: float) -> float:
                 best = score / 100
                 break
     return best if best >= cutoff else 0.0
+
+
+@lru_cache(maxsize=262144)
+def _best_phrase(
+    mode: str, phrases: tuple[str, ...], sentence: str, limit: float
+) -> tuple[str, float] | None:
+    """The first of the phrases with the best score in the sentence, if it reaches `limit`.
+    Fuzzily, only the phrases that some run of words of the sentence comes near (one
+    rapidfuzz comparison of every phrase against every run) are scored in full."""
+    if mode == "fuzzy" and limit > 0.0:
+        listed = [phrases[i] for i in _near(phrases, sentence, limit)]
+    else:
+        listed = list(phrases)
+    top: tuple[str, float] | None = None
+    for phrase in listed:
+        score = Matcher._score(mode, phrase, sentence, limit)
+        if score >= limit and (top is None or score > top[1]):
+            top = (phrase, score)
+    return top
+
+
+# Below fuzzy_score's own floor (on rapidfuzz's scale of 100, and far above the rounding of
+# its 32-bit scores), so that the comparison of all runs at once can only let through more
+# phrases than fuzzy_score would score at or above the limit, never fewer.
+NEAR_MARGIN = 0.01
+
+
+def _near(phrases: tuple[str, ...], sentence: str, limit: float) -> list[int]:
+    """The phrases (by index, in order) with a run of the sentence's words, of their own
+    length in words or one more or less, within reach of `limit`."""
+    groups = _by_length(phrases)
+    floor = max(0.0, limit * 100 - NEAR_MARGIN)
+    near: list[int] = []
+    for n, (indexes, joined) in groups.items():
+        runs = list(
+            dict.fromkeys(w for size in {max(1, n - 1), n, n + 1} for w in _windows(sentence, size))
+        )
+        scores = process.cdist(joined, runs, scorer=fuzz.ratio, score_cutoff=floor, workers=1)
+        near.extend(i for i, row in zip(indexes, scores.max(axis=1), strict=True) if row >= floor)
+    return sorted(near)
+
+
+@lru_cache(maxsize=4096)
+def _by_length(phrases: tuple[str, ...]) -> dict[int, tuple[list[int], list[str]]]:
+    """The phrases by their length in words: their indexes and their words joined by one
+    space. A phrase without words is left out (it never matches)."""
+    groups: dict[int, tuple[list[int], list[str]]] = {}
+    for i, phrase in enumerate(phrases):
+        words = _words(phrase)
+        if words:
+            group = groups.setdefault(len(words), ([], []))
+            group[0].append(i)
+            group[1].append(" ".join(words))
+    return groups
 
 
 class Matcher:
@@ -259,12 +309,12 @@ class Matcher:
             if mode in {"exact", "regex"}
             else (FUZZY_DEFAULT if threshold is None else threshold)
         )
+        listed = tuple(phrases)
         best: dict[int, Hit] = {}
         for idx, sent in units:
-            for phrase in phrases:
-                score = self._score(mode, phrase, sent, limit)
-                if score >= limit and (idx not in best or score > best[idx].score):
-                    best[idx] = Hit(idx, sent, phrase, score)
+            found = _best_phrase(mode, listed, sent, limit)
+            if found is not None and (idx not in best or found[1] > best[idx].score):
+                best[idx] = Hit(idx, sent, found[0], found[1])
         return [best[i] for i in sorted(best)]
 
     @staticmethod
@@ -303,9 +353,9 @@ class Matcher:
             col = int(sims[row].argmax())
             score = float(sims[row][col])
             # A near-verbatim mention is a match whatever the embedding says.
-            literal = max(fuzzy_score(p, sent, FUZZY_DEFAULT) for p in phrases)
-            if literal >= FUZZY_DEFAULT:
-                score = max(score, literal)
+            literal = _best_phrase("fuzzy", tuple(phrases), sent, FUZZY_DEFAULT)
+            if literal is not None:
+                score = max(score, literal[1])
             if score >= threshold and (idx not in best or score > best[idx].score):
                 best[idx] = Hit(idx, sent, phrases[col], round(score, 3))
         return [best[i] for i in sorted(best)]
