@@ -72,13 +72,17 @@ def conversation(lines: list[tuple[str, str]], channel: str) -> Interaction:
     return _thread(lines)
 
 
-def _call(lines: list[tuple[str, str]]) -> Interaction:
+def _call(lines: list[tuple[str, str]], punctuated: bool = True) -> Interaction:
     """Whisper writes Mandarin in Simplified script, a character or two at a time and
-    English words with a leading space; a pause between lines starts a new turn."""
+    English words with a leading space (and at times no punctuation at all); a pause
+    between lines starts a new turn."""
     labelled = []
     clock = 0.0
-    for role, text in lines:
-        for piece in re.findall(r"[A-Za-z0-9$'-]+|[^\sA-Za-z0-9$'-]{1,2}", to_simplified(text)):
+    for role, said in lines:
+        text = (
+            to_simplified(said) if punctuated else re.sub("[，。？！、]", "", to_simplified(said))
+        )
+        for piece in re.findall(r"[A-Za-z0-9$'-]+|[^\sA-Za-z0-9$'-]{1,2}", text):
             spoken = f" {piece}" if piece[0].isascii() and piece[0].isalnum() else piece
             labelled.append((Word(clock, clock + 0.25, spoken), role, f"SPEAKER_{role}"))
             clock += 0.25
@@ -159,6 +163,18 @@ def test_a_question_holding_the_company_to_its_word_is_a_complaint(channel: str)
     # correcting a misunderstanding is no complaint
     plain = [("customer", "我不是说宽带，我是想问手机套餐。"), ("agent", "好的，手机套餐有三种。")]
     assert upsell_timing_v1(UPSELL, ctx_of(plain, channel)).result == "na"
+
+
+def test_a_promise_held_to_in_speech_without_punctuation_is_a_complaint() -> None:
+    lines = [
+        ("customer", "不是说宽带每月只要九十九吗这个月账单怎么变成一百二十九了"),
+        ("agent", "我帮您看一下账单另外悦享会员现在首月免费加入会员每月还多送流量"),
+    ]
+    ctx = Context(_call(lines, punctuated=False), Matcher(), card_language="zh")
+    assert upsell_timing_v1(UPSELL, ctx).result == "fail"
+    plain = [("customer", "我不是说宽带我是想问手机套餐"), ("agent", "好的手机套餐有三种")]
+    ctx = Context(_call(plain, punctuated=False), Matcher(), card_language="zh")
+    assert upsell_timing_v1(UPSELL, ctx).result == "na"
 
 
 @pytest.mark.parametrize("channel", CHANNELS)

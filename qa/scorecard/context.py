@@ -870,8 +870,19 @@ def _asks_what_lies_behind(ctx: Context, sentence: str, said: str) -> bool:
 
 def _holds_to_a_promise(ctx: Context, sentence: str, said: str) -> bool:
     """A complaint read from its form: a question that holds the company to what it said or
-    promised ("不是说……吗？"), not a plain "不是说这个" that only corrects a misunderstanding."""
-    return question_kind(sentence) is not None and ctx._pack_says("promised", said)
+    promised ("不是说……吗？"), not a plain "不是说这个" that only corrects a misunderstanding.
+    Speech recognised without punctuation runs the question on into what follows ("不是说
+    九十九吗这个月怎么扣了更多"): a 吗 after the promise asks all the same."""
+    if not ctx._pack_says("promised", said):
+        return False
+    if question_kind(sentence) is not None:
+        return True
+    run = said.replace(" ", "")
+    for promise in ctx.cues("promised"):
+        at = run.find(normalise(promise).replace(" ", ""))
+        if at >= 0 and re.search("[吗嘛]", run[at:]):
+            return True
+    return False
 
 
 # Acts read from a sentence's form where a pack has no act examples (beside cue words).
