@@ -655,7 +655,57 @@ def pitches(ctx: Context, spec: Phrases) -> list[tuple[int, str]]:
             if ctx.act_probability(s, "recommend") >= PITCH_MIN:
                 out.append((hit.turn, s))
                 break
-    return out
+    listed = {turn for turn, _ in out}
+    for i in ctx.of(spec.speaker):
+        said = next((s for s in sentences(ctx.turns[i].text) if unlisted_offer(s, ctx)), None)
+        if i not in listed and said is not None:
+            out.append((i, said))
+    return sorted(out, key=lambda pitch: pitch[0])
+
+
+OFFER_MIN = 0.5  # 0..1: how likely an offer of a product the card does not list must be
+
+
+def unlisted_offer(sentence: str, ctx: Context) -> str | None:
+    """A product the card does not list, offered all the same: the agent proposes it ("I
+    can move you onto ...", "you can get ... off our ...": the pack's `offer_frames`, never
+    "I can't"), names it as a product (a name with a number, "Saver 12", or one of ours
+    ending in one of `product_nouns`, "our travel insurance"), not as what the customer
+    holds ("you're on our ...") nor as the default that comes if they choose nothing
+    (`default_offer`), and the offer heads read the sentence as an offer. The product's
+    words, or None."""
+    words = normalise(sentence).split()
+    frames = [normalise(f).split() for f in ctx.cues("offer_frames")]
+    if not any(_contains(words, f) for f in frames if f):
+        return None
+    if _has_any(sentence, ctx.cues("default_offer")):
+        return None
+    product = _product_named(sentence, words, ctx)
+    if product is None or _only_held(sentence, product, ctx):
+        return None
+    offer = max(ctx.act_probability(sentence, act) for act in ("present_offer", "recommend"))
+    return product if offer >= OFFER_MIN else None
+
+
+_NAME_WITH_NUMBER = re.compile(r"\b[A-Z][\w-]*(?: [A-Z][\w-]*)*(?: \d[\w-]*)+")
+
+
+def _product_named(sentence: str, words: list[str], ctx: Context) -> str | None:
+    """A product's name with a number in it ("Essentials 20GB", "Fibre 900"), not a date
+    ("June 30"); or "our" and up to three words ending in a product noun ("our pet
+    insurance", "our Fixed tariff")."""
+    calendar = {normalise(w) for w in ctx.cues("specifics")}
+    for m in _NAME_WITH_NUMBER.finditer(sentence):
+        if normalise(m.group().split()[0]) not in calendar:
+            return normalise(m.group())
+    nouns = {normalise(n) for n in ctx.cues("product_nouns")}
+    for n, w in enumerate(words):
+        if w != "our":
+            continue
+        for k in range(n + 1, min(len(words), n + 5)):
+            if words[k] in nouns:
+                return " ".join(words[n + 1 : k + 1])
+    return None
 
 
 NAME_MIN = 75  # 0..100: how close each word of a run must be to the product's to name it
@@ -1048,7 +1098,7 @@ def _first_offers(ctx: Context, spec: Phrases) -> dict[int, str]:
         named = {
             h.phrase
             for h in ctx.matcher.find({0: s}, spec.phrases, _literal(spec.match), spec.threshold)
-        }
+        } or {p for p in [unlisted_offer(s, ctx)] if p}
         if named and named <= seen:
             continue
         seen |= named
@@ -1105,7 +1155,9 @@ def retention_v1(c: RetentionV1, ctx: Context) -> Outcome:
         later,
         examples=c.examples,
     )
-    saves = [h for h in saves if not _has_any(h.sentence, ctx.cues("refusals"))]
+    saves = [
+        h for h in saves if not _has_any(h.sentence, ctx.cues("refusals") + ctx.cues("leave_to_go"))
+    ]
     if ctx.language is None:  # Chinese: the customer's own words said back propose nothing
         saves = [h for h in saves if not ctx.echoes(h.sentence, cue.sentence, save_spec.phrases)]
     if saves:
