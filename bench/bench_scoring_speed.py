@@ -96,10 +96,19 @@ def fresh_matcher(loaded: Matcher, vectors: Any) -> Matcher:
     return fresh
 
 
+def forget_everything() -> None:
+    """Nothing the process learnt of earlier scoring: heads, act examples, inferred acts."""
+    from qa.scorecard import context
+
+    forget_heads()
+    context._inferred.clear()
+    context._agreed.clear()
+
+
 def first_scoring(
     args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
 ) -> tuple[int, float, float, dict[str, Any], list[Path]]:
-    forget_heads()
+    forget_everything()
     n, wall, cpu = 0, 0.0, 0.0
     verdicts: dict[str, Any] = {}
     exports = []

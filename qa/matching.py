@@ -273,19 +273,28 @@ class Matcher:
         return {"text_model": model or os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL}
 
     def prefetch(self, sentences_: list[str]) -> None:
-        """Embed many sentences in large batches ahead of the criteria that will ask."""
+        """Embed many sentences ahead of the criteria that will ask: on the embedding
+        threads while scoring goes on, in the order given, where the model can."""
         if sentences_:
-            self.embedder.embed(sentences_)
+            self._ahead(sentences_)
 
     def expect(self, sentences_: list[str]) -> None:
         """Sentences that may be asked for soon; embedded together on the first ask."""
         self._expected = sentences_
 
     def embed_expected(self) -> None:
-        """Embed what was expected (all at once, each sentence once), if anything was."""
+        """Embed what was expected (each sentence once, in the order given, ahead of the
+        criteria where the model can), if anything was."""
         expected, self._expected = self._expected, []
         if expected:
-            self.embedder.embed(list(dict.fromkeys(expected)))
+            self._ahead(list(dict.fromkeys(expected)))
+
+    def _ahead(self, sentences_: list[str]) -> None:
+        ahead = getattr(self.embedder, "embed_ahead", None)
+        if ahead is not None:
+            ahead(sentences_)
+        else:
+            self.embedder.embed(sentences_)
 
     def find(
         self,

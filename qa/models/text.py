@@ -11,10 +11,15 @@ hub name (for users who are online) go through transformers and torch, which the
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import itertools
 import os
+import queue
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,12 +47,170 @@ def text_model_for(language: str | None) -> str:
 
 
 BATCH_SIZE = 64
-# Sentences per ONNX batch, taken in order of their token count so that a batch pads next to
-# nothing (batches of 64 by character length padded 40 % of the judgment cases' tokens; the
-# vectors are the same whatever the batch: measured in bench/bench_scoring_speed.py).
-ONNX_BATCH = 16
+# ONNX batches: sentences in order of their token count, cut where padding would cost more
+# than another run (each run costs about as much as RUN_COST_TOKENS tokens, measured on
+# MiniLM int8, one thread), at most ONNX_BATCH sentences. On the judgment cases this embeds
+# 5 % fewer token-equivalents than fixed batches of 16; the vectors are the same whatever
+# the batch (bench/bench_scoring_speed.py compares them bit for bit).
+ONNX_BATCH = 32
+RUN_COST_TOKENS = 13
 CACHE_SIZE = 50_000
 MAX_TOKENS = 128  # longer sentences are cut
+# Sentences given ahead (embed_ahead) are embedded in chunks of this many, in the order given,
+# each chunk in ONNX_BATCH batches by token count: what is needed first is ready first.
+AHEAD_CHUNK = 256
+# Threads that run ONNX batches, each batch on one thread (onnxruntime releases the GIL, so
+# batches run side by side, and beside the Python that scores): default one per core
+# available; QA_TEXT_THREADS sets another count (1 to 64). One thread a batch took 17 % less
+# CPU than one batch at a time on two intra-op threads, with the same vectors bit for bit
+# (measured in bench/bench_scoring_speed.py).
+TEXT_THREADS_ENV = "QA_TEXT_THREADS"
+
+
+def text_threads() -> int:
+    """How many threads run ONNX batches: QA_TEXT_THREADS, else one per available core."""
+    raw = os.environ.get(TEXT_THREADS_ENV, "").strip()
+    if raw:
+        try:
+            n = int(raw)
+        except ValueError:
+            n = 0
+        if not 1 <= n <= 64:
+            from qa.errors import ConfigError
+
+            raise ConfigError(
+                f"{TEXT_THREADS_ENV} must be a whole number from 1 to 64, not {raw!r}"
+            )
+        return n
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def batch_cuts(lengths: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each batch over sorted lengths: the cheapest cut, counting a batch as
+    RUN_COST_TOKENS plus its longest length times its size, at most ONNX_BATCH long."""
+    n = len(lengths)
+    best = [0] + [0] * n
+    start = [0] * (n + 1)
+    for j in range(1, n + 1):
+        longest = lengths[j - 1]
+        best[j] = -1
+        for i in range(max(0, j - ONNX_BATCH), j):
+            cost = best[i] + RUN_COST_TOKENS + longest * (j - i)
+            if best[j] < 0 or cost < best[j]:
+                best[j], start[j] = cost, i
+    cuts = []
+    j = n
+    while j > 0:
+        cuts.append((start[j], j))
+        j = start[j]
+    return cuts[::-1]
+
+
+class _Job:
+    """One batch to embed: run once, by a worker or by whoever needs it first."""
+
+    __slots__ = ("fn", "texts", "vectors", "error", "done", "_claimed")
+    _claim_lock = threading.Lock()
+
+    def __init__(self, fn: Callable[[], Any], texts: list[str]) -> None:
+        self.fn = fn
+        self.texts = texts
+        self.vectors: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self._claimed = False
+
+    def claim(self) -> bool:
+        with self._claim_lock:
+            if self._claimed:
+                return False
+            self._claimed = True
+            return True
+
+    def run(self) -> None:
+        try:
+            self.vectors = self.fn()
+        except BaseException as exc:  # handed to whoever waits for the batch
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def wait(self) -> Any:
+        """The batch's vectors: run here if no worker has started it, else waited for."""
+        if self.claim():
+            self.run()
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return self.vectors
+
+
+class _Workers:
+    """Daemon threads that run batches: batches asked for now first, batches ahead after,
+    each group in the order given."""
+
+    def __init__(self, n: int) -> None:
+        self._queue: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
+        self._seq = itertools.count()
+        self._closing = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"qa-embed-{k}", daemon=True) for k in range(n)
+        ]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, job: _Job, now: bool) -> None:
+        self._queue.put((0 if now else 1, next(self._seq), job))
+
+    def _work(self) -> None:
+        while True:
+            _, _, job = self._queue.get()
+            if job is None or self._closing:
+                return
+            if job.claim():
+                job.run()
+
+    def close(self) -> None:
+        """Stop taking batches; let the ones running finish (at exit, before the runtime goes)."""
+        self._closing = True
+        for _ in self._threads:
+            self._queue.put((-1, next(self._seq), None))
+        for t in self._threads:
+            t.join(timeout=5)
+
+
+_workers: _Workers | None = None
+_workers_lock = threading.Lock()
+
+
+def _pool() -> _Workers:
+    global _workers
+    with _workers_lock:
+        if _workers is None:
+            _workers = _Workers(text_threads())
+        return _workers
+
+
+def _close_pool() -> None:
+    global _workers
+    with _workers_lock:
+        workers, _workers = _workers, None
+    if workers is not None:
+        workers.close()
+
+
+def _forget_pool() -> None:
+    """In a forked child the parent's threads do not exist: start afresh when needed."""
+    global _workers, _workers_lock
+    _workers, _workers_lock = None, threading.Lock()
+
+
+atexit.register(_close_pool)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 class Embedder(Protocol):
@@ -129,6 +292,7 @@ class TextEmbedder:
         self._tokenizer: Any = None
         self._inputs: set[str] = set()
         self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._pending: dict[str, _Job] = {}  # texts given ahead, in a batch not collected yet
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -172,9 +336,11 @@ class TextEmbedder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        options.intra_op_num_threads = os.cpu_count() or 1
-        # Threads that spin between batches steal the CPU on a machine shared with other
-        # work; sleeping costs little here (measured in bench/bench_scoring_speed.py).
+        # One thread a batch: batches run side by side on the embedding threads instead
+        # (text_threads()). Threads that spin between batches steal the CPU on a machine
+        # shared with other work; sleeping costs little here.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(
             str(files["model.onnx"]), sess_options=options, providers=["CPUExecutionProvider"]
@@ -187,14 +353,20 @@ class TextEmbedder:
         import numpy as np
 
         with self._lock:
+            computed: dict[str, Any] = {}
+            # Batches given ahead that hold some of these texts: taken over if no worker has
+            # started them, else waited for.
+            jobs = {id(j): j for t in texts if (j := self._pending.get(t)) is not None}
+            for job in jobs.values():
+                self._collect(job, job.wait(), computed)
             # Similar lengths in one batch waste less padding.
             missing = sorted(set(t for t in texts if t not in self._cache), key=len)
             if missing and self.vectors is not None:
                 missing = self._from_store(missing)
-            computed: dict[str, Any] = {}
             for batch, vecs in self._batches(missing):
                 for text, vec in zip(batch, vecs, strict=True):
                     self._cache[text] = computed[text] = vec
+            self._sweep(computed)
             if computed and self.vectors is not None:
                 self.vectors.save_vectors(
                     {self._key(t): v.astype(np.float16).tobytes() for t, v in computed.items()}
@@ -202,6 +374,43 @@ class TextEmbedder:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384))
+
+    def embed_ahead(self, texts: list[str]) -> None:
+        """Start embedding texts that will be asked for soon, on the embedding threads, and
+        return at once: chunks of AHEAD_CHUNK in the order given. Only the ONNX models do;
+        for the others the texts are embedded when asked for."""
+        if not (self._onnx and self._e5 is None):
+            return
+        with self._lock:
+            wanted = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            wanted = [t for t in wanted if t not in self._pending]
+            if wanted and self.vectors is not None:
+                wanted = self._from_store(wanted)
+            if not wanted:
+                return
+            self._load()
+            pool = _pool()
+            for i in range(0, len(wanted), AHEAD_CHUNK):
+                for job in self._jobs(wanted[i : i + AHEAD_CHUNK]):
+                    for text in job.texts:
+                        self._pending[text] = job
+                    pool.submit(job, now=False)
+
+    def _collect(self, job: _Job, vectors: Any, computed: dict[str, Any]) -> None:
+        for text, vec in zip(job.texts, vectors, strict=True):
+            if self._pending.get(text) is job:
+                del self._pending[text]
+                self._cache[text] = computed[text] = vec
+
+    def _sweep(self, computed: dict[str, Any]) -> None:
+        """Batches given ahead that are done: into the cache (and the store) with the rest."""
+        done = {id(j): j for j in self._pending.values() if j.done.is_set()}
+        for job in done.values():
+            if job.error is None:
+                self._collect(job, job.vectors, computed)
+            else:  # asked for again later, it is computed then
+                for text in job.texts:
+                    self._pending.pop(text, None)
 
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.model_ref}\0{text}".encode()).hexdigest()
@@ -228,11 +437,24 @@ class TextEmbedder:
                 batch = texts[i : i + BATCH_SIZE]
                 yield batch, self._encode(batch)
             return
+        jobs = self._jobs(texts)
+        if len(jobs) > 1:
+            pool = _pool()
+            for job in jobs:
+                pool.submit(job, now=True)
+        for job in jobs:  # the embedding threads and this one take the batches in turn
+            yield job.texts, job.wait()
+
+    def _jobs(self, texts: list[str]) -> list[_Job]:
+        """ONNX batches of sentences of similar length in tokens, each tokenised once."""
         encodings = self._tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda k: len(encodings[k].ids))
-        for i in range(0, len(order), ONNX_BATCH):
-            part = order[i : i + ONNX_BATCH]
-            yield [texts[k] for k in part], self._run_onnx([encodings[k] for k in part])
+        jobs = []
+        for i, j in batch_cuts([len(encodings[k].ids) for k in order]):
+            part = order[i:j]
+            run = partial(self._run_onnx, [encodings[k] for k in part])
+            jobs.append(_Job(run, [texts[k] for k in part]))
+        return jobs
 
     def _encode(self, batch: list[str]) -> Any:
         self._load()

@@ -1,0 +1,157 @@
+"""The text embedder's ONNX batches on embedding threads: sentences given ahead are embedded
+once, in the order given, while the caller goes on; what is asked for is taken over or
+waited for; batches are cut where padding costs more than a run. A fake ONNX session
+stands in for the model (the real one: tests/test_models_text.py)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from qa.errors import ConfigError
+from qa.models import text
+from qa.models.text import ONNX_BATCH, RUN_COST_TOKENS, TextEmbedder, batch_cuts, text_threads
+
+
+class Encoding:
+    def __init__(self, sentence: str) -> None:
+        self.ids = [1 + (ord(c) % 50) for c in sentence.replace(" ", "")][: text.MAX_TOKENS]
+
+
+class Tokenizer:
+    def encode_batch(self, texts: list[str]) -> list[Encoding]:
+        return [Encoding(t) for t in texts]
+
+
+class Session:
+    """Hidden states from the token ids alone; counts the sentences it ran."""
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.ran: Counter[tuple[int, ...]] = Counter()
+        self.threads: set[str] = set()
+        self.fail_on = fail_on
+        self._lock = threading.Lock()
+
+    def run(self, _: Any, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = feeds["input_ids"]
+        with self._lock:
+            self.threads.add(threading.current_thread().name)
+            for row, mask in zip(ids, feeds["attention_mask"], strict=True):
+                key = tuple(int(i) for i, m in zip(row, mask, strict=True) if m)
+                self.ran[key] += 1
+                if self.fail_on is not None and key == tuple(Encoding(self.fail_on).ids):
+                    raise RuntimeError("the model failed")
+        hidden = np.zeros((*ids.shape, 4), dtype=np.float32)
+        hidden[..., 0] = ids
+        hidden[..., 1] = ids % 7
+        hidden[..., 2] = 1.0
+        hidden[..., 3] = np.arange(ids.shape[1])
+        return [hidden]
+
+
+class Store:
+    def __init__(self) -> None:
+        self.saved: dict[str, bytes] = {}
+
+    def load_vectors(self, keys: list[str]) -> dict[str, bytes]:
+        return {k: self.saved[k] for k in keys if k in self.saved}
+
+    def save_vectors(self, vectors: dict[str, bytes]) -> None:
+        self.saved.update(vectors)
+
+
+def fake(session: Session | None = None, store: Store | None = None) -> TextEmbedder:
+    # The real class (the fast tests' TextEmbedder(...) gives a stand-in), no model file.
+    e = object.__new__(TextEmbedder)
+    e.__init__("fake-onnx-model", vectors=store)  # type: ignore[misc]
+    e._onnx, e._e5 = {"model.onnx": Path("model.onnx")}, None
+    e._model = session or Session()
+    e._tokenizer = Tokenizer()
+    e._inputs = {"input_ids", "attention_mask"}
+    return e
+
+
+SENTENCES = [f"sentence number {k} " + "word " * (k % 9) for k in range(120)]
+
+
+def test_sentences_given_ahead_are_embedded_once_and_as_if_asked() -> None:
+    plain = fake().embed(SENTENCES)
+    session, store = Session(), Store()
+    e = fake(session, store)
+    e.embed_ahead(SENTENCES)
+    e.embed_ahead(SENTENCES[:50])  # given twice: queued once
+    got = [e.embed(SENTENCES[i : i + 7]) for i in range(0, len(SENTENCES), 7)]
+    np.testing.assert_array_equal(np.concatenate(got), plain)
+    assert set(session.ran.values()) == {1}
+    assert len(session.ran) == len({tuple(Encoding(s).ids) for s in SENTENCES})
+    assert e._pending == {}
+    assert len(store.saved) == len(SENTENCES)  # kept for the next run, like any other
+
+
+def test_asked_for_batches_run_on_the_embedding_threads_too() -> None:
+    session = Session()
+    fake(session).embed(SENTENCES)
+    assert any(name.startswith("qa-embed-") for name in session.threads)
+
+
+def test_stored_vectors_are_not_embedded_again_ahead() -> None:
+    store = Store()
+    fake(Session(), store).embed(SENTENCES[:40])
+    session = Session()
+    e = fake(session, store)
+    e.embed_ahead(SENTENCES[:60])
+    e.embed(SENTENCES[:60])
+    assert sum(session.ran.values()) == 20
+
+
+def test_a_failed_batch_given_ahead_fails_the_ask_that_needs_it() -> None:
+    e = fake(Session(fail_on=SENTENCES[3]))
+    e.embed_ahead(SENTENCES[:10])
+    with pytest.raises(RuntimeError, match="the model failed"):
+        e.embed(SENTENCES[:10])
+
+
+def test_ahead_is_in_order_of_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text, "AHEAD_CHUNK", 10)
+    e = fake()
+    e.embed_ahead(SENTENCES[:30])
+    chunks = [{id(e._pending[s]) for s in SENTENCES[i : i + 10]} for i in (0, 10, 20)]
+    assert not (chunks[0] & chunks[1]) and not (chunks[1] & chunks[2])
+    e.embed(SENTENCES[:30])
+
+
+def _cost(lengths: list[int], cuts: list[tuple[int, int]]) -> int:
+    return sum(RUN_COST_TOKENS + lengths[j - 1] * (j - i) for i, j in cuts)
+
+
+def test_batches_cover_every_sentence_and_cost_no_more_than_fixed_ones() -> None:
+    rng = random.Random(13)
+    for size in [0, 1, 2, 15, 16, 17, 33, *(rng.randrange(1, 60) for _ in range(12))]:
+        lengths = sorted(rng.randrange(1, 129) for _ in range(size))
+        cuts = batch_cuts(lengths)
+        assert [i for c in cuts for i in range(*c)] == list(range(len(lengths)))
+        assert all(0 < j - i <= ONNX_BATCH for i, j in cuts)
+        fixed = [(i, min(i + 16, len(lengths))) for i in range(0, len(lengths), 16)]
+        assert _cost(lengths, cuts) <= _cost(lengths, fixed), lengths
+
+
+def test_one_length_fills_whole_batches_and_a_long_sentence_runs_alone() -> None:
+    assert [j - i for i, j in batch_cuts([7] * (2 * ONNX_BATCH))] == [ONNX_BATCH] * 2
+    assert batch_cuts([5] * 10 + [120]) == [(0, 10), (10, 11)]
+
+
+def test_thread_count_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(text.TEXT_THREADS_ENV, "3")
+    assert text_threads() == 3
+    for bad in ("0", "65", "two"):
+        monkeypatch.setenv(text.TEXT_THREADS_ENV, bad)
+        with pytest.raises(ConfigError, match="QA_TEXT_THREADS"):
+            text_threads()
+    monkeypatch.delenv(text.TEXT_THREADS_ENV)
+    assert text_threads() >= 1
