@@ -12,11 +12,24 @@ import pytest
 
 from qa.campaigns.schema import Campaign
 from qa.matching import Matcher
-from qa.model import Agent, Flag, Interaction, Turn
+from qa.model import Agent, Evidence, Flag, Interaction, Turn
 from qa.packs import set_site_extensions
 from qa.scorecard.context import Context
-from qa.scorecard.criteria import campaign_consistency_v1, script_reading_v1
-from qa.scorecard.schema import CampaignConsistencyV1, ScriptReadingV1
+from qa.scorecard.criteria import (
+    campaign_consistency_v1,
+    product_explanation_v1,
+    script_reading_v1,
+)
+from qa.scorecard.engine import evaluate_criterion
+from qa.scorecard.schema import (
+    CampaignConsistencyV1,
+    Condition,
+    KeyPoint,
+    Phrases,
+    PhraseV1,
+    ProductExplanationV1,
+    ScriptReadingV1,
+)
 
 CHANNELS = ["voice", "chat", "email"]
 
@@ -245,6 +258,8 @@ def contradictions(channel: str, said: str, campaigns: list[Campaign]) -> set[st
         "星河碎屏保最高赔付三千元，您这台手机这次赔付一千二百元。",
         # An order above the threshold is within it; the threshold said right.
         "配件商城满两百元包邮，您这单三百五十元，已经包邮了。",
+        # A price per year is no one-off amount: not read against the maximum payout.
+        "星河碎屏保每年交一百八十元，最高赔付三千元。",
         # Another group's threshold, said as such, is not the offer's.
         "配件商城在偏远地区的包邮门槛不一样，要满五百元，您这边满两百元就包邮。",
     ],
@@ -268,3 +283,97 @@ def test_a_maximum_or_a_threshold_said_wrong_is_a_contradiction(
     channel: str, said: str, fact: str, screen: list[Campaign]
 ) -> None:
     assert fact in " ".join(contradictions(channel, said, screen))
+
+
+# --- product explanation: a wrong figure fails it where a key point speaks of its fact --------
+
+SCREEN_EXPLAIN = ProductExplanationV1(
+    id="explain",
+    type="product_explanation.v1",
+    points=1,
+    key_points=[
+        KeyPoint(id="payout", phrases=["最高赔付三千元"]),
+        KeyPoint(id="repair", phrases=["免费上门取送修"]),
+    ],
+    min_coverage=0.5,
+    require_needs_link=True,
+    require_check=False,
+)
+SCREEN_PITCH = [
+    ("customer", "我老是摔手机，担心屏幕碎了修不起。"),
+    (
+        "agent",
+        "推荐您办星河碎屏保，既然您担心修不起，最高赔付三千元，还免费上门取送修，"
+        "本月底前办理有优惠。",
+    ),
+]
+
+
+def _wrong(fact: str) -> Flag:
+    return Flag(
+        kind="contradiction",
+        severity="high",
+        campaign="XH-SCREEN-2027",
+        fact=f"{fact}: (星河碎屏保 开年特惠)",
+        message="a figure the campaign states otherwise",
+        evidence=[Evidence(turn=1, role="agent", start=20.0, end=25.0, quote="x")],
+    )
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_wrong_figure_fails_an_explanation_only_where_a_key_point_speaks_of_it(
+    channel: str, screen: list[Campaign]
+) -> None:
+    def result(flag: Flag) -> str:
+        ctx = ctx_of(SCREEN_PITCH, channel, [flag], screen)
+        return str(product_explanation_v1(SCREEN_EXPLAIN, ctx).result)
+
+    assert result(_wrong("max_payout")) == "fail"  # "最高赔付" is a key point's
+    assert result(_wrong("waiting_days")) == "pass"  # no key point speaks of it
+
+
+# --- agent_mentions in Chinese: raised where offered ------------------------------------------
+
+DISCLOSE = PhraseV1(
+    id="disclose",
+    type="phrase.v1",
+    points=1,
+    phrases=["七天等待期"],
+    match="fuzzy",
+    applies_when=Condition(agent_mentions=Phrases(phrases=["星河碎屏保", "碎屏保"])),
+)
+
+
+def _applies(lines: list[tuple[str, str]], channel: str) -> bool:
+    out = evaluate_criterion(DISCLOSE, ctx_of(lines, channel), [channel])
+    return out.result != "na"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_named_in_service_on_what_the_customer_holds_raises_no_disclosure(
+    channel: str,
+) -> None:
+    held = [
+        ("customer", "我的屏幕碎了，想报修。"),
+        ("agent", "核实通过，您名下的星河碎屏保在保障期内，我帮您登记上门取件。"),
+    ]
+    assert not _applies(held, channel)
+    ended = [("agent", "星河碎屏保的开年活动已经结束了。")]
+    assert not _applies(ended, channel)
+    upcoming = [("agent", "星河碎屏保下个月才上线，上线后首月免费。")]
+    assert not _applies(upcoming, channel)
+    denied = [("customer", "碎屏保是不是打五折？"), ("agent", "目前没有五折的活动哦。")]
+    assert not _applies(denied, channel)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_product_the_customer_named_is_raised_where_the_agent_offers_it(channel: str) -> None:
+    unsaid = [
+        ("customer", "碎屏保现在还有优惠吗？"),
+        ("agent", "有的，现在办理首月免费，之后每月十五元。"),
+    ]
+    assert _applies(unsaid, channel)
+    offered = [("agent", "推荐您办星河碎屏保，每月十五元。")]
+    assert _applies(offered, channel)
+    asked = [("customer", "碎屏保怎么报修？"), ("agent", "在App里提交照片就可以。")]
+    assert not _applies(asked, channel)

@@ -295,6 +295,8 @@ def _count_unit(f: Fact) -> str:
 def _compatible(c: Claim, f: Fact) -> bool:
     q, v, kind = c.quantity, f.value, _fact_kind(f)
     if q.kind == "money" and v.money:
+        if HAN.search(c.sentence) and q.period not in (None, "once") and v.money.period == "once":
+            return False  # Chinese: "年缴保费四千八" is a price per year, no one-off limit or fee
         return not q.unit or q.unit == v.money.currency
     if q.kind == "rate":
         return kind == "rate"

@@ -366,6 +366,35 @@ class Context:
         kept = {i for i, _, _ in stated} | {h.turn for h in said}
         return [h for h in hits if h.turn in kept]
 
+    def agent_raises(self, spec: Phrases) -> bool:
+        """Whether the agent raises what a list names (an `agent_mentions` condition). Where
+        acts come from cue words (Chinese) and the list stands for no situation (products,
+        offer terms), it is raised where it is offered: a listed phrase said of what the
+        customer holds, or of an offer that is over, not open yet or denied, raises nothing,
+        and a product either side named is raised where the agent then states its terms
+        without naming it (Chinese leaves it unsaid)."""
+        hits = self.situation(spec)
+        if self.language is not None or self.pack_language is None:
+            return bool(hits)
+        if self.act_of(spec, situation=True) is not None:
+            return bool(hits)
+        if any(self._offers(h.sentence) for h in hits):
+            return True
+        return any(self._offers(s) for _, s in self.lexical_pitches(spec))
+
+    def _offers(self, sentence: str) -> bool:
+        """A sentence that may offer what it names: not said of what the customer holds, of an
+        offer that is over, not open yet or denied (`act_unless`, `not_raised`, and the
+        statements pack's denials)."""
+        from qa.statements.zh_claims import zh_cue
+
+        said = normalise(sentence)
+        return not (
+            self._unless("recommend", said)
+            or self._pack_says("not_raised", said)
+            or zh_cue("denial", sentence)
+        )
+
     def _embed_all(self) -> None:
         """Every sentence of the interaction in one batch: acts then read them from the cache."""
         if not self._embedded:
@@ -586,15 +615,34 @@ class Context:
 
         return {c.id for t in self.turns for c in named_campaigns(t.text, self.campaigns)}
 
-    def wrong_figures(self, turns: list[int]) -> Flag | None:
+    def wrong_figures(self, turns: list[int], key_phrases: list[str] | None = None) -> Flag | None:
         """A campaign flag that says the agent got a fact wrong (a contradiction or a retired
-        claim) in one of these turns: an explanation with a wrong key figure is no good one."""
+        claim) in one of these turns: an explanation with a wrong key figure is no good one.
+        With the campaigns known, a contradiction counts only for a fact the key points speak
+        of (a word of its `about` in one of `key_phrases`): a wrong end date of an offer is
+        no wrong figure of the product explained."""
         for flag in self.flags or []:
-            if flag.kind in (FlagKind.CONTRADICTION, FlagKind.RETIRED_CLAIM) and any(
-                e.turn in turns for e in flag.evidence
-            ):
+            if flag.kind not in (FlagKind.CONTRADICTION, FlagKind.RETIRED_CLAIM):
+                continue
+            if not any(e.turn in turns for e in flag.evidence):
+                continue
+            if flag.kind == FlagKind.RETIRED_CLAIM or self._key_fact(flag, key_phrases):
                 return flag
         return None
+
+    def _key_fact(self, flag: Flag, key_phrases: list[str] | None) -> bool:
+        """Whether the contradicted fact is one the key points speak of (True where the
+        campaigns or key points are not known)."""
+        if self.campaigns is None or key_phrases is None:
+            return True
+        camp = next((c for c in self.campaigns if c.id == flag.campaign), None)
+        fact_id = (flag.fact or "").split(":")[0].strip()
+        fact = next((f for f in camp.facts if f.id == fact_id), None) if camp else None
+        if fact is None:
+            return True
+        said = [lang_normalise(p, "zh") for p in key_phrases]
+        about = [lang_normalise(a, "zh") for a in fact.about if a.strip()]
+        return any(a in p for a in about for p in said)
 
     def _pack_says(self, name: str, said: str) -> bool:
         """Whether the (normalised) sentence says an entry of the pack's list `name`."""

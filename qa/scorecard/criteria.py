@@ -953,7 +953,9 @@ def product_explanation_v1(c: ProductExplanationV1, ctx: Context) -> Outcome:
         and (link or not c.require_needs_link)
         and (check or not c.require_check)
     )
-    wrong = ctx.wrong_figures([t for t, _ in covered.values()]) if ctx.language is None else None
+    key_phrases = [p for kp in c.key_points for p in kp.phrases]
+    turns = [t for t, _ in covered.values()]
+    wrong = ctx.wrong_figures(turns, key_phrases) if ctx.language is None else None
     ok = ok and wrong is None  # Chinese: a key figure stated wrongly (campaign flags) fails
     evidence = [ctx.evidence(t, s) for t, s in sorted(covered.values())[:3]]
     if link:

@@ -38,7 +38,7 @@ def _condition_holds(cond: Condition, ctx: Context) -> str | None:
         cond.customer_mentions.model_copy(update={"speaker": "customer"})
     ):
         return "the customer never raised it"
-    if cond.agent_mentions and not ctx.situation(
+    if cond.agent_mentions and not ctx.agent_raises(
         cond.agent_mentions.model_copy(update={"speaker": "agent"})
     ):
         return "the agent never raised it"
