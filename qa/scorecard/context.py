@@ -370,7 +370,7 @@ class Context:
         """Whether the agent raises what a list names (an `agent_mentions` condition). Where
         acts come from cue words (Chinese) and the list stands for no situation (products,
         offer terms), it is raised where it is offered: a listed phrase said of what the
-        customer holds, or of an offer that is over, not open yet or denied, raises nothing,
+        customer holds, or of an offer that is over or not open yet, raises nothing,
         and a product either side named is raised where the agent then states its terms
         without naming it (Chinese leaves it unsaid)."""
         hits = self.situation(spec)
@@ -384,16 +384,9 @@ class Context:
 
     def _offers(self, sentence: str) -> bool:
         """A sentence that may offer what it names: not said of what the customer holds, of an
-        offer that is over, not open yet or denied (`act_unless`, `not_raised`, and the
-        statements pack's denials)."""
-        from qa.statements.zh_claims import zh_cue
-
+        offer that is over or not open yet (the pack's `act_unless` and `not_raised`)."""
         said = normalise(sentence)
-        return not (
-            self._unless("recommend", said)
-            or self._pack_says("not_raised", said)
-            or zh_cue("denial", sentence)
-        )
+        return not (self._unless("recommend", said) or self._pack_says("not_raised", said))
 
     def _embed_all(self) -> None:
         """Every sentence of the interaction in one batch: acts then read them from the cache."""
