@@ -203,7 +203,7 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
 
 def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     firsts = _first_steps(c.first, ctx)
-    thens = _later_steps(c.then, ctx)
+    thens = _later_steps(c.then, ctx, c.first)
     if not thens:
         return Outcome("na", note="the later step never happened")
     then_turn, then_quote = thens[0]
@@ -247,21 +247,23 @@ def _first_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
     return sorted(found.items())
 
 
-def _later_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
+def _later_steps(event: Event, ctx: Context, first: Event | None = None) -> list[tuple[int, str]]:
     """Where the later step happens. A listed phrase said only as the subject of the
     contact ("I'm calling about your policy") discloses nothing; a sentence that gives
     the customer a specific (a figure, an amount, a date) about one of the things the
     list names ("your motor policy renews on the twelfth of May") does, in any words,
-    where the list is about the account at all (it names an account noun of the pack).
-    Nor does a question with no figure in it, or putting an account in the customer's name
-    (a new occupier)."""
+    where the list is about the account at all (it names an account noun of the pack);
+    so does one that says what is on something of theirs ("that's already on your plan").
+    Where the list names changes the agent made ("I've applied", "has been sent"), any
+    change said as done to something of theirs is one ("I've booked your engineer").
+    Nor does a question with no figure in it count, nor anything once the agent has put
+    an account in the customer's name (a new occupier: no existing account to protect)."""
     if ctx.language is None and ctx.cues("yours"):
         return ctx.details_told(event)  # Chinese: read by cue words and form (context.py)
+    opened = _account_opened(ctx)
     found = {}
     for turn, quote in ctx.event(event):
-        if _only_the_subject(quote, event.phrases or [], ctx) or _has_any(
-            quote, ctx.cues("new_holder")
-        ):
+        if turn >= opened or _only_the_subject(quote, event.phrases or [], ctx):
             continue
         asks = quote.rstrip().endswith("?") and event.question is None
         if asks and not _specific(quote, ctx):
@@ -269,15 +271,77 @@ def _later_steps(event: Event, ctx: Context) -> list[tuple[int, str]]:
         found[turn] = quote
     topics = _step_topics(event.phrases or [])
     nouns = {_stem(n) for n in ctx.cues("account_nouns")}
+    changes = _lists_changes(event.phrases or [])
+    checks = [*(first.phrases or []), *ctx.cues("step_done")] if first else ctx.cues("step_done")
     if nouns & {_stem(t) for t in topics} and event.speaker in ("agent", "any"):
         for i in ctx.of(event.speaker):
-            if i in found:
+            if i in found or i >= opened:
                 continue
             for s in sentences(ctx.turns[i].text):
-                if _discloses(s, topics, ctx):
+                if _discloses(s, topics, ctx) or (changes and _changed(s, topics, checks, ctx)):
                     found[i] = s
                     break
     return sorted(found.items())
+
+
+def _account_opened(ctx: Context) -> int:
+    """The first agent turn that puts an account in the customer's name ("I'll set up an
+    account for you", "let's put it into your name"), else past the last turn: what is
+    said of an account after that is the new one's, nothing to protect."""
+    for i in ctx.of("agent"):
+        for s in sentences(ctx.turns[i].text):
+            if _opens_account(s, ctx):
+                return i
+    return len(ctx.turns)
+
+
+def _opens_account(sentence: str, ctx: Context) -> bool:
+    """An account set up for the customer, or put in their name by a verb of putting."""
+    if _has_any(sentence, ctx.cues("new_holder")):
+        return True
+    verbs = "|".join(re.escape(normalise(v)) for v in ctx.cues("holder_verbs"))
+    if not verbs:
+        return False
+    return bool(
+        re.search(rf"\b(?:{verbs})\b(?: [\w'-]+){{0,3}} in(?:to)? your name\b", normalise(sentence))
+    )
+
+
+_DONE = re.compile(
+    r"\b(?:i|we)(?:'ve| have)(?: (?:just|now|also|already|gone ahead and))? ([a-z]+)\b"
+)
+_DONE_PASSIVE = re.compile(r"\b(?:has|have|'s) (?:now |just |already )?been ([a-z]+)\b")
+
+
+def _lists_changes(phrases: list[str]) -> bool:
+    """Whether a list of later steps names changes made on the account, said as done
+    ("I've added a credit", "has been transferred")."""
+    return any(_DONE.search(normalise(p)) or _DONE_PASSIVE.search(normalise(p)) for p in phrases)
+
+
+def _changed(sentence: str, topics: set[str], checks: list[str], ctx: Context) -> bool:
+    """A change said as done to something of the customer's: "I've moved your payment
+    date", "your refund has been sent". Not a check itself ("I've verified you"), a
+    question, what the agent only saw or understood (the pack's `not_changes`), nor
+    anything done "if" something holds."""
+    if sentence.rstrip().endswith("?") or _has_any(sentence, checks):
+        return False
+    skip = {normalise(w) for w in ctx.cues("not_changes")}
+    theirs = {_stem(t) for t in topics | set(ctx.cues("account_nouns"))}
+    said = normalise(sentence)
+    of_theirs = " your " in f" {said} " or bool({_stem(w) for w in said.split()} & theirs)
+    for clause in _clauses(sentence):
+        if _MAYBE.search(clause):
+            continue
+        for m in (*_DONE.finditer(clause), *_DONE_PASSIVE.finditer(clause)):
+            v = m.group(1)
+            if v not in skip and (v.endswith(("ed", "en", "t")) or v in _IRREGULAR):
+                return of_theirs
+    return False
+
+
+# Past participles that end in neither -ed, -en nor -t.
+_IRREGULAR = frozenset({"put", "set", "cut", "paid", "made", "done", "run", "shut", "laid"})
 
 
 def _only_the_subject(sentence: str, phrases: list[str], ctx: Context) -> bool:
@@ -329,9 +393,9 @@ def _discloses(sentence: str, topics: set[str], ctx: Context) -> bool:
         return False  # asked of the customer, not told; or a new account being set up
     if " your " not in said and not _has_any(sentence, ctx.cues("yours")):
         return False
-    if not _specific(sentence, ctx):
-        return False
     topics = {_stem(t) for t in topics | set(ctx.cues("account_nouns"))}
+    if not _specific(sentence, ctx):
+        return _on_theirs(sentence, topics)
     subject = {normalise(w) for w in ctx.cues("subject_of")}
     tokens = re.findall(r"[^\W_][\w'-]*", sentence)
     for n, token in enumerate(tokens):
@@ -345,6 +409,36 @@ def _discloses(sentence: str, topics: set[str], ctx: Context) -> bool:
             continue  # "four questions about your claim": the claim is the subject
         return True
     return False
+
+
+_ON_THEIRS = re.compile(
+    r"\b(?:is|are|it's|that's|there's|they're|already|included|comes?|sits?)"
+    r"(?: [\w'-]+){0,2}? (?:on|in|under|with) your ([\w'-]+)"
+)
+
+
+def _on_theirs(sentence: str, topics: set[str]) -> bool:
+    """What is on something the customer holds, said as a fact with no figure: "that's
+    already on your plan", "there's a note on your account", "it comes with your
+    contract". Not said of what may be ("if it's on your bill"), nor a check's framing
+    ("before anything on your account")."""
+    for said in _clauses(sentence):
+        if _MAYBE.search(said):
+            continue
+        for m in _ON_THEIRS.finditer(said):
+            w = _stem(m.group(1))
+            if any(w[:5] == t[:5] and min(len(w), len(t)) >= 4 for t in topics):
+                return True
+    return False
+
+
+_MAYBE = re.compile(r"\b(?:if|whether|before|once|when|until|unless)\b")
+_CLAUSE = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence's clauses, normalised: split where punctuation separates them."""
+    return [c for c in (normalise(part) for part in _CLAUSE.split(sentence)) if c]
 
 
 def _stem(word: str) -> str:
