@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.test_criteria import CHANNELS, result, verdict
@@ -98,3 +100,144 @@ def test_an_account_put_in_the_customers_name_has_nothing_to_protect(channel: st
         ("agent", "Is the account in your name, and what's your date of birth?"),
     ]
     assert result(DETAILS_ONLY, channel, existing) == "fail"
+
+
+# A first step with a standard: `needs` (any one combination of details) or `min_details`
+# (that many different phrases of the list). A check begun and left short fails, whether or
+# not the account is then discussed; without either key a card reads as before.
+STANDARD = {
+    **DETAILS_ONLY,
+    "first": {
+        "phrases": ["passcode", "date of birth", "postcode", "security"],
+        "match": "fuzzy",
+        "needs": [["passcode"], ["date of birth", "postcode"]],
+    },
+}
+# min_details counts different phrases of the list: it lists details, not "security".
+TWO_DETAILS = {
+    **DETAILS_ONLY,
+    "first": {"phrases": ["date of birth", "postcode", "account number"], "min_details": 2},
+}
+QUERY = [("customer", "Hello, I've a question about my latest bill.")]
+DOB_ONLY = [
+    ("agent", "Sure, for security can I take your date of birth?"),
+    ("customer", "The third of August, 1966."),
+]
+TOLD = [("agent", "Thanks. Your bill came to £61.20 on the fourth of May.")]
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_check_short_of_the_cards_standard_fails(channel: str) -> None:
+    assert result(DETAILS_ONLY, channel, QUERY + DOB_ONLY + TOLD) == "pass"  # as before
+    for card in (STANDARD, TWO_DETAILS):
+        out = verdict(card, channel, QUERY + DOB_ONLY + TOLD)
+        assert out.result == "fail"
+        assert out.note.startswith("the check fell short of its standard before this")
+        assert "'date of birth'" in out.note
+        # Left short and nothing told of the account: still short.
+        assert result(card, channel, QUERY + DOB_ONLY) == "fail"
+    both = [
+        ("agent", "Sure, for security can I take your date of birth and postcode?"),
+        ("customer", "The third of August, 1966, and LS6 2QT."),
+    ]
+    for card in (STANDARD, TWO_DETAILS):
+        assert result(card, channel, QUERY + both + TOLD) == "pass"
+        assert result(card, channel, QUERY + both) == "na"
+    # Passcode characters alone meet the standard's other combination.
+    passcode = [
+        ("agent", "For security, can I have the second and fourth characters of your passcode?"),
+        ("customer", "R and 7."),
+    ]
+    assert result(STANDARD, channel, QUERY + passcode + TOLD) == "pass"
+    # The standard met only after the account was discussed is too late.
+    late = DOB_ONLY + TOLD + [("agent", "And can I just take your postcode as well?")]
+    out = verdict(STANDARD, channel, QUERY + late)
+    assert out.result == "fail" and "fell short" in out.note
+    # A check the platform records as passed meets any standard.
+    logged_in = [("system", "Customer verified in the app with their passcode.")]
+    assert result(STANDARD, channel, logged_in + QUERY + TOLD) == "pass"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_both_details_and_the_account_in_one_turn(channel: str) -> None:
+    one_turn = [
+        QUERY[0],
+        ("agent", "Date of birth and postcode please."),
+        ("customer", "1/2/1980, M4 1AA."),
+        ("agent", "Great, thanks for that. Your bill came to £61.20 on the fourth of May."),
+    ]
+    assert result(STANDARD, channel, one_turn) == "pass"
+    told_then_asked = [
+        QUERY[0],
+        ("agent", "Your bill came to £61.20 on the fourth of May. What's your date of birth?"),
+        ("customer", "1/2/1980."),
+        ("agent", "And your postcode?"),
+    ]
+    assert result(STANDARD, channel, told_then_asked) == "fail"
+
+
+def test_unchanged_cards_read_and_score_as_before() -> None:
+    """A first step without needs or min_details has no standard; shipped cards use neither."""
+    from qa.resources import shipped_scorecards
+    from qa.scorecard.load import load_scorecard
+    from qa.scorecard.schema import OrderV1
+    from tests.conftest import ROOT
+
+    seen = 0
+    for name in shipped_scorecards():
+        for _, c in load_scorecard(ROOT / "scorecards" / f"{name}.yaml").scorecard.criteria():
+            if isinstance(c, OrderV1):
+                seen += 1
+                assert not c.first.standard and c.first.needs is None
+                assert c.first.min_details == 1
+    assert seen
+
+
+@pytest.mark.parametrize(
+    ("first", "line", "message"),
+    [
+        ('{phrases: ["date of birth"], needs: [[]]}', 7, "needs → 0: list should have at least 1"),
+        (
+            '{phrases: ["date of birth", "postcode"], needs: [["postcode"]], min_details: 2}',
+            7,
+            "give needs or min_details, not both",
+        ),
+        ('{phrases: ["date of birth"], min_details: 2}', 7, "min_details is 2 but the event"),
+        ('{phrases: ["date of birth"], min_details: 0}', 7, "min_details: input should be"),
+        ('{phrases: ["date of birth"], needs: [["x", ""]]}', 7, "needs → 0 → 1: string should"),
+    ],
+)
+def test_standard_errors_name_the_file_line_and_path(
+    tmp_path: Path, first: str, line: int, message: str
+) -> None:
+    problems = _problems(tmp_path, f"first: {first}\nthen: {{phrases: [your bill]}}")
+    assert any(p.startswith(f"card.yaml:{line} ") and message in p for p in problems), problems
+
+
+def test_a_standard_belongs_to_the_first_step_only(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path, 'first: {phrases: ["postcode"]}\nthen: {phrases: [a, b], min_details: 2}'
+    )
+    assert any("then: needs and min_details belong to the first step" in p for p in problems)
+    problems = _problems(
+        tmp_path,
+        'first: {phrases: ["postcode"]}\nthen: {phrases: [a]}\n'
+        "applies_when: {event: {phrases: [a], needs: [[a]]}}",
+    )
+    assert any("belong to order.v1's first step" in p for p in problems), problems
+
+
+def _problems(tmp_path: Path, body: str) -> list[str]:
+    from qa.scorecard.load import load_scorecard
+    from qa.yamlfile import FileErrors
+
+    path = tmp_path / "card.yaml"
+    lines = "\n".join("        " + x for x in body.splitlines())
+    path.write_text(
+        "name: T\nsections:\n  - id: s\n    criteria:\n      - id: o\n        type: order.v1\n"
+        f"{lines}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FileErrors) as caught:
+        load_scorecard(path)
+    return list(caught.value.problems)

@@ -204,11 +204,17 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
 def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     firsts = _first_steps(c.first, ctx)
     thens = _later_steps(c.then, ctx, c.first)
+    # With a standard (needs, min_details) the first step is where the check is complete.
+    steps = _standard_met(c.first, ctx, firsts) if c.first.standard else firsts
     if not thens:
+        if firsts and not steps:
+            t, q = firsts[0]
+            note = f"the check fell short of its standard ({_short_of(c.first, ctx, None)})"
+            return Outcome("fail", [ctx.evidence(t, q)], 0.75, note=note)
         return Outcome("na", note="the later step never happened")
     then_turn, then_quote = thens[0]
-    before = [(t, q) for t, q in firsts if t < then_turn]
-    same = [(t, q) for t, q in firsts if t == then_turn]
+    before = [(t, q) for t, q in steps if t < then_turn]
+    same = [(t, q) for t, q in steps if t == then_turn]
     if not before and same and _comes_first(ctx.turns[then_turn].text, same[0][1], then_quote):
         before = same  # both steps in one turn, the first one said first
     if before:
@@ -219,11 +225,77 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
             return Outcome("na", note="the first step never happened")
         note = "the first step never happened before this"
         return Outcome("fail", [ctx.evidence(then_turn, then_quote)], 0.8, note=note)
-    t, q = firsts[0]
+    begun = [(t, q) for t, q in firsts if t <= then_turn]
+    if c.first.standard and begun:
+        t, q = begun[0]
+        note = f"the check fell short of its standard before this ({_short_of(c.first, ctx, then_turn)})"
+        return Outcome(
+            "fail", [ctx.evidence(then_turn, then_quote), ctx.evidence(t, q)], 0.8, note=note
+        )
+    t, q = (steps or firsts)[0]
     note = "the steps came in the wrong order"
     return Outcome(
         "fail", [ctx.evidence(then_turn, then_quote), ctx.evidence(t, q)], 0.85, note=note
     )
+
+
+def _said_first(event: Event, ctx: Context, detail: str) -> tuple[int, int, str] | None:
+    """Where the event's speaker first says one detail: (turn, sentence number, sentence)."""
+    spec = Phrases(
+        phrases=[detail],
+        match=_literal(event.match),
+        threshold=event.threshold,
+        speaker=event.speaker,
+        act=LITERAL_ACT,
+    )
+    for hit in ctx.find(spec):
+        said = list(sentences(ctx.turns[hit.turn].text))
+        return hit.turn, said.index(hit.sentence) if hit.sentence in said else 0, hit.sentence
+    return None
+
+
+def _standard_met(
+    event: Event, ctx: Context, firsts: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """Where the first step meets its standard: the detail that completes the earliest
+    combination of `needs` (or the `min_details`-th different phrase said), or a check
+    the platform records as passed. Empty where it never does."""
+    where = {d: _said_first(event, ctx, d) for d in _details(event)}
+    done: list[tuple[int, int, str]] = []
+    if event.needs:
+        for combination in event.needs:
+            covered = [w for d in combination if (w := where[d]) is not None]
+            if len(covered) == len(combination):
+                done.append(max(covered))
+    else:
+        said = sorted(w for w in where.values() if w is not None)
+        if len(said) >= event.min_details:
+            done.append(said[event.min_details - 1])
+    system = [(t, 0, q) for t, q in firsts if ctx.turns[t].role == "system"]
+    best = min(done + system, default=None)
+    return [(best[0], best[2])] if best else []
+
+
+def _details(event: Event) -> list[str]:
+    if event.needs:
+        return list(dict.fromkeys(d for combination in event.needs for d in combination))
+    return list(dict.fromkeys(event.phrases or []))
+
+
+def _short_of(event: Event, ctx: Context, upto: int | None) -> str:
+    """What was checked against what the standard asks: "only 'date of birth'; needs
+    'date of birth' and 'postcode'"."""
+    said = [
+        d
+        for d in _details(event)
+        if (w := _said_first(event, ctx, d)) and (upto is None or w[0] <= upto)
+    ]
+    if event.needs:
+        wanted = " or ".join(" and ".join(repr(d) for d in c) for c in event.needs)
+    else:
+        wanted = f"{event.min_details} different details of the list"
+    got = ", ".join(repr(d) for d in said) or "nothing listed"
+    return f"only {got}; needs {wanted}"
 
 
 def _comes_first(text: str, first: str, then: str) -> bool:

@@ -94,12 +94,39 @@ class Event(Strict):
     question: Literal["open", "closed", "any"] | None = Field(
         None, description="A question of this kind (instead of, or as well as, phrases)."
     )
+    needs: (
+        list[Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]] | None
+    ) = Field(
+        None,
+        min_length=1,
+        description="order.v1's first step only: the details the step must cover before it "
+        "counts, any one of these combinations ([[passcode], [date of birth, postcode]]), "
+        "each detail said by the event's speaker and matched like the phrases.",
+    )
+    min_details: int = Field(
+        1,
+        ge=1,
+        description="order.v1's first step only: at least this many different phrases of the "
+        "list must be said before the step counts (2: a check of two details).",
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Event:
         if not self.phrases and not self.question:
             raise ValueError("an event needs phrases or question")
+        if self.needs and self.min_details > 1:
+            raise ValueError("give needs or min_details, not both")
+        if self.min_details > 1 and self.min_details > len(self.phrases or []):
+            raise ValueError(
+                f"min_details is {self.min_details} but the event lists "
+                f"{len(self.phrases or [])} phrase(s)"
+            )
         return self
+
+    @property
+    def standard(self) -> bool:
+        """Whether the step has a standard beyond one listed phrase (needs, min_details)."""
+        return bool(self.needs) or self.min_details > 1
 
 
 class Condition(Strict):
@@ -149,6 +176,12 @@ class Condition(Strict):
         "condition only: na (default), or pass/fail where the trigger never happening "
         "is itself the verdict.",
     )
+
+    @model_validator(mode="after")
+    def _no_standard(self) -> Condition:
+        if self.event is not None and self.event.standard:
+            raise ValueError("event: needs and min_details belong to order.v1's first step")
+        return self
 
     @model_validator(mode="after")
     def _otherwise_outermost(self) -> Condition:
@@ -255,6 +288,12 @@ class OrderV1(CriterionBase):
     missing_first: Literal["fail", "na"] = Field(
         "fail", description="When `then` happens without `first`."
     )
+
+    @model_validator(mode="after")
+    def _standard_on_first(self) -> OrderV1:
+        if self.then.standard:
+            raise ValueError("then: needs and min_details belong to the first step")
+        return self
 
 
 class MetricV1(CriterionBase):
