@@ -104,7 +104,8 @@ def test_an_account_put_in_the_customers_name_has_nothing_to_protect(channel: st
 
 # A first step with a standard: `needs` (any one combination of details) or `min_details`
 # (that many different phrases of the list). A check begun and left short fails, whether or
-# not the account is then discussed; without either key a card reads as before.
+# not the account is then discussed, unless the details were taken to open an account in
+# the customer's name; without either key a card reads as before.
 STANDARD = {
     **DETAILS_ONLY,
     "first": {
@@ -153,6 +154,15 @@ def test_a_check_short_of_the_cards_standard_fails(channel: str) -> None:
     late = DOB_ONLY + TOLD + [("agent", "And can I just take your postcode as well?")]
     out = verdict(STANDARD, channel, QUERY + late)
     assert out.result == "fail" and "fell short" in out.note
+    # Details taken to put a new account in the customer's name are no check left short.
+    opening = [
+        ("customer", "We've just moved in, can you start a supply for us?"),
+        ("agent", "Of course. What's your full name and date of birth?"),
+        ("customer", "Jo Park, 9 June 1991."),
+        ("agent", "Thanks, I've set up an account for you from today."),
+    ]
+    assert result(STANDARD, channel, opening) == "na"
+    assert result(STANDARD, channel, opening[:3]) == "fail"
     # A check the platform records as passed meets any standard.
     logged_in = [("system", "Customer verified in the app with their passcode.")]
     assert result(STANDARD, channel, logged_in + QUERY + TOLD) == "pass"

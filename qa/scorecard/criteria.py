@@ -207,7 +207,9 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     # With a standard (needs, min_details) the first step is where the check is complete.
     steps = _standard_met(c.first, ctx, firsts) if c.first.standard else firsts
     if not thens:
-        if firsts and not steps:
+        # A check begun and left short fails, unless the details were taken to put an
+        # account in the customer's name (a new occupier: nothing to protect).
+        if firsts and not steps and _account_opened(ctx) == len(ctx.turns):
             t, q = firsts[0]
             note = f"the check fell short of its standard ({_short_of(c.first, ctx, None)})"
             return Outcome("fail", [ctx.evidence(t, q)], 0.75, note=note)
