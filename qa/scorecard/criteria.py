@@ -185,20 +185,107 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
         found = discovery_questions(ctx, idxs, c.examples)
     else:
         found = [q for q in ctx.questions(c.speaker, idxs) if c.kind in ("any", q.kind)]
+    topic = ""
+    if c.about:
+        found = questions_about(ctx, found, c.about, c.about_threshold)
+        topic = " about " + " or ".join(repr(t) for t in c.about)
     ok = len(found) >= c.min and (c.max is None or len(found) <= c.max)
     evidence = [ctx.evidence(q.turn, q.sentence) for q in found[:5]]
-    note = f"{len(found)} {'' if c.kind == 'any' else c.kind + ' '}question(s); wanted at least {c.min}"
+    kind = "" if c.kind == "any" else c.kind + " "
+    note = f"{len(found)} {kind}question(s){topic}; wanted at least {c.min}"
     if c.max is not None:
         note += f" and at most {c.max}"
     if not evidence:
         evidence = [
             ctx.window_evidence(
-                start, end, f"no {c.kind} questions from the {c.speaker}", c.speaker
+                start, end, f"no {kind}questions{topic} from the {c.speaker}", c.speaker
             )
         ]
     return Outcome(
         "pass" if ok else "fail", evidence, 0.8, note=note, details={"count": len(found)}
     )
+
+
+ABOUT_MIN = 0.35  # 0..1: how close in meaning a question must be to "Tell me about <topic>."
+ABOUT_WORD_MIN = 0.6  # 0..1: how close in meaning a word of the question must be to the topic's
+# Words that say how a topic is asked about, not what it is.
+_ABOUT_META = frozenset(
+    {
+        "ask",
+        "asks",
+        "asked",
+        "asking",
+        "question",
+        "questions",
+        "customer",
+        "customers",
+        "customer's",
+        "caller",
+        "caller's",
+        "agent",
+        "agent's",
+        "topic",
+        "whether",
+    }
+)
+_THIRD_PERSON = (
+    (re.compile(r"\b(?:the )?(?:customer|caller)(?:'s|s')", re.IGNORECASE), "your"),
+    (re.compile(r"\b(?:the )?(?:customer|caller)\b", re.IGNORECASE), "you"),
+    (re.compile(r"\btheir\b", re.IGNORECASE), "your"),
+    (re.compile(r"\b(?:they|them)\b", re.IGNORECASE), "you"),
+)
+_ASKS_ABOUT = re.compile(r"^\s*(?:(?:asks?|asking|questions?)\s+)?(?:about\s+)?", re.IGNORECASE)
+
+
+def topic_words(topic: str) -> set[str]:
+    """What a topic is about: its content words, less the words that say how it is asked
+    ("asks about the customer's usage" -> usage)."""
+    return {w for w in content_words(topic) if w not in _ABOUT_META}
+
+
+def _topic_probe(topic: str) -> str:
+    """The topic as a request to the customer: "the customer's usage" -> "Tell me about
+    your usage."; a topic in a language without spaces is embedded as it is."""
+    text = _ASKS_ABOUT.sub("", topic.strip()).rstrip(".?! ")
+    if not re.search(r"[A-Za-z]", text):
+        return text
+    for pattern, said in _THIRD_PERSON:
+        text = pattern.sub(said, text)
+    return f"Tell me about {text}."
+
+
+def questions_about(
+    ctx: Context, found: list[Question], about: list[str], threshold: float | None = None
+) -> list[Question]:
+    """The questions about one of the topics: a word of the topic said in the question (any
+    ending), a word of the question close in meaning to one of the topic's ("use" for
+    "usage", `ABOUT_WORD_MIN`), or the whole question close in meaning to a request about
+    the topic (`ABOUT_MIN`, or the criterion's `about_threshold`)."""
+    if not found:
+        return []
+    limit = ABOUT_MIN if threshold is None else threshold
+    topics = [(topic_words(t), _topic_probe(t)) for t in about]
+    wanted = {w for words, _ in topics for w in words}
+    asked = {q.sentence: topic_words(q.sentence) for q in found}
+    said = {w for words in asked.values() for w in words}
+    embedder = ctx.matcher.embedder_for(ctx.pack_language or ctx.card_language)
+    from qa.models.text import rescale
+
+    words = sorted(wanted | said)
+    probes = [p for _, p in topics]
+    texts = list(asked) + probes + words
+    vectors = embedder.embed(texts)
+    at = {t: n for n, t in enumerate(texts)}
+    sims = rescale(vectors @ vectors.T, embedder)
+    out = []
+    for q in found:
+        mine = asked[q.sentence]
+        by_words = bool(stems(q.sentence) & set().union(*(stems(w) for w in wanted)))
+        near = any(sims[at[a], at[b]] >= ABOUT_WORD_MIN for a in mine for b in wanted if a in at)
+        meant = any(sims[at[q.sentence], at[p]] >= limit for p in probes)
+        if by_words or near or meant:
+            out.append(q)
+    return out
 
 
 def order_v1(c: OrderV1, ctx: Context) -> Outcome:

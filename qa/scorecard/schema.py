@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from qa.errors import ConfigError
 from qa.vocabulary import CHANNELS, VIOLATION_KINDS, Channel, FlagKind
@@ -279,6 +287,38 @@ class QuestionV1(CriterionBase):
     max: int | None = Field(None, ge=0, description="At most this many.")
     speaker: Speaker = "agent"
     window: Window | None = None
+    about: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None,
+        min_length=1,
+        description="Only questions about this topic count: words or a short description "
+        '("the customer\'s usage"), matched by words and by meaning; a list: any of them.',
+    )
+    about_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="How close in meaning a question must be to the topic (cosine); "
+        "default 0.35. Words of the topic said in the question always count.",
+    )
+
+    @field_validator("about", mode="before")
+    @classmethod
+    def _about_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _about_names_a_topic(self) -> QuestionV1:
+        from qa.scorecard.criteria import topic_words
+
+        for n, topic in enumerate(self.about or []):
+            if not topic_words(topic):
+                raise ValueError(
+                    f"about → {n}: {topic!r} names no topic (give the subject: "
+                    '"the customer\'s usage", "what happened")'
+                )
+        if self.about_threshold is not None and not self.about:
+            raise ValueError("about_threshold: give about, the topic it is for")
+        return self
 
 
 class OrderV1(CriterionBase):
