@@ -198,7 +198,7 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
     if not evidence:
         evidence = [
             ctx.window_evidence(
-                start, end, f"no {kind}questions{topic} from the {c.speaker}", c.speaker
+                start, end, f"no {c.kind} questions{topic} from the {c.speaker}", c.speaker
             )
         ]
     return Outcome(
@@ -207,7 +207,7 @@ def question_v1(c: QuestionV1, ctx: Context) -> Outcome:
 
 
 ABOUT_MIN = 0.35  # 0..1: how close in meaning a question must be to "Tell me about <topic>."
-ABOUT_WORD_MIN = 0.6  # 0..1: how close in meaning a word of the question must be to the topic's
+ABOUT_WORD_MIN = 0.65  # 0..1: how close in meaning a word of the question must be to the topic's
 # Words that say how a topic is asked about, not what it is.
 _ABOUT_META = frozenset(
     {
