@@ -262,6 +262,9 @@ class Matcher:
                 continue
             if hasattr(embedder, "vectors"):
                 embedder.vectors = own(embedder.vectors)
+            if hasattr(embedder, "forked"):
+                embedder.forked()
+                continue
             if getattr(embedder, "_model", None) is not None:
                 embedder._model = None  # type: ignore[attr-defined]
             if hasattr(embedder, "_lock"):

@@ -155,3 +155,24 @@ def test_thread_count_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
             text_threads()
     monkeypatch.delenv(text.TEXT_THREADS_ENV)
     assert text_threads() >= 1
+
+
+def test_a_forked_process_forgets_batches_the_parents_threads_had_taken() -> None:
+    # What Matcher.reopen does in a forked scoring worker: a batch that one of the parent's
+    # embedding threads had taken at the fork is never finished in the child, so the child
+    # embeds those sentences itself instead of waiting for it.
+    from qa.matching import Matcher
+
+    e = fake()
+    taken = text._Job(lambda: None, [SENTENCES[0]])
+    assert taken.claim()
+    e._pending[SENTENCES[0]] = taken
+    Matcher(e).reopen(lambda vectors: vectors)
+    assert e._model is None  # loads again on first use; the fake stands in for it here
+    e._model = session = Session()
+    out: list[Any] = []
+    worker = threading.Thread(target=lambda: out.append(e.embed([SENTENCES[0]])), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "the child waited for a batch no thread of its own runs"
+    assert out[0].shape[0] == 1 and sum(session.ran.values()) == 1

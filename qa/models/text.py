@@ -206,6 +206,7 @@ def _forget_pool() -> None:
     """In a forked child the parent's threads do not exist: start afresh when needed."""
     global _workers, _workers_lock
     _workers, _workers_lock = None, threading.Lock()
+    _Job._claim_lock = threading.Lock()  # a parent's thread may have held it at the fork
 
 
 atexit.register(_close_pool)
@@ -395,6 +396,15 @@ class TextEmbedder:
                     for text in job.texts:
                         self._pending[text] = job
                     pool.submit(job, now=False)
+
+    def forked(self) -> None:
+        """Carry on in a process forked from this one: the model loads again on first use
+        (its threads do not survive a fork), and batches given ahead are forgotten, to be
+        embedded again when asked for: a batch that one of the parent's threads had taken
+        would never finish here."""
+        self._model = None
+        self._lock = threading.Lock()
+        self._pending = {}
 
     def _collect(self, job: _Job, vectors: Any, computed: dict[str, Any]) -> None:
         for text, vec in zip(job.texts, vectors, strict=True):
