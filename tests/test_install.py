@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Builds and installs the package in a subprocess: an integration test, left out of the
+# fast suite and run by the README's test command with every marker.
+pytestmark = pytest.mark.scale
 
 
 def _backend_in_venv() -> bool:

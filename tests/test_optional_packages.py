@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Runs pytest again in subprocesses: an integration test, left out of the fast suite and
+# run by the README's test command with every marker.
+pytestmark = pytest.mark.scale
 
 # The extras' packages (dev, models, pyannote, zh, serve, ray), as tests import them.
 OPTIONAL = [
