@@ -1,0 +1,392 @@
+"""order.v1's, upsell_timing.v1's and retention.v1's word-level helpers pinned value by value:
+which sentence discloses a detail of the customer's account, which names a change made to
+it, which only names the subject of the contact, which opens a new account, which offers a
+product the card does not list, and how words are cut to their stems. Each case sits on a
+boundary of the rule (a word one place too far, a stem one letter too short), so that a
+changed bound shows. No model: the English pack's cue lists and plain text only."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.matching import Matcher
+from qa.scorecard.context import Context
+from qa.scorecard.criteria import (
+    _account_opened,
+    _already_left,
+    _changed,
+    _clauses,
+    _comes_first,
+    _discloses,
+    _lists_changes,
+    _names,
+    _on_theirs,
+    _only_held,
+    _only_the_subject,
+    _opens_account,
+    _product_named,
+    _says_leaving,
+    _specific,
+    _stem,
+    _stems,
+    _step_topics,
+    _taught,
+    _topic_probe,
+    topic_words,
+)
+from qa.scorecard.schema import Examples
+from qa.text import normalise
+from tests.test_criteria import conversation
+
+A, C = "agent", "customer"
+
+
+def context(lines: list[tuple[str, str]] | None = None) -> Context:
+    return Context(conversation("chat", lines or [(A, "Hello.")]), Matcher(), None, None)
+
+
+EN = context()
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "then", "expected"),
+    [
+        ("Verify. Balance.", "Verify.", "Balance.", True),
+        ("Balance. Verify.", "Verify.", "Balance.", False),
+        ("Both at once.", "Both at once.", "Both at once.", True),  # one sentence: first
+        ("Balance. Verify.", "Unsaid.", "Balance.", True),  # the first unsaid: at the start
+        ("Verify. Balance.", "Balance.", "Unsaid.", True),  # the later unsaid: at the end
+    ],
+)
+def test_comes_first(text: str, first: str, then: str, expected: bool) -> None:
+    assert _comes_first(text, first, then) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("It is 7.", True),
+        ("£ only", True),
+        ("$ only", True),
+        ("€ only", True),
+        ("¥ only", True),
+        ("On the twelfth.", True),  # a pack word for a day
+        ("In June.", True),  # a month
+        ("Nothing of the sort.", False),
+    ],
+)
+def test_specific(sentence: str, expected: bool) -> None:
+    assert _specific(sentence, EN) is expected
+
+
+def test_step_topics() -> None:
+    assert _step_topics(["your direct debit", "I can see on your account"]) == {
+        "direct",
+        "debit",
+        "account",
+    }
+    assert _step_topics(["your new direct debit"]) == {"direct"}  # two words after "your"
+    assert _step_topics(["The Last Bill"]) == {"bill"}  # "the", any case; "last" says when
+    assert _step_topics(["pay the"]) == set()  # nothing after it
+    assert _step_topics(["my bill", "a balance"]) == set()  # only after "your" or "the"
+    words = ["shows", "show", "last", "current", "see", "new", "next"]
+    assert _step_topics([f"your {w}" for w in words]) == set()
+    assert _step_topics([f"the {w} payment" for w in words]) == {"payment"}
+
+
+def test_clauses() -> None:
+    assert _clauses("Well, I've moved it; (yes) done: ok \u2013 fine \u2014 so - there") == [
+        "well",
+        "i've moved it",
+        "yes",
+        "done",
+        "ok",
+        "fine",
+        "so",
+        "there",
+    ]
+    assert _clauses("re-set, ,") == ["re set"]  # a hyphen inside a word splits nothing
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("running", "run"),  # -ing, then the doubled letter
+        ("runs", "run"),  # three letters left: cut
+        ("bus", "bus"),  # two letters left: kept
+        ("bed", "bed"),
+        ("boxes", "box"),
+        ("planned", "plan"),
+        ("stuff", "stuf"),  # a doubled letter at the end of four
+        ("add", "add"),  # three letters: kept
+        ("housing", "hous"),  # one ending only
+        ("payments", "payment"),
+        ("the", "the"),  # no content word: the word itself
+    ],
+)
+def test_stem(word: str, stem: str) -> None:
+    assert _stem(word) == stem
+
+
+def test_stems() -> None:
+    assert _stems("Running late, the boxes passed") == {"run", "late", "box", "pas"}
+    assert _stems("") == set()
+
+
+@pytest.mark.parametrize(
+    ("phrases", "expected"),
+    [
+        (["I've applied a credit"], True),
+        (["we have now added it"], True),
+        (["I have gone ahead and cancelled it"], True),
+        (["it has been sent"], True),
+        (["it's already been moved"], True),
+        (["they have just been paid"], True),
+        (["your balance", "I can see"], False),
+        (["you have a balance"], False),  # "you", not "I" or "we"
+    ],
+)
+def test_lists_changes(phrases: list[str], expected: bool) -> None:
+    assert _lists_changes(phrases) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I've moved your payment date.", True),
+        ("Your refund has been sent.", True),
+        ("I've booked your engineer.", True),  # not a listed topic, but "your"
+        ("I've moved the date.", True),  # a topic word
+        ("I've moved the meeting.", False),  # neither
+        ("I've updated the account.", True),  # an account noun of the pack
+        ("I've set the date.", True),  # a past participle without -ed
+        ("I've put the date back.", True),
+        ("I've written the date down.", True),  # -en
+        ("I've sent the date.", True),  # -t
+        ("I've verified you.", False),  # the check itself
+        ("Have I moved your date?", False),  # a question
+        ("If I've moved your date, fine.", False),  # said of what may be
+        ("Fine, and if I've moved your date.", False),
+        ("I've seen your date.", False),  # only seen
+        ("I've got your date.", False),
+        ("I've go your date.", False),  # no participle
+        ("We have also moved your date.", True),
+        ("We have gone ahead and moved your date.", True),
+    ],
+)
+def test_changed(sentence: str, expected: bool) -> None:
+    assert _changed(sentence, {"date"}, ["verified"], EN) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I'm calling about your policy.", True),
+        ("Regarding your policy.", True),
+        ("I'm calling about your policy renewal on 5 May.", False),  # a date after it
+        ("Regarding your policy, it renews in June.", False),
+        ("about a b your policy", True),  # "about" two words before
+        ("about the a b your policy", False),  # three words before: too far
+        ("Your policy is fine.", False),  # no framing word
+        ("About nothing at all.", False),  # the phrase unsaid
+    ],
+)
+def test_only_the_subject(sentence: str, expected: bool) -> None:
+    assert _only_the_subject(sentence, ["your policy"], EN) is expected
+
+
+def test_only_the_subject_any_phrase() -> None:
+    assert _only_the_subject("About your bill.", ["your policy", "your bill"], EN)
+    assert not _only_the_subject("About your bill.", [], EN)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topics", "expected"),
+    [
+        ("So your balance is £40.", {"balance"}, True),
+        ("Your motor policy renews on the twelfth of May.", {"policy"}, True),
+        ("You've got 20 left on your allowance.", set(), True),  # "you've got"; a pack noun
+        ("You owe 20 on the account.", set(), True),  # a pack cue instead of "your"
+        ("The balance is £40.", {"balance"}, False),  # nobody's
+        ("Is your balance £40?", {"balance"}, False),  # asked
+        ("Your balance is £40 on a new account.", {"balance"}, False),  # a new account
+        ("So your order is 40.", set(), False),  # no topic word
+        ("So your ordering is 40.", {"order"}, True),  # the topic, any ending
+        ("So your bal is 40.", {"bal"}, False),  # under four letters: no match
+        ("So your balan is 40.", {"balance"}, True),  # five letters agree
+        ("So your balmy is 40.", {"balance"}, False),  # four agree, not five
+        ("Call Harbourstone Claims on 5 May.", {"claim"}, False),  # a name
+        ("I will call your claim on 5 May.", {"claim"}, True),  # "I" is no name
+        ("Four questions about your claim.", {"claim"}, False),  # the subject, no figure after
+        ("Questions about your claim on 5 May.", {"claim"}, True),  # a figure after it
+        ("5 about the your claim.", {"claim"}, False),  # "about" three words before
+        ("5 about a b your claim.", {"claim"}, True),  # four words before: not the subject
+        ("That's already on your plan.", set(), True),  # no figure, said as on theirs
+        ("If it's on your plan.", set(), False),
+    ],
+)
+def test_discloses(sentence: str, topics: set[str], expected: bool) -> None:
+    assert _discloses(sentence, topics, EN) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("That's already on your plan.", True),
+        ("There's a note on your account.", True),
+        ("It comes with your contract.", True),
+        ("It sits under your policy.", True),
+        ("They're in your plans.", True),  # the topic, any ending
+        ("It is really very much on your plan.", False),  # more than two words between
+        ("It is very much on your plan.", True),
+        ("If it's on your bill.", False),
+        ("Fine, and before anything on your account.", False),
+        ("Fine, that's on your account; before anything.", True),  # the maybe in another clause
+        ("It is on your car.", False),  # not a topic
+        ("It is on your pla.", False),  # under four letters
+    ],
+)
+def test_on_theirs(sentence: str, expected: bool) -> None:
+    topics = {_stem(t) for t in ["plan", "bill", "account", "contract", "policy"]}
+    assert _on_theirs(sentence, topics) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I'll set up an account for you.", True),  # a pack phrase
+        ("Let's put it into your name.", True),
+        ("We'll get the old bill in your name.", True),  # three words between
+        ("We'll get a b c d in your name.", False),  # four: too far
+        ("We'll register it in your name.", True),
+        ("It is in your name.", False),  # no verb of putting
+        ("Put it in your names.", False),
+        ("put in your name", True),  # no word between
+    ],
+)
+def test_opens_account(sentence: str, expected: bool) -> None:
+    assert _opens_account(sentence, EN) is expected
+
+
+def test_account_opened_is_the_first_agent_turn_that_opens_one() -> None:
+    ctx = context(
+        [
+            (C, "Put it in my name."),
+            (A, "Sure."),
+            (C, "Thanks."),
+            (A, "Right. I'll set up an account for you."),
+            (A, "Let's put it into your name."),
+        ]
+    )
+    assert _account_opened(ctx) == 3
+    assert _account_opened(context([(A, "Hello."), (C, "Put it into your name.")])) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I can move you onto Saver 12 today.", "saver 12"),
+        ("I can offer Fibre 900 5G Pro.", "fibre 900 5g"),
+        ("I can offer it from June 30 instead.", None),  # a date
+        ("I could get you our travel insurance.", "travel insurance"),
+        ("We can do our Fixed tariff.", "fixed tariff"),
+        ("I can do our a b c plan.", "a b c plan"),  # three words before the noun
+        ("I can do our a b c d plan.", None),  # four: too far
+        ("I can do our plan.", "plan"),
+        ("Our", None),
+    ],
+)
+def test_product_named(sentence: str, expected: str | None) -> None:
+    assert _product_named(sentence, normalise(sentence).split(), EN) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "product", "expected"),
+    [
+        ("Get Mesh WiFi now.", "Mesh Wi-Fi", True),  # the words run together
+        ("Get Home-Bundle now.", "Home Bundle", True),
+        ("A boiler breakdown, ours covers it.", "Breakdown Cover", False),  # scattered
+        ("Try roam pas.", "Roam Pass", True),  # a slip in a word
+        ("Try roam.", "Roam Pass", False),
+        ("Try Fibre 500.", "Fibre 500", True),
+        ("Try Fibre 900.", "Fibre 500", False),
+        ("Nothing like it.", "upgrade you", True),  # a phrase, not a name
+        ("Try our 5G Max.", "5g max", True),  # a digit makes a name
+        ("Fibre.", "Fibre Max Pro", False),  # too few words in the sentence
+    ],
+)
+def test_names(sentence: str, product: str, expected: bool) -> None:
+    assert _names(sentence, product) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "product", "expected"),
+    [
+        ("You're on our Essentials plan.", "Essentials plan", True),
+        ("You could move to our Essentials plan.", "Essentials plan", False),
+        ("You've got home cover on there.", "home cover", True),
+        ("Home cover is on.", "home cover", True),  # framed after
+        ("Our Essentials plan is great.", "Essentials plan", False),
+        ("Your Essentials plan.", "Essentials plan", True),  # "your" just before
+        ("Your old Essentials plan.", "Essentials plan", True),  # two words before
+        ("Your very old Essentials plan.", "Essentials plan", False),  # three: too far
+        ("You're on a b c d e f Essentials plan.", "Essentials plan", True),  # eight words
+        ("You're on a b c d e f g Essentials plan.", "Essentials plan", False),  # nine
+        ("You're on Essentials plan and you could try Essentials plan.", "Essentials plan", False),
+        ("You're on our Essentials plan; upgrade it.", "Essentials plan", False),  # an offer
+        ("You're on our tariff.", "Essentials plan", False),  # never named
+    ],
+)
+def test_only_held(sentence: str, product: str, expected: bool) -> None:
+    assert _only_held(sentence, product, EN) is expected
+
+
+def test_topic_probe_and_words() -> None:
+    assert _topic_probe("asks about the customer's usage.") == "Tell me about your usage."
+    assert _topic_probe("Questions about the caller") == "Tell me about you."
+    assert _topic_probe("  their plans and them?! ") == "Tell me about your plans and you."
+    assert _topic_probe("the customers' bills") == "Tell me about your bills."
+    assert _topic_probe("用量") == "用量"  # no letters: embedded as it is
+    assert topic_words("asks about the customer's usage") == {"usage"}
+    assert topic_words("whether the caller asked questions on the topic") == set()
+
+
+def test_taught() -> None:
+    ex = Examples(positive=["What happened?"], negative=["How are you?"])
+    assert _taught("what  happened?", ex) is True
+    assert _taught("How are you?", ex) is False
+    assert _taught("Why?", ex) is None
+    assert _taught("What happened?", None) is None
+    both = Examples(positive=["Why?"], negative=["why?"])
+    assert _taught("Why?", both) is False  # a negative example wins
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I want to cancel.", True),
+        ("I'll go with a rival.", True),
+        ("This is rubbish.", False),  # a complaint, no leaving
+        ("I want a cheaper deal.", True),  # the criterion's own cue
+    ],
+)
+def test_says_leaving(sentence: str, expected: bool) -> None:
+    assert _says_leaving(sentence, ["cheaper deal"], EN) is expected
+
+
+def test_says_leaving_without_a_pack_list() -> None:
+    item = conversation("chat", [(C, "C'est nul.")])
+    item.language = "fr"  # no pack: the meaning alone decides
+    assert _says_leaving("C'est nul.", [], Context(item, Matcher()))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I've already switched to a rival.", True),
+        ("I've cancelled it, and I want to cancel the rest.", False),  # a wish still to come
+        ("I want to switch.", False),
+    ],
+)
+def test_already_left(sentence: str, expected: bool) -> None:
+    assert _already_left(sentence, EN) is expected
