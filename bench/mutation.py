@@ -161,6 +161,8 @@ MODULES = [
             "tests/test_criteria_flow*.py",
             "tests/test_criteria_meaning*.py",
             "tests/test_criteria_composite.py",
+            "tests/test_criteria_order.py",
+            "tests/test_criteria_about.py",
             "tests/test_zh_crit*.py",  # the Chinese paths of the same evaluators
             "tests/test_mut_criteria*.py",
         ),

@@ -7,11 +7,16 @@ changed bound shows. No model: the English pack's cue lists and plain text only.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from qa.matching import Matcher
-from qa.scorecard.context import Context
+from qa.scorecard.context import Context, Question
 from qa.scorecard.criteria import (
+    ABOUT_MIN,
+    ABOUT_WORD_MIN,
     _account_opened,
     _already_left,
     _changed,
@@ -32,6 +37,7 @@ from qa.scorecard.criteria import (
     _step_topics,
     _taught,
     _topic_probe,
+    questions_about,
     topic_words,
 )
 from qa.scorecard.schema import Examples
@@ -39,6 +45,7 @@ from qa.text import normalise
 from tests.test_criteria import conversation
 
 A, C = "agent", "customer"
+ALMOST = 0.01
 
 
 def context(lines: list[tuple[str, str]] | None = None) -> Context:
@@ -390,3 +397,55 @@ def test_says_leaving_without_a_pack_list() -> None:
 )
 def test_already_left(sentence: str, expected: bool) -> None:
     assert _already_left(sentence, EN) is expected
+
+
+class Embedder:
+    """Each text on its own axis, unless `near` sets its cosine to another's; no floor."""
+
+    model_name = "pinned-cosines"
+
+    def __init__(self, near: dict[tuple[str, str], float]) -> None:
+        self.near = near
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 2 * len(texts)))
+        for n in range(len(texts)):
+            out[n, n] = 1.0
+        for (a, b), cos in self.near.items():
+            if a in texts and b in texts:  # b leans towards a by `cos`
+                i, j = texts.index(a), texts.index(b)
+                out[j] = 0.0
+                out[j, i] = cos
+                out[j, len(texts) + j] = math.sqrt(1.0 - cos * cos)
+        return out
+
+
+def asked(lines: list[str], about: list[str], near: dict, threshold: float | None = None):
+    ctx = Context(
+        conversation("chat", [(A, s) for s in lines]), Matcher(Embedder(near)), None, None
+    )
+    found = [Question(i, s, "open") for i, s in enumerate(lines)]
+    return [q.sentence for q in questions_about(ctx, found, about, threshold)]
+
+
+def test_questions_about_by_the_topics_words() -> None:
+    lines = ["How are your roaming costs?", "Do you roam?", "Is it raining?"]
+    assert asked(lines, ["roaming", "the customer's travel"], {}) == lines[:2]
+    assert asked([], ["roaming"], {}) == []
+
+
+def test_questions_about_by_a_word_close_to_the_topics() -> None:
+    lines = ["How often do you travel?", "How often do you fly?"]
+    near = {("roaming", "travel"): ABOUT_WORD_MIN, ("roaming", "fly"): ABOUT_WORD_MIN - ALMOST}
+    assert asked(lines, ["roaming"], near) == lines[:1]
+
+
+def test_questions_about_by_the_whole_question() -> None:
+    probe = "Tell me about your roaming."
+    lines = ["Where do you go?", "Where are you?"]
+    near = {(probe, lines[0]): ABOUT_MIN, (probe, lines[1]): ABOUT_MIN - ALMOST}
+    assert asked(lines, ["the customer's roaming"], near) == lines[:1]
+    probe = "Tell me about roaming."
+    near = {(probe, lines[0]): 0.5, (probe, lines[1]): 0.5 - ALMOST}
+    assert asked(lines, ["roaming"], near, threshold=0.5) == lines[:1]  # the card's own bar
+    assert asked(lines, ["roaming"], near, threshold=0.6) == []
