@@ -573,6 +573,56 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         },
     ),
     (
+        "upsell_fuzzy_names_held_and_scattered",
+        {**UPSELL, "pitch": {"phrases": ["Fibre Max", "upgrade you"], "threshold": 0.8}},
+        "chat",
+        [
+            (C, "My router is broken."),
+            (A, "You're on Fibre Max already."),
+            (A, "A fibre line at max speed."),
+            (A, "Sorry. I could upgrade you. Fibre Maxx is good."),
+        ],
+        {
+            "My router is broken.": {"complaint": 0.9},
+            "You're on Fibre Max already.": {"recommend": 0.9},
+            "A fibre line at max speed.": {"recommend": 0.9},
+            "I could upgrade you.": {"recommend": 0.9},
+            "Fibre Maxx is good.": {"recommend": 0.9},
+        },
+    ),
+    (
+        "upsell_one_pitch_per_turn_the_first",
+        UPSELL,
+        "chat",
+        [
+            (C, "My router is broken."),
+            (A, "Sorry. Fibre Max, or Spring Unlimited. I could move you onto Saver 12."),
+        ],
+        {
+            "My router is broken.": {"complaint": 0.9},
+            "Sorry.": {"recommend": 0.9},
+            "Fibre Max, or Spring Unlimited.": {"recommend": 0.9},
+            "I could move you onto Saver 12.": {"present_offer": 0.9},
+        },
+    ),
+    (
+        "upsell_unlisted_offer_in_its_own_turn",
+        UPSELL,
+        "chat",
+        [
+            (C, "My router is broken."),
+            (A, "I could move you onto Saver 12 if you don't."),
+            (A, "I can't offer you Saver 12."),
+            (A, "Fixed. I could move you onto Saver 12."),
+        ],
+        {
+            "My router is broken.": {"complaint": 0.9},
+            "I could move you onto Saver 12 if you don't.": {"recommend": 0.9},
+            "I can't offer you Saver 12.": {"recommend": 0.9},
+            "I could move you onto Saver 12.": {"recommend": OFFER_MIN},
+        },
+    ),
+    (
         "upsell_on_complaint_no_complaint",
         {**UPSELL, "applies": "complaint"},
         "chat",
@@ -1306,6 +1356,39 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "no pitch in this interaction",
         {},
         [],
+    ),
+    "upsell_fuzzy_names_held_and_scattered": (
+        "fail",
+        0.8,
+        None,
+        "pitched while the customer's problem was still open",
+        {},
+        [
+            (0, "customer", 0.0, 0.0, "My router is broken."),
+            (3, "agent", 90.0, 90.0, "I could upgrade you."),
+        ],
+    ),
+    "upsell_one_pitch_per_turn_the_first": (
+        "fail",
+        0.8,
+        None,
+        "pitched while the customer's problem was still open",
+        {},
+        [
+            (0, "customer", 0.0, 0.0, "My router is broken."),
+            (1, "agent", 30.0, 30.0, "Fibre Max, or Spring Unlimited."),
+        ],
+    ),
+    "upsell_unlisted_offer_in_its_own_turn": (
+        "fail",
+        0.8,
+        None,
+        "pitched while the customer's problem was still open",
+        {},
+        [
+            (0, "customer", 0.0, 0.0, "My router is broken."),
+            (3, "agent", 90.0, 90.0, "I could move you onto Saver 12."),
+        ],
     ),
     "upsell_on_complaint_no_complaint": ("na", 0.9, None, "no complaint or problem raised", {}, []),
     "upsell_on_complaint_nothing_pitched": (

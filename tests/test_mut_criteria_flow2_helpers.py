@@ -22,6 +22,7 @@ from qa.scorecard.criteria import (
     _changed,
     _clauses,
     _comes_first,
+    _customer_needs,
     _discloses,
     _lists_changes,
     _names,
@@ -449,3 +450,29 @@ def test_questions_about_by_the_whole_question() -> None:
     near = {(probe, lines[0]): 0.5, (probe, lines[1]): 0.5 - ALMOST}
     assert asked(lines, ["roaming"], near, threshold=0.5) == lines[:1]  # the card's own bar
     assert asked(lines, ["roaming"], near, threshold=0.6) == []
+
+
+def test_customer_needs() -> None:
+    ctx = context(
+        [
+            (C, "Hi. I need more data. Mostly at night."),
+            (A, "I need your postcode."),  # the agent's needs are not the customer's
+            (C, "Thanks. I travel a lot."),
+            (C, "We need speed."),
+        ]
+    )
+    assert _customer_needs(ctx) == [
+        (0, "I need more data."),
+        (0, "Mostly at night."),
+        (2, "I travel a lot."),
+        (3, "We need speed."),
+    ]
+    assert _customer_needs(ctx, before=3) == [
+        (0, "I need more data."),
+        (0, "Mostly at night."),
+        (2, "I travel a lot."),
+    ]
+    assert _customer_needs(ctx, before=0) == []
+    item = conversation("chat", [(C, "I need more data.")])
+    item.language = "fr"  # no pack, no needs listed
+    assert _customer_needs(Context(item, Matcher())) == []
