@@ -15,6 +15,7 @@ from qa.model import Turn, Word
 from qa.scoring import rescore, score_paths
 from qa.store import Store
 from qa.voice.pipeline import VoiceSettings
+from tests.conftest import write_chat_json
 from tests.test_mut_scoring import chat, loaded
 from tests.test_voice_unit import FakeTranscriber, stereo_file
 
@@ -72,3 +73,42 @@ def test_score_paths_transcribes_with_the_transcriber_given(tmp_path: Path, stor
 def test_score_paths_needs_a_scorecard_or_a_routing_file(tmp_path: Path, store: Store) -> None:
     with pytest.raises(ConfigError, match="^give a scorecard or a routing file$"):
         score_paths([tmp_path], store, Config(), None, Matcher())
+
+
+def test_score_paths_names_what_an_engine_change_rescored(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the engine changes, every interaction scored before with this card is scored
+    again and named, in order; a call scored before whose words are gone (nothing to score
+    now) is skipped, not the end of the list."""
+    folder = tmp_path / "chats"
+    folder.mkdir()
+    write_chat_json(folder / "a.json", text="Good morning")
+    write_chat_json(folder / "b.json", text="Hi")
+    card = loaded([{"id": "greet", "phrases": ["good"], "points": 2}])
+    first = score_paths([folder], store, Config(), card, Matcher())
+    chats = sorted(first.evaluations)
+    assert len(chats) == 2
+    # A call under the same folder, scored by this engine before and now without turns:
+    # it sorts before both chats.
+    store.save_interactions(
+        [chat("0-call", channel="voice", source=str(folder / "0-call.wav"), turns=[])]
+    )
+    [call] = store.load_interactions(["0-call"])
+    old_engine = first.engine
+    store.save_evaluations(
+        [("0-call", first.evaluations[chats[0]], {}, None, None)],
+        old_engine,
+        {"0-call": call.content},
+    )
+    assert store.evaluated_ids(card.hash, None, old_engine) == {"0-call", *chats}
+
+    monkeypatch.setenv("QA_TEXT_MODEL", "another-text-model")
+    second = score_paths([folder], store, Config(), card, Matcher())
+    assert second.engine != old_engine
+    assert (second.scored, second.already) == (2, 0)
+    assert second.engine_rescored == chats
+    assert second.engine_changes == {}  # exact phrases: the text model changes nothing
+    assert second.as_dict()["rescored_for_engine"] == 2
+    third = score_paths([folder], store, Config(), card, Matcher())
+    assert (third.scored, third.already, third.engine_rescored) == (0, 2, [])
