@@ -54,7 +54,7 @@ _MARK_BEFORE = re.compile(
 _NOT_NUMBERS = re.compile(
     r"^(?:一样|一起|一下|一些|一直|一定|一般|一切|一旦|一共|一点点|一致|一向|一律|一边|一方面|"
     r"统一|唯一|之一|万一|千万|一一|十分|九成九|三思|一把|一口气|一再|一心|一时|一概|一同|"
-    r"一五一十|一模一样|一路)"
+    r"一五一十|一模一样|一路|一次性)"
 )
 _SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _ARABIC_SCALE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?([万千亿])(?![分])")
@@ -192,7 +192,7 @@ def _period(
     m = _PERIOD_AFTER.match(t[end:])
     if m:
         return _PERIOD_WORDS[m.group(1)], end + m.end()
-    if re.match(r"^\s?(?:一次性|一次)", t[end:]):
+    if re.match(r"^\s?一次性", t[end:]):
         return "once", end
     lo = max(0, start - 12)
     b = _PERIOD_BEFORE.search(t[lo:start])
@@ -202,8 +202,9 @@ def _period(
             spans.append((lo + b.start(1), lo + b.end(1)))
         if "次" in word:
             return "once", end
-        for key, period in (("月", "month"), ("期", "month"), ("年", "year"), ("天", "day"),
-                            ("日", "day"), ("周", "week"), ("星期", "week")):  # fmt: skip
+        # 星期 before 期: "每星期" is a week, not an instalment.
+        for key, period in (("月", "month"), ("星期", "week"), ("期", "month"), ("年", "year"),
+                            ("天", "day"), ("日", "day"), ("周", "week")):  # fmt: skip
             if key in word:
                 return period, end
     return None, end
@@ -271,7 +272,7 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
         if not free(*m.span()):
             continue
         x = float(m.group(1))
-        paid = x * 10 if x < 10 else x  # 8折 -> 80% paid, 85折 -> 85% paid
+        paid = x * 10 if x <= 10 else x  # 8折 -> 80% paid, 85折 -> 85% paid, 10折 -> all of it
         if paid <= 0 or paid >= 100:
             continue
         add(Quantity("percent", round(100 - paid, 4), None, None, None, _bound(t, *m.span()),
