@@ -233,7 +233,7 @@ MODULES = [
         "zh_quantities",
         # The quantities of a Chinese sentence: numerals, money, percentages, periods, dates.
         ("qa/statements/zh_quantities.py",),
-        ("tests/test_zh_quant.py", "tests/test_mut_quantities*.py"),
+        ("tests/test_zh_quant.py", "tests/test_mut_zh_quant*.py", "tests/test_mut_quantities*.py"),
     ),
 ]
 
