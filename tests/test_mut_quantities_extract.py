@@ -534,6 +534,61 @@ def whole(text: str) -> tuple[str, list[Row]]:
             "by June 30th",
             [("date", 630, "06-30", None, None, None, 3, 12, "June 30th", False)],
         ),
+        # words in capitals, and a duration paid up front is still a duration
+        (
+            "12 months up front",
+            "12 months up front",
+            [("duration", 12.0, "month", None, None, None, 0, 18, "12 months up front", False)],
+        ),
+        (
+            "5 Working days",
+            "5 Working days",
+            [("duration", 5.0, "day", None, None, None, 0, 14, "5 Working days", True)],
+        ),
+        (
+            "3 BUSINESS days",
+            "3 BUSINESS days",
+            [("duration", 3.0, "day", None, None, None, 0, 15, "3 BUSINESS days", True)],
+        ),
+        (
+            "a 10 GB one-off",
+            "a 10 GB one-off",
+            [("count", 10.0, "gb", "once", None, None, 2, 15, "10 GB one-off", False)],
+        ),
+        ("$5 per KWH", "$5 per KWH", []),
+        (
+            "5 Pounds",
+            "5 Pounds",
+            [("money", 5.0, "GBP", None, None, None, 0, 8, "5 Pounds", False)],
+        ),
+        (
+            "10 EUR a month",
+            "10 EUR a month",
+            [("money", 10.0, "EUR", "month", None, None, 0, 14, "10 EUR a month", False)],
+        ),
+        ("10 usd", "10 usd", [("money", 10.0, "USD", None, None, None, 0, 6, "10 usd", False)]),
+        ("5 QUID", "5 pounds", [("money", 5.0, "GBP", None, None, None, 0, 8, "5 pounds", False)]),
+        ("20 Cents", "20 Cents", [("money", 0.2, None, None, None, None, 0, 8, "20 Cents", False)]),
+        (
+            "5 gigabytes a month",
+            "5 gigabytes a month",
+            [("count", 5.0, "gb", "month", None, None, 0, 19, "5 gigabytes a month", False)],
+        ),
+        (
+            "50.5 mbps",
+            "50.5 mbps",
+            [("count", 50.5, "mbps", None, None, None, 0, 9, "50.5 mbps", False)],
+        ),
+        (
+            "1,000 minutes",
+            "1000 minutes",
+            [("count", 1000.0, "minute", None, None, None, 0, 12, "1000 minutes", False)],
+        ),
+        (
+            "a 24 month deal",
+            "a 24 month deal",
+            [("duration", 24.0, "month", None, None, None, 2, 10, "24 month", False)],
+        ),
     ],
 )
 def test_quantities_whole(said: str, normalised: str, want: list[Row]) -> None:
