@@ -884,9 +884,10 @@ def test_relative_dates_from_the_contacts_day(day: str, said: str, want: list[Ro
 
 
 def test_relative_dates_in_one_sentence_keep_their_order() -> None:
-    got = relative_dates("今天办，后天到，下月底前还清", dt.date(2026, 7, 15))
+    got = relative_dates("今天办，三天内寄出，后天到，下月底前还清", dt.date(2026, 7, 15))
     assert got == [
         ("今天", dt.date(2026, 7, 15)),
+        ("3天内", dt.date(2026, 7, 18)),
         ("后天", dt.date(2026, 7, 17)),
         ("下月底", dt.date(2026, 8, 31)),
     ]
