@@ -1002,6 +1002,11 @@ def check_interaction(
     # The rest of a turn that denies an offer ("we have no such offer; joining is $X") goes
     # with the denial: it does not pitch that offer.
     denied_ids = {f.campaign for f in denials}
+    denied_at: dict[str, int] = {}
+    for f in denials:
+        for e in f.evidence:
+            if e.role == "agent" and f.campaign and e.turn is not None:
+                denied_at[f.campaign] = min(e.turn, denied_at.get(f.campaign, e.turn))
     denying = {(e.turn, f.campaign) for f in denials for e in f.evidence if e.role == "agent"}
     denying |= {
         (x.turn, c.id)
@@ -1060,6 +1065,10 @@ def check_interaction(
             camp = next(c for c in campaigns if c.id == cid)
             if (s.turn, cid) in denying or not_a_pitch(camp, s.text):
                 continue
+            if s.turn > denied_at.get(cid, s.turn) and not any(
+                f.consistent for f in result.findings if f.campaign == cid
+            ):
+                continue  # after saying the offer does not apply, "a standard quote" is no pitch
             if camp.active_on(day, item.channel) and not (cid in held if zh else service):
                 pitched.setdefault(camp.id, s)
     flags += denials
@@ -1202,6 +1211,13 @@ def _denied(
         reply = [x for x in all_sentences if x.turn == reply_turn]
         for c in cited:
             denial, conf = _denial_in(reply, c, acts)
+            if (
+                denial is not None
+                and not _cue(DENIAL_CUES, "denial", denial.text)
+                and not _false_condition(denial.text, c)
+                and _affirms(reply, c, active)
+            ):
+                continue  # a denial read from the act alone, in a reply that explains the offer
             if denial is not None:
                 flags.append(
                     _flag(
@@ -1218,14 +1234,52 @@ def _denied(
     return flags
 
 
+# "It's only available until the end of June", "the deal runs till Friday": the offer is on,
+# until a day. A deadline said of the present is no denial.
+DEADLINE = re.compile(
+    r"\b(?:available|on|running|runs|valid|open|live|there|around|going)\s+(?:right\s+)?"
+    r"(?:until|till|til|through|up to|up until)\b|\b(?:ends|finishes|closes|expires|stops)\s+"
+    r"(?:on|at|in|after|this|next|at the end)\b",
+    re.I,
+)
+
+
 def _denies(text: str, acts: Acts | None) -> bool:
     """A denial by its meaning (the deny_offer act): a sure reading alone, a likely one with a
-    denying phrase; without a model, the phrase alone."""
+    denying phrase; without a model, the phrase alone. A deadline said of the present ("only
+    available until October") without a denying phrase tells the customer the offer is on."""
     cue = _cue(DENIAL_CUES, "denial", text)
     p = (acts or {}).get(text)
     if p is None:
         return cue
+    if not cue and _deadline(text):
+        return False
     return p["deny_offer"] >= DENIAL_SURE or (cue and p["deny_offer"] >= DENIAL_BAR)
+
+
+def _deadline(text: str) -> bool:
+    """The sentence gives the day the offer ends, as something still to come: no negation and
+    no past tense in it ("it was only on until March" says it has ended)."""
+    return bool(
+        DEADLINE.search(text)
+        and not NEGATION.search(text)
+        and not PAST.search(text)
+        and not HAN.search(text)
+    )
+
+
+def _affirms(reply: list[Sentence], c: Campaign, campaigns: list[Campaign]) -> bool:
+    """The reply states one of the offer's own terms rightly ("it's 9 cent a unit overnight"):
+    the agent who explains the offer to the customer does not deny it in the same breath."""
+    known = tuple(n for x in campaigns for n in [*x.products, x.name])
+    for x in reply:
+        for claim in extract_claims(x.text, "", known):
+            if not claim.checkable:
+                continue
+            f, _, conf = choose_fact(claim, c, None)
+            if f is not None and conf >= REVIEW_BAR and _same(claim, f):
+                return True
+    return False
 
 
 def _denial_in(

@@ -163,6 +163,70 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+# A verb of its own, or a word that moves the time: what follows a comma is a new clause
+# ("It was $20, now it is $35"; "They charge $20, Solar Saver is $35").
+NEW_CLAUSE = re.compile(
+    r"\b(?:is|are|was|were|be|been|costs?|came|comes?|will|would|shall|charges?|charged|"
+    r"pays?|paid|gets?|got|goes|went|has|have|had|becomes?|became|drops?|dropped|dropping|"
+    r"rises?|rose|stays?|stayed|starts?|started|runs?|ran|used to|works out|offers?|offered|"
+    r"gives?|gave|sells?|sold)\b|'(?:s|re|ll|d|ve)\b",
+    re.I,
+)
+COMMA = re.compile(",")
+# Words that say the figure after them holds now, whatever was said before them in the clause.
+PRESENT = re.compile(
+    r"(?<!until )(?<!till )(?<!up to )(?<!up till )(?<!before )\b(?:now|nowadays|today|"
+    r"going forward|from now on|as of (?:today|now)|these days|currently|at the moment|"
+    r"at present|as things stand)\b",
+    re.I,
+)
+
+
+def figure_bounds(
+    text: str, q: Quantity, qs: list[Quantity], known: tuple[str, ...] = ()
+) -> tuple[int, int]:
+    """The clause of one figure: its clause (clause_bounds), cut at a comma between it and
+    another figure of that clause where what follows the comma is a clause of its own (its own
+    verb, a word for now, or one of our names): "It was $20 a month, now it is $35 a month"
+    holds two clauses, and the time or speaker of one does not reach the other."""
+    left, right = clause_bounds(text, q.start, q.end)
+    names = [n for n in known if n and not any(ch.isdigit() for ch in n)]
+
+    def new_clause(segment: str) -> bool:
+        return bool(
+            NEW_CLAUSE.search(segment)
+            or PRESENT.search(segment)
+            or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", segment, re.I) for n in names)
+        )
+
+    for other in qs:
+        if other is q or other.start < left or other.end > right:
+            continue
+        if other.end <= q.start:  # a figure before: cut at the last comma that opens a clause
+            for c in reversed([m.start() for m in COMMA.finditer(text, other.end, q.start)]):
+                if new_clause(text[c + 1 : q.start]):
+                    left = max(left, c + 1)
+                    break
+        elif other.start >= q.end:  # a figure after: cut where its clause opens
+            for c in reversed([m.start() for m in COMMA.finditer(text, q.end, other.start)]):
+                if new_clause(text[c + 1 : other.start]):
+                    right = min(right, c)
+                    break
+    return left, right
+
+
+def _since_now(text: str, at: int) -> int:
+    """Where the last word for now before `at` ends, if no past or future word comes after it
+    ("It went up, and now it's $35" speaks of now); -1 when there is none."""
+    found = [m.end() for m in PRESENT.finditer(text, 0, at)]
+    if not found:
+        return -1
+    after = text[found[-1] : at]
+    if PAST.search(after) or FUTURE.search(after):
+        return -1
+    return found[-1]
+
+
 def _negated(text: str, left: int, q: Quantity) -> bool:
     """A negation in the clause before the quantity, close to it ("it's not 5%")."""
     before = text[left : q.start]
@@ -274,7 +338,12 @@ def extract_claims(sentence: str, previous: str = "", known: tuple[str, ...] = (
     corrected = _correction_pairs(text, qs)
     for i, q in enumerate(qs):
         left, right = clause_bounds(text, q.start, q.end)
-        clause = text[left:right]
+        clause = text[left:right]  # the words that choose the fact
+        # What the figure's own clause says of it: whose, when, negated (figure_bounds).
+        sl, sr = figure_bounds(text, q, qs, known)
+        scope = text[sl:sr]
+        now = _since_now(text, q.start)
+        now = now if now >= sl else -1
         if q.kind == "money" and q.period is None:
             # "over a year that's $600"; a period said with an earlier figure stays with it.
             since = max([left, *(x.end for x in qs if x.end <= q.start)])
@@ -283,33 +352,33 @@ def extract_claims(sentence: str, previous: str = "", known: tuple[str, ...] = (
                 word = (pm.group(1) or pm.group(2)).lower().split()[-1]
                 q = replace(q, period=PERIODS.get(word, word))
         polarity = "asserted"
-        if i in corrected or _negated(text, left, q) or _negated_after(text, q, right):
+        if i in corrected or _negated(text, sl, q) or _negated_after(text, q, sr):
             polarity = "negated"
         elif any(j in corrected for j in range(len(qs)) if j != i):
             polarity = "corrected"
         attribution = "own"
-        if TOTAL.search(clause):
+        if TOTAL.search(scope):
             attribution = "total"
-        elif COMPETITOR.search(clause) or _names_other(clause, known):
+        elif COMPETITOR.search(scope) or _names_other(scope, known):
             attribution = "competitor"
-        elif CUSTOMER_OWN.search(clause):
+        elif CUSTOMER_OWN.search(scope):
             attribution = "customer"
-        elif ADD_ON.search(clause) or (
-            ADD_ON.search(text[: q.start]) and APPROXIMATE.search(clause)
-        ):
+        elif ADD_ON.search(scope) or (ADD_ON.search(text[: q.start]) and APPROXIMATE.search(scope)):
             attribution = "add_on"
-        elif REFERENCE.search(text[left : q.start]) or re.search(
-            r"^\s*(?:normally|usually|as standard)\b", text[q.end : right], re.I
+        elif REFERENCE.search(text[max(sl, now) : q.start]) or re.search(
+            r"^\s*(?:normally|usually|as standard)\b", text[q.end : sr], re.I
         ):
             attribution = "reference"
         tense = "current"
-        if CONDITION.search(clause):
+        if CONDITION.search(scope):
             tense = "hypothetical"  # a threshold or condition, not the offer's value
         elif _in_if_clause(text, q):
             tense = "hypothetical"
-        elif PAST.search(clause):
+        elif now >= 0:
+            tense = "current"  # "it was raised, and now it's $35": the figure holds now
+        elif PAST.search(scope):
             tense = "past"
-        elif FUTURE.search(clause):
+        elif FUTURE.search(scope):
             tense = "future"
         claims.append(Claim(q, clause, text, polarity, attribution, tense, tuple(qs)))
     return claims
