@@ -237,3 +237,58 @@ def test_no_pitch_of_an_offer_the_agent_said_does_not_apply(
         ("missing_disclosure", "disclosure"),
         ("missed_key_point", "key"),
     }
+
+
+# --- a flag a coach reads as a sentence ------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_flag_says_what_was_said_what_holds_and_since_when(
+    channel: str, campaigns: list[Campaign]
+) -> None:
+    case = {
+        "id": "t",
+        "date": DAY,
+        "channel": channel,
+        "turns": [["agent", "The Lumen Broadband setup fee was $20, now it is $35."]],
+    }
+    (flag,) = check_interaction(case_interaction(case), campaigns)
+    assert flag.message == (
+        "Said '$35', but Lumen Broadband autumn offer has setup fee at USD 30.00 since"
+        " 1 September 2026 (compared with setup_fee because: an amount; the sentence names"
+        " setup_fee)."
+    )
+
+
+def test_the_reason_for_a_fact_reads_as_words() -> None:
+    from qa.campaigns.check import choose_fact
+
+    camp = Campaign.model_validate(
+        {
+            "version": 2,
+            "id": "GRID",
+            "name": "Grid Saver",
+            "from": "2026-01-05",
+            "to": "2026-06-30",
+            "products": ["Grid Saver"],
+            "facts": [
+                {"id": "standing", "value": {"money": {"amount": 0.7, "currency": "EUR",
+                                                       "period": "day"}}},
+                {"id": "joining", "value": {"money": {"amount": 20, "currency": "EUR",
+                                                      "period": "once"}}},
+                {"id": "starts", "value": {"date": "2026-02-01"}},
+            ],
+        }
+    )  # fmt: skip
+    (daily,) = extract_claims("It's 90 cent a day.")
+    assert choose_fact(daily, camp, None)[1:] == (
+        "an amount; the only daily amount; both a day",
+        0.7,
+    )
+    (day,) = extract_claims("Supply starts on 3 February.")
+    assert choose_fact(day, camp, None)[1:] == ("a date; the only date", 0.7)
+    (once,) = extract_claims("It's 25 euro one-off.")
+    assert choose_fact(once, camp, None)[1:] == (
+        "an amount; the nearest period; both one-off",
+        0.45,
+    )

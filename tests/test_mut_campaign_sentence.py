@@ -77,7 +77,7 @@ def run(
     }
 
 
-MONTHLY = "a money; the only monthly amount; said per month, fact per month"
+MONTHLY = "an amount; the only monthly amount; both a month"
 RESOLVED = "resolved from turn 1"
 
 
@@ -97,13 +97,15 @@ def contradiction(
     quote: str,
     camp: str = "SOLAR",
     name: str = "Solar Saver",
+    since: str = "1 March 2026",
 ) -> tuple[Any, ...]:
     return (
         "contradiction",
         "high",
         camp,
         f"{fact}: {expected} ({name})",
-        f"said {said!r}; {name} has {fact} {expected} (chosen because {why})",
+        f"Said {said!r}, but {name} has {fact.replace('_', ' ')} at {expected} since {since}"
+        f" (compared with {fact} because: {why}).",
         [(3, "agent", 4.0, 5.0, quote)],
         conf,
         status,
@@ -218,7 +220,7 @@ def test_a_campaign_on_another_channel_is_not_checked() -> None:
 
 
 LINE = money("extra_line", 20, about=["extra line"])
-LINE_WHY = "a money; the clause speaks of extra_line; said per month, fact per month"
+LINE_WHY = "an amount; its own clause names extra_line; both a month"
 
 
 @pytest.mark.parametrize(
@@ -260,7 +262,7 @@ def test_an_add_on_price_not_sure_of_its_fact_is_not_checked() -> None:
 def test_a_date_of_a_product_the_customer_holds_is_their_own() -> None:
     camp = campaign(facts=[{"id": "start", "value": {"date": "2026-05-08"}}])
     said = "Your policy starts on 9 May."
-    why = "a date; the only fact counted in 05-09"
+    why = "a date; the only date"
     flagged = result(
         [("9 May", "own")],
         [finding("9 May", "start", "2026-05-08", False, why, 0.7)],
@@ -286,7 +288,7 @@ def test_a_figure_of_the_campaigns_own_disclosure_is_right() -> None:
         finding("$46 a month", "price", "USD 30.00 a month", False, MONTHLY, 0.7)
     ]
     yearly = run("Solar Saver is $45 a year.", [after])["findings"]
-    why = "a money; the only fact of that kind; said per year, fact per month"
+    why = "an amount; the only fact of that kind; said a year, the fact a month"
     assert yearly == [finding("$45 a year", "price", "USD 30.00 a month", False, why, 0.45)]
     never = campaign(key_points=[{"id": "cap", "phrases": ["it never goes up to $45 a month"]}])
     assert run(said, [never])["findings"] == [
@@ -296,7 +298,7 @@ def test_a_figure_of_the_campaigns_own_disclosure_is_right() -> None:
 
 PRICE = money("price", 30, about=["price"])
 DISCOUNT = money("discount", 10, about=["discount"])
-PRICE_WHY = "a money; the clause speaks of price; said per month, fact per month"
+PRICE_WHY = "an amount; its own clause names price; both a month"
 
 
 def test_a_figure_right_for_another_fact_is_no_contradiction() -> None:
@@ -352,7 +354,7 @@ ZH = campaign(
     ],
 )
 SCOPE = "; said for a part of the customers or the area: a scope the fact may not cover"
-ZH_WHY = "a money; the clause speaks of min_order"
+ZH_WHY = "an amount; its own clause names min_order"
 
 
 def test_a_chinese_figure_said_for_a_part_of_the_area_is_held_for_review() -> None:
@@ -574,14 +576,14 @@ COUNT = {"id": "lines", "value": {"count": {"amount": 4, "unit": "lines"}}}
             [money("price", 35)],
             (
                 "price",
-                "a money; the same amount, said per year; said per year, fact per month",
+                "an amount; the same amount as price; said a year, the fact a month",
                 0.8,
             ),
         ),
         (
             "Solar Saver is $35.50 a year.",
             [money("price", 35)],
-            ("price", "a money; the only fact of that kind; said per year, fact per month", 0.45),
+            ("price", "an amount; the only fact of that kind; said a year, the fact a month", 0.45),
         ),
         (
             "Solar Saver is $35 a year.",
@@ -596,28 +598,28 @@ COUNT = {"id": "lines", "value": {"count": {"amount": 4, "unit": "lines"}}}
         (
             "Solar Saver is $99 upfront.",
             [money("setup", 99, "once")],
-            ("setup", "a money; the only fact of that kind; said per once, fact per once", 0.45),
+            ("setup", "an amount; the only fact of that kind; both one-off", 0.45),
         ),
         (
             "Solar Saver is $99 upfront.",
             [money("setup", 99, "once"), money("price", 30)],
-            ("setup", "a money; best by period; said per once, fact per once", 0.45),
+            ("setup", "an amount; the nearest period; both one-off", 0.45),
         ),
         (
             "Solar Saver is $99.",
             [money("setup", 99, "once"), money("price", 30)],
-            ("setup", "a money; best by period", 0.45),
+            ("setup", "an amount; the nearest period", 0.45),
         ),
         (
             "Solar Saver is $99.",
             [money("price", 30)],
-            ("price", "a money; the only fact of that kind", 0.45),
+            ("price", "an amount; the only fact of that kind", 0.45),
         ),
         # A count, a rate or a date: the only fact counted so.
         (
             "Solar Saver comes with 3 lines.",
             [COUNT],
-            ("lines", "a count; the only fact counted in line", 0.7),
+            ("lines", "a number; the only count in line", 0.7),
         ),
         (
             "Solar Saver comes with 3 lines.",
@@ -627,12 +629,12 @@ COUNT = {"id": "lines", "value": {"count": {"amount": 4, "unit": "lines"}}}
         (
             "It costs 25p per kWh.",
             [{"id": "rate", "value": {"count": {"amount": 25, "unit": "p per kWh"}}}],
-            ("rate", "a rate; the only fact counted in cent/kwh", 0.7),
+            ("rate", "a unit rate; the only rate in cent/kwh", 0.7),
         ),
         (
             "You get 20% off.",
             [{"id": "off", "value": {"percent": 25}}],
-            ("off", "a percent; the only fact of that kind", 0.45),
+            ("off", "a percentage; the only fact of that kind", 0.45),
         ),
         # Ties name at most three facts.
         (
@@ -659,12 +661,12 @@ COUNT = {"id": "lines", "value": {"count": {"amount": 4, "unit": "lines"}}}
         (
             "The setup fee is $35 a month.",
             [money("a", 30, about=["setup fee"])],
-            ("a", "a money; the clause speaks of a; said per month, fact per month", 0.9),
+            ("a", "an amount; its own clause names a; both a month", 0.9),
         ),
         (
             "Setup is $35 a month, and the setup fee is $50.",
             [money("a", 30, about=["setup fee"])],
-            ("a", "a money; the sentence speaks of a; said per month, fact per month", 0.75),
+            ("a", "an amount; the sentence names a; both a month", 0.75),
         ),
     ],
 )
@@ -694,16 +696,16 @@ def test_the_product_said_narrows_the_facts() -> None:
         # Scores of the words about each fact (a, b): a lead under 0.05 is a tie.
         ({"a": 1.0, "b": 0.96875}, (None, "ambiguous between a, b", 0.0)),
         ({"a": 1.0, "b": 0.95}, (None, "ambiguous between a, b", 0.0)),
-        ({"a": 1.0, "b": 0.9375}, ("a", "a money; the sentence speaks of a", 0.75)),
-        ({"a": 0.0, "b": 0.9375}, ("b", "a money; the sentence speaks of b", 0.75)),
-        ({"a": 2.0, "b": 0.0}, ("a", "a money; the clause speaks of a", 0.9)),
-        ({"a": 1.96875, "b": 0.0}, ("a", "a money; the sentence speaks of a", 0.75)),
-        ({"a": 0.0625, "b": 0.0}, ("a", "a money; the sentence speaks of a", 0.75)),
+        ({"a": 1.0, "b": 0.9375}, ("a", "an amount; the sentence names a", 0.75)),
+        ({"a": 0.0, "b": 0.9375}, ("b", "an amount; the sentence names b", 0.75)),
+        ({"a": 2.0, "b": 0.0}, ("a", "an amount; its own clause names a", 0.9)),
+        ({"a": 1.96875, "b": 0.0}, ("a", "an amount; the sentence names a", 0.75)),
+        ({"a": 0.0625, "b": 0.0}, ("a", "an amount; the sentence names a", 0.75)),
         (
             {"a": -1.0, "b": -0.5},
             (None, "every candidate fact excluded by its not_about words", 0.0),
         ),
-        ({"a": -1.0, "b": 0.0}, ("b", "a money; the only fact of that kind", 0.45)),
+        ({"a": -1.0, "b": 0.0}, ("b", "an amount; the only fact of that kind", 0.45)),
     ],
 )
 def test_words_about_a_fact_decide_and_a_near_tie_is_not_guessed(
@@ -718,10 +720,10 @@ def test_words_about_a_fact_decide_and_a_near_tie_is_not_guessed(
     ("about", "want"),
     [
         # The same amount (0.3) settles an even split of words, not a lead of 0.4.
-        ({"a": 0.0, "b": 0.0}, ("b", "a money; best by period; said per month, fact per month")),
+        ({"a": 0.0, "b": 0.0}, ("b", "an amount; the nearest period; both a month")),
         (
             {"a": 0.4, "b": 0.0},
-            ("a", "a money; the sentence speaks of a; said per month, fact per month"),
+            ("a", "an amount; the sentence names a; both a month"),
         ),
     ],
 )
@@ -736,7 +738,7 @@ def test_the_same_amount_settles_an_even_split(
 def test_the_period_and_the_amount_add_to_the_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(check, "_about_score", lambda f, c: {"a": 0.5, "b": 0.25}[f.id])
     # The same period (0.5) and the same amount (0.3) outweigh a lead in words.
-    why = "a money; the sentence speaks of {}; said per month, fact per month"
+    why = "an amount; the sentence names {}; both a month"
     assert pick("It is $40 a month.", [money("a", 30, "year"), money("b", 40)]) == (
         "b",
         why.format("b"),

@@ -502,6 +502,13 @@ def _period_fits(c: Claim, f: Fact) -> float:
     return -0.3
 
 
+KIND_WORDS = {"money": "an amount", "percent": "a percentage", "duration": "a length of time",
+              "date": "a date", "count": "a number", "rate": "a unit rate"}  # fmt: skip
+KIND_NOUNS = {"count": "count", "rate": "rate", "date": "date"}
+PER = {"once": "one-off", "day": "a day", "week": "a week", "month": "a month", "year": "a year"}
+PERIOD_ADJECTIVES = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+
+
 def choose_fact(c: Claim, camp: Campaign, product: str | None) -> tuple[Fact | None, str, float]:
     """The fact a claim speaks of, why, and how sure: kind and unit first, then the product
     scope, then the clause's words, then the period; equal candidates are not guessed."""
@@ -524,12 +531,12 @@ def choose_fact(c: Claim, camp: Campaign, product: str | None) -> tuple[Fact | N
     if len(scored) > 1 and scored[1][0] >= best - 0.05:
         # Tie: a value right for either fact is consistent; a wrong one is not attributable.
         return None, "ambiguous between " + ", ".join(x[2].id for x in scored[:3]), 0.0
-    why = [f"a {c.quantity.kind}"]
+    why = [KIND_WORDS.get(c.quantity.kind, c.quantity.kind)]
     if about >= 2.0:
-        why.append("the clause speaks of " + f.id)
+        why.append("its own clause names " + f.id)
         conf = 0.9
     elif about > 0:
-        why.append("the sentence speaks of " + f.id)
+        why.append("the sentence names " + f.id)
         conf = 0.75
     else:
         # No word of the sentence speaks of the fact: too weak to flag on, held for review,
@@ -547,19 +554,22 @@ def choose_fact(c: Claim, camp: Campaign, product: str | None) -> tuple[Fact | N
         if c.quantity.period and len(same_amount) == 1 and not same_period:
             # "$35 a year" for a $35-a-month price: the amount names the fact, the period is off.
             f = same_amount[0]
-            why.append("the same amount, said per " + c.quantity.period)
+            why.append(f"the same amount as {f.id}")
             conf = 0.8
         elif c.quantity.period and same_period == [f] and c.quantity.period != "once":
-            why.append(f"the only {c.quantity.period}ly amount")
+            why.append(f"the only {PERIOD_ADJECTIVES.get(c.quantity.period, c.quantity.period)}"
+                       " amount")  # fmt: skip
             conf = 0.7
         elif c.quantity.kind in ("count", "rate", "date") and len(scored) == 1:
-            why.append(f"the only fact counted in {c.quantity.unit or c.quantity.kind}")
+            unit = c.quantity.unit if c.quantity.kind != "date" else None
+            why.append(f"the only {KIND_NOUNS[c.quantity.kind]}" + (f" in {unit}" if unit else ""))
             conf = 0.7
         else:
-            why.append("the only fact of that kind" if len(scored) == 1 else "best by period")
+            why.append("the only fact of that kind" if len(scored) == 1 else "the nearest period")
             conf = 0.45
     if f.value.money and c.quantity.period:
-        why.append(f"said per {c.quantity.period}, fact per {f.value.money.period}")
+        said, fact = (PER.get(p, f"per {p}") for p in (c.quantity.period, f.value.money.period))
+        why.append(f"both {said}" if said == fact else f"said {said}, the fact {fact}")
     return f, "; ".join(why), conf
 
 
@@ -854,8 +864,7 @@ def check_sentence(
                         FlagKind.CONTRADICTION,
                         camp.id,
                         f"{f.id}: {f.value.describe()} ({camp.name})",
-                        f"said {claim.quantity.text!r}; {camp.name} has {f.id} "
-                        f"{f.value.describe()} (chosen because {why})",
+                        contradiction_message(claim.quantity.text, camp, f, why),
                         [s.evidence()],
                         conf,
                         review_bar,
@@ -906,6 +915,19 @@ def check_sentence(
                     )
                 )
     return out
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def contradiction_message(said: str, camp: Campaign, f: Fact, why: str) -> str:
+    """What a coach reads: what was said, what the campaign says and since when, and why that
+    fact was the one compared."""
+    return (
+        f"Said {said!r}, but {camp.name} has {f.id.replace('_', ' ')} at {f.value.describe()}"
+        f" since {_day(camp.valid_from)} (compared with {f.id} because: {why})."
+    )
 
 
 def _window_word(c: Campaign, day: dt.date) -> str:
