@@ -187,9 +187,11 @@ MODULES = [
     ),
     Module(
         "campaign_checks",
-        ("qa/campaigns/check.py",),
+        ("qa/campaigns/check.py", "qa/statements/claims.py"),
         (
             "tests/test_campaigns.py",
+            "tests/test_campaigns_trust.py",
+            "tests/test_campaigns_classes.py",
             "tests/test_campaigns_statements.py",
             "tests/test_campaigns_meaning.py",
             "tests/test_mut_campaigns.py",
@@ -213,6 +215,14 @@ MODULES = [
             "qa.campaigns.check.x__close__mutmut_*",
             "qa.campaigns.check.x_choose_fact__mutmut_*",
             "qa.campaigns.check.x__retired_hit__mutmut_*",
+            "qa.campaigns.check.x__denies__mutmut_*",
+            "qa.campaigns.check.x__deadline__mutmut_*",
+            "qa.campaigns.check.x__affirms__mutmut_*",
+            "qa.campaigns.check.x_contradiction_message__mutmut_*",
+            # What a sentence's figures are: whose, when, negated (qa.statements.claims).
+            "qa.statements.claims.x_figure_bounds__mutmut_*",
+            "qa.statements.claims.x__since_now__mutmut_*",
+            "qa.statements.claims.x_extract_claims__mutmut_*",
         ),
     ),
     Module(
