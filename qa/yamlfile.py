@@ -6,6 +6,9 @@ number``, all of them at once, so a trainer fixes a file in one pass.
 
 from __future__ import annotations
 
+import pickle
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +30,17 @@ PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
 )
+
+
+# Documents already parsed, by their text: one process reads the same shipped card, campaign
+# file or work-type taxonomy many times (a rescore, the review app, a site's file over the
+# shipped one), and PyYAML's own parser takes about 4 ms of CPU per kilobyte. Each caller
+# gets a copy of its own (unpickled), so no caller sees another's changes; a changed file is
+# a different text; only documents that parsed are kept.
+PARSED_KEEP = 64  # documents
+PARSED_MAX_CHARS = 1_000_000  # a larger document is parsed each time
+_parsed: OrderedDict[str, bytes] = OrderedDict()
+_parsed_lock = threading.Lock()
 
 
 class FileErrors(ConfigError):
@@ -124,6 +138,24 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, dict[Loc, int]]
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise FileErrors([f"{path}: cannot read: {exc}"]) from exc
+    with _parsed_lock:
+        kept = _parsed.get(text)
+        if kept is not None:
+            _parsed.move_to_end(text)
+    if kept is not None:
+        data, lines = pickle.loads(kept)
+        return data, lines
+    data, lines = _parse(path, text)
+    if len(text) <= PARSED_MAX_CHARS:
+        kept = pickle.dumps((data, lines), protocol=pickle.HIGHEST_PROTOCOL)
+        with _parsed_lock:
+            _parsed[text] = kept
+            while len(_parsed) > PARSED_KEEP:
+                _parsed.popitem(last=False)
+    return data, lines
+
+
+def _parse(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
     if _flow_depth(text) > MAX_DEPTH:
         # Refused before PyYAML's scanner walks a hundred thousand brackets one by one.
         raise FileErrors([f"{path} invalid YAML: nests deeper than {MAX_DEPTH} levels"])

@@ -78,6 +78,25 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         )
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """With QA_TEST_CPU=FILE, one more line per pytest process at its end: the process's
+    whole CPU seconds (start-up, collection, every test, and for the xdist controller the
+    reports it receives), as `process:WORKER` (`process:main` for the controller or a run
+    without xdist). The whole less the tests' lines is what each process spends outside
+    the tests."""
+    out = os.environ.get("QA_TEST_CPU")
+    if not out:
+        return
+    t = os.times()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    own = t.user + t.system
+    children = t.children_user + t.children_system
+    with open(out, "a", encoding="utf-8") as fh:
+        fh.write(
+            f"{own + children:.3f}\t{own:.3f}\t{children:.3f}\tprocess:{worker}\t-\t{worker}\n"
+        )
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "qa.db")

@@ -82,6 +82,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def client_for(base: dict[str, Any], role: str, folder: Path) -> Any:
+    """A client of a fresh copy of the database, logged in as `role`; use it in a `with`
+    block, so that its requests share one event loop thread (the app has no lifespan
+    handlers: entering it changes nothing else)."""
     from starlette.testclient import TestClient
 
     from qa.config import Config
@@ -126,17 +129,16 @@ def pages(b: dict[str, Any]) -> dict[str, set[str]]:
 
 def test_every_role_sees_only_what_it_may(base: dict[str, Any], tmp_path: Path) -> None:
     for role in ROLES:
-        client = client_for(base, role, tmp_path / role)
-        for url, allowed in pages(base).items():
-            r = client.get(url, follow_redirects=False)
-            if role == "anonymous":
-                assert r.status_code == 303 and r.headers["location"] == "/login", (role, url)
-            elif role in allowed:
-                assert r.status_code == 200, (role, url, r.text[:300])
-            else:
-                assert r.status_code == 404, (role, url, r.status_code)
-                assert "turn-0" not in r.text and "<table" not in r.text, (role, url)
-        client.close()
+        with client_for(base, role, tmp_path / role) as client:
+            for url, allowed in pages(base).items():
+                r = client.get(url, follow_redirects=False)
+                if role == "anonymous":
+                    assert r.status_code == 303 and r.headers["location"] == "/login", (role, url)
+                elif role in allowed:
+                    assert r.status_code == 200, (role, url, r.text[:300])
+                else:
+                    assert r.status_code == 404, (role, url, r.status_code)
+                    assert "turn-0" not in r.text and "<table" not in r.text, (role, url)
 
 
 def test_listings_hold_only_what_the_role_may_see(base: dict[str, Any], tmp_path: Path) -> None:
@@ -144,14 +146,13 @@ def test_listings_hold_only_what_the_role_may_see(base: dict[str, Any], tmp_path
     lin's dispute; the agents list of a coach holds their team only."""
     for role, sees_it in [("lin", True), ("aisha", False), ("cora", True), ("rita", False),
                           ("ana", True)]:  # fmt: skip
-        client = client_for(base, role, tmp_path / role)
-        text = client.get("/disputes").text
-        assert ("I said it" in text) is sees_it, role
-        if role in ("cora", "rita"):
-            agents = client.get("/agents").text
-            assert ("l.chen" in agents) is (role == "cora")
-            assert ("a.khan" in agents) is (role == "rita")
-        client.close()
+        with client_for(base, role, tmp_path / role) as client:
+            text = client.get("/disputes").text
+            assert ("I said it" in text) is sees_it, role
+            if role in ("cora", "rita"):
+                agents = client.get("/agents").text
+                assert ("l.chen" in agents) is (role == "cora")
+                assert ("a.khan" in agents) is (role == "rita")
 
 
 def actions(b: dict[str, Any], store: Store) -> dict[str, tuple[str, dict[str, str], set[str]]]:
@@ -209,22 +210,21 @@ def test_every_role_changes_only_what_it_may(base: dict[str, Any], tmp_path: Pat
     for role in USERS:
         for name, (url, form, allowed) in table.items():
             folder = tmp_path / f"{role}-{name}"
-            client = client_for(base, role, folder)
-            db = folder / "qa.db"
-            page = client.get("/disputes").text
-            before = _audit_rows(db)
-            r = client.post(url, data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
-            after = _audit_rows(db)
-            if role in allowed:
-                assert r.status_code == 303, (role, name, r.status_code, r.text[:300])
-                assert after > before, (role, name)
-            else:
-                # Not theirs: 404. An analyst's decision on a criterion that is not there: 400.
-                assert r.status_code in (404, 400), (role, name, r.status_code)
-                if r.status_code == 400:
-                    assert role in ANALYSTS and name == "decide-other-agent"
-                assert after == before, (role, name)
-            client.close()
+            with client_for(base, role, folder) as client:
+                db = folder / "qa.db"
+                page = client.get("/disputes").text
+                before = _audit_rows(db)
+                r = client.post(url, data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
+                after = _audit_rows(db)
+                if role in allowed:
+                    assert r.status_code == 303, (role, name, r.status_code, r.text[:300])
+                    assert after > before, (role, name)
+                else:
+                    # Not theirs: 404. An analyst's decision on a criterion that is not there: 400.
+                    assert r.status_code in (404, 400), (role, name, r.status_code)
+                    if r.status_code == 400:
+                        assert role in ANALYSTS and name == "decide-other-agent"
+                    assert after == before, (role, name)
 
 
 def test_forms_without_or_with_a_stale_csrf_token_change_nothing(
@@ -234,29 +234,28 @@ def test_forms_without_or_with_a_stale_csrf_token_change_nothing(
     table = actions(base, store)
     store.close()
     for role in ("root", "ana", "lin", "cora", "tom"):
-        client = client_for(base, role, tmp_path / role)
-        db = tmp_path / role / "qa.db"
-        stale = csrf_of(client.get("/disputes").text)
-        # Logging in again gives a new token: the older page's is stale.
-        client.post("/logout", data={"csrf": stale})
-        assert login(client, role).status_code == 303
-        before = _audit_rows(db)
-        for name, (url, form, _) in table.items():
-            for token in (None, "", stale, "forged"):
-                data = dict(form) if token is None else {**form, "csrf": token}
-                r = client.post(url, data=data, follow_redirects=False)
-                assert r.status_code == 403, (role, name, token, r.status_code)
-                assert "security token" in r.text
-        assert _audit_rows(db) == before
-        client.close()
+        with client_for(base, role, tmp_path / role) as client:
+            db = tmp_path / role / "qa.db"
+            stale = csrf_of(client.get("/disputes").text)
+            # Logging in again gives a new token: the older page's is stale.
+            client.post("/logout", data={"csrf": stale})
+            assert login(client, role).status_code == 303
+            before = _audit_rows(db)
+            for name, (url, form, _) in table.items():
+                for token in (None, "", stale, "forged"):
+                    data = dict(form) if token is None else {**form, "csrf": token}
+                    r = client.post(url, data=data, follow_redirects=False)
+                    assert r.status_code == 403, (role, name, token, r.status_code)
+                    assert "security token" in r.text
+            assert _audit_rows(db) == before
 
 
 def test_anonymous_posts_are_refused(base: dict[str, Any], tmp_path: Path) -> None:
-    client = client_for(base, "anonymous", tmp_path / "anon")
-    store = Store(base["db"])
-    table = actions(base, store)
-    store.close()
-    for url, form, _ in table.values():
-        r = client.post(url, data={**form, "csrf": "x"}, follow_redirects=False)
-        assert r.status_code == 403, url
-    assert re.search(r"Log in", client.get("/login").text)
+    with client_for(base, "anonymous", tmp_path / "anon") as client:
+        store = Store(base["db"])
+        table = actions(base, store)
+        store.close()
+        for url, form, _ in table.values():
+            r = client.post(url, data={**form, "csrf": "x"}, follow_redirects=False)
+            assert r.status_code == 403, url
+        assert re.search(r"Log in", client.get("/login").text)
