@@ -11,6 +11,11 @@ from typing import Any
 import pytest
 
 import qa.acts
+from qa.campaigns.schema import Campaign, load_campaigns
+from qa.matching import Matcher
+from qa.scorecard.context import Context
+from qa.scorecard.criteria import campaign_consistency_v1
+from tests.test_criteria import CRITERION, ROOT, conversation
 from tests.test_mut_criteria import flag, snap, verdict
 
 A, C = "agent", "customer"
@@ -108,3 +113,44 @@ def test_a_question_raised_after_the_agent_spoke_first(acts: Readings) -> None:
             (2, A, 60.0, 60.0, "What is your postcode?"),
         ],
     )
+
+
+CONSISTENT = {"type": "campaign_consistency.v1", "kinds": ["expired_offer", "contradiction"]}
+
+
+@pytest.fixture(scope="module")
+def campaigns() -> list[Campaign]:
+    return load_campaigns(ROOT / "scorecards" / "campaigns")
+
+
+def consistency(lines: list[tuple[str, str]], campaigns: list[Campaign] | None) -> Any:
+    c = CRITERION.validate_python({"id": "c", **CONSISTENT})
+    ctx = Context(conversation("chat", lines), Matcher(), None, [], campaigns=campaigns)
+    return snap(campaign_consistency_v1(c, ctx))
+
+
+def test_campaign_consistency_where_no_campaigns_product_is_named(
+    campaigns: list[Campaign],
+) -> None:
+    lines = [(A, "Hello, how can I help?"), (C, "My router is slow.")]
+    assert consistency(lines, campaigns) == (
+        "na",
+        0.9,
+        None,
+        "no campaign's product was mentioned",
+        {},
+        [],
+    )
+    # Either side naming a product: judged, and nothing inconsistent.
+    named = [(A, "Hello, how can I help?"), (C, "Is Fibre Max any faster?")]
+    note = "nothing inconsistent with the active campaigns (expired_offer, contradiction)"
+    assert consistency(named, campaigns) == (
+        "pass",
+        0.8,
+        None,
+        note,
+        {},
+        [(None, A, 0.0, 60.0, note)],
+    )
+    # The campaigns not known: judged as before.
+    assert consistency(lines, None)[:4] == ("pass", 0.8, None, note)
