@@ -171,3 +171,15 @@ def test_questions_come_in_turn_order(acts: Readings) -> None:
         Question(3, "What happened?", "open"),
         Question(3, WHERE, "open"),
     ]
+
+
+def test_a_question_found_first_does_not_end_the_turn(acts: Readings) -> None:
+    said = f"What happened? {LEAD}"
+    read = {"What happened?": {"discovery_question": 0.9}, INVITED: {"discovery_question": 0.9}}
+    assert asked(acts, said, read) == [
+        Question(1, "What happened?", "open"),
+        Question(1, LEAD, "open"),
+    ]
+    # A trainer's negative example first: passed over, the turn read on.
+    ruled = Examples(negative=["What happened?"])
+    assert asked(acts, said, read, ruled) == [Question(1, LEAD, "open")]
