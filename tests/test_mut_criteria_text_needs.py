@@ -183,3 +183,20 @@ def test_a_question_found_first_does_not_end_the_turn(acts: Readings) -> None:
     # A trainer's negative example first: passed over, the turn read on.
     ruled = Examples(negative=["What happened?"])
     assert asked(acts, said, read, ruled) == [Question(1, LEAD, "open")]
+
+
+@pytest.mark.parametrize("first", ["Noted.", "Is it a house?"])
+def test_a_statement_or_closed_question_first_does_not_end_the_turn(
+    acts: Readings, first: str
+) -> None:
+    read = {first: {"discovery_question": 0.9}, INVITED: {"discovery_question": 0.9}}
+    assert asked(acts, f"{first} {LEAD}", read) == [Question(1, LEAD, "open")]
+
+
+def test_a_closed_question_behind_a_lead_in_does_not_count(acts: Readings) -> None:
+    said = "So I can help, can you check the meter?"
+    read = {
+        said: {"discovery_question": 0.9},
+        "can you check the meter?": {"discovery_question": 0.9},
+    }
+    assert asked(acts, said, read) == []
