@@ -22,9 +22,10 @@ from qa.scorecard.criteria import (
     _acknowledges,
     _asks_after,
     apologies_with_substance,
+    needs_discovery_v1,
     understanding_check,
 )
-from qa.scorecard.schema import Examples
+from qa.scorecard.schema import Examples, NeedsDiscoveryV1, Phrases
 from tests.test_criteria import conversation
 
 A, C = "agent", "customer"
@@ -184,3 +185,30 @@ def test_apologies_are_read_with_the_criterions_examples(acts: Any) -> None:
     extra = {"positive": ["We got that wrong."], "negative": []}
     assert apologies_with_substance(c, [1], [], extra) == [Hit(1, said, APOLOGY, 0.9)]
     assert apologies_with_substance(c, [1], [], None) == []
+
+
+ZH_NEEDS = NeedsDiscoveryV1(
+    id="needs",
+    type="needs_discovery.v1",
+    points=1,
+    min_open_questions=1,
+    require_acknowledgement=False,
+    pitch=Phrases(phrases=["畅游卡", "给您推荐"], match="fuzzy"),
+)
+ZH_ASKED = "方便说说您平时出门多半去哪些地方吗？"
+
+
+@pytest.mark.usefixtures("_no_site_lists")
+def test_a_chinese_question_a_trainer_ruled_out_does_not_count() -> None:
+    c = zh_ctx(
+        [
+            (C, "你们那个畅游卡年费要多少？"),
+            (A, f"畅游卡年费六百元，现在首年五折。{ZH_ASKED}"),
+            (C, "一年飞四五趟东南亚，都是跟家人一起。"),
+            (A, "那畅游卡很适合您，境外消费免货币转换费，还送家庭旅行险。"),
+        ]
+    )
+    assert needs_discovery_v1(ZH_NEEDS, c).result == "pass"
+    ruled = ZH_NEEDS.model_copy(update={"examples": Examples(negative=[ZH_ASKED])})
+    out = needs_discovery_v1(ruled, c)
+    assert (out.result, out.details["open_questions"]) == ("fail", 0)
