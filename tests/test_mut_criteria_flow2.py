@@ -309,6 +309,13 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         {},
     ),
     (
+        "order_a_sentence_that_opens_with_your_discloses",
+        ID_FIRST,
+        "voice",
+        [(A, "Your balance stands at 40 pounds."), (C, "Ok."), (A, "What's your postcode?")],
+        {},
+    ),
+    (
         "order_only_the_subject_and_a_question_disclose_nothing",
         {**ID_FIRST, "then": {"phrases": ["your policy"], "match": "exact"}},
         "chat",
@@ -1142,6 +1149,17 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         [
             (0, "agent", 0.0, 0.0, "I see you owe 40 pounds on the account."),
             (1, "agent", 30.0, 30.0, "What's your postcode?"),
+        ],
+    ),
+    "order_a_sentence_that_opens_with_your_discloses": (
+        "fail",
+        0.85,
+        None,
+        "the steps came in the wrong order",
+        {},
+        [
+            (0, "agent", 0.0, 2.4, "Your balance stands at 40 pounds."),
+            (2, "agent", 4.2, 5.4, "What's your postcode?"),
         ],
     ),
     "order_only_the_subject_and_a_question_disclose_nothing": (

@@ -223,6 +223,10 @@ def test_only_the_subject_any_phrase() -> None:
         ("So your bal is 40.", {"bal"}, False),  # under four letters: no match
         ("So your balan is 40.", {"balance"}, True),  # five letters agree
         ("So your balmy is 40.", {"balance"}, False),  # four agree, not five
+        ("Your balance is £40.", {"balance"}, True),  # "Your" only opens the sentence
+        ("The balance on your account is £40.", set(), True),
+        ("Harbourstone claims will call you on 5 May.", {"claim"}, False),  # a name opens it
+        ("So Your balance is £40.", {"balance"}, False),  # a capital inside: a name
         ("Call Harbourstone Claims on 5 May.", {"claim"}, False),  # a name
         ("I will call your claim on 5 May.", {"claim"}, True),  # "I" is no name
         ("Four questions about your claim.", {"claim"}, False),  # the subject, no figure after

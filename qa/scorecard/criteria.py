@@ -36,7 +36,7 @@ from qa.scorecard.schema import (
     ScriptReadingV1,
     UpsellTimingV1,
 )
-from qa.text import content_words, normalise, question_kind, sentences, word_count
+from qa.text import STOPWORDS, content_words, normalise, question_kind, sentences, word_count
 from qa.vocabulary import Channel
 
 C = TypeVar("C", bound=CriterionBase)
@@ -561,7 +561,11 @@ def _discloses(sentence: str, topics: set[str], ctx: Context) -> bool:
     tokens = re.findall(r"[^\W_][\w'-]*", sentence)
     for n, token in enumerate(tokens):
         w = _stem(token.lower())
-        if n and tokens[n - 1][0].isupper() and tokens[n - 1] != "I":
+        prev = tokens[n - 1] if n else ""
+        # A capital before it names a department or a product, unless it is "I" or a
+        # common word that only opens the sentence ("Your bill is ...").
+        opens = n == 1 and prev.lower() in STOPWORDS
+        if prev[:1].isupper() and prev != "I" and not opens:
             continue
         if not any(w[:5] == t[:5] and min(len(w), len(t)) >= 4 for t in topics):
             continue
