@@ -221,6 +221,35 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         {},
     ),
     (
+        "order_standard_met_in_the_later_steps_turn_after_it",
+        STANDARD,
+        "chat",
+        [
+            (A, "Your date of birth?"),
+            (C, "1 May."),
+            (A, "Your balance is 40 pounds. And your postcode?"),
+        ],
+        {},
+    ),
+    (
+        "order_three_details_two_before_it_in_its_turn",
+        {**ID_FIRST, "first": {**ID_FIRST["first"], "min_details": 3}},
+        "chat",
+        [
+            (A, "Your postcode?"),
+            (C, "AB1."),
+            (A, "And the passcode? Your balance is 40 pounds. Date of birth?"),
+        ],
+        {},
+    ),
+    (
+        "order_standard_begun_with_no_detail_listed",
+        {**STANDARD, "first": {**STANDARD["first"], "phrases": ["security check", "passcode"]}},
+        "chat",
+        [(A, "A quick security check first."), (A, "Your balance is 40 pounds.")],
+        {},
+    ),
+    (
         "order_standard_never_met_no_later_step",
         STANDARD,
         "chat",
@@ -1040,6 +1069,46 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         [
             (2, "agent", 60.0, 60.0, "Your balance is 40 pounds."),
             (0, "agent", 0.0, 0.0, "Your date of birth?"),
+        ],
+    ),
+    "order_standard_met_in_the_later_steps_turn_after_it": (
+        "fail",
+        0.8,
+        None,
+        "the check fell short of its standard "
+        "before this (only 'date of birth'; needs "
+        "'passcode' or 'date of birth' and "
+        "'postcode')",
+        {},
+        [
+            (2, "agent", 60.0, 60.0, "Your balance is 40 pounds."),
+            (0, "agent", 0.0, 0.0, "Your date of birth?"),
+        ],
+    ),
+    "order_three_details_two_before_it_in_its_turn": (
+        "fail",
+        0.8,
+        None,
+        "the check fell short of its standard before "
+        "this (only 'postcode', 'passcode'; needs 3 "
+        "different details of the list)",
+        {},
+        [
+            (2, "agent", 60.0, 60.0, "Your balance is 40 pounds."),
+            (0, "agent", 0.0, 0.0, "Your postcode?"),
+        ],
+    ),
+    "order_standard_begun_with_no_detail_listed": (
+        "fail",
+        0.8,
+        None,
+        "the check fell short of its standard before this "
+        "(only nothing listed; needs 'passcode' or 'date "
+        "of birth' and 'postcode')",
+        {},
+        [
+            (1, "agent", 30.0, 30.0, "Your balance is 40 pounds."),
+            (0, "agent", 0.0, 0.0, "A quick security check first."),
         ],
     ),
     "order_standard_never_met_no_later_step": (

@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 
 from qa.matching import Matcher
+from qa.models.text import MULTILINGUAL_TEXT_MODEL
 from qa.scorecard.context import Context, Question
 from qa.scorecard.criteria import (
     ABOUT_MIN,
     ABOUT_WORD_MIN,
+    EVALUATORS,
     _account_opened,
     _already_left,
     _changed,
@@ -43,7 +45,7 @@ from qa.scorecard.criteria import (
 )
 from qa.scorecard.schema import Examples
 from qa.text import normalise
-from tests.test_criteria import conversation
+from tests.test_criteria import CRITERION, conversation
 
 A, C = "agent", "customer"
 ALMOST = 0.01
@@ -480,3 +482,106 @@ def test_customer_needs() -> None:
     item = conversation("chat", [(C, "I need more data.")])
     item.language = "fr"  # no pack, no needs listed
     assert _customer_needs(Context(item, Matcher())) == []
+
+
+def test_questions_about_on_the_models_own_scale() -> None:
+    """The multilingual model's cosines start at its floor: 0.9 is 0.5 on the common scale,
+    0.85 only 0.25."""
+    probe = "Tell me about roaming."
+    lines = ["Where do you go?", "Where are you?"]
+    near = {(probe, lines[0]): 0.9, (probe, lines[1]): 0.85}
+    floor = Embedder(near)
+    floor.model_name = MULTILINGUAL_TEXT_MODEL
+    ctx = Context(conversation("chat", [(A, s) for s in lines]), Matcher(floor), None, None)
+    found = [Question(i, s, "open") for i, s in enumerate(lines)]
+    assert [q.sentence for q in questions_about(ctx, found, ["roaming"])] == lines[:1]
+
+
+@pytest.mark.parametrize(
+    ("language", "model_for"),
+    [("en", "en"), ("zh", "zh"), ("fr", "en")],  # no French pack: the card's language
+)
+def test_questions_about_embeds_in_the_interactions_language(
+    monkeypatch: pytest.MonkeyPatch, language: str, model_for: str
+) -> None:
+    asked_for: list[str | None] = []
+
+    def embedder_for(self: Matcher, lang: str | None) -> Embedder:
+        asked_for.append(lang)
+        return Embedder({})
+
+    monkeypatch.setattr(Matcher, "embedder_for", embedder_for)
+    item = conversation("chat", [(A, "Is it on?")])
+    item.language = language
+    questions_about(Context(item, Matcher()), [Question(0, "Is it on?", "closed")], ["usage"])
+    assert asked_for == [model_for]
+
+
+def test_question_v1_about_threshold_is_the_cards_bar() -> None:
+    probe = "Tell me about roaming."
+    lines = ["Where do you go?", "Where are you?"]
+    near = {(probe, lines[0]): 0.5, (probe, lines[1]): 0.4}
+    ctx = Context(
+        conversation("chat", [(A, s) for s in lines]), Matcher(Embedder(near)), None, None
+    )
+    crit = {"id": "c", "type": "question.v1", "kind": "any", "about": ["roaming"]}
+    c = CRITERION.validate_python({**crit, "about_threshold": 0.5})
+    assert EVALUATORS[c.type](c, ctx).details == {"count": 1}
+    c = CRITERION.validate_python(crit)  # the default bar, 0.35: both
+    assert EVALUATORS[c.type](c, ctx).details == {"count": 2}
+
+
+def test_topic_probe_letters() -> None:
+    assert _topic_probe("plan X") == "Tell me about plan X."  # only ". ? !" and spaces go
+    assert _topic_probe("SIM") == "Tell me about SIM."  # capitals are letters
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I've authenticated your account.", False),  # a check word of the first step
+        ("I've moved your date?", False),
+        ("I've moved your date? ", False),  # a space after the question mark
+        ("If you like, I've moved your date.", True),  # the maybe in another clause
+    ],
+)
+def test_changed_checks_questions_and_clauses(sentence: str, expected: bool) -> None:
+    assert _changed(sentence, {"date"}, ["authenticated"], EN) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("If you like, that's on your plan.", True),  # the maybe in another clause
+        ("It is on your house.", False),  # four letters or more, but no topic
+    ],
+)
+def test_on_theirs_clauses_and_topics(sentence: str, expected: bool) -> None:
+    assert _on_theirs(sentence, {_stem(t) for t in ["plan", "bill"]}) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The plan is our Saver deal.", "saver deal"),  # a noun before "our" is not its
+        ("I can offer a plan our cheapest deal.", "cheapest deal"),
+        ("I can do our plan today.", "plan"),  # up to the noun only
+    ],
+)
+def test_product_named_after_our(sentence: str, expected: str) -> None:
+    assert _product_named(sentence, normalise(sentence).split(), EN) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "product", "expected"),
+    [
+        ("Try our 5g plan.", "5g max", False),  # a digit makes it a name, not a phrase
+        ("Get MeshWiFi now.", "Mesh WiFi", True),  # one word for two
+        ("Get Wi Fi now.", "WiFi", True),  # two words for one
+        ("Try fibr mx today.", "Fibre Max", True),  # word by word, not run together
+        ("Try fib max today.", "Fibre Max", True),  # a word at the bar (75)
+        ("Get superfastbroadbandbunxxe1 now.", "Superfastbroadband Bundle1", True),  # 92
+    ],
+)
+def test_names_runs_and_bars(sentence: str, product: str, expected: bool) -> None:
+    assert _names(sentence, product) is expected

@@ -317,7 +317,9 @@ def order_v1(c: OrderV1, ctx: Context) -> Outcome:
     begun = [(t, q) for t, q in firsts if t <= then_turn]
     if c.first.standard and begun:
         t, q = begun[0]
-        note = f"the check fell short of its standard before this ({_short_of(c.first, ctx, then_turn)})"
+        parts = sentences(ctx.turns[then_turn].text)
+        upto = (then_turn, parts.index(then_quote) if then_quote in parts else len(parts))
+        note = f"the check fell short of its standard before this ({_short_of(c.first, ctx, upto)})"
         return Outcome(
             "fail", [ctx.evidence(then_turn, then_quote), ctx.evidence(t, q)], 0.8, note=note
         )
@@ -371,13 +373,13 @@ def _details(event: Event) -> list[str]:
     return list(dict.fromkeys(event.phrases or []))
 
 
-def _short_of(event: Event, ctx: Context, upto: int | None) -> str:
-    """What was checked against what the standard asks: "only 'date of birth'; needs
-    'date of birth' and 'postcode'"."""
+def _short_of(event: Event, ctx: Context, upto: tuple[int, int] | None) -> str:
+    """What was checked (up to a turn and sentence) against what the standard asks: "only
+    'date of birth'; needs 'date of birth' and 'postcode'"."""
     said = [
         d
         for d in _details(event)
-        if (w := _said_first(event, ctx, d)) and (upto is None or w[0] <= upto)
+        if (w := _said_first(event, ctx, d)) and (upto is None or w[:2] <= upto)
     ]
     if event.needs:
         wanted = " or ".join(" and ".join(repr(d) for d in c) for c in event.needs)
