@@ -125,6 +125,13 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         {},
     ),
     (
+        "open_help_offer_from_the_customer_about_their_own_turn",
+        {**OPEN, "speaker": "customer", "min": 0},
+        "chat",
+        [(C, "The router is broken. How can I help with the router?")],
+        {},
+    ),
+    (
         "open_in_the_first_turn_only",
         {**OPEN, "window": {"first_turns": 1}, "max": 0, "min": 0},
         "chat",
@@ -247,6 +254,45 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         {**STANDARD, "first": {**STANDARD["first"], "phrases": ["security check", "passcode"]}},
         "chat",
         [(A, "A quick security check first."), (A, "Your balance is 40 pounds.")],
+        {},
+    ),
+    (
+        "order_standard_details_at_the_events_threshold",
+        {
+            **STANDARD,
+            "first": {
+                "phrases": ["date of birth", "passcode"],
+                "match": "fuzzy",
+                "threshold": 0.99,
+                "needs": [["passcode", "date of birth"]],
+            },
+        },
+        "chat",
+        [(A, "Your passcode and date of brith?"), (C, "1234."), (A, "Your balance is 40 pounds.")],
+        {},
+    ),
+    (
+        "order_standard_details_matched_as_the_event_says",
+        STANDARD,
+        "chat",
+        [(A, "Your date of birth and postcod?"), (C, "1 May."), (A, "Your balance is 40 pounds.")],
+        {},
+    ),
+    (
+        "order_standard_said_by_the_customer",
+        {
+            **STANDARD,
+            "first": {"phrases": ["postcode"], "speaker": "customer", "needs": [["postcode"]]},
+        },
+        "chat",
+        [(A, "Postcode?"), (C, "My postcode is AB1."), (A, "Your balance is 40 pounds.")],
+        {},
+    ),
+    (
+        "order_standard_met_by_the_later_sentence_of_a_turn",
+        {**STANDARD, "first": {**STANDARD["first"], "needs": [["date of birth", "postcode"]]}},
+        "chat",
+        [(A, "Postcode? And date of birth? Your balance is 40 pounds.")],
         {},
     ),
     (
@@ -748,6 +794,22 @@ SCENARIOS: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings]
         },
     ),
     (
+        "retention_a_question_before_the_cue_holds_nothing_after_it",
+        {**RETAIN, "within_turns": 1},
+        "chat",
+        [
+            (A, "What happened?"),
+            (C, "I want to cancel my contract."),
+            (A, "Okay."),
+            (A, "I can offer you a discount to stay."),
+        ],
+        {
+            "What happened?": {"discovery_question": 0.9},
+            "I want to cancel my contract.": {"churn_signal": 0.9},
+            "I can offer you a discount to stay.": {"retention_move": 0.9},
+        },
+    ),
+    (
         "retention_at_most_four_turns_hold_it",
         {**RETAIN, "within_turns": 1},
         "chat",
@@ -949,6 +1011,14 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         {"count": 1},
         [(2, "agent", 60.0, 60.0, "How can I help with the router?")],
     ),
+    "open_help_offer_from_the_customer_about_their_own_turn": (
+        "pass",
+        0.8,
+        None,
+        "0 open question(s); wanted at least 0",
+        {"count": 0},
+        [(None, "customer", 0.0, 30.0, "no open questions from the customer")],
+    ),
     "open_in_the_first_turn_only": (
         "pass",
         0.8,
@@ -1109,6 +1179,55 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         [
             (1, "agent", 30.0, 30.0, "Your balance is 40 pounds."),
             (0, "agent", 0.0, 0.0, "A quick security check first."),
+        ],
+    ),
+    "order_standard_details_at_the_events_threshold": (
+        "fail",
+        0.8,
+        None,
+        "the check fell short of its standard before "
+        "this (only 'passcode'; needs 'passcode' and "
+        "'date of birth')",
+        {},
+        [
+            (2, "agent", 60.0, 60.0, "Your balance is 40 pounds."),
+            (0, "agent", 0.0, 0.0, "Your passcode and date of brith?"),
+        ],
+    ),
+    "order_standard_details_matched_as_the_event_says": (
+        "fail",
+        0.8,
+        None,
+        "the check fell short of its standard before "
+        "this (only 'date of birth'; needs "
+        "'passcode' or 'date of birth' and "
+        "'postcode')",
+        {},
+        [
+            (2, "agent", 60.0, 60.0, "Your balance is 40 pounds."),
+            (0, "agent", 0.0, 0.0, "Your date of birth and postcod?"),
+        ],
+    ),
+    "order_standard_said_by_the_customer": (
+        "pass",
+        0.85,
+        None,
+        None,
+        {},
+        [
+            (1, "customer", 30.0, 30.0, "My postcode is AB1."),
+            (2, "agent", 60.0, 60.0, "Your balance is 40 pounds."),
+        ],
+    ),
+    "order_standard_met_by_the_later_sentence_of_a_turn": (
+        "pass",
+        0.85,
+        None,
+        None,
+        {},
+        [
+            (0, "agent", 0.0, 0.0, "And date of birth?"),
+            (0, "agent", 0.0, 0.0, "Your balance is 40 pounds."),
         ],
     ),
     "order_standard_never_met_no_later_step": (
@@ -1536,6 +1655,17 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         [
             (0, "customer", 0.0, 0.0, "I want to cancel my contract."),
             (4, "agent", 120.0, 120.0, "I can offer you a discount to stay."),
+        ],
+    ),
+    "retention_a_question_before_the_cue_holds_nothing_after_it": (
+        "fail",
+        0.8,
+        None,
+        "no retention move within 1 agent turn(s) of the churn cue",
+        {},
+        [
+            (1, "customer", 30.0, 30.0, "I want to cancel my contract."),
+            (2, "agent", 60.0, 60.0, "Okay."),
         ],
     ),
     "retention_at_most_four_turns_hold_it": (

@@ -340,6 +340,7 @@ def test_names(sentence: str, product: str, expected: bool) -> None:
         ("You could move to our Essentials plan.", "Essentials plan", False),
         ("You've got home cover on there.", "home cover", True),
         ("Home cover is on.", "home cover", True),  # framed after
+        ("Our Essentials plan is on.", "Essentials plan", True),  # framed after, not at the start
         ("Our Essentials plan is great.", "Essentials plan", False),
         ("Your Essentials plan.", "Essentials plan", True),  # "your" just before
         ("Your old Essentials plan.", "Essentials plan", True),  # two words before
