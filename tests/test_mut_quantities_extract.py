@@ -589,6 +589,61 @@ def whole(text: str) -> tuple[str, list[Row]]:
             "a 24 month deal",
             [("duration", 24.0, "month", None, None, None, 2, 10, "24 month", False)],
         ),
+        # a figure passed over (part of another, a date, a year) does not stop the next one; bounds on rates and cents; ranges of counts; a price of a year's digits
+        (
+            "It's 5 dollars and 50 cents, plus 20 cents a day",
+            "It's 5 dollars and 50 cents, plus 20 cents a day",
+            [
+                ("money", 5.5, "USD", None, None, None, 5, 27, "5 dollars and 50 cents", False),
+                ("money", 0.2, None, "day", None, None, 34, 48, "20 cents a day", False),
+            ],
+        ),
+        (
+            "up to 26.4 cents per kWh",
+            "up to 26.4 cents per kWh",
+            [("rate", 26.4, "cent/kwh", None, None, "max", 6, 24, "26.4 cents per kWh", False)],
+        ),
+        (
+            "26.4 cents per kWh and 50 cents a day",
+            "26.4 cents per kWh and 50 cents a day",
+            [
+                ("rate", 26.4, "cent/kwh", None, None, None, 0, 18, "26.4 cents per kWh", False),
+                ("money", 0.5, None, "day", None, None, 23, 37, "50 cents a day", False),
+            ],
+        ),
+        (
+            "under 50 cents",
+            "under 50 cents",
+            [("money", 0.5, None, None, None, "below", 6, 14, "50 cents", False)],
+        ),
+        (
+            "2 to 3 lines",
+            "2 to 3 lines",
+            [("count", 2.0, "line", None, 3.0, None, 0, 12, "2 to 3 lines", False)],
+        ),
+        (
+            "10-20 GB a month",
+            "10-20 GB a month",
+            [("count", 10.0, "gb", "month", 20.0, None, 0, 16, "10-20 GB a month", False)],
+        ),
+        (
+            "From June 5 it is 55 a month",
+            "From June 5 it is 55 a month",
+            [
+                ("date", 605, "06-05", None, None, None, 5, 11, "June 5", False),
+                ("money", 55.0, None, "month", None, None, 18, 28, "55 a month", False),
+            ],
+        ),
+        (
+            "In 2026 it is 55 a month",
+            "In 2026 it is 55 a month",
+            [("money", 55.0, None, "month", None, None, 14, 24, "55 a month", False)],
+        ),
+        (
+            "It's 2000 a year",
+            "It's 2000 a year",
+            [("money", 2000.0, None, "year", None, None, 5, 16, "2000 a year", False)],
+        ),
     ],
 )
 def test_quantities_whole(said: str, normalised: str, want: list[Row]) -> None:
