@@ -320,3 +320,11 @@ def test_who_opened_and_how(item: Interaction, work_type: str, direction: str) -
     (d,) = decide([item])
     assert (d.work_type.value, d.direction.value) == (work_type, direction)
     assert d.direction.source == RoutingSource.DETECTED
+
+
+def test_a_cue_is_compiled_once_per_process() -> None:
+    """Each loaded taxonomy asks for its cues' patterns again: the same cue gives the very
+    same pattern, and a cue that differs gives its own."""
+    assert cue_pattern("cancel*") is cue_pattern("cancel*")
+    assert cue_pattern("cancel") is not cue_pattern("cancel*")
+    assert not cue_pattern("cancel").search(normalise("I cancelled it"))

@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from qa.model import Interaction
@@ -97,8 +98,11 @@ class _Compiled:
     vectors: dict[str, Any] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=8192)
 def cue_pattern(cue: str) -> re.Pattern[str]:
-    """A cue phrase as a pattern on normalised text: whole words, ``*`` any ending or word."""
+    """A cue phrase as a pattern on normalised text: whole words, ``*`` any ending or word.
+    Kept for the process: each loaded taxonomy compiles its hundreds of cues, more than
+    the `re` module's own cache keeps."""
     parts: list[str] = []
     for piece in cue.split():
         if piece == "*":
