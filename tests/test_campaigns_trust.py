@@ -292,3 +292,30 @@ def test_the_reason_for_a_fact_reads_as_words() -> None:
         "an amount; the nearest period; both one-off",
         0.45,
     )
+
+
+# --- figures read as said: commas and white space around them --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "want"),
+    [
+        ("thirty five, a month", "35, a month"),
+        ("it is two point five, and the rest", "it is 2.5, and the rest"),
+        ("sixty, and then seventy", "60, and then 70"),
+        ("forty nine, ninety nine", "49, 99"),  # a comma inside a run stays where it was
+        ("twelve and", "12 and"),
+    ],
+)
+def test_a_comma_after_a_spoken_figure_stays_next_to_it(said: str, want: str) -> None:
+    from qa.statements.numbers import digits
+
+    assert digits(said) == want
+
+
+@pytest.mark.parametrize("gap", ["\t", "\r\n", "  ", " \n "])
+def test_a_bound_word_reaches_its_figure_across_any_white_space(gap: str) -> None:
+    _, (q,) = extract(f"Lumen Broadband saves you up to{gap}40% a year.")
+    assert (q.value, q.bound) == (40, "max")
+    _, (low,) = extract(f"It costs at least{gap}$20 a month.")
+    assert (low.value, low.bound) == (20, "min")

@@ -196,7 +196,7 @@ def _convert_run(run: str) -> str:
         if rest:
             converted = _convert_run(" ".join(rest))
             out = f"{out} {converted}"
-        return " ".join([*lead, out, *tail])
+        return " ".join([*lead, out]) + _trailing(tail)
     groups = _split_groups(words)
     values = [_parse_group(g) for _, g in groups]
     if any(v is None for v in values):
@@ -214,7 +214,13 @@ def _convert_run(run: str) -> str:
         text = f"{int(nums[0])}.{int(nums[1]):02d}"
     else:
         text = "".join(sep + _fmt(v) for (sep, _), v in zip(groups, nums, strict=True))
-    return " ".join([*lead, text, *tail])
+    return " ".join([*lead, text]) + _trailing(tail)
+
+
+def _trailing(tail: list[str]) -> str:
+    """The words a run ends with, given back as said: a comma goes next to the figure
+    ("twenty five, a month" is "25, a month", not "25 , a month")."""
+    return "".join(w if w == "," else " " + w for w in tail)
 
 
 @lru_cache(maxsize=16384)

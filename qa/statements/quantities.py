@@ -186,7 +186,8 @@ def _after_period(text: str, end: int) -> tuple[str | None, int]:
 
 
 def _bound_before(text: str, start: int) -> str | None:
-    before = text[max(0, start - 20) : start].lower().rstrip(" $£€")
+    # Any white space, a tab or a line break too, between the bound word and the figure.
+    before = re.sub(r"\s+", " ", text[max(0, start - 20) : start].lower()).rstrip(" $£€")
     for kind, words in BOUNDS:
         for w in words:
             if re.search(rf"\b{re.escape(w)}$", before):
