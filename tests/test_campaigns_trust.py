@@ -319,3 +319,30 @@ def test_a_bound_word_reaches_its_figure_across_any_white_space(gap: str) -> Non
     assert (q.value, q.bound) == (40, "max")
     _, (low,) = extract(f"It costs at least{gap}$20 a month.")
     assert (low.value, low.bound) == (20, "min")
+
+
+OTHERWISE = "Most people round here pick something else."  # no denying phrase, no deadline
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize(
+    "terms",
+    [
+        "With Lumen Broadband it's just $45 a month.",  # "with <name>": ours, by our names
+        "It was $30 a month last spring, now with Lumen Broadband it's $45 a month.",
+    ],
+)
+def test_a_reply_that_states_the_terms_rightly_does_not_deny_by_the_act_alone(
+    channel: str, terms: str, campaigns: list[Campaign], acts: tuple[Any, dict[str, Any]]
+) -> None:
+    matcher, said = acts
+    said.update({terms: PITCH, OTHERWISE: DENY})
+    turns = [["customer", ASKED], ["agent", f"{terms} {OTHERWISE}"]]
+    assert ("denied_offer", "Lumen") not in flags(turns, channel, campaigns, matcher)
+    # The same reply with the price said wrongly, or no term at all: the act's denial stands.
+    wrong = terms.replace("$45", "$65")
+    said[wrong] = PITCH
+    turns = [["customer", ASKED], ["agent", f"{wrong} {OTHERWISE}"]]
+    assert ("denied_offer", "Lumen") in flags(turns, channel, campaigns, matcher)
+    turns = [["customer", ASKED], ["agent", OTHERWISE]]
+    assert ("denied_offer", "Lumen") in flags(turns, channel, campaigns, matcher)
