@@ -346,3 +346,27 @@ def test_a_reply_that_states_the_terms_rightly_does_not_deny_by_the_act_alone(
     assert ("denied_offer", "Lumen") in flags(turns, channel, campaigns, matcher)
     turns = [["customer", ASKED], ["agent", OTHERWISE]]
     assert ("denied_offer", "Lumen") in flags(turns, channel, campaigns, matcher)
+
+
+@pytest.mark.parametrize(
+    ("reply", "deny", "denied"),
+    [
+        (REFUSES, 0.2, False),  # a denying phrase the act reader does not read as a denial
+        (REFUSES, 0.35, True),  # the phrase and a likely denial, at the bar
+        (REFUSES, 0.5, True),
+        (OTHERWISE, 0.5, False),  # likely, without the phrase: not sure enough
+        (OTHERWISE, 0.74, False),
+        (OTHERWISE, 0.75, True),  # sure, at the bar
+    ],
+)
+def test_a_denial_by_the_act_and_the_phrase_together(
+    reply: str,
+    deny: float,
+    denied: bool,
+    campaigns: list[Campaign],
+    acts: tuple[Any, dict[str, Any]],
+) -> None:
+    matcher, said = acts
+    said[reply] = {"present_offer": 0.0, "deny_offer": deny}
+    turns = [["customer", ASKED], ["agent", reply]]
+    assert (("denied_offer", "Lumen") in flags(turns, "chat", campaigns, matcher)) is denied
