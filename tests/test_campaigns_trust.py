@@ -370,3 +370,23 @@ def test_a_denial_by_the_act_and_the_phrase_together(
     said[reply] = {"present_offer": 0.0, "deny_offer": deny}
     turns = [["customer", ASKED], ["agent", reply]]
     assert (("denied_offer", "Lumen") in flags(turns, "chat", campaigns, matcher)) is denied
+
+
+@pytest.mark.parametrize(
+    ("sentence", "known", "second"),
+    [
+        # a verb of its own after the comma, no name and no word for now
+        ("Other providers charge $40 a month, ours costs $55 a month.", KNOWN, "own"),
+        # one of our names, said in any case
+        ("Other providers charge $40 a month, lumen broadband $55 a month.", KNOWN, "own"),
+        # a figure at the very start of the sentence is a figure of the clause
+        ("$40 a month with them, ours is $55 a month.", KNOWN, "own"),
+        # an empty name names nothing: no cut without a clause of its own
+        ("They charge $40 a month, sometimes $50.", ("",), "competitor"),
+        # a figure of an earlier clause does not cut this one: the bill stays the customer's
+        ("The deposit was $20. On your bill this month, the charge is $80.", KNOWN, "customer"),
+    ],
+)
+def test_which_comma_cuts_a_clause(sentence: str, known: tuple[str, ...], second: str) -> None:
+    claims = extract_claims(sentence, known=known)
+    assert claims[-1].attribution == second
