@@ -385,8 +385,22 @@ def test_a_denial_by_the_act_and_the_phrase_together(
         ("They charge $40 a month, sometimes $50.", ("",), "competitor"),
         # a figure of an earlier clause does not cut this one: the bill stays the customer's
         ("The deposit was $20. On your bill this month, the charge is $80.", KNOWN, "customer"),
+        # no space after the comma, as typed in a chat
+        ("Other providers charge $40 a month,Lumen Broadband $55 a month.", KNOWN, "own"),
     ],
 )
 def test_which_comma_cuts_a_clause(sentence: str, known: tuple[str, ...], second: str) -> None:
     claims = extract_claims(sentence, known=known)
     assert claims[-1].attribution == second
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ours is $40 a month, they charge $55 a month.",
+        "Ours is $40 a month, they charge $55",  # the figure ends the text
+    ],
+)
+def test_the_first_figure_ends_where_the_next_clause_opens(sentence: str) -> None:
+    ours, theirs = extract_claims(sentence, known=KNOWN)
+    assert (ours.attribution, theirs.attribution) == ("own", "competitor")
