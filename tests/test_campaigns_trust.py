@@ -387,6 +387,7 @@ def test_a_denial_by_the_act_and_the_phrase_together(
         ("The deposit was $20. On your bill this month, the charge is $80.", KNOWN, "customer"),
         # no space after the comma, as typed in a chat
         ("Other providers charge $40 a month,Lumen Broadband $55 a month.", KNOWN, "own"),
+        ("Ours is $55 a month,their price is $40.", KNOWN, "competitor"),
     ],
 )
 def test_which_comma_cuts_a_clause(sentence: str, known: tuple[str, ...], second: str) -> None:
