@@ -400,8 +400,14 @@ def test_which_comma_cuts_a_clause(sentence: str, known: tuple[str, ...], second
     [
         "Ours is $40 a month, they charge $55 a month.",
         "Ours is $40 a month, they charge $55",  # the figure ends the text
+        "It's $40 a month with us,today $55 with them.",  # no space after the comma
     ],
 )
 def test_the_first_figure_ends_where_the_next_clause_opens(sentence: str) -> None:
     ours, theirs = extract_claims(sentence, known=KNOWN)
     assert (ours.attribution, theirs.attribution) == ("own", "competitor")
+
+
+def test_a_word_for_now_at_the_start_of_the_sentence() -> None:
+    (claim,) = extract_claims("Today it's $55 a month, the same as it was in spring.")
+    assert claim.tense == "current"
