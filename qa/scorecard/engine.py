@@ -170,7 +170,9 @@ def score_interaction(
     flags: list[Flag] | None = None,
     campaigns: list[Campaign] | None = None,
 ) -> Evaluation:
-    ctx = Context(item, matcher, metrics, flags, card.scorecard.language, campaigns)
+    ctx = Context(
+        item, matcher, metrics, flags, card.scorecard.language, campaigns, card.scorecard.reader
+    )
     results: list[CriterionResult] = []
     auto_fail = False
     for section, criterion in card.scorecard.criteria():

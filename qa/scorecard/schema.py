@@ -19,9 +19,11 @@ from pydantic import (
 )
 
 from qa.errors import ConfigError
+from qa.models.ngrams import READER_HELP
 from qa.vocabulary import CHANNELS, VIOLATION_KINDS, Channel, FlagKind
 
 Speaker = Literal["agent", "customer", "any"]
+Reader = Literal["both", "ngrams", "model"]  # qa.models.ngrams.READERS, in its order
 MatchMode = Literal["exact", "fuzzy", "regex", "semantic"]
 ALL_CHANNELS = CHANNELS
 
@@ -512,6 +514,7 @@ class Scorecard(Strict):
     version: str | int | None = None
     description: str | None = None
     language: str = Field("en", description="The language of the phrases (ISO 639-1).")
+    reader: Reader | None = Field(None, description=f"Chinese cards only: {READER_HELP}.")
     channels: list[Channel] = Field(default_factory=lambda: list(ALL_CHANNELS))
     pass_mark: float = Field(80, ge=0, le=100, description="Percent needed to pass.")
     sections: list[Section] = Field(min_length=1)
@@ -524,6 +527,15 @@ class Scorecard(Strict):
                 if c.id in seen:
                     raise ValueError(f"criterion id '{c.id}' is used twice")
                 seen.add(c.id)
+        return self
+
+    @model_validator(mode="after")
+    def _reader_for_chinese(self) -> Scorecard:
+        if self.reader is not None and self.language.split("-")[0].lower() != "zh":
+            raise ValueError(
+                f"reader applies to Chinese cards (language: zh), not to language "
+                f"{self.language!r}: other languages are read by their text model"
+            )
         return self
 
     def criteria(self) -> list[tuple[Section, CriterionBase]]:

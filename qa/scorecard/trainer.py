@@ -151,7 +151,12 @@ def check_criterion_examples(card: LoadedScorecard, matcher: Matcher) -> list[Ex
                         Turn(role=speaker, speaker=speaker, text=sentence, start=30.0, end=30.0),
                     ],
                 )
-                ctx = Context(item, matcher, card_language=card.scorecard.language)
+                ctx = Context(
+                    item,
+                    matcher,
+                    card_language=card.scorecard.language,
+                    reader=card.scorecard.reader,
+                )
                 if ctype == "question.v1":  # as the criterion counts, in the whole contact
                     alone = c.model_copy(update={"window": None, "min": 1, "max": None})
                     counted = bool(EVALUATORS[ctype](alone, ctx).details.get("count"))
