@@ -391,10 +391,11 @@ class Matcher:
                 ((n, int(sims[row].argmax()), float(sims[row].max())) for n, sims in readings),
                 key=lambda r: r[2],
             )
-            # A near-verbatim mention is a match whatever the readers say.
+            # A near-verbatim mention is a match whatever the readers say (its score, at the
+            # readers' phrase, as English always had it).
             literal = _best_phrase("fuzzy", tuple(phrases), sent, FUZZY_DEFAULT)
             if literal is not None and literal[1] > score:
-                name, col, score = "fuzzy", phrases.index(literal[0]), literal[1]
+                name, score = "fuzzy", literal[1]
             if score >= threshold and (idx not in best or score > best[idx].score):
                 hit_reader = name if named or base(language) == "zh" else None
                 best[idx] = Hit(idx, sent, phrases[col], round(score, 3), hit_reader)
