@@ -192,3 +192,21 @@ def test_asks_acknowledgement(name: str | None, coaching: str | None, asks: bool
 )
 def test_asks_own_name(name: str | None, coaching: str | None, asks: bool) -> None:
     assert _asks_own_name(card(name, coaching)) is asks
+
+
+def test_a_trainers_examples_rule_what_counts(acts: Readings) -> None:
+    crit = {"type": "phrase.v1", "phrases": ["hello there"], "match": "exact"}
+    taught = {**crit, "examples": {"positive": ["Lovely to hear from you."]}}
+    lines = [(A, "Lovely to hear from you."), (C, "Hi.")]
+    assert run(acts, taught, lines, {}) == (
+        "pass",
+        1.0,
+        None,
+        None,
+        {},
+        [(0, "agent", 0.0, 0.0, "Lovely to hear from you.")],
+    )
+    assert run(acts, crit, lines, {})[0] == "fail"
+    ruled = {**crit, "examples": {"negative": ["Hello there."]}}
+    assert run(acts, ruled, [(A, "Hello there."), (C, "Hi.")], {})[0] == "fail"
+    assert run(acts, crit, [(A, "Hello there."), (C, "Hi.")], {})[0] == "pass"
