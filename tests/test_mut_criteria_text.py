@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import qa.acts
+import qa.scorecard.context
 from qa.scorecard.context import ACT_THRESHOLD
 from qa.scorecard.criteria import _asks_acknowledgement, _asks_own_name
 from tests.test_criteria import CRITERION
@@ -210,3 +211,30 @@ def test_a_trainers_examples_rule_what_counts(acts: Readings) -> None:
     ruled = {**crit, "examples": {"negative": ["Hello there."]}}
     assert run(acts, ruled, [(A, "Hello there."), (C, "Hi.")], {})[0] == "fail"
     assert run(acts, crit, [(A, "Hello there."), (C, "Hi.")], {})[0] == "pass"
+
+
+INFERRED = "so sorry for the trouble with the meter"
+
+
+@pytest.fixture
+def fresh_inference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No act inferred for a phrase list by an earlier test (the caches are per process)."""
+    monkeypatch.setattr(qa.scorecard.context, "_inferred", {})
+    monkeypatch.setattr(qa.scorecard.context, "_agreed", {})
+
+
+@pytest.mark.usefixtures("fresh_inference")
+@pytest.mark.parametrize("match", ["semantic", "fuzzy"])
+def test_an_apology_list_read_by_meaning_weighs_substance(acts: Readings, match: str) -> None:
+    # No act named: the list's act is inferred (for a fuzzy list only where it must be said),
+    # never among the situations.
+    crit = {**SORRY, "phrases": [INFERRED], "match": match, "act": None}
+    lines = [TOLD, (A, "Sorry about that. Try Fibre Max.")]
+    read = {
+        INFERRED: {"apologise": 0.9},
+        "Sorry about that.": {"apologise": 0.9},
+        "Try Fibre Max.": {"recommend": 0.9},
+    }
+    out = run(acts, crit, lines, read)
+    assert out[:4] == ("fail", 0.7, None, TOKEN_NOTE)
+    assert out[5] == [(1, "agent", 30.0, 30.0, "Sorry about that.")]
