@@ -82,6 +82,10 @@ def whole(text: str) -> tuple[str, list[Row]]:
         ("一一", "一一"),
         ("一下子", "一下子"),
         ("一口气办完", "一口气办完"),
+        # a word that starts one character before the numeral (统一), though a unit follows
+        ("统一个标准", "统一个标准"),
+        # digits said one by one are one number
+        ("二五八", "258"),
     ],
 )
 def test_numerals_are_written_as_digits_only_where_a_number_stands(said: str, written: str) -> None:
