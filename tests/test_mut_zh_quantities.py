@@ -84,6 +84,7 @@ def whole(text: str) -> tuple[str, list[Row]]:
         ("一口气办完", "一口气办完"),
         # a word that starts one character before the numeral (统一), though a unit follows
         ("统一个标准", "统一个标准"),
+        ("我们会统一个标准", "我们会统一个标准"),
         # digits said one by one are one number
         ("二五八", "258"),
     ],
@@ -906,3 +907,9 @@ def test_han_script_and_its_simplified_form() -> None:
     )
     assert simplified("兩個ＡＢ１２，") == "两个AB12,"
     assert (_f(""), _f(None), _f("2.5")) == (None, None, 2.5)
+
+
+def test_a_bound_word_before_a_currency_code_and_a_sign() -> None:
+    # "US $": the code and the sign are passed over to find the bound word before them.
+    [q] = extract("最多US $500")[1]
+    assert (q.kind, q.value, q.bound) == ("money", 500.0, "max")
