@@ -190,23 +190,51 @@ def fuzzy_score(phrase: str, sentence: str, cutoff: float = 0.0) -> float:
     return best if best >= cutoff else 0.0
 
 
-@lru_cache(maxsize=262144)
+# The best phrase per (mode, phrases, sentence, limit), as _best_phrase found it; emptied
+# when it holds BEST_KEPT answers.
+BEST_KEPT = 262144
+_best: dict[tuple[str, tuple[str, ...], str, float], tuple[str, float] | None] = {}
+_UNKNOWN = object()
+
+
 def _best_phrase(
     mode: str, phrases: tuple[str, ...], sentence: str, limit: float
 ) -> tuple[str, float] | None:
     """The first of the phrases with the best score in the sentence, if it reaches `limit`.
     Fuzzily, only the phrases that some run of words of the sentence comes near (one
     rapidfuzz comparison of every phrase against every run) are scored in full."""
-    if mode == "fuzzy" and limit > 0.0:
-        listed = [phrases[i] for i in _near(phrases, sentence, limit)]
-    else:
-        listed = list(phrases)
-    top: tuple[str, float] | None = None
-    for phrase in listed:
-        score = Matcher._score(mode, phrase, sentence, limit)
-        if score >= limit and (top is None or score > top[1]):
-            top = (phrase, score)
-    return top
+    return _best_phrases(mode, phrases, [sentence], limit)[0]
+
+
+def _best_phrases(
+    mode: str, phrases: tuple[str, ...], said: list[str], limit: float
+) -> list[tuple[str, float] | None]:
+    """_best_phrase of each sentence; fuzzily, the phrases near each sentence not answered
+    yet are found in one comparison for all of them."""
+    found: dict[str, tuple[str, float] | None] = {}
+    missing = []
+    for sentence in dict.fromkeys(said):
+        known = _best.get((mode, phrases, sentence, limit), _UNKNOWN)
+        if known is _UNKNOWN:
+            missing.append(sentence)
+        else:
+            found[sentence] = known  # type: ignore[assignment]
+    if missing:
+        fuzzy = mode == "fuzzy" and limit > 0.0
+        near = _near(phrases, missing, limit) if fuzzy else {}
+        for sentence in missing:
+            listed = [phrases[i] for i in near[sentence]] if fuzzy else list(phrases)
+            top: tuple[str, float] | None = None
+            for phrase in listed:
+                score = Matcher._score(mode, phrase, sentence, limit)
+                if score >= limit and (top is None or score > top[1]):
+                    top = (phrase, score)
+            found[sentence] = top
+        if len(_best) + len(missing) > BEST_KEPT:
+            _best.clear()
+        for sentence in missing:
+            _best[(mode, phrases, sentence, limit)] = found[sentence]
+    return [found[s] for s in said]
 
 
 # Below fuzzy_score's own floor (on rapidfuzz's scale of 100, and far above the rounding of
@@ -215,19 +243,30 @@ def _best_phrase(
 NEAR_MARGIN = 0.01
 
 
-def _near(phrases: tuple[str, ...], sentence: str, limit: float) -> list[int]:
-    """The phrases (by index, in order) with a run of the sentence's words, of their own
-    length in words or one more or less, within reach of `limit`."""
+def _near(phrases: tuple[str, ...], said: list[str], limit: float) -> dict[str, list[int]]:
+    """Per sentence, the phrases (by index, in order) with a run of the sentence's words, of
+    their own length in words or one more or less, within reach of `limit`: every phrase
+    against every run of every sentence in one rapidfuzz comparison per phrase length."""
+    import numpy as np
+
     groups = _by_length(phrases)
     floor = max(0.0, limit * 100 - NEAR_MARGIN)
-    near: list[int] = []
+    near: dict[str, list[int]] = {s: [] for s in said}
     for n, (indexes, joined) in groups.items():
-        runs = list(
-            dict.fromkeys(w for size in {max(1, n - 1), n, n + 1} for w in _windows(sentence, size))
-        )
+        runs: list[str] = []
+        starts = []
+        for sentence in said:
+            starts.append(len(runs))
+            sizes = {max(1, n - 1), n, n + 1}
+            runs.extend(dict.fromkeys(w for size in sizes for w in _windows(sentence, size)))
         scores = process.cdist(joined, runs, scorer=fuzz.ratio, score_cutoff=floor, workers=1)
-        near.extend(i for i, row in zip(indexes, scores.max(axis=1), strict=True) if row >= floor)
-    return sorted(near)
+        # Each sentence's best run per phrase (its runs are one block of columns).
+        reached = np.maximum.reduceat(scores, starts, axis=1) >= floor
+        for col, sentence in enumerate(said):
+            near[sentence].extend(i for i, ok in zip(indexes, reached[:, col], strict=True) if ok)
+    for found in near.values():
+        found.sort()
+    return near
 
 
 @lru_cache(maxsize=4096)
@@ -347,8 +386,8 @@ class Matcher:
         )
         listed = tuple(phrases)
         best: dict[int, Hit] = {}
-        for idx, sent in units:
-            found = _best_phrase(mode, listed, sent, limit)
+        tops = _best_phrases(mode, listed, [sent for _, sent in units], limit)
+        for (idx, sent), found in zip(units, tops, strict=True):
             if found is not None and (idx not in best or found[1] > best[idx].score):
                 best[idx] = Hit(idx, sent, found[0], found[1])
         return [best[i] for i in sorted(best)]
@@ -385,7 +424,8 @@ class Matcher:
         readings = self._readings(texts, len(units), language, reader)
         named = len(readings) > 1 or readings[0][0] == NGRAM_READER
         best: dict[int, Hit] = {}
-        for row, (idx, sent) in enumerate(units):
+        literals = _best_phrases("fuzzy", tuple(phrases), [s for _, s in units], FUZZY_DEFAULT)
+        for row, ((idx, sent), literal) in enumerate(zip(units, literals, strict=True)):
             # The reader with the highest score (the first listed on a tie), at its phrase.
             name, col, score = max(
                 ((n, int(sims[row].argmax()), float(sims[row].max())) for n, sims in readings),
@@ -393,7 +433,6 @@ class Matcher:
             )
             # A near-verbatim mention is a match whatever the readers say (its score, at the
             # readers' phrase, as English always had it).
-            literal = _best_phrase("fuzzy", tuple(phrases), sent, FUZZY_DEFAULT)
             if literal is not None and literal[1] > score:
                 name, score = "fuzzy", literal[1]
             if score >= threshold and (idx not in best or score > best[idx].score):

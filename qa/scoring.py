@@ -20,6 +20,7 @@ from qa.model import Evaluation, Failure, Flag, Interaction
 from qa.progress import NoProgress, Progress
 from qa.routing.rules import Routing
 from qa.routing.run import apply_routes, plan
+from qa.scorecard.context import sentences_for_acts
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.store import Store, content_id
@@ -207,11 +208,9 @@ def _scorings(job: _Job, items: list[Interaction]) -> Iterator[_Scored | None]:
                 matcher.prefetch(
                     [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
                 )
-            # Criteria that read dialogue acts embed every sentence: all of the next
-            # interactions' at once, when the first one asks.
-            matcher.expect(
-                [s for i in items[n : n + PREFETCH] for t in i.turns for s in sentences(t.text)]
-            )
+            # Criteria that read dialogue acts embed every sentence that may perform one:
+            # all of the next interactions' at once, when the first one asks.
+            matcher.expect([s for i in items[n : n + PREFETCH] for s in sentences_for_acts(i)])
         yield _score_one(job, item)
 
 

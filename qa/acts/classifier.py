@@ -41,6 +41,11 @@ class Head:
 
 
 _heads: dict[tuple[str, str, str, str], Head] = {}
+# The same heads by what a caller hands over (the extras' words as they are, no digest to
+# compute), and the weights of a list of heads side by side: classify() is called for every
+# sentence a criterion asks about, and the same few heads answer each time.
+_known: dict[tuple[Any, ...], tuple[tuple[str, str, str, str], Head]] = {}
+_stacked: dict[tuple[int, ...], tuple[tuple[Head, ...], Any, Any]] = {}
 _lock = threading.Lock()
 _default: TextEmbedder | None = None
 
@@ -140,15 +145,38 @@ def _fit_logistic(
     return beta[:-1], float(beta[-1])
 
 
+def _words_key(extra: dict[str, list[str]] | None) -> tuple[Any, ...]:
+    if not extra:
+        return ()
+    return tuple(sorted((k, tuple(v)) for k, v in extra.items()))
+
+
 def head_for(
     act: str, lang: str, embedder: Embedder, extra: dict[str, list[str]] | None = None
 ) -> Head:
+    ref = _model_ref(embedder)
+    quick = (ref, lang, act, _words_key(extra))
+    known = _known.get(quick)
+    if known is not None and _heads.get(known[0]) is known[1]:
+        return known[1]
+    key = (ref, lang, act, _extras_key(extra))
+    with _lock:
+        head = _heads.get(key)
+    if head is None:
+        head = _fit_head(act, lang, embedder, extra)
+        with _lock:
+            head = _heads.setdefault(key, head)
+    with _lock:
+        _known[quick] = (key, head)
+    return head
+
+
+def _fit_head(
+    act: str, lang: str, embedder: Embedder, extra: dict[str, list[str]] | None
+) -> Head:
+    """The shipped head, or one fitted on the examples with the criterion's extras."""
     import numpy as np
 
-    key = (_model_ref(embedder), lang, act, _extras_key(extra))
-    with _lock:
-        if key in _heads:
-            return _heads[key]
     shipped = shipped_heads(lang, _model_name(embedder))
     base = shipped.acts.get(act) if shipped is not None else None
     texts, labels, weights = training_set(act, lang, extra)
@@ -163,8 +191,6 @@ def head_for(
             vectors.astype(np.float64), np.array(labels), np.array(weights), start=base
         )
         head = Head(w, b, len(texts))
-    with _lock:
-        _heads[key] = head
     return head
 
 
@@ -183,17 +209,33 @@ def classify(
     embedder = embedder or default_embedder()
     heads = [head_for(a, lang, embedder, (extra_examples or {}).get(a)) for a in acts]
     vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float64)
-    # Every head at once: one matrix product.
-    weights = np.stack([h.weights for h in heads], axis=1)
-    bias = np.array([h.bias for h in heads])
+    weights, bias = _side_by_side(heads)
     probs = 1 / (1 + np.exp(-(vectors @ weights + bias)))
     return [dict(zip(acts, map(float, row), strict=True)) for row in probs]
+
+
+def _side_by_side(heads: list[Head]) -> tuple[Any, Any]:
+    """The heads' weights as columns of one matrix and their biases (every head at once:
+    one matrix product), made once per list of heads."""
+    import numpy as np
+
+    key = tuple(id(h) for h in heads)
+    found = _stacked.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], heads, strict=True)):
+        weights = np.stack([h.weights for h in heads], axis=1)
+        bias = np.array([h.bias for h in heads])
+        found = (tuple(heads), weights, bias)
+        with _lock:
+            _stacked[key] = found
+    return found[1], found[2]
 
 
 def forget_heads() -> None:
     """Drop every trained head (after example files change within one process)."""
     with _lock:
         _heads.clear()
+        _known.clear()
+        _stacked.clear()
     load_acts.cache_clear()
     languages.cache_clear()
     _read.cache_clear()

@@ -294,6 +294,7 @@ class TextEmbedder:
         self._inputs: set[str] = set()
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._pending: dict[str, _Job] = {}  # texts given ahead, in a batch not collected yet
+        self._open: dict[int, _Job] = {}  # those batches, each once
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -395,6 +396,7 @@ class TextEmbedder:
                 for job in self._jobs(wanted[i : i + AHEAD_CHUNK]):
                     for text in job.texts:
                         self._pending[text] = job
+                    self._open[id(job)] = job
                     pool.submit(job, now=False)
 
     def forked(self) -> None:
@@ -405,8 +407,10 @@ class TextEmbedder:
         self._model = None
         self._lock = threading.Lock()
         self._pending = {}
+        self._open = {}
 
     def _collect(self, job: _Job, vectors: Any, computed: dict[str, Any]) -> None:
+        self._open.pop(id(job), None)
         for text, vec in zip(job.texts, vectors, strict=True):
             if self._pending.get(text) is job:
                 del self._pending[text]
@@ -414,13 +418,15 @@ class TextEmbedder:
 
     def _sweep(self, computed: dict[str, Any]) -> None:
         """Batches given ahead that are done: into the cache (and the store) with the rest."""
-        done = {id(j): j for j in self._pending.values() if j.done.is_set()}
-        for job in done.values():
+        done = [j for j in self._open.values() if j.done.is_set()]
+        for job in done:
             if job.error is None:
                 self._collect(job, job.vectors, computed)
             else:  # asked for again later, it is computed then
+                self._open.pop(id(job), None)
                 for text in job.texts:
-                    self._pending.pop(text, None)
+                    if self._pending.get(text) is job:
+                        del self._pending[text]
 
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.model_ref}\0{text}".encode()).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qa.language import HAN, base, detect_language, english_in_chinese, has_han, is_chinese_text
@@ -396,13 +396,14 @@ class Context:
         return not (self._unless("recommend", said) or self._pack_says("not_raised", said))
 
     def _embed_all(self) -> None:
-        """Every sentence of the interaction in one batch: acts then read them from the cache."""
+        """Every sentence of the interaction that may perform an act, in one batch: acts
+        then read them from the cache."""
         if not self._embedded:
             self._embedded = True
             expected = getattr(self.matcher, "embed_expected", None)
             if expected is not None:
                 expected()  # the sentences of the interactions scored next, in one go
-            self.embedder.embed([s for t in self.turns for s in sentences(t.text)])
+            self.embedder.embed(sentences_for_acts(self.item))
 
     @property
     def embedder(self) -> Any:
@@ -1068,6 +1069,7 @@ _LABEL_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # asked of the same sentence by every criterion that reads acts
 def identifier_only(sentence: str) -> bool:
     """A sentence that only gives an identifier: an account, policy or phone number, a
     postcode, a date of birth, passcode characters ("Account number TL-2291834.",
@@ -1085,6 +1087,12 @@ def identifier_only(sentence: str) -> bool:
         elif low not in _LABEL_WORDS:
             return False
     return ident
+
+
+def sentences_for_acts(item: Interaction) -> list[str]:
+    """The sentences of an interaction that a dialogue act is read from: every one but
+    those that only give an identifier (they perform no act, see identifier_only)."""
+    return [s for t in item.turns for s in sentences(t.text) if not identifier_only(s)]
 
 
 def fragment(sentence: str) -> bool:
