@@ -24,7 +24,6 @@ from qa.scorecard.context import sentences_for_acts
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.store import Store, content_id
-from qa.text import sentences
 from qa.vocabulary import Channel, Status
 from qa.voice.asr import Transcriber
 from qa.voice.batch import TranscribeReport, pending, transcribe_pending

@@ -171,9 +171,7 @@ def head_for(
     return head
 
 
-def _fit_head(
-    act: str, lang: str, embedder: Embedder, extra: dict[str, list[str]] | None
-) -> Head:
+def _fit_head(act: str, lang: str, embedder: Embedder, extra: dict[str, list[str]] | None) -> Head:
     """The shipped head, or one fitted on the examples with the criterion's extras."""
     import numpy as np
 
