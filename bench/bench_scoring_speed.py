@@ -116,6 +116,8 @@ def first_scoring(
         src = ingested_db(args.set, Path(args.work), key)
         assert src is not None
         store = fresh_copy(src, tmp / f"{key}.{tag}.db")
+        with store.transaction() as conn:  # no sentence vectors of these interactions
+            conn.execute("DELETE FROM embeddings")
         card = load_scorecard(card_path(None, args.set, COMPANIES[key][1]))
         items = [i for i in store.load_interactions() if i.turns]
         matcher = fresh_matcher(loaded, store)
