@@ -335,3 +335,26 @@ def test_mentions_inside_all_of(verdicts: dict[str, Outcome], role: str) -> None
     assert result(c) == ("pass", None)
     c = condition_card(all_of=[{key: {"phrases": ["never said"], "match": "exact"}}])
     assert result(c) == ("na", f"the {role} never raised it")
+
+
+def test_the_maximum_keeps_fractional_points(verdicts: dict[str, Outcome]) -> None:
+    """The maximum is the sum of the applicable criteria's points to two places (half
+    points and eighths kept, not whole numbers)."""
+    verdicts.update(a=Outcome("pass"), b=Outcome("fail"))
+    card = loaded([{"id": "a", "points": 2.5}, {"id": "b", "points": 0.125}], pass_mark=95)
+    ev = score_interaction(chat(), card, Matcher())
+    assert [r.max_points for r in ev.criteria] == [2.5, 0.125]
+    assert (ev.total, ev.max, ev.percent, ev.passed) == (2.5, 2.62, 95.4, True)
+
+
+def test_the_cards_language_reaches_the_criteria(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def reads(c: Any, ctx: Context) -> Outcome:
+        seen.append(ctx.card_language)
+        return Outcome("pass")
+
+    monkeypatch.setitem(EVALUATORS, "phrase.v1", reads)
+    score_interaction(chat(), loaded([{"id": "a"}], language="zh"), Matcher())
+    score_interaction(chat(), loaded([{"id": "a"}]), Matcher())
+    assert seen == ["zh", "en"]
