@@ -14,6 +14,7 @@ from qa.redact import (
     is_digit_token,
     luhn_valid,
     redact,
+    resident_id_valid,
     spoken_digits,
 )
 
@@ -131,3 +132,24 @@ def test_a_nineteen_digit_written_card_is_masked() -> None:
     body = "622202020202020202"  # 18 digits; the 19th makes the checksum
     number = next(body + d for d in "0123456789" if luhn_valid(body + d))
     assert redact(f"card {number} ok") == f"card {CARD_MASK} ok"
+
+
+def _resident_id(first17: str) -> str:
+    """A resident ID number with its MOD 11-2 check character (GB 11643), made up here."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+@pytest.mark.parametrize(
+    ("born", "valid"),
+    [
+        ("20001030", True),  # year 2000, month 10, day 30: every digit of the date counts
+        ("19991010", True),
+        ("19990431", False),  # no 31 April
+        ("19990229", False),  # no 29 February in 1999
+        ("20000229", True),
+    ],
+)
+def test_resident_id_birth_dates(born: str, valid: bool) -> None:
+    assert resident_id_valid(_resident_id(f"110105{born}123")) is valid
