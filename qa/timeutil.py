@@ -110,9 +110,9 @@ def local_date(ts: str | None, site_tz: str | None = None) -> dt.date | None:
     """The contact's own calendar date: what a campaign's window is judged on.
 
     A stamp with a non-zero offset carries the contact's local time, and its date is read
-    as written. A UTC stamp ('Z', '+00:00', epoch seconds) is an instant only: it is moved
-    into the site's time zone when one is configured. A stamp without an offset, or a bare
-    date, is already a local time.
+    as written. A UTC stamp ('Z' or, as RFC 3339 allows, 'z'; '+00:00'; epoch seconds) is an
+    instant only: it is moved into the site's time zone when one is configured. A stamp
+    without an offset, or a bare date, is already a local time.
     """
     if not ts:
         return None
@@ -120,7 +120,8 @@ def local_date(ts: str | None, site_tz: str | None = None) -> dt.date | None:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # Python 3.11 reads a 'Z' (and any separator letter) itself, but not a lower-case 'z'.
+        stamp = datetime.fromisoformat(text.upper())
     except ValueError:
         return None
     zone = site_zone(site_tz)

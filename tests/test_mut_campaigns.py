@@ -64,6 +64,30 @@ def test_local_date_edges() -> None:
     assert local_date("") is None
 
 
+@pytest.mark.parametrize(
+    ("stamp", "zone", "day"),
+    [
+        ("2026-05-31T23:30:00Z", "Asia/Tokyo", dt.date(2026, 6, 1)),
+        # RFC 3339 allows a lower-case 'z' (and 't'): UTC all the same, moved into the zone.
+        ("2026-05-31T23:30:00z", "Asia/Tokyo", dt.date(2026, 6, 1)),
+        ("2026-05-31t23:30:00z", "Asia/Tokyo", dt.date(2026, 6, 1)),
+        ("2026-05-31T23:30:00.250z", None, dt.date(2026, 5, 31)),
+        ("2026-06-01T01:30:00z", "America/New_York", dt.date(2026, 5, 31)),
+    ],
+)
+def test_local_date_reads_either_case_of_z_as_utc(
+    stamp: str, zone: str | None, day: dt.date
+) -> None:
+    assert local_date(stamp, zone) == day
+
+
+def test_a_chat_stamped_with_a_lower_case_z_is_checked() -> None:
+    c = campaign(retired_claims=[{"id": "free", "phrases": ["free forever"]}])
+    assert interaction_day(item("2026-04-01T10:00:00z")) == dt.date(2026, 4, 1)
+    flags = check_interaction(item("2026-04-01T10:00:00z"), [c])
+    assert [(f.campaign, f.fact) for f in flags] == [("SPRING", "retired claim free")]
+
+
 def test_site_zone() -> None:
     assert site_zone(None) is None and site_zone("") is None
     zone = site_zone("Asia/Kolkata")
