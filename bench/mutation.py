@@ -81,7 +81,12 @@ MODULES = [
     Module(
         "metrics",
         ("qa/metrics.py",),
-        ("tests/test_voice_unit.py", "tests/test_hypothesis.py", "tests/test_mut_metrics.py"),
+        (
+            "tests/test_voice_unit.py",
+            "tests/test_hypothesis.py",
+            "tests/test_criteria_text.py",  # talk share on text, email response times
+            "tests/test_mut_metrics.py",
+        ),
     ),
     Module(
         "ingest_batch",
