@@ -109,7 +109,7 @@ MODULES = [
             "tests/test_ingest_batch.py",
             "tests/test_email.py",
             "tests/test_redact.py",
-            "tests/test_mut_store.py",
+            "tests/test_mut_store*.py",
         ),
         # The writes: what reaches the database and how. Reads are pinned by their callers.
         functions=tuple(
@@ -123,6 +123,7 @@ MODULES = [
                 "record_failure",
                 "save_interactions",
                 "_write_interaction",
+                "_with_identifier_hashes",
                 "_redact_obj",
                 "_write_turns",
                 "_redact_words",
@@ -132,6 +133,7 @@ MODULES = [
                 "save_scorecard",
                 "save_evaluations",
                 "_write_flags",
+                "save_routes",
                 "save_transcript",
                 "set_status",
                 "save_vectors",
