@@ -43,6 +43,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -85,7 +86,7 @@ MODULES = [
             "tests/test_voice_unit.py",
             "tests/test_hypothesis.py",
             "tests/test_criteria_text.py",  # talk share on text, email response times
-            "tests/test_mut_metrics.py",
+            "tests/test_mut_metrics*.py",
         ),
     ),
     Module(
@@ -276,6 +277,7 @@ class Result:
     stale: list[str] = field(default_factory=list)  # listed as equivalent, line changed
     seconds: float = 0.0
     unchecked: int = 0
+    no_tests: int = 0  # survivors that no selected test reached (counted as surviving)
     error: str | None = None
 
     @property
@@ -380,6 +382,7 @@ def collect(work: Path, result: Result, functions: tuple[str, ...]) -> None:
         if code in KILLED:
             result.killed += 1
         else:
+            result.no_tests += code in NO_TESTS
             wanted.append((path, name))
     if not wanted:
         return
@@ -618,6 +621,17 @@ def run_module(
     return result
 
 
+def by_function(names: Iterable[str]) -> str:
+    """'f 12, Class.g 3': how many of the named mutants each function has, most first."""
+    counts: dict[str, int] = {}
+    for name in names:
+        func = name.rpartition(".")[2].split("__mutmut_")[0]
+        # mutmut names a function x_f and a method xǁClassǁf.
+        func = func.removeprefix("x_") if func.startswith("x_") else func[2:].replace("ǁ", ".")
+        counts[func] = counts.get(func, 0) + 1
+    return ", ".join(f"{f} {n}" for f, n in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
+
+
 def print_table(results: list[Result]) -> None:
     head = ("module", "tried / total", "killed", "survived", "equivalent", "score", "time")
     print("| " + " | ".join(head) + " |")
@@ -629,7 +643,8 @@ def print_table(results: list[Result]) -> None:
         if r.score is not None and r.score < TARGET:
             score += " (below target)"
         tried = f"{r.mutants} / {r.total}"
-        row = (r.module, tried, r.killed, r.survived, len(r.equivalent), score)
+        survived = f"{r.survived} ({r.no_tests} no tests)" if r.no_tests else r.survived
+        row = (r.module, tried, r.killed, survived, len(r.equivalent), score)
         print("| " + " | ".join(str(c) for c in row) + f" | {r.seconds:.0f} s |")
 
 
@@ -705,6 +720,9 @@ def main() -> None:
             )
         for name in result.stale:
             print(f"  {name}: listed as equivalent, but its line changed", file=sys.stderr)
+        live = by_function(n for n in result.survivors if n not in result.equivalent)
+        if live:
+            print(f"  {module.name}: live survivors by function: {live}", file=sys.stderr)
         if args.survivors:
             for name, diff in sorted(result.survivors.items()):
                 if name not in result.equivalent:
