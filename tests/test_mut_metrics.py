@@ -196,6 +196,7 @@ def test_values_keep_their_stated_precision() -> None:
     assert m["talk_customer"] == 1.23
     assert m["monologue_longest"] == 1.23
     assert m["silence_longest"] == 3.77
+    assert m["silence_total"] == 3.77  # one gap of 3.7655 s, two places
     chat = text_metrics(
         [Turn("customer", "one two", 0.0), Turn("agent", "three", 1.0), Turn("customer", "x", 2.0)]
     )
