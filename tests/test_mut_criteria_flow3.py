@@ -1,0 +1,176 @@
+"""question.v1, order.v1, upsell_timing.v1, retention.v1 and pitches: the corners the other
+pins leave open, each verdict pinned whole (result, confidence, fraction, note, details,
+evidence). Dialogue acts come from a reader each case sets: a sentence not listed performs
+no act, so no model is loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import qa.acts
+from tests.test_mut_criteria import snap, verdict
+
+A, C, S = "agent", "customer", "system"
+
+ID_FIRST = {
+    "type": "order.v1",
+    "first": {"phrases": ["date of birth", "postcode", "passcode"], "match": "exact"},
+    "then": {"phrases": ["your balance is"], "match": "exact"},
+}
+STANDARD = {
+    **ID_FIRST,
+    "first": {**ID_FIRST["first"], "needs": [["passcode"], ["date of birth", "postcode"]]},
+}
+# Any speaker's turns, the platform's among them, may carry the check.
+BOTH_ANYWHERE = {
+    **ID_FIRST,
+    "first": {
+        "phrases": ["date of birth", "postcode"],
+        "match": "exact",
+        "speaker": "any",
+        "needs": [["postcode", "date of birth"]],
+    },
+}
+
+# A cue list of the card's own, said by anyone, the agent included.
+CHURN_ANYWHERE = {
+    "type": "retention.v1",
+    "within_turns": 1,
+    "churn": {
+        "phrases": ["I want to cancel"],
+        "match": "exact",
+        "speaker": "any",
+        "act": "literal",
+    },
+}
+
+Readings = dict[str, dict[str, float]]
+CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings, tuple[Any, ...]]] = [
+    (
+        # The detail said in the very sentence of the later step counts as said before it.
+        "order_short_of_the_standard_in_the_later_steps_sentence",
+        STANDARD,
+        "chat",
+        [(A, "Thanks for the postcode, your balance is 5.")],
+        {},
+        (
+            "fail",
+            0.8,
+            None,
+            "the check fell short of its standard before this (only 'postcode'; needs "
+            "'passcode' or 'date of birth' and 'postcode')",
+            {},
+            [
+                (0, A, 0.0, 0.0, "Thanks for the postcode, your balance is 5."),
+                (0, A, 0.0, 0.0, "Thanks for the postcode, your balance is 5."),
+            ],
+        ),
+    ),
+    (
+        # A check the platform records is met where it is recorded: its first sentence,
+        # before the sentence that completes the combination.
+        "order_standard_met_in_a_system_message",
+        BOTH_ANYWHERE,
+        "chat",
+        [(S, "Postcode checked. Date of birth checked."), (A, "So your balance is 5.")],
+        {},
+        (
+            "pass",
+            0.85,
+            None,
+            None,
+            {},
+            [(0, S, 0.0, 0.0, "Postcode checked."), (1, A, 30.0, 30.0, "So your balance is 5.")],
+        ),
+    ),
+    (
+        # The save window opens after the cue's turn: not in the turn that said the cue.
+        "retention_window_starts_after_the_cues_own_turn",
+        CHURN_ANYWHERE,
+        "chat",
+        [
+            (C, "Hi."),
+            (A, "I want to cancel it for you. Can I offer you a discount?"),
+            (A, "Goodbye."),
+        ],
+        {"Can I offer you a discount?": {"retention_move": 0.9}},
+        (
+            "fail",
+            0.8,
+            None,
+            "no retention move within 1 agent turn(s) of the churn cue",
+            {},
+            [(1, A, 30.0, 30.0, "I want to cancel it for you."), (2, A, 60.0, 60.0, "Goodbye.")],
+        ),
+    ),
+    (
+        # The card's own save list, matched as it is written, replaces the pack's.
+        "retention_the_cards_own_save_list",
+        {
+            "type": "retention.v1",
+            "save": {"phrases": ["price match"], "match": "exact", "act": "literal"},
+        },
+        "chat",
+        [(C, "I want to cancel."), (A, "We can price match that.")],
+        {"I want to cancel.": {"churn_signal": 0.9}},
+        (
+            "pass",
+            0.9,
+            None,
+            "the churn cue got a retention move",
+            {},
+            [(0, C, 0.0, 0.0, "I want to cancel."), (1, A, 30.0, 30.0, "We can price match that.")],
+        ),
+    ),
+]
+
+
+@pytest.fixture
+def acts(monkeypatch: pytest.MonkeyPatch) -> Readings:
+    said: Readings = {}
+
+    def classify(texts: list[str], names: list[str], *_: Any, **__: Any) -> list[dict[str, float]]:
+        return [{n: said.get(t, {}).get(n, 0.0) for n in names} for t in texts]
+
+    monkeypatch.setattr(qa.acts, "classify", classify)
+    return said
+
+
+@pytest.mark.parametrize(
+    ("name", "crit", "channel", "lines", "read", "expected"), CASES, ids=[c[0] for c in CASES]
+)
+def test_verdict_is_pinned(
+    acts: Readings,
+    name: str,
+    crit: dict[str, Any],
+    channel: str,
+    lines: list[tuple[str, str]],
+    read: Readings,
+    expected: tuple[Any, ...],
+) -> None:
+    acts.update(read)
+    assert snap(verdict(crit, channel, lines)) == expected
+
+
+def test_order_detail_in_a_code_switched_line_is_said_where_the_turn_begins(acts: Readings) -> None:
+    """A Chinese turn whose English words, read in Chinese, join two lines into one sentence
+    ("thank\nyou" is 谢谢): the detail found there counts from the turn's first sentence, so
+    the check is short of its standard with that detail said, not with nothing listed."""
+    crit = {
+        "type": "order.v1",
+        "first": {
+            "phrases": ["出生日期", "邮编"],
+            "match": "exact",
+            "needs": [["出生日期", "邮编"]],
+        },
+        "then": {"phrases": ["您的余额"], "match": "exact"},
+    }
+    lines = [(C, "你好，我想查余额。"), (A, "您的余额是5元，出生日期 thank\nyou")]
+    out = verdict(crit, "chat", lines)
+    assert (out.result, out.confidence) == ("fail", 0.8)
+    assert out.note == (
+        "the check fell short of its standard before this (only '出生日期'; needs '出生日期' "
+        "and '邮编')"
+    )
