@@ -10,6 +10,11 @@ from typing import Any
 import pytest
 
 import qa.acts
+from qa.matching import Matcher
+from qa.packs import set_site_extensions
+from qa.scorecard.context import Context
+from qa.scorecard.criteria import _only_held
+from tests.test_criteria import conversation
 from tests.test_mut_criteria import snap, verdict
 
 A, C, S = "agent", "customer", "system"
@@ -174,3 +179,22 @@ def test_order_detail_in_a_code_switched_line_is_said_where_the_turn_begins(acts
         "the check fell short of its standard before this (only '出生日期'; needs '出生日期' "
         "and '邮编')"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Home cover is still on the account.", True),  # the site's phrase, four words
+        ("Home cover is still on the way.", False),
+        ("Home cover is on.", True),  # the shipped list still holds
+    ],
+)
+def test_only_held_reads_a_sites_longer_phrase_after_the_product(
+    sentence: str, expected: bool
+) -> None:
+    set_site_extensions({"en": {"criteria": {"held_after": ["is still on the account"]}}})
+    try:
+        ctx = Context(conversation("chat", [(A, "Hello.")]), Matcher(), None, None)
+        assert _only_held(sentence, "home cover", ctx) is expected
+    finally:
+        set_site_extensions(None)

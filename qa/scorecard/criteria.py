@@ -1012,11 +1012,11 @@ def _only_held(sentence: str, product: str, ctx: Context) -> bool:
             continue
         found = True
         before = words[max(0, n - HELD_SPAN) : n]
-        after = words[n + len(said) : n + len(said) + 3]
+        after = words[n + len(said) :]
         framed = (
             "your" in before[-2:]
             or any(_contains(before, h) for h in held_before)
-            or any(after[: len(h)] == h for h in held_after)
+            or any(after[: len(h)] == h for h in held_after)  # a site may list longer ones
         )
         if not framed or offer & set(before):
             return False
