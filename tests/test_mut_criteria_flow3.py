@@ -13,7 +13,7 @@ import qa.acts
 from qa.matching import Matcher
 from qa.packs import set_site_extensions
 from qa.scorecard.context import Context
-from qa.scorecard.criteria import _only_held
+from qa.scorecard.criteria import _customer_needs, _only_held
 from tests.test_criteria import conversation
 from tests.test_mut_criteria import snap, verdict
 
@@ -198,3 +198,16 @@ def test_only_held_reads_a_sites_longer_phrase_after_the_product(
         assert _only_held(sentence, "home cover", ctx) is expected
     finally:
         set_site_extensions(None)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # "Not really" answers the question before; the need after it stands.
+        ("Not really, I need a faster plan.", [(0, "Not really, I need a faster plan.")]),
+        ("I don't need a faster plan.", []),
+    ],
+)
+def test_customer_needs_are_matched_word_for_word(said: str, expected: list) -> None:
+    ctx = Context(conversation("chat", [(C, said)]), Matcher(), None, None)
+    assert _customer_needs(ctx) == expected
