@@ -3,8 +3,9 @@
     PYTHONPATH=. python bench/bench_judgment.py [--set DIR] [--cards DIR] [--hv-db FILE]
                        [--half a|b] [--adopt a|b [--keep-cards DIR]] [--cached] [--details]
 
-Each company's contacts are ingested once into a cached database (ingest is not
-scoring); every run then scores a fresh copy with no vectors and no evaluations
+Each company's contacts are ingested once into a database kept in the work folder
+under a digest of the set's path and of every file of the `qa` package (ingest is not
+scoring; a database ingested by other code is never reused); every run then scores a fresh copy with no vectors and no evaluations
 stored (the first-scoring speed), exports it as `qa export` does, and hands the
 exports to the set's own, unedited `evaluate.py` and cards. `--cached` keeps
 sentence vectors between runs (the speed is then the rescoring speed). The
@@ -44,6 +45,7 @@ from qa.scoring import score_interactions
 from qa.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "qa"
 DEFAULT_SET = Path("/work/shared/data/judgment_cases")
 COMPANIES = {
     "tl": ("tideline", "tideline_inbound_care.yaml"),
@@ -63,27 +65,53 @@ def card_path(cards: Path | None, data: Path, name: str) -> Path:
     return ours if ours is not None and ours.exists() else data / "scorecards" / name
 
 
+def code_digest(package: Path = PACKAGE) -> str:
+    """A digest of every file of the package (its source and its data, not its caches):
+    what ingest reads and runs, and so what an ingested database depends on."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
 def ingested_db(data: Path, work: Path, key: str) -> Path | None:
+    """The company's contacts ingested once into a database kept in `work`, under a name
+    that says which set and which code made it: a database made by other code (or from
+    another set) is never reused. Older ones are left where they are (another run, of
+    other code, may be reading them)."""
     folder, _ = COMPANIES[key]
-    path = work / f"{key}.ingested.db"
-    if path.exists():
-        return path
     if key == "hv":
         return None
-    store = Store(path)
+    global _digest
+    if _digest is None:
+        _digest = code_digest()
+    made_by = hashlib.sha256(f"{data.resolve()}\0{_digest}".encode()).hexdigest()[:16]
+    path = work / f"{key}.ingested.{made_by}.db"
+    if path.exists():
+        return path
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    store = Store(partial)
     try:
         cfg = load_config(data / folder / "qa.yaml")
         ingest([data / folder], store, cfg, data / folder / "manifest.csv")
     finally:
         store.close()
+    partial.replace(path)  # a run killed while ingesting leaves no database to reuse
     return path
 
 
+_digest: str | None = None  # code_digest() of this process, computed once
+
+
 def fresh_copy(src: Path, dst: Path) -> Store:
+    """A copy of an ingested database without evaluations or sentence vectors."""
     shutil.copy(src, dst)
     store = Store(dst)
     with store.transaction() as conn:
-        for table in ("criterion_results", "evaluations", "vectors"):
+        for table in ("criterion_results", "evaluations", "embeddings"):
             if store.db[table].exists():
                 conn.execute(f"DELETE FROM {table}")
     return store

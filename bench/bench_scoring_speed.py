@@ -1,15 +1,19 @@
 """Scoring speed on the judgment cases, before and after, side by side, with agreement.
 
     PYTHONPATH=. python bench/bench_scoring_speed.py [--set DIR] [--work DIR] [--n 10000]
-                       [--skip-before] [--skip-rescore] [--workers N] [--save FILE]
-                       [--compare FILE]
+                       [--repeat 5] [--skip-before] [--skip-rescore] [--workers N]
+                       [--save FILE] [--compare FILE]
 
 1. First scoring with nothing cached: every company's contacts, a fresh copy of the
-   ingested database (no vectors, no evaluations), the set's own cards; wall time and
-   the process's CPU time (all threads). "before" fits every dialogue-act head in the
-   process and embeds sentences interaction by interaction, as scoring did before the
-   heads shipped fitted; "after" is the product as it is. Both runs' criterion results
-   are compared one by one (they must not differ).
+   ingested database (no vectors, no evaluations), the set's own cards; wall time, the
+   process's CPU time (all threads) and the tokens the sentence model ran (with the
+   padding of its batches). Before every pass the process forgets all it learnt of text
+   (every cache of the `qa` package: sentences, matches, acts, heads, parsed packs); the
+   loaded model alone is kept. "before" fits every dialogue-act head in the process and
+   embeds sentences interaction by interaction, as scoring did before the heads shipped
+   fitted; "after" is the product as it is, run `--repeat` times: the figure is the
+   median pass, with the slowest and the fastest beside it. Every pass's criterion
+   results are compared one by one with the first "after" pass (they must not differ).
 2. Agreement of the "after" run, by the set's own evaluate.py.
 3. `qa rescore` of N stored interactions, each scored once first (so that the store keeps
    their sentence vectors), then rescored with each company's card, in a pool of
@@ -34,8 +38,10 @@ import json
 import os
 import platform
 import random
+import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,6 +63,7 @@ from qa.executors.local import cores
 from qa.export import export_json
 from qa.matching import Matcher
 from qa.model import Interaction
+from qa.models.text import TextEmbedder
 from qa.resources import scorecards_dir
 from qa.scorecard.load import load_scorecard
 from qa.scorecard.trainer import load_example
@@ -87,29 +94,76 @@ def scoring_before() -> Iterator[None]:
         forget_heads()
 
 
-def fresh_matcher(loaded: Matcher, vectors: Any) -> Matcher:
-    """An empty embedding cache around the already loaded model."""
+class Tokens:
+    """Tokens the sentence model ran: of the sentences, and with their batches' padding."""
+
+    def __init__(self) -> None:
+        self.real = self.padded = self.runs = 0
+        self._lock = threading.Lock()
+
+    def counting(self, run: Any) -> Any:
+        def counted(encodings: list[Any]) -> Any:
+            lengths = [len(e.ids) for e in encodings]
+            with self._lock:
+                self.real += sum(lengths)
+                self.padded += max(lengths) * len(lengths)
+                self.runs += 1
+            return run(encodings)
+
+        return counted
+
+
+def fresh_matcher(loaded: Matcher, vectors: Any, tokens: Tokens | None = None) -> Matcher:
+    """An empty embedding cache around the already loaded model; with `tokens`, the
+    tokens it runs are counted there."""
     fresh = Matcher(type(loaded.embedder)(vectors=vectors), vectors=vectors)
     for name in ("_model", "_tokenizer", "_inputs"):
         if hasattr(loaded.embedder, name):
             setattr(fresh.embedder, name, getattr(loaded.embedder, name))
+    if tokens is not None and isinstance(fresh.embedder, TextEmbedder):
+        fresh.embedder._run_onnx = tokens.counting(fresh.embedder._run_onnx)  # type: ignore[method-assign]
     return fresh
 
 
 def forget_everything() -> None:
-    """Nothing the process learnt of earlier scoring: heads, act examples, inferred acts."""
+    """Nothing the process learnt of earlier scoring: every functools cache of the `qa`
+    package's modules (sentences, words, matches, acts of a sentence, parsed packs and
+    YAML) and its caches by hand (best phrases, inferred acts, heads, act examples,
+    campaign phrase vectors). The site's pack additions are settings, not a cache: kept."""
+    from qa.acts import classifier as acts
+    from qa.campaigns import check
+    from qa.matching import _best
     from qa.scorecard import context
+    from qa.yamlfile import _parsed
 
+    for name, module in list(sys.modules.items()):
+        if name == "qa" or name.startswith("qa."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
     forget_heads()
-    context._inferred.clear()
-    context._agreed.clear()
+    for cache in (_best, context._inferred, context._agreed, check._phrase_vectors, _parsed):
+        cache.clear()
+    check._ZH_RULES.clear()
+    acts._default = None
 
 
-def first_scoring(
-    args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
-) -> tuple[int, float, float, dict[str, Any], list[Path]]:
+@dataclass
+class Pass:
+    """One first scoring of the set's contacts."""
+
+    n: int
+    wall: float
+    cpu: float
+    tokens: Tokens
+    verdicts: dict[str, Any]
+    exports: list[Path]
+
+
+def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str) -> Pass:
     forget_everything()
     n, wall, cpu = 0, 0.0, 0.0
+    tokens = Tokens()
     verdicts: dict[str, Any] = {}
     exports = []
     for key in TEXT:
@@ -120,7 +174,7 @@ def first_scoring(
             conn.execute("DELETE FROM embeddings")
         card = load_scorecard(card_path(None, args.set, COMPANIES[key][1]))
         items = [i for i in store.load_interactions() if i.turns]
-        matcher = fresh_matcher(loaded, store)
+        matcher = fresh_matcher(loaded, store, tokens)
         w, c = time.perf_counter(), time.process_time()
         report = score_interactions(store, items, card, matcher)
         wall += time.perf_counter() - w
@@ -133,7 +187,34 @@ def first_scoring(
         out.write_text(export_json(store), encoding="utf-8")
         exports.append(out)
         store.close()
-    return n, wall, cpu, verdicts, exports
+    return Pass(n, wall, cpu, tokens, verdicts, exports)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def passes_line(label: str, passes: list[Pass]) -> str:
+    """The median pass's figures (each figure's own median), then the spread of rates."""
+    n = passes[0].n
+    walls = [p.wall for p in passes]
+    cpus = [p.cpu for p in passes]
+    toks = [p.tokens.padded for p in passes]
+    line = (
+        f"{label:34} {n:12} {median(walls):8.2f} {n / median(walls):8.1f} "
+        f"{median(cpus):8.2f} {n / median(cpus):8.1f} {median(toks):9.0f}"
+    )
+    if len(passes) > 1:
+        line += (
+            f"\n{'':34} spread of {len(passes)} passes: {n / max(walls):.1f}-"
+            f"{n / min(walls):.1f}/s wall, {n / max(cpus):.1f}-{n / min(cpus):.1f} per CPU-s "
+            f"({min(cpus):.2f}-{max(cpus):.2f} CPU s)"
+        )
+    return line
+
+
+def differing(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
 
 
 def copies(items: list[Interaction], n: int) -> list[Interaction]:
@@ -256,6 +337,9 @@ def main() -> None:
     ap.add_argument("--set", type=Path, default=DEFAULT_SET)
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "qa-judgment"))
     ap.add_argument("--n", type=int, default=10_000, help="stored interactions to rescore")
+    ap.add_argument(
+        "--repeat", type=int, default=5, help="passes of the after run (the median is shown)"
+    )
     ap.add_argument("--skip-before", action="store_true")
     ap.add_argument("--skip-rescore", action="store_true")
     ap.add_argument("--workers", type=int, help="processes that rescore (default: the cores)")
@@ -263,6 +347,8 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="write the criterion results of this run")
     ap.add_argument("--compare", type=Path, help="criterion results of an earlier run")
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
     Path(args.work).mkdir(parents=True, exist_ok=True)
     loaded = Matcher()
     loaded.embedder.embed(["warm up"])  # the model load is not scoring
@@ -271,16 +357,16 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        rows = []
+        for key in TEXT:  # ingest is not scoring
+            ingested_db(args.set, Path(args.work), key)
         before = None
         if not args.skip_before:
             with scoring_before():
                 before = first_scoring(args, loaded, tmp, "before")
-            rows.append(("before", before))
-        after = first_scoring(args, loaded, tmp, "after")
-        rows.append(("after", after))
+        passes = [first_scoring(args, loaded, tmp, f"after{k}") for k in range(args.repeat)]
+        after = passes[0]
         args.verbose = False
-        figures = evaluate(args, after[4], args.set / "human_labels.csv", tmp)
+        figures = evaluate(args, after.exports, args.set / "human_labels.csv", tmp)
         rescored = (
             []
             if args.skip_rescore
@@ -293,15 +379,30 @@ def main() -> None:
     )
     print(
         f"{'first scoring, nothing cached':34} {'interactions':>12} {'wall s':>8} {'/s wall':>8} "
-        f"{'CPU s':>8} {'/CPU-s':>8}"
+        f"{'CPU s':>8} {'/CPU-s':>8} {'tokens':>9}"
     )
-    for label, (n, wall, cpu, _, _) in rows:
-        print(f"{label:34} {n:12} {wall:8.1f} {n / wall:8.1f} {cpu:8.1f} {n / cpu:8.1f}")
     if before is not None:
-        diff = sorted(k for k in after[3] if after[3][k] != before[3].get(k))
-        print(f"criterion results that differ, before vs after: {len(diff)} of {len(after[3])}")
+        print(passes_line("before", [before]))
+    label = "after" if len(passes) == 1 else f"after, median of {len(passes)}"
+    print(passes_line(label, passes))
+    if len(passes) > 1:
+        for k, p in enumerate(passes):
+            print(
+                f"  pass {k + 1}: {p.wall:.2f} s wall, {p.cpu:.2f} CPU s, {p.tokens.real} tokens "
+                f"({p.tokens.padded} with padding, {p.tokens.runs} runs)"
+            )
+    unsteady = [k + 1 for k, p in enumerate(passes) if differing(p.verdicts, after.verdicts)]
+    print(
+        f"after passes whose criterion results differ from the first: {len(unsteady)} of "
+        f"{len(passes)}" + (f" (passes {unsteady})" if unsteady else "")
+    )
+    if before is not None:
+        diff = differing(after.verdicts, before.verdicts)
+        print(
+            f"criterion results that differ, before vs after: {len(diff)} of {len(after.verdicts)}"
+        )
         for k in diff[:20]:
-            print(f"  {k}: {before[3].get(k)} -> {after[3][k]}")
+            print(f"  {k}: {before.verdicts.get(k)} -> {after.verdicts.get(k)}")
     for r in rescored:
         print(
             f"qa rescore of {r.n} stored interactions, {r.kind} ({r.distinct} distinct texts, "
@@ -309,15 +410,16 @@ def main() -> None:
             f"{args.workers or cores()} worker(s)): {r.wall:.1f} s wall ({r.n / r.wall:.0f}/s), "
             f"{r.cpu:.1f} s CPU (all processes); {r.embedded} text(s) embedded during it"
         )
-    print(side_by_side(after[:3], rescored))
+    middle = (after.n, median([p.wall for p in passes]), median([p.cpu for p in passes]))
+    print(side_by_side(middle, rescored))
     if args.save is not None:
-        args.save.write_text(json.dumps(after[3], sort_keys=True, indent=0), encoding="utf-8")
+        args.save.write_text(json.dumps(after.verdicts, sort_keys=True, indent=0), encoding="utf-8")
     if args.compare is not None:
         saved = {k: tuple(v) for k, v in json.loads(args.compare.read_text("utf-8")).items()}
-        diff = sorted(k for k in set(saved) | set(after[3]) if saved.get(k) != after[3].get(k))
+        diff = differing(saved, after.verdicts)
         print(f"criterion results that differ from {args.compare}: {len(diff)} of {len(saved)}")
         for k in diff[:20]:
-            print(f"  {k}: {saved.get(k)} -> {after[3].get(k)}")
+            print(f"  {k}: {saved.get(k)} -> {after.verdicts.get(k)}")
     print(summary(figures))
 
 
