@@ -1190,11 +1190,15 @@ def _held_named(text: str, campaign_id: str | None, campaigns: list[Campaign]) -
     if camp is None:
         return False
     t = simplified(text)
-    starts = [
-        m.start()
+    spans = {
+        m.span()
         for n in {simplified(x) for x in [*camp.products, camp.name]}
         if n
         for m in re.finditer(re.escape(n), t)
+    }
+    # A name inside a longer one ("千兆宽带" in "您的星河千兆宽带") is that name, said once.
+    starts = [
+        a for a, b in spans if not any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans)
     ]
     holder = re.compile(f"(?:{cues()['holder'].pattern})$")
     return bool(starts) and all(holder.search(t[max(0, a - 5) : a]) for a in starts)
