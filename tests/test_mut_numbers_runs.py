@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.statements.numbers import digits
+from qa.statements.numbers import _parse_group, digits
 from qa.statements.quantities import extract
 
 
@@ -27,7 +27,23 @@ def test_a_trailing_article_is_no_number(said: str, written: str) -> None:
 
 def test_a_comma_after_a_number_stays_with_the_text_after() -> None:
     # "twenty five, a month": the comma ends the number; "a month" is not read onto it.
-    assert digits("twenty five, a month").replace(" ,", ",") == "25, a month"
+    assert digits("twenty five, a month") == "25, a month"
+    assert digits("it's twenty five, thirty with the router") == "it's 25, 30 with the router"
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ([], None),
+        (["and"], None),  # no number word: no number
+        (["a", "hundred"], 100.0),
+        (["three", "hundred", "and", "twenty"], 320.0),
+        (["two", "million", "five", "thousand"], 2005000.0),
+        (["twenty", "pounds"], None),
+    ],
+)
+def test_a_group_of_number_words(words: list[str], value: float | None) -> None:
+    assert _parse_group(words) == value
 
 
 @pytest.mark.parametrize(
