@@ -16,6 +16,9 @@ from qa.campaigns import check
 from qa.campaigns.check import (
     _common_terms,
     _held_named,
+    _zh_held,
+    _zh_other_product,
+    Sentence,
     _bigrams,
     _stems,
     _zh_denied_here,
@@ -80,7 +83,10 @@ def fresh_rules() -> Iterator[None]:
     [
         # Both phrases say the contract's words: the words every phrase shares.
         (
-            ["合约期二十四个月，提前解约要付违约金", "办理后有二十四个月合约期，中途退订需付违约金"],
+            [
+                "合约期二十四个月，提前解约要付违约金",
+                "办理后有二十四个月合约期，中途退订需付违约金",
+            ],
             ("duration", ["合约期", "合约"]),
         ),
         # Each phrase says one of the fee's words: none shared, so every word used.
@@ -176,7 +182,10 @@ def test_the_stems_of_a_condition() -> None:
 ROUTER = PhraseSet(id="router", phrases=["赠送双频路由器", "免费送一台双频路由器", "mesh router"])
 NOTICE = PhraseSet(
     id="contract_notice",
-    phrases=["合约期二十四个月，提前解约要付违约金", "办理后有二十四个月合约期，中途退订需付违约金"],
+    phrases=[
+        "合约期二十四个月，提前解约要付违约金",
+        "办理后有二十四个月合约期，中途退订需付违约金",
+    ],
 )
 
 
@@ -256,3 +265,98 @@ def test_the_share_of_a_phrases_pairs_said(phrase: str, text: str, want: float) 
 )
 def test_a_chinese_denial_said_the_other_way_round(phrase: str, text: str, want: bool) -> None:
     assert _zh_same_denial(phrase, text) is want
+
+
+def said(turn: int, role: str, text: str) -> Sentence:
+    return Sentence(turn, role, float(turn), turn + 1.0, text)
+
+
+FIBRE_TOPIC = ([FIBRE], "named")
+OTHER_TOPIC = ([OTHER], "named")
+SERVICE = "我的订单扣了两次"  # the zh pack's customer_service words
+
+
+@pytest.mark.parametrize(
+    ("sentences", "topics", "turn", "want"),
+    [
+        ([said(0, "customer", SERVICE)], [FIBRE_TOPIC], 0, {"XH"}),
+        ([said(0, "customer", SERVICE)], [([], "")], 0, set()),  # no topic: nothing held
+        ([said(0, "agent", SERVICE)], [FIBRE_TOPIC], 0, set()),  # the agent holds nothing
+        (
+            [said(0, "agent", "您好"), said(1, "customer", SERVICE)],
+            [FIBRE_TOPIC, FIBRE_TOPIC],
+            1,
+            {"XH"},
+        ),
+        (  # what the customer says later is not known yet
+            [said(0, "agent", "您好"), said(2, "customer", SERVICE)],
+            [FIBRE_TOPIC, FIBRE_TOPIC],
+            1,
+            set(),
+        ),
+        (
+            [said(0, "customer", SERVICE), said(1, "customer", "我的保单")],
+            [FIBRE_TOPIC, OTHER_TOPIC],
+            1,
+            {"XH", "AF"},
+        ),
+        (  # asking to buy it: not held
+            [said(0, "customer", SERVICE), said(1, "customer", "想办千兆宽带")],
+            [FIBRE_TOPIC, FIBRE_TOPIC],
+            1,
+            set(),
+        ),
+        (
+            [
+                said(0, "customer", SERVICE),
+                said(1, "customer", "我的保单"),
+                said(2, "customer", "想办千兆宽带"),
+                said(3, "customer", "想买意外险"),
+            ],
+            [FIBRE_TOPIC, OTHER_TOPIC, FIBRE_TOPIC, OTHER_TOPIC],
+            3,
+            set(),
+        ),
+        (
+            [said(0, "customer", SERVICE), said(1, "customer", "想买意外险")],
+            [FIBRE_TOPIC, OTHER_TOPIC],
+            1,
+            {"XH"},
+        ),
+        # The customer's English words in a Chinese contact, by the English cues.
+        ([said(0, "customer", "my plan was charged twice")], [FIBRE_TOPIC], 0, {"XH"}),
+        (
+            [
+                said(0, "customer", "my plan was charged twice"),
+                said(1, "customer", "I'd like to upgrade"),
+            ],
+            [FIBRE_TOPIC, FIBRE_TOPIC],
+            1,
+            set(),
+        ),
+    ],
+)
+def test_what_a_chinese_customer_holds(
+    sentences: list[Sentence], topics: list[tuple[list[Campaign], str]], turn: int, want: set[str]
+) -> None:
+    assert _zh_held(sentences, topics, turn) == want
+
+
+DELUXE = campaign("AFX", ("安福意外险尊享版",))
+
+
+@pytest.mark.parametrize(
+    ("text", "campaigns", "want"),
+    [
+        ("我们的E享医疗险", [FIBRE], True),  # Latin letters belong to the name
+        ("我们的e享医疗险", [FIBRE], True),
+        ("您看E医疗险", [FIBRE], True),  # one Latin letter is a name
+        ("您看e医疗险", [FIBRE], True),
+        ("您看医疗险", [FIBRE], False),  # a kind alone names none
+        ("您只有医疗险，我们还有安福意外险", [FIBRE], True),
+        ("我们的安福意外险", [FIBRE, OTHER], False),  # a campaign's own product
+        ("我们的安福意外险", [DELUXE], False),  # inside a campaign's longer name
+    ],
+)
+def test_another_chinese_product(text: str, campaigns: list[Campaign], want: bool) -> None:
+    assert _zh_other_product(text, campaigns) is want
