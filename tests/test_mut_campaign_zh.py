@@ -14,16 +14,16 @@ import pytest
 
 from qa.campaigns import check
 from qa.campaigns.check import (
-    _common_terms,
-    _held_named,
-    _zh_held,
-    _zh_other_product,
     Sentence,
     _bigrams,
+    _common_terms,
+    _held_named,
     _stems,
     _zh_denied_here,
     _zh_fact_words,
     _zh_given,
+    _zh_held,
+    _zh_other_product,
     _zh_overlap,
     _zh_same_denial,
 )

@@ -67,6 +67,10 @@ def test_the_period_after_a_figure(text: str, want: list[tuple[object, ...]]) ->
         ("under $$45", "below"),
         ("backup to" + " " * 15 + "$45", "max"),
         ("backup to" + " " * 16 + "$45", None),
+        # Any white space between the words and before the figure is one space.
+        ("up  to $45", "max"),
+        ("up to\t$45", "max"),
+        ("at\nleast $45", "min"),
     ],
 )
 def test_the_bound_before_a_figure(text: str, bound: str | None) -> None:
