@@ -10,11 +10,15 @@ from typing import Any
 import pytest
 
 from qa.campaigns.check import (
+    Sentence,
+    _another_of_family,
     _clause_hit,
     _contrary,
     _count_unit,
+    _denial_in,
     _false_condition,
     _in_months,
+    _near_name,
     _negations,
 )
 from qa.campaigns.schema import Campaign
@@ -136,3 +140,23 @@ def test_the_unit_of_a_counted_fact(unit: str, want: str) -> None:
 )
 def test_periods_in_months(amount: float, unit: str, months: float) -> None:
     assert _in_months(amount, unit) == pytest.approx(months)
+
+
+def test_a_product_name_said_in_words() -> None:
+    # Near only once its numbers are written as digits.
+    assert _near_name("Fibre Flex 500", "I would like the Fibre Flex five hundred") is True
+    assert _near_name("Fibre Flex 500", "I would like the Fibre Flex one thousand") is False
+
+
+def test_another_product_of_a_family_after_a_name_without_a_number() -> None:
+    family = campaign(products=["Solar", "Fibre Flex 500"])
+    assert _another_of_family("I have Fibre Flex 1000", [family]) is True
+    assert _another_of_family("I have Fibre Flex 500", [family]) is False
+
+
+def test_a_denial_after_a_group_the_offer_is_open_to() -> None:
+    camp = open_to("existing customers", "new customers", "members")
+    first = Sentence(1, "agent", 1.0, 2.0, "Sorry, it is only for members.")
+    then = Sentence(1, "agent", 2.0, 3.0, "We don't offer that.")
+    assert _denial_in([first], camp) == (None, 0.0)
+    assert _denial_in([first, then], camp) == (then, 0.85)
