@@ -238,3 +238,36 @@ def test_an_apology_list_read_by_meaning_weighs_substance(acts: Readings, match:
     out = run(acts, crit, lines, read)
     assert out[:4] == ("fail", 0.7, None, TOKEN_NOTE)
     assert out[5] == [(1, "agent", 30.0, 30.0, "Sorry about that.")]
+
+
+TAUGHT = ["I'm sorry", "We got that wrong."]  # the card's phrase, then its example
+
+
+@pytest.fixture
+def taught_acts(monkeypatch: pytest.MonkeyPatch) -> Readings:
+    """Readings given only where the act reader is taught both the card's phrases and its
+    examples; any other reading is 0."""
+    said: Readings = {}
+
+    def classify(
+        texts: list[str], names: list[str], lang: str, extra: Any = None, *_: Any, **__: Any
+    ) -> list[dict[str, float]]:
+        def read(t: str, n: str) -> float:
+            positive = ((extra or {}).get(n) or {}).get("positive", [])
+            return said.get(t, {}).get(n, 0.0) if positive == TAUGHT else 0.0
+
+        return [{n: read(t, n) for n in names} for t in texts]
+
+    monkeypatch.setattr(qa.acts, "classify", classify)
+    return said
+
+
+def test_the_apology_is_read_with_the_cards_phrases_and_examples(taught_acts: Readings) -> None:
+    # "That was on us." is an apology only to a reader taught the card's own phrases and
+    # examples; without it the turn's one apology is the token "Sorry about that.".
+    crit = {**SORRY, "examples": {"positive": ["We got that wrong."]}}
+    taught_acts.update(
+        {"Sorry about that.": {"apologise": 0.9}, "That was on us.": {"apologise": 0.8}}
+    )
+    out = snap(verdict(crit, "chat", [TOLD, (A, "Sorry about that. That was on us.")]))
+    assert out == ("pass", 0.8, None, None, {}, [(1, "agent", 30.0, 30.0, "That was on us.")])
