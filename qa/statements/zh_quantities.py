@@ -88,7 +88,9 @@ def _numerals(text: str) -> str:
         if value is None:
             continue
         out.append(text[pos : m.start()])
-        out.append(value)
+        # A numeral said right after a figure is a number of its own: "¥50一个月" is 50 a
+        # month, not 501 months.
+        out.append(f" {value}" if text[m.start() - 1 : m.start()].isdigit() else value)
         pos = m.end()
     out.append(text[pos:])
     return "".join(out)
@@ -117,14 +119,14 @@ CURRENCIES = {
     # The unit words of everyday speech name no currency: the contact's own.
     "元": None, "块钱": None, "块": None, "圆": None, "蚊": None,
 }  # fmt: skip
-_CUR_BEFORE = r"(nt\$|ntd|twd|hk\$|hkd|us\$|usd|rmb|cny|¥|\$|新台币|台币|港币|港元|人民币|美元)"
+_CUR_BEFORE = r"(nt\$|ntd|twd|hk\$|hkd|us\$|usd|rmb|cny|¥|\$|新台币|台币|港币|港元|人民币|美元|美金)"
 _CUR_AFTER = r"(新台币|台币|港币|港元|港纸|人民币|美元|美金|欧元|英镑|块钱|块|元|圆|蚊|rmb|ntd|hkd|twd|usd|cny)"
 _MONEY_BEFORE = re.compile(rf"{_CUR_BEFORE}\s?({_N})(?:\s?(?:元|块钱|块))?(多)?", re.I)
 _MONEY_AFTER = re.compile(
     rf"(?<![\d.])({_N})(?:\s?(?:到|至|-|~)\s?({_N}))?\s?{_CUR_AFTER}(多)?", re.I
 )
 # A bare figure after a word that prices something ("年费399", "只要199"): money.
-_MONEY_CUE = re.compile(rf"(?:年费|月费|保费|保额|原价|售价|定价|价格|只要|只需|仅需|仅要|满)(?:是|为|只要|只需)?\s?({_N})(?![\d.%]|\s?[天年月日期种次岁倍个])")  # fmt: skip
+_MONEY_CUE = re.compile(rf"(?:年费|月费|月供|包月|月缴|月交|年缴|年交|保费|保额|原价|售价|定价|价格|只要|只需|仅需|仅要|满)(?:是|为|只要|只需)?\s?({_N})(?![\d.%]|\s?[天年月日期种次岁倍个])")  # fmt: skip
 _PERIOD_AFTER = re.compile(
     r"^\s?(?:/|每|一个?|1个?|一|1)?\s?(个月|月|年|天|日|周|星期)(?!底|初|份|\d|半)"
 )
@@ -169,6 +171,10 @@ BOUNDS_AFTER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("min", ("以上", "起")),
     ("below", ("以下",)),
 )
+
+# A bound said of a share paid (最低7折, 7折起, 低于7折) turned into one of the discount; 最多
+# and 最高 with 折 already speak of the discount ("最多打8折": at most 20 % off).
+_PAID_BOUND: dict[str | None, str | None] = {"min": "max", "below": "above", "above": "below"}
 
 
 def _bound(t: str, start: int, end: int) -> str | None:
@@ -275,7 +281,10 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
         paid = x * 10 if x <= 10 else x  # 8折 -> 80% paid, 85折 -> 85% paid, 10折 -> all of it
         if paid <= 0 or paid >= 100:
             continue
-        add(Quantity("percent", round(100 - paid, 4), None, None, None, _bound(t, *m.span()),
+        # The bound is said of the share paid: 最低7折 (at least 70 % paid) is at most 30 % off.
+        bound = _bound(t, *m.span())
+        bound = _PAID_BOUND.get(bound, bound)
+        add(Quantity("percent", round(100 - paid, 4), None, None, None, bound,
                      m.start(), m.end(), m.group(0), extra={"form": "zhe"}))  # fmt: skip
     for m in _HALF_PRICE.finditer(t):
         if free(*m.span()):
@@ -311,8 +320,8 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
         if not free(*m.span()) or reference(m.start()):
             continue
         value, high, word = float(m.group(1)), _f(m.group(2)), m.group(3)
-        if word == "年" and value >= 1900:
-            continue  # a year: 2026年
+        if word == "年" and value >= 1000:
+            continue  # a year: 2026年, 1899年
         if word in ("日",) and re.search(r"月\s?$", t[max(0, m.start() - 2) : m.start()]):
             continue  # a date's day
         unit = {"个半月": "month", "个月": "month", "年半": "month", "年": "year", "天": "day",
