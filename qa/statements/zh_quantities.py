@@ -119,14 +119,17 @@ CURRENCIES = {
     # The unit words of everyday speech name no currency: the contact's own.
     "元": None, "块钱": None, "块": None, "圆": None, "蚊": None,
 }  # fmt: skip
-_CUR_BEFORE = r"(nt\$|ntd|twd|hk\$|hkd|us\$|usd|rmb|cny|¥|\$|新台币|台币|港币|港元|人民币|美元|美金)"
+_CUR_BEFORE = (
+    r"(nt\$|ntd|twd|hk\$|hkd|us\$|usd|rmb|cny|¥|\$|新台币|台币|港币|港元|人民币|美元|美金)"
+)
 _CUR_AFTER = r"(新台币|台币|港币|港元|港纸|人民币|美元|美金|欧元|英镑|块钱|块|元|圆|蚊|rmb|ntd|hkd|twd|usd|cny)"
 _MONEY_BEFORE = re.compile(rf"{_CUR_BEFORE}\s?({_N})(?:\s?(?:元|块钱|块))?(多)?", re.I)
 _MONEY_AFTER = re.compile(
     rf"(?<![\d.])({_N})(?:\s?(?:到|至|-|~)\s?({_N}))?\s?{_CUR_AFTER}(多)?", re.I
 )
-# A bare figure after a word that prices something ("年费399", "只要199"): money.
-_MONEY_CUE = re.compile(rf"(?:年费|月费|月供|包月|月缴|月交|年缴|年交|保费|保额|原价|售价|定价|价格|只要|只需|仅需|仅要|满)(?:是|为|只要|只需)?\s?({_N})(?![\d.%]|\s?[天年月日期种次岁倍个])")  # fmt: skip
+# A bare figure after a word that prices something ("年费399", "只要199"): money; not one
+# that a discount follows ("只要8折", "价格5成").
+_MONEY_CUE = re.compile(rf"(?:年费|月费|月供|包月|月缴|月交|年缴|年交|保费|保额|原价|售价|定价|价格|只要|只需|仅需|仅要|满)(?:是|为|只要|只需)?\s?({_N})(?![\d.%]|\s?[天年月日期种次岁倍个折成])")  # fmt: skip
 _PERIOD_AFTER = re.compile(
     r"^\s?(?:/|每|一个?|1个?|一|1)?\s?(个月|月|年|天|日|周|星期)(?!底|初|份|\d|半)"
 )
@@ -177,13 +180,16 @@ BOUNDS_AFTER: tuple[tuple[str, tuple[str, ...]], ...] = (
 _PAID_BOUND: dict[str | None, str | None] = {"min": "max", "below": "above", "above": "below"}
 
 
+# The currency said between a bound word and its figure ("最多 US $500", "不超过人民币 ¥50").
+_CURRENCY_BEFORE = re.compile(r"(?:\s|[$¥]|nt|hk|us|新台币|台币|港币|港元|人民币)*$", re.I)
+
+
 def _bound(t: str, start: int, end: int) -> str | None:
-    before = t[max(0, start - 5) : start].rstrip(" $¥")
-    before = re.sub(r"(?:nt|hk|us)?\$?$|(?:新台币|台币|港币|港元|人民币)$", "", before, flags=re.I)
+    before = _CURRENCY_BEFORE.sub("", t[:start])
     for kind, words in BOUNDS_BEFORE:
         if before.endswith(words):
             return kind
-    after = t[end : end + 3]
+    after = t[end:]
     for kind, words in BOUNDS_AFTER:
         if after.startswith(words):
             return kind
@@ -200,12 +206,11 @@ def _period(
         return _PERIOD_WORDS[m.group(1)], end + m.end()
     if re.match(r"^\s?一次性", t[end:]):
         return "once", end
-    lo = max(0, start - 12)
-    b = _PERIOD_BEFORE.search(t[lo:start])
+    b = _PERIOD_BEFORE.search(t[:start])
     if b:
         word = b.group(1)
         if spans is not None:
-            spans.append((lo + b.start(1), lo + b.end(1)))
+            spans.append(b.span(1))
         if "次" in word:
             return "once", end
         # 星期 before 期: "每星期" is a week, not an instalment.
@@ -235,7 +240,7 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
         taken.append((q.start, q.end))
 
     def reference(start: int) -> bool:
-        return bool(_REFERENCE.search(t[max(0, start - 8) : start]))
+        return bool(_REFERENCE.search(t[:start]))
 
     periods: list[tuple[int, int]] = []
     for m in _DATE.finditer(t):

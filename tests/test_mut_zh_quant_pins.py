@@ -1,0 +1,102 @@
+"""Chinese quantities pinned whole where a reading depends on one edge of the reader: the
+currency and spaces between a bound word and its figure, a quantity that ends where another
+begins, a clock time or a reference beside a figure, a period said before a priced figure,
+a discount word after a word that prices (只要8折 is a discount, not 8 yuan), and the
+smallest and whole-price discounts."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.statements.quantities import extract
+from qa.statements.zh_quantities import zh_digits
+
+Row = tuple[object, ...]
+
+
+def whole(text: str) -> tuple[str, list[Row]]:
+    zh_digits.cache_clear()
+    t, found = extract(text)
+    return t, [
+        (q.kind, q.value, q.unit, q.period, q.high, q.bound, q.start, q.end, q.text, q.extra)
+        for q in found
+    ]
+
+
+def zhe(off: float, start: int, end: int, text: str) -> Row:
+    return ("percent", off, None, None, None, None, start, end, text, {"form": "zhe"})
+
+
+@pytest.mark.parametrize(
+    ("said", "normalised", "want"),
+    [
+        # the signs, codes and spaces between a bound word and its figure are passed over
+        (
+            "最多¥¥50",
+            "最多¥¥50",
+            [("money", 50.0, "CNY", None, None, "max", 3, 6, "¥50", {})],
+        ),
+        (
+            "最多   30元",
+            "最多   30元",
+            [("money", 30.0, None, None, None, "max", 5, 8, "30元", {})],
+        ),
+        (
+            "不超过人民币 ¥50",
+            "不超过人民币 ¥50",
+            [("money", 50.0, "CNY", None, None, "max", 7, 10, "¥50", {})],
+        ),
+        (
+            "最多X50元",
+            "最多X50元",
+            [("money", 50.0, None, None, None, None, 3, 6, "50元", {})],
+        ),
+        # a quantity may end where another begins
+        (
+            "首月半价30元",
+            "首月半价30元",
+            [
+                ("percent", 50.0, None, None, None, None, 2, 4, "半价", {"form": "half_price"}),
+                ("money", 30.0, None, None, None, None, 4, 7, "30元", {}),
+            ],
+        ),
+        # a clock time is no quantity though a reference's long number is in the sentence too
+        (
+            "晚上8点半价格就变了，订单号6222021133445566",
+            "晚上8点半价格就变了,订单号6222021133445566",
+            [],
+        ),
+        # a figure in a reference is passed over, and the next one read
+        (
+            "编号100元的套餐，每月50元",
+            "编号100元的套餐,每月50元",
+            [("money", 50.0, None, "month", None, None, 12, 15, "50元", {})],
+        ),
+        ("1月底", "1月底", [("date", 131, "01-31", None, None, None, 0, 3, "1月底", {})]),
+        # the period before a priced figure is its period, not a duration of its own
+        (
+            "一年保费三百",
+            "1年保费300",
+            [("money", 300.0, None, "year", None, None, 4, 7, "300", {})],
+        ),
+        (
+            "月费三十起",
+            "月费30起",
+            [("money", 30.0, None, "month", None, "min", 2, 4, "30", {})],
+        ),
+        # a discount after a word that prices is a discount
+        ("只要8折", "只要8折", [zhe(20.0, 2, 4, "8折")]),
+        ("只需八五折", "只需85折", [zhe(15.0, 2, 5, "85折")]),
+        ("价格8折", "价格8折", [zhe(20.0, 2, 4, "8折")]),
+        (
+            "只要5成",
+            "只要5成",
+            [("percent", 50.0, None, None, None, None, 2, 4, "5成", {"form": "cheng"})],
+        ),
+        # the smallest discount, and the whole price passed over for the next one
+        ("0.1折", "0.1折", [zhe(99.0, 0, 4, "0.1折")]),
+        ("不是10折，是8折", "不是10折,是8折", [zhe(20.0, 7, 9, "8折")]),
+    ],
+)
+def test_edges_of_the_reader(said: str, normalised: str, want: list[Row]) -> None:
+    assert whole(said) == (normalised, want)
