@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from qa.statements.quantities import extract
-from qa.statements.zh_quantities import zh_digits
+from qa.statements.zh_quantities import simplified, zh_digits
 
 Row = tuple[object, ...]
 
@@ -100,3 +100,72 @@ def zhe(off: float, start: int, end: int, text: str) -> Row:
 )
 def test_edges_of_the_reader(said: str, normalised: str, want: list[Row]) -> None:
     assert whole(said) == (normalised, want)
+
+
+def pct(value: float, bound: str | None, start: int, end: int, text: str, form: str) -> Row:
+    return ("percent", value, None, None, None, bound, start, end, text, {"form": form})
+
+
+@pytest.mark.parametrize(
+    ("said", "normalised", "want"),
+    [
+        # a numeral after a one-digit figure is a number of its own too
+        (
+            "¥5一个月",
+            "¥5 1个月",
+            [("money", 5.0, "CNY", "month", None, None, 0, 6, "¥5 1个月", {})],
+        ),
+        # discounts in fractions of a per cent keep them
+        ("9.75折", "9.75折", [pct(2.5, None, 0, 5, "9.75折", "zhe")]),
+        ("乘以0.975", "乘以0.975", [pct(2.5, None, 0, 7, "乘以0.975", "paid_share")]),
+        ("只交97.5%", "只交97.5%", [pct(2.5, None, 2, 7, "97.5%", "paid_share")]),
+        # 成: from a tenth of a tenth up to ten tenths, with its bound
+        ("0.1成", "0.1成", [pct(1.0, None, 0, 4, "0.1成", "cheng")]),
+        ("10成", "10成", [pct(100.0, None, 0, 3, "10成", "cheng")]),
+        ("10.1成", "10.1成", []),
+        ("最多3成", "最多3成", [pct(30.0, "max", 2, 4, "3成", "cheng")]),
+        # a share paid: over half of the price, said first in the sentence too
+        ("交85%", "交85%", [pct(15.0, None, 1, 4, "85%", "paid_share")]),
+        ("只交50%", "只交50%", [("percent", 50.0, None, None, None, None, 2, 5, "50%", {})]),
+        ("只交51%", "只交51%", [pct(49.0, None, 2, 5, "51%", "paid_share")]),
+        # durations: half a year with its bound, one after a year or a day of a month
+        (
+            "最多半年",
+            "最多半年",
+            [("duration", 6.0, "month", None, None, "max", 2, 4, "半年", {})],
+        ),
+        (
+            "2026年签约，合约3年",
+            "2026年签约,合约3年",
+            [("duration", 3.0, "year", None, None, None, 10, 12, "3年", {})],
+        ),
+        ("月5日前还款", "月5日前还款", []),
+        (
+            "本月5日扣款，3天内到账",
+            "本月5日扣款,3天内到账",
+            [("duration", 3.0, "day", None, None, None, 7, 9, "3天", {})],
+        ),
+        (
+            "5日内到账",
+            "5日内到账",
+            [("duration", 5.0, "day", None, None, None, 0, 2, "5日", {})],
+        ),
+        # counts: one in a reference passed over, a range, a bound
+        (
+            "订单号2件，共3件",
+            "订单号2件,共3件",
+            [("count", 3.0, "件", None, None, None, 7, 9, "3件", {})],
+        ),
+        ("3到5次", "3到5次", [("count", 3.0, "次", None, 5.0, None, 0, 4, "3到5次", {})]),
+        ("最多3次", "最多3次", [("count", 3.0, "次", None, None, "max", 2, 4, "3次", {})]),
+    ],
+)
+def test_discounts_durations_and_counts_at_their_edges(
+    said: str, normalised: str, want: list[Row]
+) -> None:
+    assert whole(said) == (normalised, want)
+
+
+def test_chinese_with_a_stray_kana_is_still_simplified() -> None:
+    # The language is given: a kana character does not stop the conversion.
+    assert simplified("兩個の") == "两个の"

@@ -311,7 +311,7 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
             continue
         value, high = float(m.group(1)), _f(m.group(2))
         extra = {}
-        if _PAID_SHARE.search(t[max(0, m.start() - 4) : m.start()]) and value > 50:
+        if _PAID_SHARE.search(t[: m.start()]) and value > 50:
             value, high, extra = round(100 - value, 4), None, {"form": "paid_share"}
         add(Quantity("percent", value, None, None, high, _bound(t, *m.span()), m.start(),
                      m.end(), m.group(0), extra=extra))  # fmt: skip
@@ -327,7 +327,7 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
         value, high, word = float(m.group(1)), _f(m.group(2)), m.group(3)
         if word == "年" and value >= 1000:
             continue  # a year: 2026年, 1899年
-        if word in ("日",) and re.search(r"月\s?$", t[max(0, m.start() - 2) : m.start()]):
+        if word in ("日",) and re.search(r"月\s?$", t[: m.start()]):
             continue  # a date's day
         unit = {"个半月": "month", "个月": "month", "年半": "month", "年": "year", "天": "day",
                 "日": "day", "周": "week", "星期": "week", "个工作日": "day",
