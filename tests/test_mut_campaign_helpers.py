@@ -17,11 +17,16 @@ from qa.campaigns.check import (
     _count_unit,
     _denial_in,
     _false_condition,
+    _for_a_group,
     _in_months,
+    _lexical_hit,
     _near_name,
     _negations,
+    _restates_a_fact,
+    _zh_scoped,
 )
-from qa.campaigns.schema import Campaign
+from qa.campaigns.schema import Campaign, PhraseSet
+from qa.statements.claims import extract_claims
 
 PRICE = {"id": "price", "about": ["gas"], "value": {"money": {"amount": 30, "currency": "USD"}}}
 WHO = {"id": "who", "value": {"text": "homeowners with solar panels"}}
@@ -38,6 +43,9 @@ def campaign(facts: list[dict[str, Any]] | None = None, **fields: Any) -> Campai
         "facts": facts or [PRICE],
     }
     return Campaign.model_validate({**data, **fields})
+
+
+PRICE_FACT = campaign().facts[0]
 
 
 def open_to(*groups: str) -> Campaign:
@@ -160,3 +168,99 @@ def test_a_denial_after_a_group_the_offer_is_open_to() -> None:
     then = Sentence(1, "agent", 2.0, 3.0, "We don't offer that.")
     assert _denial_in([first], camp) == (None, 0.0)
     assert _denial_in([first, then], camp) == (then, 0.85)
+
+
+def mobile(about: list[str], count: int | None = None, amount: float = 40) -> Campaign:
+    price = {"money": {"amount": amount, "currency": "USD", "period": "month"}}
+    facts: list[dict[str, Any]] = [{"id": "price", "about": about, "value": price}]
+    if count:
+        facts.append({"id": "lines", "value": {"count": {"amount": count, "unit": "lines"}}})
+    return campaign(facts, products=["Mobile Max"])
+
+
+@pytest.mark.parametrize(
+    ("said", "about", "count", "want"),
+    [
+        ("It's $40 a month with 4 lines", ["monthly price"], 4, False),  # the plan's own count
+        ("It's $40 a month with 2 lines", ["monthly price"], 4, True),
+        ("It's $40 a month with 4 lines, per person", ["monthly price"], 4, True),
+        ("It's $40 a month with two lines", ["line price"], None, False),  # the fact's own noun
+        ("It's $40 a month with two lines", ["monthly price"], None, True),
+        ("It's $40 each line, for the family", ["line price"], None, True),
+        ("It's $40 a month", ["monthly price"], None, False),
+    ],
+)
+def test_a_price_said_for_a_group(
+    said: str, about: list[str], count: int | None, want: bool
+) -> None:
+    camp = mobile(about, count)
+    claim = extract_claims(said, "", ("Mobile Max",))[0]
+    assert claim.quantity.value == 40
+    assert _for_a_group(claim, camp.facts[0], camp) is want
+
+
+ZH_SHIPPING = campaign(
+    [
+        {
+            "id": "ship",
+            "about": ["包邮", "满"],
+            "value": {"money": {"amount": 200, "currency": "CNY", "period": "once"}},
+        },
+        {
+            "id": "remote",
+            "about": ["偏远地区包邮"],
+            "value": {"money": {"amount": 500, "currency": "CNY", "period": "once"}},
+        },
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "want"),
+    [
+        ("偏远地区要满五百元才包邮。", [True, False]),  # a scope the second fact names
+        ("偏远地区五百元包邮。", [True, False]),
+        ("满五百元才包邮，偏远地区也一样。", [False, False]),  # the scope after the figure
+        ("五百元包邮，偏远地区也一样。", [False, False]),
+        ("满五百元才包邮。", [False, False]),
+    ],
+)
+def test_a_chinese_figure_for_a_part_of_the_customers(said: str, want: list[bool]) -> None:
+    [claim] = extract_claims(said, "", ())
+    assert [_zh_scoped(claim, f) for f in ZH_SHIPPING.facts] == want
+    assert _zh_scoped(extract_claims("It's $500 for remote areas", "", ())[0], PRICE_FACT) is False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "want"),
+    [
+        # Each clause falls short; the sentence whole says the phrase.
+        ("no fees and no contract", "no fees and no contract", True),
+        ("no fees", "no fees", True),
+        ("no fees for 24 months, and no contract", "no fees for 12 months and no contract", False),
+        ("there are no fees, and there is no contract", "no fees and no contract", False),
+        # A Chinese sentence is read clause by clause only.
+        ("合约期二十四个月，提前解约要付违约金", "合约期二十四个月提前解约要付违约金", False),
+    ],
+)
+def test_a_phrase_said_in_a_sentence(sentence: str, phrase: str, want: bool) -> None:
+    assert _lexical_hit(sentence, phrase) is want
+
+
+@pytest.mark.parametrize(
+    ("part", "phrases", "amount", "want"),
+    [
+        ("It's $40 a month", ["pay by direct debit"], 40, True),  # the offer's own figure
+        ("It's $40 a month", ["it's $40 a month by direct debit"], 40, False),  # the item's
+        ("It's $40 a month", ["$39.99 without direct debit"], 40, True),
+        ("It's $40 a month", ["pay by direct debit"], 39.99, False),  # not the fact's figure
+        ("It's $39.99 a month", ["pay by direct debit"], 39.99, True),
+        ("Pay by direct debit", ["pay by direct debit"], 40, False),  # no figure
+    ],
+)
+def test_a_clause_that_restates_the_offer(
+    part: str, phrases: list[str], amount: float, want: bool
+) -> None:
+    item = PhraseSet(id="debit", phrases=phrases)
+    assert _restates_a_fact(part, item, mobile(["monthly price"], amount=amount)) is want
+    assert _restates_a_fact(part, item, None) is False
