@@ -23,6 +23,7 @@ from qa.campaigns.check import (
     _near_name,
     _negations,
     _restates_a_fact,
+    _same_figure_and_word,
     _zh_scoped,
 )
 from qa.campaigns.schema import Campaign, PhraseSet
@@ -264,3 +265,15 @@ def test_a_clause_that_restates_the_offer(
     item = PhraseSet(id="debit", phrases=phrases)
     assert _restates_a_fact(part, item, mobile(["monthly price"], amount=amount)) is want
     assert _restates_a_fact(part, item, None) is False
+
+
+@pytest.mark.parametrize("unit", ["cent", "cents", "pounds", "dollars", "euro", "euros", "percent"])
+def test_a_unit_word_is_not_the_phrase_said(unit: str) -> None:
+    # The same figure and one of the phrase's words; the unit's own word is not one of them.
+    assert _same_figure_and_word(f"5 {unit} cashback", f"you get 5 {unit} cashback") is True
+    assert _same_figure_and_word(f"5 {unit} cashback", f"5 {unit} discount") is False
+
+
+def test_a_figure_of_another_kind_is_not_the_phrases() -> None:
+    assert _same_figure_and_word("5 percent cashback", "5 pounds cashback") is False
+    assert _same_figure_and_word("£10m medical cover", "medical cover up to £10m") is True
