@@ -23,10 +23,11 @@ from qa.campaigns.check import (
     _near_name,
     _negations,
     _restates_a_fact,
+    _retired_hit,
     _same_figure_and_word,
     _zh_scoped,
 )
-from qa.campaigns.schema import Campaign, PhraseSet
+from qa.campaigns.schema import Campaign, PhraseSet, RetiredClaim
 from qa.statements.claims import extract_claims
 
 PRICE = {"id": "price", "about": ["gas"], "value": {"money": {"amount": 30, "currency": "USD"}}}
@@ -277,3 +278,26 @@ def test_a_unit_word_is_not_the_phrase_said(unit: str) -> None:
 def test_a_figure_of_another_kind_is_not_the_phrases() -> None:
     assert _same_figure_and_word("5 percent cashback", "5 pounds cashback") is False
     assert _same_figure_and_word("£10m medical cover", "medical cover up to £10m") is True
+
+
+NO_CHECK = RetiredClaim(id="no_check", phrases=["no credit check"])
+NO_CHECK_ON_LOANS = RetiredClaim(id="no_check", phrases=["no credit check"], about=["loan"])
+NO_CONTRACT = RetiredClaim(id="no_contract", phrases=["不用签合约"])
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "want"),
+    [
+        ("There is no credit check at all", NO_CHECK, (True, 0.95)),  # the phrase itself
+        ("You won't need a credit check", NO_CHECK, (True, 0.8)),  # the same promise
+        ("这个套餐不用签合约", NO_CONTRACT, (True, 0.95)),
+        # No text model: nothing in other words, and how near is nothing.
+        ("We will not check your credit", NO_CHECK, (False, 0.0)),
+        ("It used to have no credit check", NO_CHECK, (False, 0.0)),  # said as past
+        ("以前的套餐不用签合约", NO_CONTRACT, (False, 0.0)),  # what used to be, in Chinese
+        ("There is no credit check at all", NO_CHECK_ON_LOANS, (False, 0.0)),  # not about loans
+        ("There is no credit check on the loan", NO_CHECK_ON_LOANS, (True, 0.95)),
+    ],
+)
+def test_a_retired_claim_made(text: str, claim: RetiredClaim, want: tuple[bool, float]) -> None:
+    assert _retired_hit(Sentence(1, "agent", 1.0, 2.0, text), claim, {}) == want
