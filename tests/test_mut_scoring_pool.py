@@ -22,6 +22,7 @@ from qa.errors import ConfigError
 from qa.executors import local
 from qa.matching import Matcher
 from qa.model import Evidence, Flag, Interaction, Turn
+from qa.redact import RedactionPolicy
 from qa.scorecard.load import LoadedScorecard
 from qa.scoring import MAX_WORKERS, WORKER_DIED, ScoringWorkerDied, rescore
 from qa.store import Store
@@ -140,6 +141,27 @@ def test_the_pool_gets_chunks_in_order_and_the_first_is_scored_here_first(
         "SELECT interaction_id, total FROM evaluations ORDER BY rowid"
     ).fetchall()
     assert rows == [(i, 2.0 * (k % 2)) for k, i in enumerate(ids)]
+
+
+def test_the_pool_asks_for_fork_by_name_whatever_the_default(
+    store: Store, pool: type[InlinePool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers inherit the job by forking: the context is named, not the platform's
+    default (forkserver on Linux from Python 3.14, spawn on macOS)."""
+    import multiprocessing
+
+    real = multiprocessing.get_context
+    asked: list[str | None] = []
+
+    def get_context(method: str | None = None) -> Any:
+        asked.append(method)
+        return real(method if method is not None else "spawn")
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    stored(store, 5)
+    rescore(store, card(), Matcher(), workers=2)
+    assert asked == ["fork"]
+    assert pool.made[0].method == "fork"
 
 
 @pytest.mark.parametrize(("n", "pooled"), [(4, False), (5, True)])
@@ -269,7 +291,8 @@ def test_a_worker_reads_the_store_through_its_own_connection(
 ) -> None:
     """On start, a worker opens the vector store again (once, whoever holds it), keeps what
     is not a store, and dies with its parent."""
-    vectors = Store(tmp_path / "vectors.db")
+    # A policy of its own, so that a worker opening the store without it is seen.
+    vectors = Store(tmp_path / "vectors.db", RedactionPolicy(emails=True, phones=True))
     embedder = Embedder(vectors)
     other = Embedder({"not": "a store"})
     matcher = Matcher(embedder=embedder, vectors=vectors)  # type: ignore[arg-type]
@@ -283,7 +306,8 @@ def test_a_worker_reads_the_store_through_its_own_connection(
     assert events == ["die_with_parent"]
     opened = embedder.vectors
     assert isinstance(opened, Store) and opened is not vectors
-    assert (opened.path, opened.redaction) == (vectors.path, vectors.redaction)
+    assert opened.path == vectors.path
+    assert opened.redaction == RedactionPolicy(emails=True, phones=True)
     assert matcher._vectors is opened  # one connection for both holders
     assert other.vectors == {"not": "a store"}
     opened.close()
