@@ -11,10 +11,11 @@ import pytest
 
 from qa import scoring
 from qa.matching import Matcher
-from qa.model import Turn
+from qa.model import Evidence, Flag, Interaction, Turn
 from qa.scoring import score_interactions
 from qa.store import Store
 from qa.store.connection import to_json
+from qa.voice.verify import Verifier
 from tests.test_mut_scoring import chat, loaded
 
 
@@ -73,3 +74,43 @@ def test_an_interaction_rewritten_since_it_was_loaded_is_not_written(store: Stor
     assert report.scored == 2 and sorted(report.evaluations) == ["c1", "c2"]
     rows = list(store.db.query("SELECT interaction_id, content FROM evaluations"))
     assert [(r["interaction_id"], r["content"]) for r in rows] == [("c2", kept.content)]
+
+
+def test_the_scored_interactions_carry_the_second_readings_record(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a second reading removed is kept on each interaction handed in, as in the store."""
+    flag = Flag("forbidden_claim", "high", "spring", "price", "said a wrong price")
+    flag.evidence = [Evidence(1, "agent", 0.0, 0.0, "Hello, sorry.")]
+    monkeypatch.setattr(scoring, "check_interaction", lambda item, *a, **k: [flag])
+    record = [{"kind": "forbidden_claim", "removed": True}]
+
+    def second_reading(item: Interaction, flags: list[Flag], check: Any, verifier: Any) -> Any:
+        item.metadata["verification"] = list(record)
+        return []
+
+    monkeypatch.setattr(scoring, "verify_flags", second_reading)
+    items = [chat("c1"), chat("c2")]
+    store.save_interactions(items)
+    card = loaded([{"id": "greet", "phrases": ["hello"]}])
+    report = score_interactions(store, items, card, Matcher(), campaigns=[], verifier=Verifier())
+    assert [i.metadata.get("verification") for i in items] == [record, record]
+    assert {i.id: i.metadata.get("verification") for i in store.load_interactions()} == {
+        "c1": record,
+        "c2": record,
+    }
+    assert (report.scored, report.flags) == (2, 0)
+
+
+def test_a_scorer_that_loses_an_interaction_stops_the_run(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results are matched to interactions one for one: one missing is an error, not an
+    interaction silently left unscored."""
+    real = scoring._scorings
+    monkeypatch.setattr(scoring, "_scorings", lambda job, items: real(job, items[:-1]))
+    items = [chat("c1"), chat("c2")]
+    store.save_interactions(items)
+    card = loaded([{"id": "greet", "phrases": ["hello"]}])
+    with pytest.raises(ValueError, match="zip"):
+        score_interactions(store, items, card, Matcher())
