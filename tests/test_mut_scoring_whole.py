@@ -79,27 +79,36 @@ def test_an_interaction_rewritten_since_it_was_loaded_is_not_written(store: Stor
 def test_the_scored_interactions_carry_the_second_readings_record(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What a second reading removed is kept on each interaction handed in, as in the store."""
-    flag = Flag("forbidden_claim", "high", "spring", "price", "said a wrong price")
-    flag.evidence = [Evidence(1, "agent", 0.0, 0.0, "Hello, sorry.")]
-    monkeypatch.setattr(scoring, "check_interaction", lambda item, *a, **k: [flag])
+    """What a second reading removed is kept on each interaction handed in, as in the store,
+    and the flags it kept are counted over every interaction."""
+    said = [Evidence(1, "agent", 0.0, 0.0, "Hello, sorry.")]
+    flags = [
+        Flag("forbidden_claim", "high", "spring", fact, "said a wrong figure", evidence=said)
+        for fact in ("price", "term", "fee")
+    ]
+    monkeypatch.setattr(scoring, "check_interaction", lambda item, *a, **k: list(flags))
     record = [{"kind": "forbidden_claim", "removed": True}]
+    keeps = {"c1": 2, "c2": 1}
 
-    def second_reading(item: Interaction, flags: list[Flag], check: Any, verifier: Any) -> Any:
+    def second_reading(item: Interaction, found: list[Flag], check: Any, verifier: Any) -> Any:
         item.metadata["verification"] = list(record)
-        return []
+        return found[: keeps[item.id]]
 
     monkeypatch.setattr(scoring, "verify_flags", second_reading)
     items = [chat("c1"), chat("c2")]
     store.save_interactions(items)
     card = loaded([{"id": "greet", "phrases": ["hello"]}])
     report = score_interactions(store, items, card, Matcher(), campaigns=[], verifier=Verifier())
-    assert [i.metadata.get("verification") for i in items] == [record, record]
+    assert [i.metadata for i in items] == [{"verification": record}, {"verification": record}]
     assert {i.id: i.metadata.get("verification") for i in store.load_interactions()} == {
         "c1": record,
         "c2": record,
     }
-    assert (report.scored, report.flags) == (2, 0)
+    assert (report.scored, report.flags) == (2, 3)
+    assert {k: [f.fact for f in v or []] for k, v in report.flags_by_id.items()} == {
+        "c1": ["price", "term"],
+        "c2": ["price"],
+    }
 
 
 def test_a_scorer_that_loses_an_interaction_stops_the_run(
