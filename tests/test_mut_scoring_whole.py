@@ -61,9 +61,14 @@ def test_interactions_are_scored_in_this_process_by_default(
     assert pooled == [2] and report.scored == 3
 
 
-def test_an_interaction_rewritten_since_it_was_loaded_is_not_written(store: Store) -> None:
+@pytest.mark.parametrize("save_every", [1, 200])
+def test_an_interaction_rewritten_since_it_was_loaded_is_not_written(
+    store: Store, monkeypatch: pytest.MonkeyPatch, save_every: int
+) -> None:
     """Another run grew the thread while this one scored the old one: the old evaluation is
-    counted in the report but not written over the new content."""
+    counted in the report but not written over the new content, whether it is saved with a
+    full batch or with the rest at the end; what is written names the engine."""
+    monkeypatch.setattr(scoring, "SAVE_EVERY", save_every)
     store.save_interactions([chat("c1"), chat("c2")])
     old, kept = store.load_interactions(["c1", "c2"])
     assert old.content is not None
@@ -72,8 +77,9 @@ def test_an_interaction_rewritten_since_it_was_loaded_is_not_written(store: Stor
     card = loaded([{"id": "greet", "phrases": ["hello"]}])
     report = score_interactions(store, [old, kept], card, Matcher())
     assert report.scored == 2 and sorted(report.evaluations) == ["c1", "c2"]
-    rows = list(store.db.query("SELECT interaction_id, content FROM evaluations"))
-    assert [(r["interaction_id"], r["content"]) for r in rows] == [("c2", kept.content)]
+    rows = list(store.db.query("SELECT interaction_id, content, engine FROM evaluations"))
+    assert [tuple(r.values()) for r in rows] == [("c2", kept.content, report.engine)]
+    assert report.engine is not None
 
 
 def test_the_scored_interactions_carry_the_second_readings_record(
