@@ -57,6 +57,9 @@ def test_interactions_are_scored_in_this_process_by_default(
     card = loaded([{"id": "greet", "phrases": ["hello"]}])
     report = score_interactions(store, items, card, Matcher())
     assert pooled == [] and report.scored == 3
+    # No campaigns, no second reading: nothing recorded of one, here or in the store.
+    assert [i.metadata for i in items] == [{}, {}, {}]
+    assert [i.metadata.get("verification") for i in store.load_interactions()] == [None] * 3
     report = score_interactions(store, items, card, Matcher(), workers=2)
     assert pooled == [2] and report.scored == 3
 
@@ -129,3 +132,22 @@ def test_a_scorer_that_loses_an_interaction_stops_the_run(
     card = loaded([{"id": "greet", "phrases": ["hello"]}])
     with pytest.raises(ValueError, match="zip"):
         score_interactions(store, items, card, Matcher())
+
+
+def test_campaigns_are_checked_with_the_runs_matcher_and_site(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[Any, ...]] = []
+
+    def check(item: Interaction, campaigns: Any, matcher: Any, site_tz: Any) -> list[Flag]:
+        seen.append((item.id, campaigns, matcher, site_tz))
+        return []
+
+    monkeypatch.setattr(scoring, "check_interaction", check)
+    items = [chat("c1")]
+    store.save_interactions(items)
+    matcher = Matcher()
+    card = loaded([{"id": "greet", "phrases": ["hello"]}])
+    report = score_interactions(store, items, card, matcher, campaigns=[], site_tz="Asia/Tokyo")
+    assert seen == [("c1", [], matcher, "Asia/Tokyo")]
+    assert report.flags_by_id == {"c1": []}
