@@ -137,17 +137,26 @@ def test_a_scorer_that_loses_an_interaction_stops_the_run(
 def test_campaigns_are_checked_with_the_runs_matcher_and_site(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The first check and the second reading's check of the words decoded again are the
+    same check: the run's campaigns, matcher and site time zone."""
     seen: list[tuple[Any, ...]] = []
+    flag = Flag("forbidden_claim", "high", "spring", "price", "said a wrong price")
 
     def check(item: Interaction, campaigns: Any, matcher: Any, site_tz: Any) -> list[Flag]:
         seen.append((item.id, campaigns, matcher, site_tz))
-        return []
+        return [flag]
+
+    def second_reading(item: Interaction, found: list[Flag], again: Any, verifier: Any) -> Any:
+        return again(item)
 
     monkeypatch.setattr(scoring, "check_interaction", check)
+    monkeypatch.setattr(scoring, "verify_flags", second_reading)
     items = [chat("c1")]
     store.save_interactions(items)
     matcher = Matcher()
     card = loaded([{"id": "greet", "phrases": ["hello"]}])
-    report = score_interactions(store, items, card, matcher, campaigns=[], site_tz="Asia/Tokyo")
-    assert seen == [("c1", [], matcher, "Asia/Tokyo")]
-    assert report.flags_by_id == {"c1": []}
+    report = score_interactions(
+        store, items, card, matcher, campaigns=[], site_tz="Asia/Tokyo", verifier=Verifier()
+    )
+    assert seen == [("c1", [], matcher, "Asia/Tokyo")] * 2
+    assert report.flags_by_id == {"c1": [flag]}
