@@ -11,7 +11,7 @@ import pytest
 
 from qa import scoring
 from qa.matching import Matcher
-from qa.model import Evidence, Flag, Interaction, Turn
+from qa.model import Evidence, Flag, Interaction, Turn, Word
 from qa.scoring import score_interactions
 from qa.store import Store
 from qa.store.connection import to_json
@@ -160,3 +160,103 @@ def test_campaigns_are_checked_with_the_runs_matcher_and_site(
     )
     assert seen == [("c1", [], matcher, "Asia/Tokyo")] * 2
     assert report.flags_by_id == {"c1": [flag]}
+
+
+def test_each_interaction_is_scored_with_its_metrics_flags_and_campaigns(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Metrics stored at ingest reach the criteria with those measured now over them; the
+    flags that stand and the campaigns checked go with them."""
+    given: list[tuple[Any, ...]] = []
+    real = scoring.score_interaction
+
+    def score(item: Interaction, card: Any, matcher: Any, *rest: Any) -> Any:
+        given.append((item.id, *rest))
+        return real(item, card, matcher, *rest)
+
+    monkeypatch.setattr(scoring, "score_interaction", score)
+    monkeypatch.setattr(scoring, "check_interaction", lambda *a, **k: [])
+    item = chat("c1", metadata={"metrics": {"wpm_agent": 150.0, "turns": 9}})
+    store.save_interactions([item])
+    card = loaded(
+        [
+            {"id": "greet", "phrases": ["hello"]},
+            {"id": "pace", "type": "metric.v1", "metric": "wpm_agent", "max": 160},
+        ]
+    )
+    campaigns: list[Any] = []
+    report = score_interactions(store, [item], card, Matcher(), campaigns=campaigns)
+    [(ident, metrics, flags, checked)] = given
+    assert (ident, flags, checked) == ("c1", [], [])
+    assert checked is campaigns
+    assert metrics == {
+        "wpm_agent": 150.0,
+        "first_response": 30.0,
+        "response_avg": 30.0,
+        "response_longest": 30.0,
+        "handle_time": 30.0,
+        "talk_ratio": 0.5,
+        "turns": 2,
+    }
+    pace = report.evaluations["c1"].criteria[1]
+    assert (pace.result, pace.note) == ("pass", "wpm_agent = 150 (wanted ≤ 160)")
+
+
+def test_a_critical_failure_still_fails_a_call_whose_other_result_waits_for_review(
+    store: Store,
+) -> None:
+    """A result decided on words heard with low confidence goes to review and the totals are
+    worked out again: with the card's critical criteria, so a critical failure still fails."""
+    heard = [Word(0.0, 0.5, "good", 0.3), Word(0.5, 1.0, "day", 0.3)]
+    clear = [Word(1.0, 1.5, "thanks", 0.95)]
+    turns = [
+        Turn("agent", "good day", 0.0, 1.0, words=heard),
+        Turn("customer", "thanks", 1.0, 1.5, words=clear),
+    ]
+    call = chat("v1", channel="voice", turns=turns)
+    store.save_interactions([call])
+    card = loaded(
+        [
+            {"id": "greet", "phrases": ["good"], "points": 3},
+            {
+                "id": "thanked",
+                "phrases": ["goodbye"],
+                "speaker": "customer",
+                "points": 1,
+                "critical": True,
+            },
+        ],
+        channels=["voice"],
+    )
+    report = score_interactions(store, [call], card, Matcher())
+    ev = report.evaluations["v1"]
+    assert [(r.id, r.result) for r in ev.criteria] == [("greet", "review"), ("thanked", "fail")]
+    assert (ev.total, ev.max, ev.percent, ev.auto_fail, ev.passed) == (0.0, 1.0, 0.0, True, False)
+
+
+class ExpectingMatcher(Matcher):
+    def __init__(self) -> None:
+        super().__init__()
+        self.expected: list[list[str]] = []
+
+    def expect(self, sentences_: list[str]) -> None:
+        self.expected.append(list(sentences_))
+        super().expect(sentences_)
+
+
+def test_the_sentences_acts_may_be_read_from_are_expected_a_prefetch_at_a_time(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every sentence of the next PREFETCH interactions but an identifier alone."""
+    monkeypatch.setattr(scoring, "PREFETCH", 3)
+    items = [
+        chat(f"c{k}", turns=[Turn("customer", f"Line {k} here. 4417."), Turn("agent", "Sure.")])
+        for k in range(5)
+    ]
+    store.save_interactions(items)
+    matcher = ExpectingMatcher()
+    score_interactions(store, items, loaded([{"id": "greet", "phrases": ["sure"]}]), matcher)
+    assert matcher.expected == [
+        ["Line 0 here.", "Sure.", "Line 1 here.", "Sure.", "Line 2 here.", "Sure."],
+        ["Line 3 here.", "Sure.", "Line 4 here.", "Sure."],
+    ]
