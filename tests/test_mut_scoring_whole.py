@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from qa import scoring
+from qa.engine import engine_settings, engine_stamp
 from qa.matching import Matcher
 from qa.model import Evidence, Flag, Interaction, Turn, Word
 from qa.scoring import score_interactions
@@ -62,6 +63,13 @@ def test_interactions_are_scored_in_this_process_by_default(
     assert [i.metadata.get("verification") for i in store.load_interactions()] == [None] * 3
     report = score_interactions(store, items, card, Matcher(), workers=2)
     assert pooled == [2] and report.scored == 3
+    # The engine that scored, kept once with its settings.
+    [row] = list(store.db.query("SELECT stamp, settings FROM engines"))
+    assert (row["stamp"], row["settings"]) == (
+        report.engine,
+        to_json(engine_settings(Matcher().settings())),
+    )
+    assert report.engine == engine_stamp(engine_settings(Matcher().settings()))
 
 
 @pytest.mark.parametrize("save_every", [1, 200])
