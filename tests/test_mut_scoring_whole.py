@@ -13,6 +13,7 @@ from qa import scoring
 from qa.engine import engine_settings, engine_stamp
 from qa.matching import Matcher
 from qa.model import Evidence, Flag, Interaction, Turn, Word
+from qa.scorecard.engine import semantic_specs
 from qa.scoring import score_interactions
 from qa.store import Store
 from qa.store.connection import to_json
@@ -268,3 +269,42 @@ def test_the_sentences_acts_may_be_read_from_are_expected_a_prefetch_at_a_time(
         ["Line 0 here.", "Sure.", "Line 1 here.", "Sure.", "Line 2 here.", "Sure."],
         ["Line 3 here.", "Sure.", "Line 4 here.", "Sure."],
     ]
+
+
+def sem(speaker: str) -> dict[str, Any]:
+    return {"phrases": ["s"], "match": "semantic", "speaker": speaker}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "specs"),
+    [
+        ({"type": "needs_discovery.v1", "pitch": sem("any")}, [("any", None)]),
+        ({"type": "needs_discovery.v1", "pitch": {"phrases": ["Max"]}}, []),
+        (
+            {
+                "type": "upsell_timing.v1",
+                "pitch": sem("customer"),
+                "complaint": sem("any"),
+                "resolution": sem("agent"),
+            },
+            [("customer", None), ("any", None), ("agent", None)],
+        ),
+        (
+            {"type": "upsell_timing.v1", "pitch": {"phrases": ["Max"]}, "resolution": sem("any")},
+            [("any", None)],
+        ),
+        (
+            {"type": "retention.v1", "churn": sem("customer"), "save": sem("any")},
+            [("customer", None), ("any", None)],
+        ),
+        ({"type": "retention.v1", "save": sem("customer")}, [("customer", None)]),
+        ({"type": "retention.v1"}, []),
+    ],
+)
+def test_semantic_specs_of_every_step_with_phrases(
+    criterion: dict[str, Any], specs: list[tuple[str, None]]
+) -> None:
+    """Each step of a criterion whose phrases are matched by meaning: whose turns it
+    searches (the step's speaker), with no window, in the order of the steps."""
+    [(_, c)] = loaded([{"id": "c", **criterion}]).scorecard.criteria()
+    assert semantic_specs(c) == specs
