@@ -299,6 +299,17 @@ def sem(speaker: str) -> dict[str, Any]:
         ),
         ({"type": "retention.v1", "save": sem("customer")}, [("customer", None)]),
         ({"type": "retention.v1"}, []),
+        (
+            {
+                "type": "product_explanation.v1",
+                "key_points": [
+                    {"id": "a", "phrases": ["s"], "match": "semantic"},
+                    {"id": "b", "phrases": ["s"], "match": "fuzzy"},
+                    {"id": "c", "phrases": ["s"], "match": "semantic"},
+                ],
+            },
+            [("agent", None), ("agent", None)],
+        ),
     ],
 )
 def test_semantic_specs_of_every_step_with_phrases(
