@@ -627,11 +627,11 @@ def metric_v1(c: MetricV1, ctx: Context) -> Outcome:
     )
     note = f"{c.metric} = {value:g} (wanted {bounds})"
     return Outcome(
-        "pass" if ok else "fail", [_metric_pointer(c.metric, value, ctx, note)], 0.95, note=note
+        "pass" if ok else "fail", [_metric_pointer(c.metric, ctx, note)], 0.95, note=note
     )
 
 
-def _metric_pointer(metric: str, value: float, ctx: Context, note: str) -> Any:
+def _metric_pointer(metric: str, ctx: Context, note: str) -> Any:
     """Point at the moment behind a metric where there is one."""
     agent = ctx.of("agent")
     if metric == "monologue_longest" and agent:
@@ -1133,11 +1133,7 @@ def needs_discovery_v1(c: NeedsDiscoveryV1, ctx: Context) -> Outcome:
     if ack:
         evidence.append(ctx.evidence(*ack))
     evidence += [ctx.evidence(t, s) for t, s in needs[:3]]
-    evidence.append(ctx.evidence(*pitched[0]))
-    if not evidence:
-        evidence = [
-            ctx.window_evidence(0, ctx.end_time, "no open questions and no stated needs", "agent")
-        ]
+    evidence.append(ctx.evidence(*pitched[0]))  # never empty: something was pitched
     note = (
         f"{len(open_qs)} open question(s) before the pitch (wanted {c.min_open_questions}); "
         f"needs {'acknowledged' if ack else 'not acknowledged'}; {len(needs)} stated need(s)"
