@@ -350,6 +350,7 @@ def main() -> None:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     Path(args.work).mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
     loaded = Matcher()
     loaded.embedder.embed(["warm up"])  # the model load is not scoring
 
@@ -375,7 +376,8 @@ def main() -> None:
 
     print(
         f"# scoring speed, judgment cases, {date.today()}, {platform.machine()}, "
-        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        f"{os.cpu_count()} cores, load average {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end"
     )
     print(
         f"{'first scoring, nothing cached':34} {'interactions':>12} {'wall s':>8} {'/s wall':>8} "
