@@ -120,7 +120,7 @@ def local_date(ts: str | None, site_tz: str | None = None) -> dt.date | None:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        # Python 3.11 reads a 'Z' (and any separator letter) itself, but not a lower-case 'z'.
+        # Python 3.11 reads a final 'Z' as UTC, but not the lower-case 'z' RFC 3339 allows.
         stamp = datetime.fromisoformat(text.upper())
     except ValueError:
         return None
