@@ -13,7 +13,7 @@ import qa.acts
 from qa.matching import Matcher
 from qa.packs import set_site_extensions
 from qa.scorecard.context import Context
-from qa.scorecard.criteria import _customer_needs, _only_held
+from qa.scorecard.criteria import _customer_needs, _discloses, _only_held, _only_the_subject
 from tests.test_criteria import conversation
 from tests.test_mut_criteria import snap, verdict
 
@@ -50,6 +50,8 @@ CHURN_ANYWHERE = {
         "act": "literal",
     },
 }
+
+EN = Context(conversation("chat", [(A, "Hello.")]), Matcher(), None, None)
 
 Readings = dict[str, dict[str, float]]
 CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings, tuple[Any, ...]]] = [
@@ -211,3 +213,36 @@ def test_only_held_reads_a_sites_longer_phrase_after_the_product(
 def test_customer_needs_are_matched_word_for_word(said: str, expected: list) -> None:
     ctx = Context(conversation("chat", [(C, said)]), Matcher(), None, None)
     assert _customer_needs(ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topics", "expected"),
+    [
+        # The first word is a topic word: nothing comes before it to make it a name.
+        ("Renewal of your cover is on 5 May with Tideline.", {"renewal"}, True),
+        ("Today I refund your £5.", set(), True),  # "I" before it names nothing
+        ("Your plan is £5.", set(), True),  # a topic word of four letters
+        # The subject of the contact, three words back from the start of the sentence.
+        ("About 2 claims you have made this year.", set(), False),
+        ("I'm calling about your claim from June.", set(), True),  # a month after it
+        ("About your payment, 40 was taken.", set(), True),  # the figure just after it
+        ("About your 2 claims.", set(), False),  # the figure before it is the subject's
+        # The subject first, then a topic word that is not: told.
+        ("At £5 a month, as I said about your claim, the premium stays.", set(), True),
+    ],
+)
+def test_discloses_where_the_topic_word_stands(
+    sentence: str, topics: set[str], expected: bool
+) -> None:
+    assert _discloses(sentence, topics, EN) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I'm calling on 5 June about your policy.", True),  # the date is not after it
+        ("I'm calling about your policy.", True),
+    ],
+)
+def test_only_the_subject_reads_only_what_follows(sentence: str, expected: bool) -> None:
+    assert _only_the_subject(sentence, ["your policy"], EN) is expected
