@@ -39,6 +39,15 @@ BOTH_ANYWHERE = {
     },
 }
 
+CHANGES = {
+    **ID_FIRST,
+    "then": {"phrases": ["I've applied a credit to your account"], "match": "exact"},
+}
+NOT_THE_ACCOUNT = {**ID_FIRST, "then": {"phrases": ["the engineer will arrive"], "match": "exact"}}
+ANY_SPEAKER = {
+    **ID_FIRST,
+    "then": {"phrases": ["your balance is"], "match": "exact", "speaker": "any"},
+}
 # A cue list of the card's own, said by anyone, the agent included.
 CHURN_ANYWHERE = {
     "type": "retention.v1",
@@ -129,6 +138,125 @@ CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings, tup
             "the churn cue got a retention move",
             {},
             [(0, C, 0.0, 0.0, "I want to cancel."), (1, A, 30.0, 30.0, "We can price match that.")],
+        ),
+    ),
+    (
+        # A change said as done that names a detail of the check is the check itself.
+        "order_a_change_that_names_the_check_is_no_later_step",
+        CHANGES,
+        "chat",
+        [(A, "I've updated the postcode on your account.")],
+        {},
+        ("na", 0.9, None, "the later step never happened", {}, []),
+    ),
+    (
+        # Nor is one that says the check was done.
+        "order_a_change_that_reports_the_check_done_is_no_later_step",
+        CHANGES,
+        "chat",
+        [(A, "What's your postcode?"), (C, "AB1 2CD."), (A, "I've authenticated your account.")],
+        {},
+        ("na", 0.9, None, "the later step never happened", {}, []),
+    ),
+    (
+        # No later step: the evidence is the check's own sentence, not its whole turn.
+        "order_short_of_the_standard_quotes_the_checks_sentence",
+        STANDARD,
+        "chat",
+        [(A, "Hello. What's your postcode?"), (C, "AB1 2CD.")],
+        {},
+        (
+            "fail",
+            0.75,
+            None,
+            "the check fell short of its standard (only 'postcode'; needs 'passcode' or 'date of birth' and 'postcode')",
+            {},
+            [(0, A, 0.0, 0.0, "What's your postcode?")],
+        ),
+    ),
+    (
+        "order_short_of_the_standard_before_the_later_step_quotes_the_checks_sentence",
+        STANDARD,
+        "chat",
+        [(A, "Hello. What's your postcode?"), (C, "AB1 2CD."), (A, "Thanks, your balance is 5.")],
+        {},
+        (
+            "fail",
+            0.8,
+            None,
+            "the check fell short of its standard before this (only 'postcode'; needs 'passcode' or 'date of birth' and 'postcode')",
+            {},
+            [
+                (2, A, 60.0, 60.0, "Thanks, your balance is 5."),
+                (0, A, 0.0, 0.0, "What's your postcode?"),
+            ],
+        ),
+    ),
+    (
+        # The wrong order, quoting where the standard was met, not where the check began.
+        "order_standard_met_after_the_later_step_quotes_where_it_was_met",
+        STANDARD,
+        "chat",
+        [(A, "Your balance is 5."), (A, "What's your postcode?"), (A, "And your date of birth?")],
+        {},
+        (
+            "fail",
+            0.85,
+            None,
+            "the steps came in the wrong order",
+            {},
+            [(0, A, 0.0, 0.0, "Your balance is 5."), (2, A, 60.0, 60.0, "And your date of birth?")],
+        ),
+    ),
+    (
+        "order_nothing_counts_in_the_turn_that_opens_an_account",
+        ID_FIRST,
+        "chat",
+        [
+            (A, "What's your postcode?"),
+            (C, "AB1 2CD."),
+            (A, "Let me open an account for you. Your balance is £0."),
+        ],
+        {},
+        ("na", 0.9, None, "the later step never happened", {}, []),
+    ),
+    (
+        "order_a_disclosure_counts_only_where_the_step_is_about_the_account",
+        NOT_THE_ACCOUNT,
+        "chat",
+        [(A, "What's your postcode?"), (C, "AB1 2CD."), (A, "Your plan is £5.")],
+        {},
+        ("na", 0.9, None, "the later step never happened", {}, []),
+    ),
+    (
+        "order_a_disclosure_by_any_speaker",
+        ANY_SPEAKER,
+        "chat",
+        [(A, "What's your postcode?"), (C, "AB1 2CD."), (A, "Your plan is £5.")],
+        {},
+        (
+            "pass",
+            0.85,
+            None,
+            None,
+            {},
+            [(0, A, 0.0, 0.0, "What's your postcode?"), (2, A, 60.0, 60.0, "Your plan is £5.")],
+        ),
+    ),
+    (
+        # exact: 'pass code' is not 'passcode'
+        "order_a_platform_message_is_matched_as_the_card_says",
+        ID_FIRST,
+        "chat",
+        [(S, "Customer authenticated in the app (pass code)."), (A, "So your balance is 5.")],
+        {},
+        (
+            "fail",
+            0.8,
+            None,
+            "the first step never happened before this",
+            {},
+            [(1, A, 30.0, 30.0, "So your balance is 5.")],
         ),
     ),
 ]
