@@ -48,6 +48,15 @@ ANY_SPEAKER = {
     **ID_FIRST,
     "then": {"phrases": ["your balance is"], "match": "exact", "speaker": "any"},
 }
+PITCH = {"phrases": ["Fibre Max", "Spring Unlimited"], "match": "exact"}
+UPSELL = {"type": "upsell_timing.v1", "pitch": PITCH}
+OWN_COMPLAINTS = {
+    **UPSELL,
+    "complaint": {"phrases": ["wonky"], "match": "exact", "speaker": "customer"},
+}
+ON_COMPLAINT = {**UPSELL, "applies": "complaint"}
+NEAR_NAMES = {**UPSELL, "pitch": {**PITCH, "match": "fuzzy", "threshold": 0.8}}
+DROP = "My data keeps running out."
 # A cue list of the card's own, said by anyone, the agent included.
 CHURN_ANYWHERE = {
     "type": "retention.v1",
@@ -257,6 +266,212 @@ CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings, tup
             "the first step never happened before this",
             {},
             [(1, A, 30.0, 30.0, "So your balance is 5.")],
+        ),
+    ),
+    (
+        # The apology before the pitch shares the problem's words; the offer itself does not.
+        "upsell_what_the_turn_says_before_the_pitch_is_not_the_offer",
+        UPSELL,
+        "chat",
+        [
+            (C, "My data keeps running out."),
+            (
+                A,
+                "Sorry your data keeps running out, so you won't be stuck. Fibre Max is our best plan.",
+            ),
+        ],
+        {DROP: {"complaint": 0.9}, "Fibre Max is our best plan.": {"recommend": 0.9}},
+        (
+            "fail",
+            0.8,
+            None,
+            "pitched while the customer's problem was still open",
+            {},
+            [
+                (0, C, 0.0, 0.0, "My data keeps running out."),
+                (1, A, 30.0, 30.0, "Fibre Max is our best plan."),
+            ],
+        ),
+    ),
+    (
+        "upsell_a_tie_back_without_the_problems_words_fixes_nothing",
+        UPSELL,
+        "chat",
+        [(C, "My data keeps running out."), (A, "Fibre Max is great so you won't be stuck.")],
+        {DROP: {"complaint": 0.9}, "Fibre Max is great so you won't be stuck.": {"recommend": 0.9}},
+        (
+            "fail",
+            0.8,
+            None,
+            "pitched while the customer's problem was still open",
+            {},
+            [
+                (0, C, 0.0, 0.0, "My data keeps running out."),
+                (1, A, 30.0, 30.0, "Fibre Max is great so you won't be stuck."),
+            ],
+        ),
+    ),
+    (
+        # The problem's words in the offer's second sentence, its first word among them.
+        "upsell_the_offer_runs_to_the_end_of_the_turn",
+        UPSELL,
+        "chat",
+        [
+            (C, "My data keeps running out."),
+            (A, "Fibre Max is our best plan. Data never runs out on it, so you won't be stuck."),
+        ],
+        {DROP: {"complaint": 0.9}, "Fibre Max is our best plan.": {"recommend": 0.9}},
+        (
+            "pass",
+            0.75,
+            None,
+            "no pitch over an open problem",
+            {},
+            [(1, A, 30.0, 30.0, "Fibre Max is our best plan.")],
+        ),
+    ),
+    (
+        # A pitch that fixes the first problem; a second problem, then another pitch.
+        "upsell_a_fix_closes_only_its_own_problem",
+        UPSELL,
+        "chat",
+        [
+            (C, "My data keeps running out."),
+            (A, "Fibre Max has more data, so you won't run out."),
+            (C, "Also my bill is wrong."),
+            (A, "Spring Unlimited is on offer too."),
+        ],
+        {
+            DROP: {"complaint": 0.9},
+            "Also my bill is wrong.": {"complaint": 0.9},
+            "Fibre Max has more data, so you won't run out.": {"recommend": 0.9},
+            "Spring Unlimited is on offer too.": {"recommend": 0.9},
+        },
+        (
+            "fail",
+            0.8,
+            None,
+            "pitched while the customer's problem was still open",
+            {},
+            [
+                (2, C, 60.0, 60.0, "Also my bill is wrong."),
+                (3, A, 90.0, 90.0, "Spring Unlimited is on offer too."),
+            ],
+        ),
+    ),
+    (
+        # Two products offered, then the first one named again.
+        "upsell_a_recap_of_an_earlier_product_is_no_new_pitch",
+        UPSELL,
+        "chat",
+        [
+            (A, "Try Fibre Max."),
+            (A, "Or Spring Unlimited."),
+            (C, "My internet keeps dropping."),
+            (A, "So that's Fibre Max then."),
+        ],
+        {
+            "Try Fibre Max.": {"recommend": 0.9},
+            "Or Spring Unlimited.": {"recommend": 0.9},
+            "My internet keeps dropping.": {"complaint": 0.9},
+            "So that's Fibre Max then.": {"recommend": 0.9},
+        },
+        (
+            "pass",
+            0.75,
+            None,
+            "no pitch over an open problem",
+            {},
+            [(0, A, 0.0, 0.0, "Try Fibre Max.")],
+        ),
+    ),
+    (
+        # Matched by the card's list, with the act just plausible.
+        "upsell_the_cards_own_complaint_words",
+        OWN_COMPLAINTS,
+        "chat",
+        [(C, "The router is wonky."), (A, "Try Fibre Max.")],
+        {"The router is wonky.": {"complaint": 0.4}, "Try Fibre Max.": {"recommend": 0.9}},
+        (
+            "fail",
+            0.8,
+            None,
+            "pitched while the customer's problem was still open",
+            {},
+            [(0, C, 0.0, 0.0, "The router is wonky."), (1, A, 30.0, 30.0, "Try Fibre Max.")],
+        ),
+    ),
+    (
+        "upsell_on_complaint_quotes_the_complaint",
+        ON_COMPLAINT,
+        "chat",
+        [(C, "Hello. My internet keeps dropping."), (A, "Let me check.")],
+        {"My internet keeps dropping.": {"complaint": 0.9}},
+        (
+            "pass",
+            0.75,
+            None,
+            "nothing pitched while the problem was open",
+            {},
+            [(0, C, 0.0, 0.0, "My internet keeps dropping.")],
+        ),
+    ),
+    (
+        "upsell_an_exact_list_names_only_what_is_said",
+        UPSELL,
+        "chat",
+        [(A, "Fibre Max is popular. You could try Fibre Maxx.")],
+        {"You could try Fibre Maxx.": {"recommend": 0.9}},
+        ("na", 0.9, None, "no pitch in this interaction", {}, []),
+    ),
+    (
+        # The name a little off, within the card's bar (0.8), not the default one.
+        "upsell_the_cards_bar_for_a_name_said_near_enough",
+        NEAR_NAMES,
+        "chat",
+        [
+            (A, "You could try Fiber Maxx."),
+            (C, "My internet keeps dropping."),
+            (A, "Try Fiber Maxx again."),
+        ],
+        {
+            "You could try Fiber Maxx.": {"recommend": 0.9},
+            "My internet keeps dropping.": {"complaint": 0.9},
+            "Try Fiber Maxx again.": {"recommend": 0.9},
+        },
+        (
+            "pass",
+            0.75,
+            None,
+            "no pitch over an open problem",
+            {},
+            [(0, A, 0.0, 0.0, "You could try Fiber Maxx.")],
+        ),
+    ),
+    (
+        "upsell_an_unlisted_product_near_a_listed_name_is_a_new_pitch",
+        UPSELL,
+        "chat",
+        [
+            (A, "Try Fibre Max."),
+            (C, "My internet keeps dropping."),
+            (A, "I can move you onto our Fibre Maxi 2 plan."),
+        ],
+        {
+            "Try Fibre Max.": {"recommend": 0.9},
+            "My internet keeps dropping.": {"complaint": 0.9},
+            "I can move you onto our Fibre Maxi 2 plan.": {"present_offer": 0.9, "recommend": 0.9},
+        },
+        (
+            "fail",
+            0.8,
+            None,
+            "pitched while the customer's problem was still open",
+            {},
+            [
+                (1, C, 30.0, 30.0, "My internet keeps dropping."),
+                (2, A, 60.0, 60.0, "I can move you onto our Fibre Maxi 2 plan."),
+            ],
         ),
     ),
 ]
