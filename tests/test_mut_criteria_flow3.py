@@ -12,8 +12,18 @@ import pytest
 import qa.acts
 from qa.matching import Matcher
 from qa.packs import set_site_extensions
-from qa.scorecard.context import Context
-from qa.scorecard.criteria import _customer_needs, _discloses, _only_held, _only_the_subject
+from qa.scorecard.context import Context, Question
+from qa.scorecard.criteria import (
+    _confirmed_when_asked,
+    _customer_needs,
+    _discloses,
+    _invitations,
+    _later_steps,
+    _only_held,
+    _only_the_subject,
+    discovery_questions,
+)
+from qa.scorecard.schema import Event, Examples
 from tests.test_criteria import conversation
 from tests.test_mut_criteria import snap, verdict
 
@@ -56,6 +66,12 @@ OWN_COMPLAINTS = {
 }
 ON_COMPLAINT = {**UPSELL, "applies": "complaint"}
 NEAR_NAMES = {**UPSELL, "pitch": {**PITCH, "match": "fuzzy", "threshold": 0.8}}
+PITCH_ACT = {**UPSELL, "pitch": {**PITCH, "act": "recommend"}}
+ZH_STANDARD = {
+    "type": "order.v1",
+    "first": {"phrases": ["出生日期", "邮编"], "match": "exact", "needs": [["出生日期", "邮编"]]},
+    "then": {"phrases": ["您的余额"], "match": "exact"},
+}
 DROP = "My data keeps running out."
 # A cue list of the card's own, said by anyone, the agent included.
 CHURN_ANYWHERE = {
@@ -474,6 +490,61 @@ CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings, tup
             ],
         ),
     ),
+    (
+        # The card names the act: the turns are still found by the product's name, each sentence read on its own.
+        "upsell_a_card_act_still_pitches_by_the_names_said",
+        PITCH_ACT,
+        "chat",
+        [(A, "Fibre Max is down today. But Fibre Max is worth it.")],
+        {"But Fibre Max is worth it.": {"recommend": 0.4}},
+        (
+            "pass",
+            0.75,
+            None,
+            "no pitch over an open problem",
+            {},
+            [(0, A, 0.0, 0.0, "But Fibre Max is worth it.")],
+        ),
+    ),
+    (
+        "upsell_words_of_a_name_apart_do_not_name_it",
+        NEAR_NAMES,
+        "chat",
+        [(A, "You could try Fibre and Max.")],
+        {"You could try Fibre and Max.": {"recommend": 0.9}},
+        ("na", 0.9, None, "no pitch in this interaction", {}, []),
+    ),
+    (
+        # No pack list for opening an account in Chinese: nothing said opens one.
+        "order_zh_check_short_of_the_standard_with_no_later_step",
+        ZH_STANDARD,
+        "chat",
+        [(C, "你好，我想查余额。"), (A, "请问您的出生日期？")],
+        {},
+        (
+            "fail",
+            0.75,
+            None,
+            "the check fell short of its standard (only '出生日期'; needs '出生日期' and '邮编')",
+            {},
+            [(1, A, 30.0, 30.0, "请问您的出生日期？")],
+        ),
+    ),
+    (
+        "order_a_disclosure_is_quoted_by_its_sentence",
+        ID_FIRST,
+        "chat",
+        [(A, "What's your postcode?"), (C, "AB1 2CD."), (A, "Thanks. Your plan is £5.")],
+        {},
+        (
+            "pass",
+            0.85,
+            None,
+            None,
+            {},
+            [(0, A, 0.0, 0.0, "What's your postcode?"), (2, A, 60.0, 60.0, "Your plan is £5.")],
+        ),
+    ),
 ]
 
 
@@ -481,8 +552,12 @@ CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], Readings, tup
 def acts(monkeypatch: pytest.MonkeyPatch) -> Readings:
     said: Readings = {}
 
-    def classify(texts: list[str], names: list[str], *_: Any, **__: Any) -> list[dict[str, float]]:
-        return [{n: said.get(t, {}).get(n, 0.0) for n in names} for t in texts]
+    def classify(
+        texts: list[str], names: list[str], lang: str, extra: Any = None, *_: Any, **__: Any
+    ) -> list[dict[str, float]]:
+        # The card's examples, where given, make any question a discovery question.
+        taught = {"discovery_question": 0.9} if extra else {}
+        return [{n: taught.get(n, said.get(t, {}).get(n, 0.0)) for n in names} for t in texts]
 
     monkeypatch.setattr(qa.acts, "classify", classify)
     return said
@@ -508,17 +583,8 @@ def test_order_detail_in_a_code_switched_line_is_said_where_the_turn_begins(acts
     """A Chinese turn whose English words, read in Chinese, join two lines into one sentence
     ("thank\nyou" is 谢谢): the detail found there counts from the turn's first sentence, so
     the check is short of its standard with that detail said, not with nothing listed."""
-    crit = {
-        "type": "order.v1",
-        "first": {
-            "phrases": ["出生日期", "邮编"],
-            "match": "exact",
-            "needs": [["出生日期", "邮编"]],
-        },
-        "then": {"phrases": ["您的余额"], "match": "exact"},
-    }
     lines = [(C, "你好，我想查余额。"), (A, "您的余额是5元，出生日期 thank\nyou")]
-    out = verdict(crit, "chat", lines)
+    out = verdict(ZH_STANDARD, "chat", lines)
     assert (out.result, out.confidence) == ("fail", 0.8)
     assert out.note == (
         "the check fell short of its standard before this (only '出生日期'; needs '出生日期' "
@@ -589,3 +655,51 @@ def test_discloses_where_the_topic_word_stands(
 )
 def test_only_the_subject_reads_only_what_follows(sentence: str, expected: bool) -> None:
     assert _only_the_subject(sentence, ["your policy"], EN) is expected
+
+
+def context(lines: list[tuple[str, str]]) -> Context:
+    return Context(conversation("chat", lines), Matcher(), None, None)
+
+
+def test_confirmed_when_asked_reads_every_answer_to_a_check(acts: Readings) -> None:
+    lines = [
+        (C, "Yes, thanks."),  # nothing was asked before it
+        (A, "Hi."),
+        (C, "My internet drops."),  # no check asked
+        (A, "Is that fixed now?"),
+        (C, "Hmm, I think so."),  # no yes
+        (A, "Is it sorted now?"),
+        (C, "Yes but it's slow."),  # a yes with a but
+        (A, "Is it working now?"),
+        (C, "Yep. Thanks a lot."),
+        (A, "Is that all sorted now?"),  # asked last: the first line answers nothing
+    ]
+    assert _confirmed_when_asked(context(lines)) == {8: "Yep."}
+    assert _confirmed_when_asked(context([(A, "Is that fixed now?"), (C, "")])) == {}
+
+
+def test_discovery_questions_default_to_the_agents_turns(acts: Readings) -> None:
+    acts.update({"What happened?": {"discovery_question": 0.9}})
+    ctx = context([(A, "Hello. What happened?"), (C, "What happened?")])
+    assert discovery_questions(ctx) == [Question(0, "What happened?", "open")]
+
+
+def test_discovery_questions_read_with_the_cards_examples(acts: Readings) -> None:
+    ctx = context([(A, "Hello. What happened? Tell me more."), (C, "It broke.")])
+    assert discovery_questions(ctx, [0]) == []
+    assert discovery_questions(ctx, [0], Examples(positive=["What went wrong?"])) == [
+        Question(0, "What happened?", "open"),
+        Question(0, "Tell me more.", "open"),
+    ]
+
+
+def test_invitations_are_open_questions() -> None:
+    ctx = context([(A, "Hello. What happened? Tell me more.")])
+    assert _invitations(ctx, [0]) == [Question(0, "Tell me more.", "open")]
+
+
+def test_later_steps_are_every_turn_that_tells_a_detail() -> None:
+    ctx = context([(A, "Your balance is £5."), (C, "Ok."), (A, "Thanks. Your plan is £10.")])
+    then = Event(phrases=["your balance is"], match="exact")
+    first = Event(phrases=["postcode"], match="exact")
+    assert _later_steps(then, ctx, first) == [(0, "Your balance is £5."), (2, "Your plan is £10.")]
