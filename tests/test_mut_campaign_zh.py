@@ -17,6 +17,7 @@ from qa.campaigns.check import (
     Sentence,
     _bigrams,
     _common_terms,
+    _given,
     _held_named,
     _stems,
     _zh_denied_here,
@@ -360,3 +361,20 @@ DELUXE = campaign("AFX", ("安福意外险尊享版",))
 )
 def test_another_chinese_product(text: str, campaigns: list[Campaign], want: bool) -> None:
     assert _zh_other_product(text, campaigns) is want
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "want"),
+    [
+        # Half of a phrase's character pairs in one clause is enough.
+        ("送路由", PhraseSet(id="r", phrases=["赠送路由器"]), (True, 0.9)),
+        ("我们还会附带一台双频路由器。", ROUTER, (True, 0.9)),
+        ("这个套餐没有双频路由器。", ROUTER, (False, 0.0)),  # denied in that clause
+        # Fewer pairs, but the fact's words and a figure of its kind.
+        ("签了以后有两年的合约期。", NOTICE, (True, 0.85)),
+    ],
+)
+def test_a_chinese_disclosure_given_and_how_sure(
+    text: str, item: PhraseSet, want: tuple[bool, float]
+) -> None:
+    assert _given([said(1, "agent", text)], item, {}, FIBRE) == want
