@@ -301,3 +301,9 @@ NO_CONTRACT = RetiredClaim(id="no_contract", phrases=["不用签合约"])
 )
 def test_a_retired_claim_made(text: str, claim: RetiredClaim, want: tuple[bool, float]) -> None:
     assert _retired_hit(Sentence(1, "agent", 1.0, 2.0, text), claim, {}) == want
+
+
+def test_the_same_chinese_figure_said_twice_is_judged_where_each_is_said() -> None:
+    first, second = extract_claims("五百元，偏远地区满五百元包邮", "", ())
+    assert [_zh_scoped(first, f) for f in ZH_SHIPPING.facts] == [False, False]
+    assert [_zh_scoped(second, f) for f in ZH_SHIPPING.facts] == [True, False]

@@ -485,7 +485,10 @@ def _zh_scoped(c: Claim, f: Fact) -> bool:
         return False
     from qa.statements.zh_claims import cues
 
-    here = c.sentence.find(c.quantity.text) if c.quantity.text else -1
+    # Where this figure sits: the same figure said twice ("五百元，偏远地区满五百元") is two
+    # figures, each judged by the words before it.
+    q = c.quantity
+    here = q.start if c.sentence[q.start : q.end] == q.text else c.sentence.find(q.text)
     before = c.sentence[: here if here >= 0 else len(c.sentence)]
     about = simplified(" ".join(f.about))
     return any(m.group(0) not in about for m in cues()["scope"].finditer(simplified(before)))
