@@ -13,7 +13,8 @@ from qa import scoring
 from qa.engine import engine_settings, engine_stamp
 from qa.matching import Matcher
 from qa.model import Evidence, Flag, Interaction, Turn, Word
-from qa.scorecard.engine import semantic_specs
+from qa.scorecard.context import Context, Outcome
+from qa.scorecard.engine import EVALUATORS, score_interaction, semantic_specs
 from qa.scoring import score_interactions
 from qa.store import Store
 from qa.store.connection import to_json
@@ -319,3 +320,20 @@ def test_semantic_specs_of_every_step_with_phrases(
     searches (the step's speaker), with no window, in the order of the steps."""
     [(_, c)] = loaded([{"id": "c", **criterion}]).scorecard.criteria()
     assert semantic_specs(c) == specs
+
+
+@pytest.mark.parametrize("reader", ["ngrams", "model", "both", None])
+def test_the_cards_reader_reaches_the_criteria(
+    monkeypatch: pytest.MonkeyPatch, reader: str | None
+) -> None:
+    """Who reads a Chinese card's semantic phrases is the card's choice, as written."""
+    seen: list[str | None] = []
+
+    def reads(c: Any, ctx: Context) -> Outcome:
+        seen.append(ctx.reader)
+        return Outcome("pass")
+
+    monkeypatch.setitem(EVALUATORS, "phrase.v1", reads)
+    extra = {"reader": reader} if reader is not None else {}
+    score_interaction(chat(), loaded([{"id": "a"}], language="zh", **extra), Matcher())
+    assert seen == [reader]
