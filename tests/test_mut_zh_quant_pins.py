@@ -84,6 +84,17 @@ def zhe(off: float, start: int, end: int, text: str) -> Row:
             "月费30起",
             [("money", 30.0, None, "month", None, "min", 2, 4, "30", {})],
         ),
+        # a reference word or a bound word at the end of the sentence is no figure's
+        (
+            "月费九十九，请问您的手机号",
+            "月费99,请问您的手机号",
+            [("money", 99.0, None, "month", None, None, 2, 4, "99", {})],
+        ),
+        (
+            "月费九十九，已经是最低",
+            "月费99,已经是最低",
+            [("money", 99.0, None, "month", None, None, 2, 4, "99", {})],
+        ),
         # a discount after a word that prices is a discount
         ("只要8折", "只要8折", [zhe(20.0, 2, 4, "8折")]),
         ("只需八五折", "只需85折", [zhe(15.0, 2, 5, "85折")]),
