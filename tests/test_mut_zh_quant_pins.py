@@ -95,6 +95,11 @@ def zhe(off: float, start: int, end: int, text: str) -> Row:
             "月费99,已经是最低",
             [("money", 99.0, None, "month", None, None, 2, 4, "99", {})],
         ),
+        (
+            "3天内到账，请提供订单号",
+            "3天内到账,请提供订单号",
+            [("duration", 3.0, "day", None, None, None, 0, 2, "3天", {})],
+        ),
         # a discount after a word that prices is a discount
         ("只要8折", "只要8折", [zhe(20.0, 2, 4, "8折")]),
         ("只需八五折", "只需85折", [zhe(15.0, 2, 5, "85折")]),
