@@ -337,3 +337,18 @@ def test_the_cards_reader_reaches_the_criteria(
     extra = {"reader": reader} if reader is not None else {}
     score_interaction(chat(), loaded([{"id": "a"}], language="zh", **extra), Matcher())
     assert seen == [reader]
+
+
+def test_a_calls_flags_stand_unread_again_without_a_verifier(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scoring with campaigns but no second reader (a caller of score_interactions that
+    gives none): the call's flags stand as the check found them, and nothing is recorded."""
+    flag = Flag("forbidden_claim", "high", "spring", "price", "said a wrong price")
+    monkeypatch.setattr(scoring, "check_interaction", lambda *a, **k: [flag])
+    call = chat("v1", channel="voice", turns=[Turn("agent", "good day", 0.0, 1.0)])
+    store.save_interactions([call])
+    card = loaded([{"id": "greet", "phrases": ["good"]}], channels=["voice"])
+    report = score_interactions(store, [call], card, Matcher(), campaigns=[])
+    assert report.flags_by_id == {"v1": [flag]}
+    assert (report.flags, report.verification, call.metadata) == (1, None, {})
