@@ -562,7 +562,10 @@ def _discloses(sentence: str, topics: set[str], ctx: Context) -> bool:
     subject = {normalise(w) for w in ctx.cues("subject_of")}
     tokens = re.findall(r"[^\W_][\w'-]*", sentence)
     for n, token in enumerate(tokens):
-        w = _stem(token.lower())
+        stemmed = _stems(token)
+        if not stemmed:
+            continue  # a common word ("after", "under") stands for no topic ("aftercare")
+        w = next(iter(stemmed))
         prev = tokens[n - 1] if n else ""
         # A capital before it names a department or a product, unless it is "I" or a
         # common word that only opens the sentence ("Your bill is ...").
