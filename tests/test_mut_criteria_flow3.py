@@ -631,6 +631,8 @@ def test_customer_needs_are_matched_word_for_word(said: str, expected: list) -> 
         ("Renewal of your cover is on 5 May with Tideline.", {"renewal"}, True),
         ("Today I refund your £5.", set(), True),  # "I" before it names nothing
         ("Your plan is £5.", set(), True),  # a topic word of four letters
+        # A name (a capital before a word) is passed over, and the sentence read on.
+        ("Call Harbourstone Claims, your policy renews on 5 June.", set(), True),
         # A common word is no topic word, though a topic begins with it.
         ("Your Gold Aftercare costs £5 after May.", {"aftercare"}, False),
         # The subject of the contact, three words back from the start of the sentence.
