@@ -378,3 +378,29 @@ def test_a_chinese_disclosure_given_and_how_sure(
     text: str, item: PhraseSet, want: tuple[bool, float]
 ) -> None:
     assert _given([said(1, "agent", text)], item, {}, FIBRE) == want
+
+
+RATE = Campaign.model_validate(
+    {
+        "version": 2,
+        "id": "XR",
+        "name": "星河存款",
+        "from": "2027-01-01",
+        "to": "2027-03-31",
+        "products": ["星河存款"],
+        "facts": [{"id": "rate", "about": ["利率"], "value": {"percent": 2.125}}],
+    }
+)
+
+
+def test_a_phrase_may_say_a_fact_by_its_figure_to_two_places() -> None:
+    # "年化2.125%" says the rate by its figure alone, compared to two decimal places.
+    item = PhraseSet(id="d", phrases=["利率2.125%", "年化2.125%"])
+    assert _zh_fact_words(item, RATE) == ("percent", ["利率"])
+    # A figure without the fact's words is passed over for the next fact.
+    said = PhraseSet(id="d", phrases=["九十九元，合约期二十四个月"])
+    assert _zh_fact_words(said, FIBRE) == ("duration", ["合约期", "合约"])
+
+
+def test_a_negation_at_the_start_of_the_sentence_denies_the_term() -> None:
+    assert _zh_given("没有双频路由器", ROUTER, FIBRE) is False
