@@ -8,19 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.statements.quantities import extract
-from qa.statements.zh_quantities import simplified, zh_digits
-
-Row = tuple[object, ...]
-
-
-def whole(text: str) -> tuple[str, list[Row]]:
-    zh_digits.cache_clear()
-    t, found = extract(text)
-    return t, [
-        (q.kind, q.value, q.unit, q.period, q.high, q.bound, q.start, q.end, q.text, q.extra)
-        for q in found
-    ]
+from qa.statements.zh_quantities import simplified
+from tests.zh_quant_rows import Row, whole
 
 
 def zhe(off: float, start: int, end: int, text: str) -> Row:
