@@ -27,6 +27,9 @@ from qa.voice.diarize import Segment, SpeakerCount, diarize_embedded, diarize_py
 from qa.voice.roles import DOUBTFUL, SWAPPED, decide_roles, stereo_roles
 
 ROLE_TURNS = 4  # how many of a speaker's first turns the role decision reads
+# Who opens a mono call: the voice that says most in its first seconds. One word cannot
+# decide it: a short "Hello" at the start is easily put with the other voice.
+OPENING_S = 5.0
 ONE_VOICE = "only one voice found: roles are a guess"
 
 
@@ -202,7 +205,7 @@ def _mono(
     voices = sorted({s for _, s in speakers})
     warnings: list[str] = []
     needs_review = False
-    first = speakers[0][1] if speakers else None
+    first = opening_speaker(speakers)
     texts = {v: _first_texts([w for w, s in speakers if s == v], settings.turn_gap) for v in voices}
     if len(voices) < 2:
         decision_agent, conf = (voices[0] if voices else "S1"), 0.5
@@ -240,6 +243,19 @@ def speaker_at(segments: list[Segment], word: Word) -> str:
         return best
     mid = (word.start + word.end) / 2
     return min(segments, key=lambda s: min(abs(s.start - mid), abs(s.end - mid))).speaker
+
+
+def opening_speaker(speakers: list[tuple[Word, str]], seconds: float = OPENING_S) -> str | None:
+    """The voice that says the most words in the first `seconds` after the first word (on
+    a tie, the one heard first): the first speaker that the role decision weighs."""
+    if not speakers:
+        return None
+    until = speakers[0][0].start + seconds
+    counts: dict[str, int] = {}
+    for word, spk in speakers:
+        if word.start <= until:
+            counts[spk] = counts.get(spk, 0) + 1
+    return max(counts, key=lambda spk: counts[spk])  # dicts keep first-heard order on ties
 
 
 def words_to_turns(labelled: list[tuple[Word, str, str]], gap: float) -> list[Turn]:
