@@ -43,14 +43,7 @@ def test_a_route_is_stored_with_redacted_evidence_and_json_columns(tmp_path: Pat
     [row] = rows(store, "SELECT * FROM routings")
     assert row["created_at"][:2] == "20" and row["created_at"].endswith("+00:00")
     assert {k: v for k, v in row.items() if k != "created_at" and v is not None} == {
-        "interaction_id": "c1",
-        "work_type": "sales",
-        "work_type_confidence": 0.75,
-        "work_type_source": "rule",
-        "rule": "sales calls",
-        "rule_line": 4,
-        "undecided": 0,
-        "route_key": "k1",
+        **route(),  # every plain column as given
         "evidence": '[{"quote": "card [CARD], mail [EMAIL]", "turn": 1}, '
         '{"quote": "", "turn": 2}, {"quote": "", "turn": 3}]',
         "scorecards": '[{"hash": "h1", "name": "sales"}]',
