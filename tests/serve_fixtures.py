@@ -11,6 +11,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from qa.cli import cli
+from qa.config import Config, ReviewConfig
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_report import planted_batch
 
@@ -30,6 +31,13 @@ CARD = ROOT / "scorecards" / "inbound_service.yaml"
 # The least Argon2 cost qa.yaml allows: the tests log in hundreds of times, and what they
 # check does not depend on the cost (tests/test_password_cost.py checks the cost itself).
 CHEAP_HASHES = "review:\n  password_memory_mib: 1\n  password_passes: 1\n"
+# The same cost for the app: a login at another cost than the stored hash's hashes again.
+CHEAP_REVIEW = ReviewConfig(password_memory_mib=1, password_passes=1)
+
+
+def cheap_config() -> Config:
+    """The app's configuration: the defaults, with passwords at the least cost."""
+    return Config(review=CHEAP_REVIEW)
 
 
 def cheap_hashes_config(folder: Path) -> Path:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import cli
+from qa.config import ReviewConfig
 from qa.store import Store
 from tests.conftest import needs
 
@@ -63,16 +64,18 @@ def test_the_site_cost_in_qa_yaml_is_used_for_new_and_changed_passwords(tmp_path
     assert r.exit_code == 0, r.output
     assert stored_hash(db, "ana").startswith("$argon2id$v=19$m=8192,t=2,p=4$")
     store = Store(db)
-    assert authenticate(store, "ana", PASSWORD) is not None
-    assert authenticate(store, "ana", PASSWORD + "!") is None
+    at_cost = ReviewConfig(password_memory_mib=8, password_passes=2)
+    assert authenticate(store, "ana", PASSWORD, at_cost) is not None
+    assert authenticate(store, "ana", PASSWORD + "!", at_cost) is None
     other = tmp_path / "other"
     other.mkdir()
     changed = site(other, "review:\n  password_memory_mib: 16\n  password_passes: 1\n")
     r = users(db, "passwd", "ana", "--config", changed, password="a new password 1")
     assert r.exit_code == 0, r.output
     assert stored_hash(db, "ana").startswith("$argon2id$v=19$m=16384,t=1,p=4$")
-    assert authenticate(store, "ana", "a new password 1") is not None
-    assert authenticate(store, "ana", PASSWORD) is None
+    at_cost = ReviewConfig(password_memory_mib=16, password_passes=1)
+    assert authenticate(store, "ana", "a new password 1", at_cost) is not None
+    assert authenticate(store, "ana", PASSWORD, at_cost) is None
     store.close()
 
 
@@ -123,7 +126,9 @@ def test_an_unknown_user_is_verified_at_the_cost_most_stored_hashes_have(
     monkeypatch.setattr(PasswordHasher, "verify", spy)
     store = Store(db)
     assert authenticate(store, "nobody", PASSWORD) is None
-    assert authenticate(store, "tom", PASSWORD) is not None
+    assert authenticate(
+        store, "tom", PASSWORD, ReviewConfig(password_memory_mib=4, password_passes=1)
+    )
     assert authenticate(store, "ana", "wrong password") is None
     store.close()
     assert verified == [(2048, 2, 4), (4096, 1, 4), (2048, 2, 4)]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import needs
-from tests.serve_fixtures import build_demo_db, copy_db, csrf_of, login
+from tests.serve_fixtures import build_demo_db, cheap_config, copy_db, csrf_of, login
 
 pytestmark = needs("starlette", "httpx", "argon2", "itsdangerous", "multipart")
 
@@ -26,7 +26,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app_for(demo_db: Path, tmp_path: Path) -> Iterator[Any]:
     from starlette.testclient import TestClient
 
-    from qa.config import Config
     from qa.serve.app import create_app
 
     db = copy_db(demo_db, tmp_path / "db")
@@ -34,7 +33,9 @@ def app_for(demo_db: Path, tmp_path: Path) -> Iterator[Any]:
     def make(username: str | None = None) -> Any:
         # Entered, so that its requests share one event loop thread instead of starting
         # one each (the app has no lifespan handlers: nothing else changes).
-        client = clients.enter_context(TestClient(create_app(db, Config(), db.parent / "cards")))
+        client = clients.enter_context(
+            TestClient(create_app(db, cheap_config(), db.parent / "cards"))
+        )
         if username:
             r = login(client, username)
             assert r.status_code == 303, r.text

@@ -15,7 +15,7 @@ from qa.review.decisions import criterion_version, decide
 from qa.store import Store
 from qa.store.read import Selection, read_interactions
 from tests.conftest import needs
-from tests.serve_fixtures import USERS, build_demo_db, copy_db, csrf_of, login
+from tests.serve_fixtures import USERS, build_demo_db, cheap_config, copy_db, csrf_of, login
 
 pytestmark = needs("starlette", "httpx", "argon2", "itsdangerous", "multipart")
 ROLES = ["anonymous", *USERS]
@@ -52,11 +52,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     # the matrix's cells need no password hashing of their own.
     from starlette.testclient import TestClient
 
-    from qa.config import Config
     from qa.serve.app import create_app
 
     cookies = {}
-    with TestClient(create_app(db, Config(), db.parent / "cards")) as client:
+    with TestClient(create_app(db, cheap_config(), db.parent / "cards")) as client:
         for role in USERS:
             client.cookies.clear()
             assert login(client, role).status_code == 303
@@ -87,11 +86,10 @@ def client_for(base: dict[str, Any], role: str, folder: Path) -> Any:
     handlers: entering it changes nothing else)."""
     from starlette.testclient import TestClient
 
-    from qa.config import Config
     from qa.serve.app import create_app
 
     db = copy_db(base["db"], folder)
-    client = TestClient(create_app(db, Config(), db.parent / "cards"))
+    client = TestClient(create_app(db, cheap_config(), db.parent / "cards"))
     if role != "anonymous":
         client.cookies.set("qa_session", base["cookies"][role])
     return client

@@ -12,11 +12,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qa.cli import cli
-from qa.config import Config
 from qa.store import Store
 from qa.store.read import Selection, read_interactions
 from tests.conftest import ROOT, needs
-from tests.serve_fixtures import PASSWORD, cheap_hashes_config, csrf_of, login
+from tests.serve_fixtures import PASSWORD, cheap_config, cheap_hashes_config, csrf_of, login
 
 pytestmark = needs("starlette", "httpx", "argon2", "itsdangerous", "multipart")
 # The forbidden phrase "calm down" matches it word for word; the analyst rules it reassurance.
@@ -56,7 +55,7 @@ def test_a_dismissed_finding_adopted_as_an_example_is_not_raised_again(tmp_path:
 
     assert machine() == "fail"  # the finding is raised
     iid = read_interactions(Store(db), Selection())[0].id
-    app = create_app(db, Config(), cards)
+    app = create_app(db, cheap_config(), cards)
     with TestClient(app) as ana:
         assert login(ana, "ana").status_code == 303
         page = ana.get(f"/i/{iid}").text
@@ -135,7 +134,7 @@ def test_a_dismissed_campaign_flag_adopted_as_an_example_is_not_raised_again(
     kinds = {k for k, _ in raised}
     assert {"contradiction", "retired_claim"} <= kinds, raised  # both are raised
     iid = read_interactions(Store(db), Selection())[0].id
-    app = create_app(db, Config(), tmp_path / "cards-unused", camps)
+    app = create_app(db, cheap_config(), tmp_path / "cards-unused", camps)
     with TestClient(app) as ana:
         assert login(ana, "ana").status_code == 303
         page = ana.get(f"/i/{iid}").text
@@ -245,7 +244,7 @@ def test_a_dismissed_missed_obligation_adopted_as_an_example_is_not_raised_again
                                 "--db", str(db), *cheap], input=PASSWORD + "\n")  # fmt: skip
         assert r.exit_code == 0, r.output
     ids = {Path(i.source).stem: i.id for i in read_interactions(Store(db), Selection())}
-    app = create_app(db, Config(), tmp_path / "cards-unused", camps)
+    app = create_app(db, cheap_config(), tmp_path / "cards-unused", camps)
     with TestClient(app) as ana:
         assert login(ana, "ana").status_code == 303
         for name, flag in (

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from qa.cli import cli
 from qa.serve.users import authenticate
 from qa.store import Store
-from tests.serve_fixtures import cheap_hashes_config
+from tests.serve_fixtures import CHEAP_REVIEW, cheap_hashes_config
 
 PASSWORD = "correct horse battery"
 
@@ -38,12 +38,12 @@ def test_users_add_list_disable_passwd(tmp_path: Path) -> None:
     store = Store(db)
     stored = store.db.execute("SELECT password_hash FROM users WHERE username='ana'").fetchone()[0]
     assert stored.startswith("$argon2") and PASSWORD not in stored
-    assert authenticate(store, "ana", PASSWORD) is not None
+    assert authenticate(store, "ana", PASSWORD, CHEAP_REVIEW) is not None
     assert authenticate(store, "ana", PASSWORD + "x") is None
     assert authenticate(store, "nobody", PASSWORD) is None
     r = CliRunner().invoke(cli, ["users", "disable", "ana", "--db", str(db)])
     assert r.exit_code == 0
-    assert authenticate(store, "ana", PASSWORD) is None
+    assert authenticate(store, "ana", PASSWORD, CHEAP_REVIEW) is None
     CliRunner().invoke(cli, ["users", "disable", "ana", "--enable", "--db", str(db)])
     r = CliRunner().invoke(
         cli,
@@ -51,8 +51,8 @@ def test_users_add_list_disable_passwd(tmp_path: Path) -> None:
         input="another one 123\n",
     )
     assert r.exit_code == 0, r.output
-    assert authenticate(store, "ana", PASSWORD) is None
-    assert authenticate(store, "ana", "another one 123") is not None
+    assert authenticate(store, "ana", PASSWORD, CHEAP_REVIEW) is None
+    assert authenticate(store, "ana", "another one 123", CHEAP_REVIEW) is not None
     actions = [r[0] for r in store.db.execute("SELECT action FROM audit ORDER BY id")]
     assert (
         actions[:3] == ["user.add"] * 3 and "user.disable" in actions and "user.passwd" in actions

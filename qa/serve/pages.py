@@ -102,7 +102,8 @@ def login(ctx: Ctx) -> Any:
     address = f"addr:{client}"
     if ctx.app.failures.locked(address) or not ctx.app.throttle.allow(f"user:{username.lower()}"):
         return login_form(ctx, "Too many attempts: wait a few minutes and try again.", 429)
-    user = authenticate(ctx.store, username, ctx.form.get("password") or "")
+    password = ctx.form.get("password") or ""
+    user = authenticate(ctx.store, username, password, ctx.app.config.review)
     if user is None:
         ctx.app.failures.allow(address)  # counts the failure
         return login_form(ctx, "Wrong user name or password.", 200)

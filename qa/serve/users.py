@@ -5,8 +5,9 @@ same answer, and verifying an unknown user costs the same time as a known one, s
 login cannot be used to learn who has an account.
 
 The hashes' cost is a site's: `review.password_memory_mib` and `review.password_passes` in
-qa.yaml (RFC 9106's recommended 64 MiB and 3 passes by default, 4 lanes). A hash keeps the
-cost it was made with; a new cost applies to passwords set from then on.
+qa.yaml (RFC 9106's recommended 64 MiB and 3 passes by default, 4 lanes). A new cost
+applies to passwords set from then on, and to each stored hash at its user's next successful
+login: the password is hashed again at the site's cost and stored in place.
 """
 
 from __future__ import annotations
@@ -190,18 +191,45 @@ def set_password(
         _audit(conn, "cli", "user.passwd", f"user:{username}", None, None, "")
 
 
-def authenticate(store: Store, username: str, password: str) -> User | None:
+def authenticate(
+    store: Store, username: str, password: str, review: ReviewConfig | None = None
+) -> User | None:
     """The user when the password is right and the account enabled; None otherwise, after
-    the same work either way."""
+    the same work either way. On a successful login a hash made at another cost than the
+    site's (`review`; default: the recommended one) is replaced by one at the site's cost."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
     rows = list(store.db.query("SELECT * FROM users WHERE username = ?", [username]))
     digest = rows[0]["password_hash"] if rows else _dummy_hash(store)
+    hasher = password_hasher(review)
     try:
-        password_hasher().verify(digest, password)  # at the cost the hash names
+        hasher.verify(digest, password)  # at the cost the hash names
         ok = bool(rows)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or rows[0]["disabled"]:
         return None
+    if hasher.check_needs_rehash(digest):
+        _rehash(store, username, digest, hasher.hash(password))
     return _row_user(rows[0])
+
+
+def _rehash(store: Store, username: str, old: str, new: str) -> None:
+    """The user's hash at the site's cost, in place of the one just verified (unless the
+    password changed meanwhile); the user's sessions stay open."""
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "UPDATE users SET password_hash = ?, updated_at = ?"
+            " WHERE username = ? AND password_hash = ?",
+            [new, now(), username, old],
+        )
+        if cur.rowcount:
+            what = f"user:{username}"
+            _audit(conn, username, "user.rehash", what, _cost(old), _cost(new), "")
+
+
+def _cost(digest: str) -> str:
+    from argon2 import extract_parameters
+
+    p = extract_parameters(digest)
+    return f"m={p.memory_cost},t={p.time_cost},p={p.parallelism}"
