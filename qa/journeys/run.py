@@ -361,10 +361,8 @@ def inputs_digest(
     routings, the latest qa score of each contact (the survey test's gap), the campaign set
     each contact was last checked against (a content digest: its facts say which of two
     stories was right), every site's roster, the journey settings, the site's time zone and
-    qa's version. Equal digests, equal journeys; it costs one lean read of the store, a few
-    per cent of a rebuild."""
-    from qa import __version__
-
+    the journey logic's stamp (`journey_logic`). Equal digests, equal journeys; it costs one
+    lean read of the store, a few per cent of a rebuild."""
     h = hashlib.sha256()
 
     def feed(rows: Any) -> None:
@@ -410,7 +408,7 @@ def inputs_digest(
     feed([(r.site, r.customers) for r in sites])
     feed(
         [
-            __version__,
+            journey_logic(),
             config.journeys.model_dump(mode="json"),
             settings(config),
             config.timezone,
@@ -419,6 +417,36 @@ def inputs_digest(
         ]
     )
     return h.hexdigest()
+
+
+# The modules whose constants decide the journeys besides qa.journeys' own: the quantities,
+# numbers and clauses that stories and promises read (as qa.engine's DECIDING_MODULES do
+# for scoring).
+JOURNEY_MODULES = (
+    "qa.statements.claims",
+    "qa.statements.concepts",
+    "qa.statements.numbers",
+    "qa.statements.quantities",
+    "qa.timeutil",
+)
+
+
+def journey_logic() -> dict[str, Any]:
+    """What the journey code brings to its results, stamped as the scoring engine's
+    (qa.engine.engine_settings): qa's version and every module-level constant (thresholds,
+    cue lists, patterns) of qa.journeys and the modules it reads. Journeys kept by older
+    logic are built again after an upgrade that changes any of them."""
+    import pkgutil
+
+    from qa import __version__
+    from qa import journeys as package
+    from qa.engine import module_constants
+
+    names = sorted(f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__))
+    return {
+        "qa": __version__,
+        "constants": {name: module_constants(name) for name in [*names, *JOURNEY_MODULES]},
+    }
 
 
 def _stored_summary(store: Store, digest: str) -> Summary | None:
