@@ -22,7 +22,15 @@ from qa.ingest.chat import parse_chat_csv, parse_chat_json, parse_chat_text
 from qa.ingest.email import Mail, build_thread, group_threads, read_mail_file
 from qa.ingest.hashing import file_sha256
 from qa.ingest.limits import Limits
-from qa.ingest.metadata import MANIFEST_NAMES, Manifest, apply_metadata, from_filename
+from qa.ingest.metadata import (
+    GIVEN_KEY,
+    MANIFEST_NAMES,
+    Manifest,
+    apply_metadata,
+    from_filename,
+    given_before,
+    keep_stored_fields,
+)
 from qa.ingest.transcripts import (
     TRANSCRIPT_EXTENSIONS,
     Parsed,
@@ -33,8 +41,9 @@ from qa.ingest.transcripts import (
     parse_transcript_json,
     parse_vtt,
 )
+from qa.journeys.identity import HASHES_KEY, MASKS
 from qa.language import interaction_language
-from qa.model import Failure, Interaction
+from qa.model import Agent, Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.redact import redact
 from qa.store import Store
@@ -117,9 +126,10 @@ def ingest(
     progress = progress or NoProgress()
     progress.start(len(files), "Ingesting")
     new_mail = False
+    earlier = _earlier_sources(store)
     for path in files:
         try:
-            new_mail |= _ingest_file(path, store, config, manifest, report)
+            new_mail |= _ingest_file(path, store, config, manifest, report, earlier)
         except InputError as exc:
             _fail(store, report, path, str(exc), run_id)
         except (OSError, UnicodeDecodeError) as exc:  # unreadable from disk
@@ -162,7 +172,12 @@ def _source_key(path: Path, meta: dict[str, Any]) -> str:
 
 
 def _ingest_file(
-    path: Path, store: Store, config: Config, manifest: Manifest, report: IngestReport
+    path: Path,
+    store: Store,
+    config: Config,
+    manifest: Manifest,
+    report: IngestReport,
+    earlier: dict[str, str] | None = None,
 ) -> bool:
     """Ingest one file. Returns True when it brought email messages to thread."""
     suffix = path.suffix.lower()
@@ -170,7 +185,15 @@ def _ingest_file(
         raise InputError(
             f"unsupported file type '{suffix or path.name}': qa reads {', '.join(SUPPORTED)}"
         )
-    file_meta = {**from_filename(path, config.filename_pattern), **manifest.lookup(path)}
+    before = _stored_from(store, path, earlier)
+    # What this run gives, over what every interaction of the file was given before: a run
+    # without the manifest reads the file as the run with it did, and skips it when nothing
+    # else changed.
+    file_meta = {
+        **_common_given(before),
+        **from_filename(path, config.filename_pattern),
+        **manifest.lookup(path),
+    }
     key = _source_key(path, file_meta)
     if store.source_done(key):
         report.skipped.append(str(path))
@@ -192,15 +215,92 @@ def _ingest_file(
     else:
         items = _text_interactions(path, suffix, file_meta.get("channel"), config, limits)
         limits.check_interactions(items)
+    stored = _stored_given(store, [i.id for i in items])
     for item in items:
         item.source = str(path)
         meta = {**file_meta, **manifest.lookup(path, item.metadata.get("conversation_id"))}
-        apply_metadata(item, meta)
+        _apply_given(item, meta, stored.get(item.id))
         item.agent = config.resolve_agent(item.agent)
         _detect_language(item)
     store.save_interactions(items, source=str(path), file_hash=key, kind=suffix.lstrip("."))
     report.interaction_ids += [i.id for i in items]
     return False
+
+
+def _earlier_sources(store: Store) -> dict[str, str]:
+    """Each file read before (its stored path) and the ids of the interactions its last
+    ingest wrote (JSON): read once per run, as a file's own lookup would read the whole
+    table (sources is keyed by the file's digest, not its path)."""
+    rows = store.conn.execute(
+        "SELECT source, interaction_ids FROM sources ORDER BY ingested_at, rowid"
+    )
+    return {source: ids for source, ids in rows if ids}  # the latest ingest of a path wins
+
+
+def _stored_from(
+    store: Store, path: Path, earlier: dict[str, str] | None = None
+) -> list[Interaction]:
+    """The interactions the last ingest of this file wrote (none for a new file)."""
+    if earlier is None:
+        earlier = _earlier_sources(store)
+    ids = json.loads(earlier.get(redact(str(path))) or "[]")
+    return list(_stored_given(store, ids).values())
+
+
+def _stored_given(store: Store, ids: list[str]) -> dict[str, Interaction]:
+    """The stored interactions of these ids as far as a new ingest keeps them: the fields
+    a manifest sets, and of the metadata only what was given and the identifier hashes."""
+    out: dict[str, Interaction] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = store.conn.execute(
+            "SELECT i.id, i.channel, i.source, i.agent_id, a.name, i.team, i.campaign,"
+            " i.customer_id, i.case_id, i.direction, i.started_at,"
+            f" json_extract(i.metadata, '$.{GIVEN_KEY}'),"
+            f" json_extract(i.metadata, '$.{HASHES_KEY}')"
+            " FROM interactions i LEFT JOIN agents a ON a.id = i.agent_id"
+            f" WHERE i.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for r in rows:
+            metadata = {k: json.loads(v) for k, v in ((GIVEN_KEY, r[11]), (HASHES_KEY, r[12])) if v}
+            out[r[0]] = Interaction(
+                id=r[0],
+                channel=r[1],
+                source=r[2],
+                agent=Agent(r[3], r[4], r[5]) if r[3] else None,
+                campaign=r[6],
+                customer_id=r[7],
+                case_id=r[8],
+                direction=r[9],
+                started_at=r[10],
+                metadata=metadata,
+            )
+    return out
+
+
+def _common_given(items: list[Interaction]) -> dict[str, Any]:
+    """The fields given alike to every one of the interactions."""
+    given = [given_before(i) for i in items]
+    if not given:
+        return {}
+    return {k: v for k, v in given[0].items() if all(g.get(k, object()) == v for g in given[1:])}
+
+
+def _apply_given(item: Interaction, meta: dict[str, Any], stored: Interaction | None) -> None:
+    """The metadata this run gives, over what the stored interaction was given before; what
+    was given is kept with the interaction for the next run."""
+    meta = {**given_before(stored), **meta}
+    apply_metadata(item, meta)
+    keep_stored_fields(item, stored)
+    if meta:
+        item.metadata[GIVEN_KEY] = meta
+    # A kept value that redaction masked when it was stored (a value read from a file
+    # never holds a mask) can no longer be hashed: the hashes made of it then
+    # (qa/journeys/identity.py) go on linking the contact.
+    hashes = stored.metadata.get(HASHES_KEY) if stored else None
+    if hashes and any(m in str(v) for v in meta.values() for m in MASKS):
+        item.metadata[HASHES_KEY] = hashes
 
 
 def _detect_language(item: Interaction) -> None:
@@ -294,9 +394,8 @@ def rebuild_email_threads(store: Store, config: Config, manifest: Manifest) -> l
             continue
         item = build_thread(thread, config.email.agent_domains, config.email.agent_addresses)
         source = Path(thread[0].source)
-        apply_metadata(
-            item, {**from_filename(source, config.filename_pattern), **manifest.lookup(source)}
-        )
+        meta = {**from_filename(source, config.filename_pattern), **manifest.lookup(source)}
+        _apply_given(item, meta, _stored_given(store, [item.id]).get(item.id))
         item.agent = config.resolve_agent(item.agent)
         _detect_language(item)
         store.save_thread(item, [m.message_id for m in thread])

@@ -199,6 +199,34 @@ def from_filename(path: Path, pattern: str | None) -> dict[str, Any]:
     return out
 
 
+# What the manifest and the file name gave an interaction, kept in its metadata: a later
+# ingest of the same file that gives less (no manifest, another manifest without the
+# column) keeps these fields instead of writing them over with nothing.
+GIVEN_KEY = "given_fields"
+# Stored before qa kept GIVEN_KEY: the fields a manifest can set, read back from the store.
+_STORED_FIELDS = ("campaign", "customer_id", "case_id", "direction", "started_at")
+
+
+def given_before(stored: Interaction | None) -> dict[str, Any]:
+    """The fields given when the interaction was last ingested (empty for a new one)."""
+    if stored is None:
+        return {}
+    given = stored.metadata.get(GIVEN_KEY)
+    return dict(given) if isinstance(given, dict) else {}
+
+
+def keep_stored_fields(item: Interaction, stored: Interaction | None) -> None:
+    """For an interaction stored before qa kept GIVEN_KEY: the fields a manifest sets that
+    this ingest left empty keep their stored values (a value from the file wins)."""
+    if stored is None or GIVEN_KEY in stored.metadata:
+        return
+    for name in _STORED_FIELDS:
+        if getattr(item, name) is None and getattr(stored, name) is not None:
+            setattr(item, name, getattr(stored, name))
+    if item.agent is None and stored.agent is not None:
+        item.agent = stored.agent
+
+
 def apply_metadata(item: Interaction, meta: dict[str, Any]) -> Interaction:
     """Set agent, team and the other fields from metadata; keep the rest in metadata."""
     if not meta:

@@ -143,6 +143,8 @@ class Writes(Connection):
             emails=self.redaction.emails,
             phones=self.redaction.phones,
         )
+        for kind, values in (item.metadata.get(HASHES_KEY) or {}).items():  # kept by ingest
+            hashes[kind] = sorted({*hashes.get(kind, []), *values})
         return {**item.metadata, HASHES_KEY: hashes} if hashes else item.metadata
 
     def _redact_opt(self, value: str | None) -> str | None:
