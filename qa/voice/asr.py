@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -59,11 +60,12 @@ class AsrSettings:
     cpu_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     def key(self) -> str:
-        stable = {k: v for k, v in asdict(self).items() if k != "cpu_threads"}
+        stable: dict[str, Any] = {k: v for k, v in asdict(self).items() if k != "cpu_threads"}
         if not self.batch_size:
             del stable["batch_timestamps"]  # no effect unbatched
         if self.model != AUTO:  # no effect with a fixed model
             del stable["models"], stable["language_min_probability"]
+        stable["front_end"] = front_end()
         return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()[:16]
 
     def model_for(self, language: str | None) -> str:
@@ -75,6 +77,44 @@ class AsrSettings:
         if self.language:
             return self.language
         return "en" if self.model.endswith(".en") or model_ref.rstrip("/").endswith(".en") else None
+
+
+# The libraries that recognise: faster-whisper (its log-mel features, its VAD's settings
+# other than the padding, which are its defaults, and the decoding), CTranslate2 (the
+# model) and onnxruntime (the VAD's network). Another version can hear other words.
+RECOGNISERS = ("faster-whisper", "ctranslate2", "onnxruntime")
+
+
+@lru_cache(maxsize=1)
+def recogniser_versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str | None] = {}
+    for name in RECOGNISERS:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def front_end() -> dict[str, Any]:
+    """What the audio goes through around recognition besides AsrSettings, for the
+    transcript cache's key: the sample rate, the long-recording pieces and where they are
+    cut, the stretch language detection reads, the speech regions rebuilt from the words
+    (diarization reads them from the cached result), the BLAS threads of the features, and
+    the recognising libraries' versions. The channels themselves (decoding, resampling,
+    the stereo split) are keyed by their samples (qa.voice.pipeline.channel_key)."""
+    return {
+        "sample_rate": SAMPLE_RATE,
+        "piece_s": PIECE_S,
+        "cut_search_s": CUT_SEARCH_S,
+        "detect_window_s": DETECT_WINDOW_S,
+        "speech_pad_s": SPEECH_PAD_S,
+        "speech_gap_s": SPEECH_GAP_S,
+        "blas_threads": BLAS_THREADS,
+        "libraries": recogniser_versions(),
+    }
 
 
 @dataclass
