@@ -4,7 +4,7 @@ or with the span it searched when it found nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
@@ -433,10 +433,10 @@ def _later_steps(event: Event, ctx: Context, first: Event | None = None) -> list
             continue  # "how happy were you with your bill?" asks, it tells nothing
         found[turn] = quote
     topics = _step_topics(event.phrases or [])
-    nouns = {_stem(n) for n in ctx.cues("account_nouns")}
+    nouns = _stems_of(ctx.cues("account_nouns"))
     changes = _lists_changes(event.phrases or [])
     checks = [*(first.phrases or []), *ctx.cues("step_done")] if first else ctx.cues("step_done")
-    if nouns & {_stem(t) for t in topics} and event.speaker in ("agent", "any"):
+    if nouns & _stems_of(topics) and event.speaker in ("agent", "any"):
         for i in ctx.of(event.speaker):
             if i in found or i >= opened:
                 continue
@@ -490,7 +490,7 @@ def _changed(sentence: str, topics: set[str], checks: list[str], ctx: Context) -
     if sentence.rstrip().endswith("?") or _has_any(sentence, checks):
         return False
     skip = {normalise(w) for w in ctx.cues("not_changes")}
-    theirs = {_stem(t) for t in topics | set(ctx.cues("account_nouns"))}
+    theirs = _stems_of(topics | set(ctx.cues("account_nouns")))
     said = normalise(sentence)
     of_theirs = " your " in f" {said} " or bool({_stem(w) for w in said.split()} & theirs)
     for clause in _clauses(sentence):
@@ -556,23 +556,22 @@ def _discloses(sentence: str, topics: set[str], ctx: Context) -> bool:
         return False  # asked of the customer, not told; or a new account being set up
     if " your " not in said and not _has_any(sentence, ctx.cues("yours")):
         return False
-    topics = {_stem(t) for t in topics | set(ctx.cues("account_nouns"))}
+    topics = _stems_of(topics | set(ctx.cues("account_nouns")))
     if not _specific(sentence, ctx):
         return _on_theirs(sentence, topics)
     subject = {normalise(w) for w in ctx.cues("subject_of")}
     tokens = re.findall(r"[^\W_][\w'-]*", sentence)
     for n, token in enumerate(tokens):
-        stemmed = _stems(token)
+        stemmed = _stems(token)  # every part of a hyphenated word ("pre-payment")
         if not stemmed:
             continue  # a common word ("after", "under") stands for no topic ("aftercare")
-        w = next(iter(stemmed))
         prev = tokens[n - 1] if n else ""
         # A capital before it names a department or a product, unless it is "I" or a
         # common word that only opens the sentence ("Your bill is ...").
         opens = n == 1 and prev.lower() in STOPWORDS
         if prev[:1].isupper() and prev != "I" and not opens:
             continue
-        if not any(w[:5] == t[:5] and min(len(w), len(t)) >= 4 for t in topics):
+        if not any(w[:5] == t[:5] and min(len(w), len(t)) >= 4 for w in stemmed for t in topics):
             continue
         before = {t.lower() for t in tokens[max(0, n - 3) : n]}
         if before & subject and not _specific(" ".join(tokens[n + 1 :]), ctx):
@@ -612,7 +611,18 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    return next(iter(_stems(word)), word)
+    """One word's stem, the word itself where it is no content word. A word of several parts
+    ("pre-payment") has a stem for each: the first in order stands for it, on every run."""
+    return min(_stems(word), default=word)
+
+
+def _stems_of(words: Iterable[str]) -> set[str]:
+    """The stems of every part of every word or phrase ("direct debit", "pre-payment"), each
+    word that is no content word as it is."""
+    out: set[str] = set()
+    for w in words:
+        out |= _stems(w) or {w}
+    return out
 
 
 def metric_v1(c: MetricV1, ctx: Context) -> Outcome:
