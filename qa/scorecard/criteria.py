@@ -1395,14 +1395,17 @@ def _pitch_fixes(ctx: Context, problem_turn: int, pitch_turn: int, pitch: str) -
 
 
 def _stems(text: str) -> set[str]:
-    """Content words without their commonest endings: 'running' and 'run' meet."""
+    """Content words without their commonest endings: 'running' and 'run' meet; a final
+    'ss' is no plural ('pass'). A doubled last letter goes ('runn', 'cancell', 'stuff'),
+    except a doubled l, s or z of four letters ('bill', 'pass', 'buzz'): their own, not
+    doubled by an ending, and three letters are too short for a topic word."""
     out = set()
     for w in content_words(text):
         for suffix in ("ing", "ed", "es", "s"):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
                 w = w[: -len(suffix)]
                 break
-        if len(w) > 3 and w[-1] == w[-2]:
+        if len(w) > 3 and w[-1] == w[-2] and (len(w) > 4 or w[-1] not in "lsz"):
             w = w[:-1]
         out.add(w)
     return out
