@@ -184,13 +184,16 @@ def _score_one(job: _Job, item: Interaction) -> _Scored | None:
         if campaigns is not None
         else None
     )
-    verification = None
+    if "verification" in item.metadata:
+        # An earlier scoring's record of what its second reading removed: this one replaces
+        # it, read again or not.
+        item.metadata["verification"] = []
     if flags and campaigns is not None and verifier is not None:
         check = partial(
             check_interaction, campaigns=campaigns, matcher=job.matcher, site_tz=job.site_tz
         )
         flags = verify_flags(item, flags, check, verifier)
-        verification = item.metadata.get("verification")
+    verification = item.metadata.get("verification")
     # Only open flags count against the agent: those held for review wait for a person.
     standing = review_flags(item, flags) if flags is not None else None
     ev = score_interaction(item, job.card, job.matcher, metrics, standing, campaigns)
