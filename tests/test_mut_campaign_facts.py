@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from qa.campaigns.check import _about_score, choose_fact
+from qa.campaigns.check import _about_score, check_interaction, choose_fact
 from qa.campaigns.schema import Campaign, Fact
+from qa.model import Interaction, Turn
 from qa.statements.claims import extract_claims
 
 
@@ -50,6 +51,7 @@ FAR = "We charge $35, and after that it covers all of your {} monthly line renta
         # In the figure's clause, nothing between: 2, less the distance, and a phrase that
         # leads into the figure (at most 12 characters before it) gains 0.3.
         ("The rental is $35.", ["rental"], 0, (2.0 - 9 / 250 + 0.3) * 1.1),
+        ("The rental $35.", ["rental"], 0, (2.0 - 6 / 250 + 0.3) * 1.1),
         ("The line rental is $35.", ["line rental"], 0, (2.0 - 14 / 250 + 0.3) * 1.2),
         ("The rental per line is $35.", ["rental"], 0, (2.0 - 18 / 250 + 0.3) * 1.1),
         ("The rental on a line is $35.", ["rental"], 0, (2.0 - 19 / 250) * 1.1),
@@ -128,3 +130,69 @@ def test_the_fact_named_by_the_words(
     said: str, facts: list[dict[str, Any]], figure: int, want: tuple[Any, ...]
 ) -> None:
     assert pick(said, facts, figure) == want
+
+
+def flags(value: dict[str, Any], said: str) -> list[str]:
+    """The kinds of flag raised by one agent sentence about a campaign of one fact."""
+    camp = campaign([{"id": "term", "value": value}])
+    item = Interaction(
+        id="i",
+        channel="chat",
+        source="s",
+        started_at="2026-04-01T10:00:00Z",
+        turns=[Turn("agent", f"Solar Saver: {said}.", 0.0, 1.0)],
+    )
+    return [str(f.kind) for f in check_interaction(item, [camp])]
+
+
+RATE = {"count": {"amount": 25, "unit": "p per kWh"}}
+WRONG = ["contradiction"]
+
+
+@pytest.mark.parametrize(
+    ("value", "said", "want"),
+    [
+        # Money in another currency is no figure of the fact's.
+        ({"money": {"amount": 30}}, "$45 a month", WRONG),
+        ({"money": {"amount": 30}}, "£45 a month", []),
+        ({"money": {"amount": 30, "currency": "GBP"}}, "£45 a month", WRONG),
+        ({"money": {"amount": 30, "currency": "GBP"}}, "$45 a month", []),
+        # A unit rate: said as a rate, or as cents alone (compared in cents).
+        (RATE, "30p per kWh", WRONG),
+        (RATE, "25p per kWh", []),
+        (RATE, "30c", WRONG),
+        (RATE, "25c", []),
+        (RATE, "30 cents", WRONG),
+        (RATE, "$3", []),
+        # A percentage against a percentage only.
+        ({"percent": 25}, "20% off", WRONG),
+        ({"percent": 25}, "25% off", []),
+        ({"money": {"amount": 30}}, "20% off", []),
+        # A date: the same day of the same month.
+        ({"date": "2026-05-31"}, "ends on 31st May", []),
+        ({"date": "2026-05-31"}, "ends on 30th May", WRONG),
+        # Days counted are a length of time.
+        ({"count": {"amount": 14, "unit": "days"}}, "a refund in 14 days", []),
+        ({"count": {"amount": 14, "unit": "days"}}, "a refund in 2 weeks", []),
+        ({"count": {"amount": 14, "unit": "days"}}, "a refund in 21 days", WRONG),
+        ({"duration": {"amount": 1, "unit": "year"}}, "a contract of 12 months", []),
+        ({"duration": {"amount": 1, "unit": "year"}}, "a contract of 13 months", WRONG),
+        # A count of the same thing only.
+        ({"count": {"amount": 4, "unit": "lines"}}, "3 lines", WRONG),
+        ({"count": {"amount": 4, "unit": "lines"}}, "4 lines", []),
+        ({"count": {"amount": 4, "unit": "lines"}}, "3 GB", []),
+        ({"count": {"amount": 4, "unit": "GB"}}, "3 GB", WRONG),
+        # No period said: the amount alone; a one-off amount against a monthly one is wrong.
+        ({"money": {"amount": 30}}, "$45", WRONG),
+        ({"money": {"amount": 30}}, "$30", []),
+        ({"money": {"amount": 30, "period": "once"}}, "$30", []),
+        ({"money": {"amount": 30, "period": "once"}}, "$30 a month", WRONG),
+        # Another amount that is right in some case (a tier).
+        ({"money": {"amount": 30}, "tiers": [25]}, "$25 a month", []),
+        ({"money": {"amount": 30}, "tiers": [25]}, "$27 a month", WRONG),
+    ],
+)
+def test_a_figure_is_compared_with_a_fact_of_its_kind(
+    value: dict[str, Any], said: str, want: list[str]
+) -> None:
+    assert flags(value, said) == want
