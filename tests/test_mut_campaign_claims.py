@@ -86,7 +86,14 @@ def test_a_confirmation_of_the_customers_figures(
             [("$39.99", "corrected", "own", "current"), ("$49.99", "negated", "own", "current")],
         ),
         ("$30 a month wouldn't apply to you.", [("$30 a month", "negated", "own", "current")]),
-        # A negation does not reach past a comma, nor across many words.
+        (
+            "It's $39.99 rather than $49.99.",
+            [("$39.99", "corrected", "own", "current"), ("$49.99", "negated", "own", "current")],
+        ),
+        # A negation does not reach past a comma, nor across many words, nor out of the
+        # figure's clause either way.
+        ("We don't charge extra but it's $30 a month.", [("$30 a month", *OWN)]),
+        ("It's $30 a month, and the other fee doesn't apply.", [("$30 a month", *OWN)]),
         ("If you can't pay, the fee is $50.", [("$50", *OWN)]),
         ("We never said that the price of the whole family bundle would be $30.", [("$30", *OWN)]),
         # Whose figure: a total, a competitor's, the customer's own, an add-on, a reference.
@@ -115,6 +122,12 @@ def test_a_confirmation_of_the_customers_figures(
         ("It's normally $50 a month.", [("$50 a month", "asserted", "reference", "current")]),
         ("It's $50 a month normally.", [("$50 a month", "asserted", "reference", "current")]),
         ("It's $50 a month, normally.", [("$50 a month", *OWN)]),
+        ("It's $50 a month Normally.", [("$50 a month", "asserted", "reference", "current")]),
+        # Our own name opens a clause of its own: the competitor's words stay with theirs.
+        (
+            "Pinecell charge $20 a month, Fibre Max $35 a month.",
+            [("$20 a month", "asserted", "competitor", "current"), ("$35 a month", *OWN)],
+        ),
         (
             "Down from $50, it is now $35 a month.",
             [("$50", "asserted", "reference", "current"), ("$35 a month", *OWN)],
@@ -142,6 +155,13 @@ def test_a_confirmation_of_the_customers_figures(
         ("From September it will be $40 a month.", [("$40 a month", "asserted", "own", "future")]),
         ("Today it will be $40 a month.", [("$40 a month", "asserted", "own", "future")]),
         ("Now it went up to $40 a month.", [("$40 a month", *OWN)]),
+        # A word for now holds over a past word before it in the clause, not over one in
+        # another clause.
+        ("It was raised and now it's $35 a month.", [("$35 a month", *OWN)]),
+        (
+            "Currently we're busy, but $20 a month was the old price.",
+            [("$20 a month", "asserted", "own", "past")],
+        ),
         (
             "It used to be $20 a month, now it is $35 a month.",
             [("$20 a month", "asserted", "own", "past"), ("$35 a month", *OWN)],
@@ -157,7 +177,7 @@ def test_a_confirmation_of_the_customers_figures(
     ],
 )
 def test_whose_figure_and_when(said: str, want: list[Reading]) -> None:
-    assert read(said, known=("Fibre 500",)) == want
+    assert read(said, known=("Fibre 500", "Fibre Max")) == want
 
 
 @pytest.mark.parametrize(
@@ -176,3 +196,45 @@ def test_whose_figure_and_when(said: str, want: list[Reading]) -> None:
 )
 def test_a_period_said_before_the_amount(said: str, want: list[tuple[str, str | None]]) -> None:
     assert [(c.quantity.text, c.quantity.period) for c in extract_claims(said)] == want
+
+
+def test_a_confirmed_figure_is_read_in_the_customers_words() -> None:
+    [claim] = extract_claims("Yes, that's right.", "So the setup fee is $45, and that's it?")
+    assert (claim.clause, claim.sentence) == (
+        "So the setup fee is $45",
+        "So the setup fee is $45, and that's it?",
+    )
+    [claim] = extract_claims("It's $30 a month, and that's it.")
+    assert (claim.clause, claim.sentence) == (
+        "It's $30 a month",
+        "It's $30 a month, and that's it.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "previous", "known", "want"),
+    [
+        ("是的。", "月费是九十九元吗？", (), [("99元", "asserted", "confirmed", "current")]),
+        ("是的。", "", (), []),
+        # A name with a number in it is no figure.
+        (
+            "您的5G畅享套餐月费九十九元。",
+            "",
+            ("5G畅享套餐",),
+            [("99元", "asserted", "customer", "current")],
+        ),
+        (
+            "您的5G畅享套餐月费九十九元。",
+            "",
+            (),
+            [
+                ("5G", "asserted", "customer", "current"),
+                ("99元", "asserted", "customer", "current"),
+            ],
+        ),
+    ],
+)
+def test_a_chinese_sentence_is_read_by_the_chinese_cues(
+    said: str, previous: str, known: tuple[str, ...], want: list[Reading]
+) -> None:
+    assert read(said, previous, known) == want
