@@ -349,7 +349,11 @@ def score(
     help="Scorecard YAML, applied to every interaction.",
 )
 @routing_option
-@click.option("--compare", type=click.Path(path_type=Path), help="Older scorecard to compare with.")
+@click.option(
+    "--compare",
+    type=click.Path(path_type=Path),
+    help="Older scorecard to compare with: a what-if that prints what changes and stores nothing.",
+)
 @click.option(
     "--campaigns",
     type=click.Path(path_type=Path),
@@ -376,12 +380,18 @@ def rescore(
     db: Path,
     as_json: bool,
 ) -> None:
-    """Re-score stored transcripts with no audio work.
+    """Re-score stored transcripts with no audio work, and store the results.
 
-    Each interaction keeps the campaign set it was scored with, unless --campaigns or
-    --no-campaigns says otherwise. With --compare OLD.yaml, print which interactions and
-    agents change, per criterion. With --routing FILE, route every interaction again and
-    score it with each card its rule gives.
+    With --scorecard FILE, only the interactions that card applies to: those a card of
+    its name scored or was routed to before (every one for a card that never scored),
+    never one in another language than the card's. Each interaction keeps the campaign set
+    it was scored with, unless --campaigns or --no-campaigns says otherwise.
+
+    With --compare OLD.yaml, a what-if: print which interactions and agents change, per
+    criterion, and store nothing (the stored results and reports stay as they are).
+
+    With --routing FILE, route every interaction again and score it with each card its
+    rule gives.
     """
     from qa.campaigns.schema import load_campaigns
     from qa.matching import Matcher
@@ -420,7 +430,7 @@ def rescore(
     if card is None:
         click.echo(f"{routing.path.name}: {report.scored} evaluations re-scored.")
         return
-    click.echo(f"{card.scorecard.name} ({card.hash[:8]}): {report.scored} interactions re-scored.")
+    _echo_scope(card, report.scope, report.scored)
     if comparison is None:
         return
     changed = {c.interaction_id for c in comparison.changes}
@@ -435,6 +445,32 @@ def rescore(
         click.echo(
             f"    {c.interaction_id} {c.agent or '-'} {c.criterion}: {c.before} -> {c.after}"
         )
+    click.echo(
+        f"Nothing stored (a what-if). To store {card.path.name}'s results:"
+        f" qa rescore --scorecard {card.path}"
+    )
+
+
+def _echo_scope(card: Any, scope: Any, scored: int) -> None:
+    """What a rescore with one card took, stored, and left alone, and why."""
+    name = f"{card.scorecard.name} ({card.hash[:8]})"
+    if scope.stored:
+        click.echo(f"{name}: {scored} interactions re-scored and stored.")
+    else:
+        click.echo(f"{name}: {scored} interactions scored as a what-if; nothing stored.")
+    which = (
+        f"those scored by a card named {card.scorecard.name!r} or routed to it before"
+        if scope.basis == "card"
+        else "every stored one (no card of this name has scored any)"
+    )
+    left = []
+    if scope.not_its_card:
+        left.append(f"{scope.not_its_card} scored by other cards only")
+    if scope.other_language:
+        left.append(
+            f"{scope.other_language} in another language than the card's ({scope.language})"
+        )
+    click.echo(f"  Taken: {which}." + (f" Left alone: {', '.join(left)}." if left else ""))
 
 
 @cli.command()

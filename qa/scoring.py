@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,6 +15,7 @@ from qa.config import Config
 from qa.engine import engine_settings, engine_stamp
 from qa.errors import ConfigError, QAError
 from qa.ingest.batch import IngestReport, ingest
+from qa.language import base
 from qa.matching import Matcher
 from qa.metrics import compute_metrics
 from qa.model import Evaluation, Failure, Flag, Interaction
@@ -57,6 +59,7 @@ class ScoreReport:
     verification: dict[str, Any] | None = None  # call flags kept and removed by a second reading
     transcription: TranscribeReport | None = None  # the recordings this run recognised
     driver_peak_rss_mb: float | None = None  # the process that ingested, scored and wrote
+    scope: RescoreScope | None = None  # a rescore with one card: what it took and left alone
 
     @property
     def reviews(self) -> list[Failure]:
@@ -83,6 +86,8 @@ class ScoreReport:
             out["transcription"] = self.transcription.as_dict()
         if self.driver_peak_rss_mb is not None:
             out["driver_peak_rss_mb"] = round(self.driver_peak_rss_mb, 1)
+        if self.scope is not None:
+            out["scope"] = self.scope.as_dict()
         return out
 
 
@@ -476,9 +481,11 @@ def rescore(
     routing: Routing | None = None,
     workers: int | None = None,
 ) -> tuple[ScoreReport, Comparison | None]:
-    """Score every stored transcript again; with an older card, say what changed. With
-    `routing`, every interaction is routed again and scored with each card its route gives.
-    `workers` processes score (default: one per core); this one writes, in order.
+    """Score stored transcripts again. With `card`: the interactions it applies to
+    (`rescore_scope`). With `routing`, every interaction is routed again and scored with each
+    card its route gives. `workers` processes score (default: one per core); this one writes,
+    in order. With an older card (`compare_with`), a what-if: the card's results are scored
+    in memory and compared with the older card's, and nothing is stored.
 
     Without `campaigns`, each interaction is checked against the campaign set its latest
     evaluation was checked against (none if it was not), unless `keep_campaigns` is off.
@@ -496,6 +503,7 @@ def rescore(
     if routing is None:
         if card is None:
             raise ConfigError("give a scorecard or a routing file")
+        items, report.scope = rescore_scope(store, card, items, compare_with)
         plans = [(card, items)]
     else:
         from qa.routing.run import decide_routes
@@ -508,9 +516,11 @@ def rescore(
             for one in r.route.scorecards:
                 by_card.setdefault(one.hash, (one, []))[1].append(r.item)
         plans = list(by_card.values())
+    what_if = compare_with is not None and routing is None
+    score = score_in_memory if what_if else score_interactions
     for one, group in plans:
         if campaigns is not None or not keep_campaigns:
-            score_interactions(
+            score(
                 store, group, one, matcher, progress, report, campaigns, site_tz, verifier, workers
             )
             continue
@@ -519,7 +529,7 @@ def rescore(
             kept_groups.setdefault(stored.get(item.id), []).append(item)
         for digest, kept_group in kept_groups.items():
             kept = stored_campaigns(store, digest) if digest is not None else None
-            score_interactions(
+            score(
                 store, kept_group, one, matcher, progress, report, kept, site_tz, verifier, workers
             )
     if compare_with is None or routing is not None:
@@ -556,3 +566,91 @@ def compare(
             if was != now_:
                 changes.append(Change(item.id, agent, crit, was[0], now_[0], was[1], now_[1]))
     return Comparison(changes, len(items))
+
+
+@dataclass
+class RescoreScope:
+    """Which stored interactions a rescore with one card takes, and which it leaves alone."""
+
+    language: str  # the card's
+    basis: str  # "card": those its name scored or was routed to before; "all": a new card
+    taken: int = 0
+    not_its_card: int = 0  # scored and routed by other cards only
+    other_language: int = 0  # in another language than the card's
+    stored: bool = True  # False: a what-if, nothing written
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def rescore_scope(
+    store: Store,
+    card: LoadedScorecard,
+    items: list[Interaction],
+    compare_with: LoadedScorecard | None = None,
+) -> tuple[list[Interaction], RescoreScope]:
+    """The interactions a card applies to on a rescore: those a card of its name (or the
+    card it is compared with) scored before or was routed to; every one for a card that
+    never scored. Never one in another language than the card's: an English card's verdicts
+    on a Chinese contact would replace real figures with noise."""
+    cards = [card] if compare_with is None else [card, compare_with]
+    names = {c.scorecard.name for c in cards}
+    hashes = {c.hash for c in cards}
+    marks = ", ".join("?" * len(names))
+    scored = {
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT e.interaction_id FROM evaluations e"
+            " LEFT JOIN scorecards s ON s.hash = e.scorecard_hash"
+            f" WHERE s.name IN ({marks}) OR e.scorecard_hash IN ({', '.join('?' * len(hashes))})",
+            [*names, *hashes],
+        )
+    }
+    for ident, routed in store.conn.execute("SELECT interaction_id, scorecards FROM routings"):
+        if any(
+            c.get("name") in names or c.get("hash") in hashes for c in json.loads(routed or "[]")
+        ):
+            scored.add(ident)
+    language = base(card.scorecard.language)
+    scope = RescoreScope(card.scorecard.language, "card" if scored else "all")
+    taken = []
+    for item in items:
+        if scored and item.id not in scored:
+            scope.not_its_card += 1
+        elif base(item.language) not in ("", language):
+            scope.other_language += 1
+        else:
+            taken.append(item)
+    scope.taken = len(taken)
+    scope.stored = compare_with is None
+    return taken, scope
+
+
+def score_in_memory(
+    store: Store,
+    items: list[Interaction],
+    card: LoadedScorecard,
+    matcher: Matcher,
+    progress: Progress | None = None,
+    report: ScoreReport | None = None,
+    campaigns: list[Campaign] | None = None,
+    site_tz: str | None = None,
+    verifier: Verifier | None = None,
+    workers: int = 1,
+) -> ScoreReport:
+    """What `score_interactions` would give, with nothing written: a draft card's what-if."""
+    report = report or ScoreReport()
+    progress = progress or NoProgress()
+    progress.start(len(items), "Scoring (what-if, nothing stored)")
+    job = _Job(items, card, matcher, campaigns, site_tz, verifier)
+    scorings = _in_pool(job, workers) if workers > 1 else _scorings(job, items)
+    for item, one in zip(items, scorings, strict=True):
+        if one is not None:
+            report.flags += len(one.flags or [])
+            report.evaluations[item.id] = one.evaluation
+            report.flags_by_id[item.id] = one.standing
+            report.campaigns_by_id[item.id] = campaigns
+            report.scored += 1
+        progress.advance(item.source)
+    progress.finish()
+    return report

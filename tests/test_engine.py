@@ -109,7 +109,13 @@ def test_the_readme_rescore_recipe_changes_only_what_the_new_card_changes(
     old_crit = {c.id: c.model_dump() for _, c in old_card.scorecard.criteria()}
     edited = {c.id for _, c in new_card.scorecard.criteria() if c.model_dump() != old_crit[c.id]}
     assert edited == {"greeting"}
-    before, after = results(db, old_card.hash), results(db, new_card.hash)
+    before = results(db, old_card.hash)
+    # --compare is a what-if: nothing is stored under the draft card, the live results stay.
+    assert results(db, new_card.hash) == {}
+    applied = CliRunner().invoke(cli, [*words[1:4], "--json"], env={"QA_DB": str(db)})
+    assert applied.exit_code == 0, applied.output
+    assert results(db, old_card.hash) == before
+    after = results(db, new_card.hash)
     diff = {
         (ident, crit)
         for ident in before
