@@ -224,6 +224,11 @@ class Calibration:
     not_adoptable: list[str] = field(default_factory=list)
     adopted: int | None = None  # examples written into the card by --adopt
     command: str | None = None  # the command that adopts the proposals
+    command_choices: list[str] = field(default_factory=list)  # one per evaluator, when split
+    # (interaction, criterion) -> each evaluator's result, where people rated it
+    ratings: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    held: list[str] = field(default_factory=list)  # not adopted: evaluators disagree
+    replaced: list[str] = field(default_factory=list)  # adopted over an example of the other kind
 
     def as_dict(self) -> dict[str, Any]:
         def row(c: CriterionAgreement) -> dict[str, Any]:
@@ -250,6 +255,8 @@ class Calibration:
             "disagreements": [{**d.__dict__, "kind": d.kind} for d in self.disagreements],
             "proposals": [a.__dict__ for a in self.proposals],
             "not_adoptable": self.not_adoptable,
+            "held_back": self.held,
+            "replaced": self.replaced,
             "adopted": self.adopted,
             "adopt_command": self.command,
             "import": None
@@ -334,7 +341,12 @@ def calibrate(
     )
     counts = Counter(d.kind for d in disagreements)
     disagreements.sort(key=lambda d: (-counts[d.kind], d.kind, d.interaction_id))
-    return Calibration(rows, overall, disagreements, _between_humans(humans))
+    cal = Calibration(rows, overall, disagreements, _between_humans(humans))
+    for h in humans:
+        if h["result"]:
+            by = cal.ratings.setdefault((h["interaction_id"], h["criterion_id"]), {})
+            by[h["evaluator"]] = h["result"]
+    return cal
 
 
 def _row(
@@ -457,12 +469,60 @@ def _propose(
         return turns[ident]
 
     cal.proposals, cal.not_adoptable = propose(chosen, card, turns_of)
+    cal.proposals, split = _settle_conflicts(cal, card, evaluator)
     by = f" --evaluator {evaluator}" if evaluator else ""
     cal.command = f"qa calibrate {human_csv} --scorecard {card.path} --adopt{by}"
     if adopt and cal.proposals:
         cal.adopted = write_examples(card.path, cal.proposals)
     elif adopt:
         cal.adopted = 0
+    cal.command_choices = [f"{cal.command} --evaluator {e}" for e in split]
+
+
+def _settle_conflicts(
+    cal: Calibration, card: Any, evaluator: str | None
+) -> tuple[list[Any], list[str]]:
+    """The proposals to adopt. Without --evaluator, one that evaluators disagree on (their
+    ratings of the contact differ, or the sentence would flip an example the card already
+    holds) is held back, with who said what: adopting it would undo another's ruling, and the
+    next calibration would propose the reverse. With --evaluator, that evaluator's ruling is
+    adopted, and each example it turns over is named. Returns the proposals to adopt and
+    the evaluators whose rulings conflict."""
+    examples = {
+        c.id: {
+            "positive": list(c.examples.positive) if c.examples else [],
+            "negative": list(c.examples.negative) if c.examples else [],
+        }
+        for _, c in card.scorecard.criteria()
+    }
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a in cal.proposals:
+        kinds[(a.criterion, a.sentence)].add(a.kind)
+    keep = []
+    split: set[str] = set()
+    for a in cal.proposals:
+        other = "negative" if a.kind == "positive" else "positive"
+        flips = a.sentence in examples.get(a.criterion, {}).get(other, [])
+        ratings = cal.ratings.get((a.interaction_id, a.criterion), {})
+        disputed = len(set(ratings.values())) > 1 or len(kinds[(a.criterion, a.sentence)]) > 1
+        if evaluator is None and (flips or disputed):
+            who = ", ".join(f"{e} rates {r}" for e, r in sorted(ratings.items()))
+            held = f"{a.criterion} on {a.interaction_id}: {a.sentence!r} as a {a.kind} ({who})"
+            if flips:
+                held += f"; the card holds it as a {other} example"
+            names = sorted(ratings) or [a.evaluator]
+            split.update(names)
+            if len(names) > 1:
+                held += f": {' and '.join(names)} disagree on this sentence"
+            cal.held.append(held + "; choose with --evaluator")
+            continue
+        if flips:
+            cal.replaced.append(
+                f"{a.criterion}: {a.sentence!r} was a {other} example, is now a {a.kind}"
+                f" ({a.evaluator or 'human'}'s rating)"
+            )
+        keep.append(a)
+    return keep, sorted(split)
 
 
 def _fmt(v: float | None, pct: bool = False) -> str:
@@ -516,8 +576,16 @@ def render_calibration(cal: Calibration) -> str:
         for a in cal.proposals:
             if (a.interaction_id, a.criterion) == (d.interaction_id, d.criterion):
                 lines.append(f"      adopt as a {a.kind} example: {a.sentence}")
+    if cal.held:
+        lines += ["", f"{len(cal.held)} example(s) held back, evaluators disagree:"]
+        lines += [f"  {h}" for h in cal.held]
+    if cal.replaced:
+        lines += ["", f"{len(cal.replaced)} example(s) turned over:"]
+        lines += [f"  {r}" for r in cal.replaced]
     if cal.adopted is not None:
         lines += ["", f"Adopted {cal.adopted} new example(s) into the card: rescore to apply."]
     elif cal.proposals:
         lines += ["", f"{len(cal.proposals)} example(s) to adopt: {cal.command}"]
+    if cal.command_choices:
+        lines += ["To adopt one evaluator's rulings:"] + [f"  {c}" for c in cal.command_choices]
     return "\n".join(lines)

@@ -37,6 +37,7 @@ class Adoption:
     criterion: str
     kind: str  # positive | negative
     sentence: str
+    evaluator: str = ""  # whose rating teaches it
 
 
 def _machine_counted(c: CriterionBase, machine: str, human: str) -> str | None:
@@ -103,7 +104,9 @@ def propose(
             why = "no counted sentence" if kind == "negative" else "no quoted words in the comment"
             skipped.append(f"{where}: {why} to adopt")
         for s in dict.fromkeys(found):
-            out.append(Adoption(d.interaction_id, d.criterion, kind, s))
+            out.append(
+                Adoption(d.interaction_id, d.criterion, kind, s, getattr(d, "evaluator", ""))
+            )
     return out, skipped
 
 
