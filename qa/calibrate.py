@@ -228,6 +228,8 @@ class Calibration:
     # (interaction, criterion) -> each evaluator's result, where people rated it
     ratings: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     held: list[str] = field(default_factory=list)  # not adopted: evaluators disagree
+    rated: int = 0  # human ratings of the criteria compared (decisions in the app included)
+    unmatched: dict[str, int] = field(default_factory=dict)  # no machine result: why, how many
     replaced: list[str] = field(default_factory=list)  # adopted over an example of the other kind
 
     def as_dict(self) -> dict[str, Any]:
@@ -256,6 +258,8 @@ class Calibration:
             "proposals": [a.__dict__ for a in self.proposals],
             "not_adoptable": self.not_adoptable,
             "held_back": self.held,
+            "ratings": self.rated,
+            "without_machine_result": self.unmatched,
             "replaced": self.replaced,
             "adopted": self.adopted,
             "adopt_command": self.command,
@@ -271,12 +275,17 @@ class Calibration:
 
 def _machine_results(
     store: Store, scorecard_hash: str | None
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """(interaction, criterion) -> the latest automatic result (optionally of one scorecard)."""
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[str, list[str]]]:
+    """(interaction, criterion) -> the latest automatic result (optionally of one scorecard),
+    and per interaction the names of the cards that scored it."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
+    cards: dict[str, list[str]] = {}
     selection = Selection(scorecard_hash=scorecard_hash, turns=False, human=False)
     for item in read_interactions(store, selection):
         for ev in item.evaluations:  # oldest first: the latest wins
+            names = cards.setdefault(item.id, [])
+            if (ev.scorecard or ev.scorecard_hash[:8]) not in names:
+                names.append(ev.scorecard or ev.scorecard_hash[:8])
             for c in ev.criteria:
                 out[(item.id, c.criterion_id)] = {
                     "interaction_id": item.id,
@@ -287,7 +296,17 @@ def _machine_results(
                     "evidence": c.evidence,
                     "note": c.note,
                 }
-    return out
+    return out, cards
+
+
+def _unmatched_reason(h: dict[str, Any], cards: dict[str, list[str]], one_card: bool) -> str:
+    """Why a human rating has no machine result to be compared with."""
+    scored_by = cards.get(h["interaction_id"])
+    if not scored_by:
+        return "contact not scored with this card" if one_card else "contact not scored yet"
+    return f"{h['criterion_id']}: not a criterion of the card that scored the contact" + (
+        f" ({', '.join(scored_by)})"
+    )
 
 
 def calibrate(
@@ -295,7 +314,7 @@ def calibrate(
 ) -> Calibration:
     """Compare the stored human ratings with the machine's; with `criteria`, only those
     (the card being calibrated), so another card's criteria are not listed."""
-    machine = _machine_results(store, scorecard_hash)
+    machine, cards = _machine_results(store, scorecard_hash)
     humans = [
         h
         for h in store.db.query(
@@ -310,9 +329,11 @@ def calibrate(
     by_criterion: dict[str, list[tuple[str, str]]] = defaultdict(list)
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     disagreements: list[Disagreement] = []
+    unmatched: Counter[str] = Counter()
     for h in humans:
         m = machine.get((h["interaction_id"], h["criterion_id"]))
         if m is None:
+            unmatched[_unmatched_reason(h, cards, scorecard_hash is not None)] += 1
             continue
         if h["result"]:
             by_criterion[h["criterion_id"]].append((m["result"], h["result"]))
@@ -342,6 +363,8 @@ def calibrate(
     counts = Counter(d.kind for d in disagreements)
     disagreements.sort(key=lambda d: (-counts[d.kind], d.kind, d.interaction_id))
     cal = Calibration(rows, overall, disagreements, _between_humans(humans))
+    cal.rated = len(humans)
+    cal.unmatched = dict(unmatched.most_common())
     for h in humans:
         if h["result"]:
             by = cal.ratings.setdefault((h["interaction_id"], h["criterion_id"]), {})
@@ -539,6 +562,13 @@ def render_calibration(cal: Calibration) -> str:
         if imp.bad:
             lines.append(f"Ignored {len(imp.bad)} bad row(s):")
             lines += [f"  line {b.line}: {b.reason}" for b in imp.bad]
+        lines.append("")
+    if cal.unmatched:
+        lines.append(
+            f"{sum(cal.unmatched.values())} of {cal.rated} human ratings have no machine result"
+            " to compare with, and are not counted:"
+        )
+        lines += [f"  {n:>4}  {why}" for why, n in cal.unmatched.items()]
         lines.append("")
     width = max([len(c.criterion) for c in cal.criteria] + [9])
     lines.append(

@@ -346,7 +346,7 @@ def score(
     "--scorecard",
     "card_path",
     type=click.Path(path_type=Path),
-    help="Scorecard YAML, applied to every interaction.",
+    help="Scorecard YAML: re-scores the interactions it applies to (see below).",
 )
 @routing_option
 @click.option(

@@ -72,3 +72,29 @@ def test_other_cards_criteria_are_not_listed(tmp_path: Path) -> None:
 def test_applicable_kappa_leaves_out_agreeing_na() -> None:
     pairs = [("na", "na")] * 8 + [("pass", "pass"), ("fail", "pass")]
     assert applicable_pairs(pairs) == [("pass", "pass"), ("fail", "pass")]
+
+
+def test_ratings_without_a_machine_result_are_counted_with_the_reason(tmp_path: Path) -> None:
+    from qa.calibrate import render_calibration
+    from qa.matching import Matcher
+    from qa.scorecard.load import load_scorecard
+    from qa.scoring import score_interactions
+
+    store, card = setup(tmp_path)
+    other = tmp_path / "other.yaml"
+    other.write_text(CARD.replace("tiny", "Other card").replace("id: hello", "id: bye"))
+    score_interactions(store, store.load_interactions(["i1"]), load_scorecard(card), Matcher())
+    score_interactions(store, store.load_interactions(["i2"]), load_scorecard(other), Matcher())
+    labels = tmp_path / "h.csv"
+    labels.write_text(
+        "interaction_id,criterion_id,result\ni1,hello,pass\ni2,hello,pass\ni3,hello,fail\n"
+    )
+    cal = run_calibration(store, labels, None, None)
+    assert cal.overall.pairs == 1 and cal.rated == 3
+    assert cal.unmatched == {
+        "hello: not a criterion of the card that scored the contact (Other card)": 1,
+        "contact not scored yet": 1,
+    }
+    text = render_calibration(cal)
+    assert "2 of 3 human ratings have no machine result to compare with" in text
+    assert "     1  contact not scored yet" in text
