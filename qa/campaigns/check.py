@@ -1510,25 +1510,43 @@ def _zh_fact_words(item: PhraseSet, camp: Campaign | None) -> tuple[str, list[st
     return (best[1], best[2]) if best else None
 
 
+# What each Chinese disclosure's phrases are read as (`_zh_rules`), kept by what the reading
+# reads: the phrases and the campaign's facts as they are now, so a campaign edited under the
+# same id in a process that lives on (the review app, `qa serve`) is read afresh.
 _ZH_RULES: dict[tuple[Any, ...], tuple[tuple[str, list[str]] | None, list[str]]] = {}
 
 
-def _zh_given(text: str, item: PhraseSet, camp: Campaign | None) -> bool:
+def _zh_rules(
+    item: PhraseSet, camp: Campaign | None
+) -> tuple[tuple[str, list[str]] | None, list[str]]:
+    """A Chinese disclosure's rules: the campaign fact it restates, else the terms every
+    phrase shares."""
+    facts = tuple((tuple(f.about), f.value.model_dump_json()) for f in camp.facts) if camp else ()
+    key = (facts, tuple(item.phrases))
+    if key not in _ZH_RULES:
+        linked = _zh_fact_words(item, camp)
+        terms = [] if linked else _common_terms([p for p in item.phrases if HAN.search(p)])
+        _ZH_RULES[key] = (linked, terms)
+    return _ZH_RULES[key]
+
+
+def _zh_given(
+    text: str,
+    item: PhraseSet,
+    camp: Campaign | None,
+    rules: tuple[tuple[str, list[str]] | None, list[str]] | None = None,
+) -> bool:
     """A Chinese disclosure or key point said in other words. One that restates a campaign fact
     is given by a sentence that states a figure of the fact's kind with the words its phrases
     use for it ("有九十天等待期"; a wrong figure is still said, and is a contradiction); any
     other by a sentence that says every term its phrases share, not negated ("还有轻症"); an
-    English phrase by its words in one clause of a Chinese sentence ("member 专属 coupon")."""
+    English phrase by its words in one clause of a Chinese sentence ("member 专属 coupon").
+    `rules` are `_zh_rules(item, camp)`, read once by a caller that asks of many sentences."""
     from qa.statements.zh_claims import cues
     from qa.statements.zh_quantities import extract_zh
 
     t = simplified(text)
-    key = (camp.id if camp else "", item.id, tuple(item.phrases))
-    if key not in _ZH_RULES:
-        linked_ = _zh_fact_words(item, camp)
-        terms_ = [] if linked_ else _common_terms([p for p in item.phrases if HAN.search(p)])
-        _ZH_RULES[key] = (linked_, terms_)
-    linked, terms = _ZH_RULES[key]
+    linked, terms = rules if rules is not None else _zh_rules(item, camp)
     if linked is not None:
         kind, words = linked
         _, qs = extract_zh(text)
@@ -1560,6 +1578,7 @@ def _given(
     camp: Campaign | None = None,
 ) -> tuple[bool, float]:
     best = 0.0
+    rules = None  # a Chinese disclosure's rules, read at its first Chinese sentence
     for s in agent:
         said = digits(s.text)
         if s.role == "answer":
@@ -1583,8 +1602,10 @@ def _given(
             for part in dict.fromkeys([s.text, *clauses(s.text)])
         ):
             return True, 0.9  # most of a phrase's character pairs said in one clause
-        if HAN.search(s.text) and _zh_given(s.text, item, camp):
-            return True, 0.85
+        if HAN.search(s.text):
+            rules = rules or _zh_rules(item, camp)
+            if _zh_given(s.text, item, camp, rules):
+                return True, 0.85
         # A clause of a longer sentence counts on its own: "... $50 a month, and it needs
         # AutoPay" gives the AutoPay disclosure however much else the sentence says.
         for part in dict.fromkeys([s.text, *clauses(s.text)]):
