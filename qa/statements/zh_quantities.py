@@ -124,8 +124,15 @@ _CUR_BEFORE = (
 )
 _CUR_AFTER = r"(新台币|台币|港币|港元|港纸|人民币|美元|美金|欧元|英镑|块钱|块|元|圆|蚊|rmb|ntd|hkd|twd|usd|cny)"
 _MONEY_BEFORE = re.compile(rf"{_CUR_BEFORE}\s?({_N})(?:\s?(?:元|块钱|块))?(多)?", re.I)
+# The jiao (and fen) of a price said in yuan: "九十九块五" is 99.5, "两块五毛" 2.5, "三元五角八分"
+# 3.58; not a number with a unit of its own ("35块一个月", "一百块5个人").
+_ZH_DIGIT = rf"[1-9{''.join(d for d, v in ZH_DIGITS.items() if v)}]"
+_JIAO = (
+    rf"(?<=[块元圆蚊])({_ZH_DIGIT})(?![\d.{_DIG}十百千万亿])"
+    rf"(?:\s?[毛角](?:\s?({_ZH_DIGIT})\s?分)?|(?!\s?[个年月天日周星期次种岁倍份件张台条号位人分小时秒折成%万千百gG]))"
+)
 _MONEY_AFTER = re.compile(
-    rf"(?<![\d.])({_N})(?:\s?(?:到|至|-|~)\s?({_N}))?\s?{_CUR_AFTER}(多)?", re.I
+    rf"(?<![\d.])({_N})(?:\s?(?:到|至|-|~)\s?({_N}))?\s?{_CUR_AFTER}(?:(多)|{_JIAO})?", re.I
 )
 # A bare figure after a word that prices something ("年费399", "只要199"): money; not one
 # that a discount follows ("只要8折", "价格5成").
@@ -225,6 +232,10 @@ def _f(s: str | None) -> float | None:
     return float(s) if s else None
 
 
+def _digit(s: str) -> int:
+    return int(s) if s.isdigit() else ZH_DIGITS[s]
+
+
 def extract_zh(text: str) -> tuple[str, list[Quantity]]:
     """The normalised text (Simplified, Arabic digits) and every quantity in it, in order."""
     t = zh_digits(text)
@@ -265,12 +276,18 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
             if not free(*m.span()) or reference(m.start()):
                 continue
             value = float(m.group(value_group))
+            high = _f(m.group(high_group)) if high_group else None
             if m.group(more_group):  # "十六块多": a little over sixteen
                 value += 0.5
+            elif rx is _MONEY_AFTER and m.group(5):  # "九十九块五": yuan and jiao
+                cents = _digit(m.group(5)) / 10 + (_digit(m.group(6)) / 100 if m.group(6) else 0)
+                if high is None:
+                    value = round(value + cents, 2)
+                else:
+                    high = round(high + cents, 2)
             currency = CURRENCIES.get(m.group(cur_group).lower())
             period, end = _period(t, m.start(), m.end(), periods)
-            add(Quantity("money", value, currency, period,
-                         _f(m.group(high_group)) if high_group else None,
+            add(Quantity("money", value, currency, period, high,
                          _bound(t, m.start(), m.end()), m.start(), end, t[m.start() : end]))  # fmt: skip
     for m in _MONEY_CUE.finditer(t):
         a, b = m.span(1)
