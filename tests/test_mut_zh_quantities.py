@@ -118,7 +118,11 @@ def test_numerals_are_written_as_digits_only_where_a_number_stands(said: str, wr
             "12月底",
             [("date", 1231, "12-31", None, None, None, 0, 4, "12月底", False, {})],
         ),
-        ("2月底", "2月底", [("date", 228, "02-28", None, None, None, 0, 3, "2月底", False, {})]),
+        (  # February's end without a year: the 28th, marked to meet the 29th of a leap year
+            "2月底",
+            "2月底",
+            [("date", 228, "02-28", None, None, None, 0, 3, "2月底", False, {"month_end": "yes"})],
+        ),
         (
             "6月份末",
             "6月份末",

@@ -14,6 +14,7 @@ confidence; below the review bar it is stored with status `review`.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import re
@@ -30,7 +31,7 @@ from qa.model import Evidence, Flag, Interaction
 from qa.statements.claims import NEGATION, PAST, Claim, extract_claims
 from qa.statements.concepts import same_promise
 from qa.statements.numbers import digits
-from qa.statements.quantities import HAN, extract
+from qa.statements.quantities import HAN, MONTH_END, extract
 from qa.statements.quantities import PERIODS as PERIOD_WORDS
 from qa.statements.zh_quantities import simplified
 from qa.text import content_words, normalise, sentences
@@ -424,6 +425,9 @@ def _same(c: Claim, f: Fact, exact: bool = False) -> bool:
             return any(lo >= s - 0.01 for lo in lows for s in said)
         return all(any(abs(s - lo) < 0.1 for lo in lows) for s in said)
     elif v.date is not None:
+        if q.extra.get(MONTH_END):  # "end of February": the last day of the fact's own month
+            last = calendar.monthrange(v.date.year, v.date.month)[1]
+            return int(q.value) // 100 == v.date.month and v.date.day == last
         return int(q.value) == v.date.month * 100 + v.date.day
     elif _fact_kind(f) == "rate" and q.kind == "money":
         said = [s * 100 for s in said]

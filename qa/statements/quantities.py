@@ -204,6 +204,20 @@ def _f(s: str | None) -> float | None:
     return float(s) if s else None
 
 
+MONTH_END = "month_end"
+
+
+def month_end(month: int, year: int | None, start: int, end: int, text: str) -> Quantity:
+    """The end of a month ("end of February", "2月底") as a date: the last day of the month
+    in the year said, else in a common year. February's without a year is marked
+    `month_end`, so that a campaign's date is compared with the end of February of its own
+    year (the 29th in a leap year)."""
+    day = calendar.monthrange(year or 2026, month)[1]
+    leap = {MONTH_END: "yes"} if month == 2 and year is None else {}
+    return Quantity("date", month * 100 + day, f"{month:02d}-{day:02d}", None, None, None,
+                    start, end, text, extra=leap)  # fmt: skip
+
+
 def extract(text: str) -> tuple[str, list[Quantity]]:
     """The digit-normalised text and every quantity in it, in order of position."""
     if HAN.search(text):  # Chinese: its own reader (Simplified script, Chinese numerals)
@@ -233,10 +247,7 @@ def extract(text: str) -> tuple[str, list[Quantity]]:
                              None, m.start(), m.end(), m.group(0)))  # fmt: skip
     for m in _END_OF_MONTH.finditer(t):
         if free(*m.span()):
-            month = MONTHS[m.group(1).lower()[:3]]
-            day = calendar.monthrange(2026, month)[1]  # the last day; February is not leap here
-            add(Quantity("date", month * 100 + day, f"{month:02d}-{day:02d}", None, None, None,
-                         m.start(), m.end(), m.group(0)))  # fmt: skip
+            add(month_end(MONTHS[m.group(1).lower()[:3]], None, m.start(), m.end(), m.group(0)))
     for m in _MONEY_SIGN.finditer(t):
         if not free(*m.span()):
             continue

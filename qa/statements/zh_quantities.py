@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from qa.language import ZH_DIGITS, normalise
-from qa.statements.quantities import Quantity
+from qa.statements.quantities import Quantity, month_end
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -161,7 +161,7 @@ _COUNT = re.compile(
     rf"(?<![\d.第])({_N})(?:\s?(?:到|至|-|~)\s?({_N}))?\s?(期|种|次|张|倍|件|份|周岁|岁|gb|g)", re.I
 )
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})(?:日|号)")
-_MONTH_END = re.compile(r"(?<!\d)(\d{1,2})月(?:份)?(?:底|末)")
+_MONTH_END = re.compile(r"(?<!\d)(?:(\d{4})年)?(\d{1,2})月(?:份)?(?:底|末)")
 _YEAR_END = re.compile(r"年底|年末")
 _REFERENCE = re.compile(
     r"(?:尾号|后四位|后三位|末四位|末三码|末四码|末三位|保单号|订单号|单号|工号|编号|卡号|手机号?|电话|"
@@ -260,11 +260,10 @@ def extract_zh(text: str) -> tuple[str, list[Quantity]]:
             add(Quantity("date", month * 100 + day, f"{month:02d}-{day:02d}", None, None, None,
                          m.start(), m.end(), m.group(0)))  # fmt: skip
     for m in _MONTH_END.finditer(t):
-        month = int(m.group(1))
+        month = int(m.group(2))
         if free(*m.span()) and 1 <= month <= 12:
-            day = calendar.monthrange(2026, month)[1]  # the last day; February is not leap here
-            add(Quantity("date", month * 100 + day, f"{month:02d}-{day:02d}", None, None, None,
-                         m.start(), m.end(), m.group(0)))  # fmt: skip
+            add(month_end(month, int(m.group(1)) if m.group(1) else None, m.start(), m.end(),
+                          m.group(0)))  # fmt: skip
     for m in _YEAR_END.finditer(t):
         if free(*m.span()):
             add(Quantity("date", 1231, "12-31", None, None, None, m.start(), m.end(), m.group(0)))
