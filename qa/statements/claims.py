@@ -283,8 +283,8 @@ def _correction_pairs(text: str, qs: list[Quantity]) -> set[int]:
     negated: set[int] = set()
     for i, q in enumerate(qs):
         before = text[max(0, q.start - 25) : q.start].lower()
-        if re.search(r"\b(?:not|isn'?t|wasn'?t|rather than|instead of|never)\s*(?:the\s+)?[$£€]?$",
-                     before.rstrip()) or re.search(r"\bnot\s+(?:the\s+)?[$£€]?\s*$", before):  # fmt: skip
+        if re.search(r"\b(?:not|isn'?t|wasn'?t|rather than|instead of|never)\s*(?:the\s+)?[$£€¥￥]?$",
+                     before.rstrip()) or re.search(r"\bnot\s+(?:the\s+)?[$£€¥￥]?\s*$", before):  # fmt: skip
             negated.add(i)
     return negated
 

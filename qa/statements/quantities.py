@@ -31,7 +31,8 @@ PERIODS = {
     "daily": "day",
 }
 DURATION_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
-CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR"}
+# ¥ (and the full-width ￥) is the yuan, as the Chinese reader (zh_quantities) has it.
+CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "CNY", "￥": "CNY"}
 CURRENCY_WORDS = {
     "dollar": "USD",
     "dollars": "USD",
@@ -129,12 +130,12 @@ _ONCE = (
     r"(?:\s*(?:,\s*)?(?:as\s+a\s+)?(?:(?:(?:one|1)[- ](?:off|time))\b|once\b|upfront\b|"
     r"up[- ]front\b|(?:in\s+)?(?:a\s+)?single\s+payment\b))"
 )
-_RANGE = rf"(?:(?:\s*(?:to|–|or)\s*|-)(?:[$£€])?({_N}))?"
+_RANGE = rf"(?:(?:\s*(?:to|–|or)\s*|-)(?:[$£€¥￥])?({_N}))?"
 
 _GRAND = re.compile(r"\bgrand\b(?!\s*¤)", re.I)
 _ANY_CURRENCY = re.compile(rf"(?<![\w.])({_N})\s*(?:grand\s*)?¤")
-_BETWEEN = re.compile(rf"\bbetween\s+([$£€]?{_N})\s+and\s+(?=[$£€]?\d)", re.I)
-_MONEY_SIGN = re.compile(rf"([$£€])\s?({_N}){_RANGE}(?!\s*%)", re.I)
+_BETWEEN = re.compile(rf"\bbetween\s+([$£€¥￥]?{_N})\s+and\s+(?=[$£€¥￥]?\d)", re.I)
+_MONEY_SIGN = re.compile(rf"([$£€¥￥])\s?({_N}){_RANGE}(?!\s*%)", re.I)
 _MONEY_WORD = re.compile(
     rf"(?<![\w.])({_N}){_RANGE}\s*(dollars?|usd|pounds?|gbp|quid|euros?|eur)\b"
     rf"(?:\s+(?:and\s+)?({_N})\s*(?:cents?|pence|p)\b)?",
@@ -167,7 +168,7 @@ _END_OF_MONTH = re.compile(
     rf"\b(?:end of|until|through|till|to|by|before)\s+(?:the\s+end\s+of\s+)?{_MONTH}\b(?!\s+\d)",
     re.I,
 )
-_BARE = re.compile(rf"(?<![\w.$£€])({_N})(?![\w.%])", re.I)
+_BARE = re.compile(rf"(?<![\w.$£€¥￥])({_N})(?![\w.%])", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.I)
 _CODE = re.compile(r"\b[A-Za-z]+[-/]?\d[\w-]*|\b\d+[A-Za-z]+\d[\w-]*|\+?\d[\d ]{7,}\d")
 
@@ -187,7 +188,7 @@ def _after_period(text: str, end: int) -> tuple[str | None, int]:
 
 def _bound_before(text: str, start: int) -> str | None:
     # Any white space, a tab or a line break too, between the bound word and the figure.
-    before = re.sub(r"\s+", " ", text[max(0, start - 20) : start].lower()).rstrip(" $£€")
+    before = re.sub(r"\s+", " ", text[max(0, start - 20) : start].lower()).rstrip(" $£€¥￥")
     for kind, words in BOUNDS:
         for w in words:
             if re.search(rf"\b{re.escape(w)}$", before):
