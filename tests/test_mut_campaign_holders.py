@@ -87,6 +87,12 @@ def flags(customer: str, agent: str) -> list[tuple[str, Any]]:
         (BUYS_NEW, "千兆宽带月费是九十九元。", [OWES]),
         # Holding last year's product does not make this year's a service matter.
         (HOLDS_OLD, "另外，千兆宽带月费是九十九元。", [OWES]),
+        # "Yes" to a holder's figure agrees with what they say of their account; to a buyer it
+        # confirms a wrong price.
+        ("我的千兆宽带这个月扣款扣了两次，月费是一百二十九元吧？", "是的。", []),
+        ("我想办千兆宽带，月费是一百二十九元吗？", "是的。", [("contradiction", "FIBRE-2027")]),
+        # Every sentence of the turn is checked: a flag raised early stays.
+        (BUYS_NEW, "千兆宽带月费是一百二十九元。好的。", [("contradiction", "FIBRE-2027"), OWES]),
     ],
 )
 def test_what_the_customer_holds(customer: str, agent: str, want: list[Any]) -> None:
