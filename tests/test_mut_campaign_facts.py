@@ -164,6 +164,9 @@ WRONG = ["contradiction"]
         (RATE, "25c", []),
         (RATE, "30 cents", WRONG),
         (RATE, "$3", []),
+        # Cents alone are a rate below a whole unit only; money is no percentage.
+        (RATE, "100c", []),
+        ({"percent": 25}, "$0.50", []),
         # A percentage against a percentage only.
         ({"percent": 25}, "20% off", WRONG),
         ({"percent": 25}, "25% off", []),
@@ -196,3 +199,47 @@ def test_a_figure_is_compared_with_a_fact_of_its_kind(
     value: dict[str, Any], said: str, want: list[str]
 ) -> None:
     assert flags(value, said) == want
+
+
+BROADBAND = Campaign.model_validate(
+    {
+        "version": 2,
+        "id": "FIBRE",
+        "name": "星河千兆宽带 开年特惠",
+        "from": "2027-01-01",
+        "to": "2027-03-31",
+        "products": ["星河千兆宽带", "千兆宽带"],
+        "facts": [
+            {
+                "id": "monthly_fee",
+                "about": ["月费"],
+                "value": {"money": {"amount": 99, "currency": "CNY", "period": "month"}},
+            },
+            {
+                "id": "install",
+                "about": ["安装费"],
+                "value": {"money": {"amount": 300, "currency": "CNY", "period": "once"}},
+            },
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "fact"),
+    [
+        # Chinese: a price a year is never a one-off fee; a one-off figure is.
+        ("千兆宽带每年一千元。", "monthly_fee"),
+        ("千兆宽带一次性收五百元。", "install"),
+    ],
+)
+def test_a_chinese_price_a_year_is_no_one_off_fee(said: str, fact: str) -> None:
+    item = Interaction(
+        id="i",
+        channel="chat",
+        source="s",
+        started_at="2027-02-10T10:00:00Z",
+        turns=[Turn("customer", "我想办千兆宽带。", 0.0, 1.0), Turn("agent", said, 1.0, 2.0)],
+    )
+    found = check_interaction(item, [BROADBAND])
+    assert [(str(f.kind), f.fact.split(":")[0]) for f in found] == [("contradiction", fact)]
