@@ -598,9 +598,13 @@ def render_calibration(cal: Calibration) -> str:
         ]
     lines += ["", f"{len(cal.disagreements)} disagreement(s), most frequent kind first:"]
     for d in cal.disagreements[:30]:
-        quote = d.evidence[0]["quote"] if d.evidence else "(no evidence)"
+        quotes = [e for e in d.evidence if e.get("turn") is not None]
         lines.append(f"  {d.kind} | {d.interaction_id} | agent {d.agent or '-'}")
-        lines.append(f"      machine saw: {quote}")
+        if quotes:
+            lines.append(f'      machine saw: "{quotes[0]["quote"]}"')
+        else:  # nothing said to quote: the machine's note of where it looked
+            note = d.note or (d.evidence[0]["quote"] if d.evidence else "no evidence")
+            lines.append(f"      machine note: {note}")
         if d.comment:
             lines.append(f"      {d.evaluator} said: {d.comment}")
         for a in cal.proposals:

@@ -18,6 +18,14 @@ def _clock(seconds: float | None) -> str:
     )
 
 
+def _evidence_line(e: dict[str, Any]) -> str:
+    """Words said, with their moment and speaker; or, where there was nothing to quote (no
+    turn), the machine's note of where it looked, never dressed as a quote."""
+    if e.get("turn") is None:
+        return f"         (machine: {e['quote']})"
+    return f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"
+
+
 def render_interaction(item: dict[str, Any]) -> str:
     agent = item["agent"]
     lines = [
@@ -56,18 +64,12 @@ def render_interaction(item: dict[str, Any]) -> str:
         ]
         for c in ev["criteria"]:
             lines.append(f"  {c['result']:<4} {c['points']:g}/{c['max_points']:g}  {c['id']}")
-            for e in c["evidence"][:2]:
-                lines.append(
-                    f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"
-                )
+            lines += [_evidence_line(e) for e in c["evidence"][:2]]
     if item["flags"]:
         lines += ["", "flags:"]
         for f in item["flags"]:
             held = f" [{FlagStatus.REVIEW}]" if f.get("status") == FlagStatus.REVIEW else ""
             conf = f" (confidence {f['confidence']:.2f})" if f.get("confidence") is not None else ""
             lines.append(f"  {f['severity']:<7} {f['kind']}{held}{conf}: {f['message']}")
-            for e in f["evidence"][:1]:
-                lines.append(
-                    f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"
-                )
+            lines += [_evidence_line(e) for e in f["evidence"][:1]]
     return "\n".join(lines)

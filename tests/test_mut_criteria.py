@@ -875,7 +875,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         0.85,
         None,
         "none of 'welcome to Northwind', 'good morning', 'hello "
-        "there' found in the agent turns, 0–5 s",
+        "there' and 1 more found in the agent turns, 0–5 s",
         {},
         [
             (
@@ -884,7 +884,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
                 0.0,
                 4.6,
                 "none of 'welcome to Northwind', 'good morning', 'hello "
-                "there' found in the agent turns, 0–5 s",
+                "there' and 1 more found in the agent turns, 0–5 s",
             )
         ],
     ),
@@ -892,7 +892,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "fail",
         0.85,
         None,
-        "none of 'my account number' found in the customer turns, 0–40 s",
+        "none of 'my account number' found in the 1 customer message, 0–40 s",
         {},
         [
             (
@@ -900,7 +900,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
                 "customer",
                 0.0,
                 40.0,
-                "none of 'my account number' found in the customer turns, 0–40 s",
+                "none of 'my account number' found in the 1 customer message, 0–40 s",
             )
         ],
     ),
@@ -916,9 +916,9 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
         "pass",
         0.85,
         None,
-        "no 'calm down' in the agent turns, 90–120 s",
+        "no 'calm down' in the 0 agent messages, 90–120 s",
         {},
-        [(None, "agent", 90.0, 120.0, "no 'calm down' in the agent turns, 90–120 s")],
+        [(None, "agent", 90.0, 120.0, "no 'calm down' in the 0 agent messages, 90–120 s")],
     ),
     "phrase_last_turns": (
         "fail",

@@ -105,7 +105,7 @@ def test_the_hit_itself_is_kept_where_it_acknowledges(acts: Readings) -> None:
 
 def test_no_apology_at_all_fails_as_missing(acts: Readings) -> None:
     lines = [TOLD, (A, "Let me look.")]
-    note = 'none of "I\'m sorry" found in the agent turns, 0–60 s'
+    note = 'none of "I\'m sorry" found in the 1 agent message'
     assert run(acts, SORRY, lines, {}) == (
         "fail",
         0.85,

@@ -62,8 +62,18 @@ def _cues(given: Phrases | None, ctx: Context, name: str, speaker: str) -> Phras
 def phrase_v1(c: PhraseV1, ctx: Context) -> Outcome:
     idxs, start, end = ctx.window(c.speaker, c.window)
     hits = ctx.find(c, idxs, examples=c.examples, infer_fuzzy=c.mode == "required")
-    shown = ", ".join(repr(p) for p in c.phrases[:3])
-    where = f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
+    more = len(c.phrases) - 3
+    shown = ", ".join(repr(p) for p in c.phrases[:3]) + (f" and {more} more" if more > 0 else "")
+    # Where it looked: a call's turns and seconds; a chat's or email's messages (seconds
+    # between the messages of an email thread say nothing).
+    texts = f"{len(idxs)} {c.speaker} message{'' if len(idxs) == 1 else 's'}"
+    if c.window is not None and (c.window.first_seconds or c.window.last_seconds):
+        texts += f", {start:.0f}–{end:.0f} s"  # a window in seconds from the first message
+    where = (
+        texts
+        if ctx.item.channel != Channel.VOICE
+        else f"{c.speaker} turns, {start:.0f}–{end:.0f} s"
+    )
     token: list[Hit] = []
     if c.mode == "required" and _asks_acknowledgement(c) and ctx.act_of(c, False, True) == APOLOGY:
         token, hits = hits, apologies_with_substance(ctx, idxs, hits, _extra(c.phrases, c.examples))
