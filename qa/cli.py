@@ -191,17 +191,34 @@ def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        d = report.as_dict()
-        click.echo(
-            f"{d['transcribed']} recordings transcribed ({d['audio_minutes']} audio minutes, "
-            f"{d['real_time_factor'] or '-'}x real time), {d['failed']} failed, "
-            f"{d['held_for_review']} held for review."
-        )
+        click.echo(_transcribed_line(report.as_dict()))
         for failure in report.failures:
             click.echo(f"  FAILED {failure.source}: {failure.reason}", err=True)
         for note in report.review:
             click.echo(f"  REVIEW {note.source}: {note.reason}", err=True)
     sys.exit(1 if report.failures else 0)
+
+
+def _transcribed_line(d: dict[str, Any]) -> str:
+    """What a transcription run did, in a sentence; no audio figures when it did nothing."""
+    if not (d["transcribed"] or d["failed"] or d["held_for_review"]):
+        return (
+            "Nothing to transcribe: no registered recording waits"
+            " (--redo transcribes the done ones again)."
+        )
+    speed = f", {d['real_time_factor']}x real time" if d["real_time_factor"] else ""
+    audio = f" ({d['audio_minutes']} audio minutes{speed})" if d["transcribed"] else ""
+    return (
+        f"{d['transcribed']} recordings transcribed{audio}, {d['failed']} failed,"
+        f" {d['held_for_review']} held for review."
+    )
+
+
+def _by_card(routing: Any, report: Any) -> str:
+    """The cards a routed run scored with, and how many each: 'routing.yaml [Inbound
+    service (fda4052f): 9, Chat and email support (1b2c3d4e): 5]'."""
+    cards = ", ".join(f"{name}: {n}" for name, n in report.by_card.items() if n)
+    return f"{routing.path.name} [{cards}]" if cards else routing.path.name
 
 
 def routing_option(fn: F) -> F:
@@ -312,7 +329,7 @@ def score(
         click.echo(json.dumps({**report.as_dict(), "journeys": journeys}, indent=2))
     else:
         _echo_journeys(journeys)
-        what = f"{card.scorecard.name} ({card.hash[:8]})" if card else routing.path.name
+        what = f"{card.scorecard.name} ({card.hash[:8]})" if card else _by_card(routing, report)
         click.echo(
             f"{what}: {report.scored} scored, "
             f"{report.already} already scored, {len(report.failures)} failed"
@@ -428,7 +445,7 @@ def rescore(
         click.echo(json.dumps(out, indent=2))
         return
     if card is None:
-        click.echo(f"{routing.path.name}: {report.scored} evaluations re-scored.")
+        click.echo(f"{_by_card(routing, report)}: {report.scored} evaluations re-scored.")
         return
     _echo_scope(card, report.scope, report.scored)
     if comparison is None:
@@ -839,7 +856,8 @@ def scorecard_validate(file: Path, as_json: bool) -> None:
 @click.option(
     "--examples",
     type=click.Path(exists=True, path_type=Path),
-    help="Folder of labelled examples (JSON with `expected`).",
+    help="Folder of labelled examples (JSON with `expected`; default: examples/CARD/ beside"
+    " the card, where there is one).",
 )
 @click.option(
     "--campaigns",
@@ -852,14 +870,17 @@ def scorecard_test(
     file: Path, examples: Path | None, campaigns_dir: Path | None, as_json: bool
 ) -> None:
     """Check labelled examples against their expected results, and every criterion's own
-    `examples:` (adopted ones too); exit 1 on any mismatch."""
+    `examples:` (adopted ones too); exit 1 on any mismatch. Without --examples, the card's
+    own folder of examples is used where there is one (examples/CARD/ beside the card)."""
     from qa.matching import Matcher
     from qa.scorecard.load import load_scorecard
-    from qa.scorecard.trainer import check_criterion_examples, check_examples
+    from qa.scorecard.trainer import check_criterion_examples, check_examples, examples_folder
 
     try:
         matcher = Matcher()
         card = load_scorecard(file)
+        if examples is None and (examples := examples_folder(file)) is not None and not as_json:
+            click.echo(f"Examples: {examples} (the card's own folder; --examples for another)")
         if campaigns_dir is None:
             checks = check_examples(card, examples, matcher)
         else:
@@ -1042,10 +1063,17 @@ def campaigns_test(folder: Path, as_json: bool) -> None:
 
     try:
         checks = _campaign_checks(folder, Matcher())
-        if not checks:
-            raise ConfigError(f"{folder}: no campaign has `examples:` to test")
     except QAError as exc:
         fail(exc)
+    if not checks:  # nothing to test is no error: a folder's campaigns start with none
+        if as_json:
+            click.echo("[]")
+        else:
+            click.echo(
+                f"{folder}: no campaign has `examples:` yet, nothing to test (they come from"
+                " flags dismissed in qa serve, or are written by hand)."
+            )
+        return
     _print_checks(checks, as_json)
 
 
@@ -1083,10 +1111,15 @@ def models_list(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    for r in rows:
+    states = ["installed" if r["installed"] else f"NOT INSTALLED ({r['install']})" for r in rows]
+    widths = [max(len(str(r[k])) for r in rows) for k in ("name", "use")]
+    state_w = max(len(s) for s in states)
+    for r, state in zip(rows, states, strict=True):
         mark = "*" if r["default"] else " "
-        state = "installed" if r["installed"] else f"NOT INSTALLED ({r['install']})"
-        click.echo(f"{mark} {r['name']:<18} {r['use']:<20} {state:<10}  from {r['package']}")
+        click.echo(
+            f"{mark} {r['name']:<{widths[0]}}  {r['use']:<{widths[1]}}  {state:<{state_w}}"
+            f"  from {r['package']}"
+        )
         click.echo(f"    {r['note']}")
     click.echo("Any local CTranslate2 folder, or a hub name when online, also works with --model.")
 

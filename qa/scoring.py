@@ -60,6 +60,7 @@ class ScoreReport:
     transcription: TranscribeReport | None = None  # the recordings this run recognised
     driver_peak_rss_mb: float | None = None  # the process that ingested, scored and wrote
     scope: RescoreScope | None = None  # a rescore with one card: what it took and left alone
+    by_card: dict[str, int] = field(default_factory=dict)  # scored per card ("name (hash)")
 
     @property
     def reviews(self) -> list[Failure]:
@@ -88,6 +89,8 @@ class ScoreReport:
             out["driver_peak_rss_mb"] = round(self.driver_peak_rss_mb, 1)
         if self.scope is not None:
             out["scope"] = self.scope.as_dict()
+        if self.by_card:
+            out["by_card"] = self.by_card
         return out
 
 
@@ -399,9 +402,11 @@ def score_paths(
         items = store.load_interactions(todo)
         if routing is not None:
             apply_routes(store, items)
+        before_card = report.scored
         score_interactions(
             store, items, one, matcher, progress, report, campaigns, config.timezone, verifier
         )
+        _count_card(report, one, before_card)
         for ident in sorted(stale):
             old = before.get(ident, {}).get("criteria", {})
             ev = report.evaluations.get(ident)
@@ -413,6 +418,12 @@ def score_paths(
             if changed:
                 report.engine_changes[ident] = changed
     return report
+
+
+def _count_card(report: ScoreReport, card: LoadedScorecard, before: int) -> None:
+    """How many the card scored since `before`, under its name and version, for the summary."""
+    key = f"{card.scorecard.name} ({card.hash[:8]})"
+    report.by_card[key] = report.by_card.get(key, 0) + report.scored - before
 
 
 def _plans(
@@ -519,10 +530,12 @@ def rescore(
     what_if = compare_with is not None and routing is None
     score = score_in_memory if what_if else score_interactions
     for one, group in plans:
+        before_card = report.scored
         if campaigns is not None or not keep_campaigns:
             score(
                 store, group, one, matcher, progress, report, campaigns, site_tz, verifier, workers
             )
+            _count_card(report, one, before_card)
             continue
         kept_groups: dict[str | None, list[Interaction]] = {}
         for item in group:
@@ -532,6 +545,7 @@ def rescore(
             score(
                 store, kept_group, one, matcher, progress, report, kept, site_tz, verifier, workers
             )
+        _count_card(report, one, before_card)
     if compare_with is None or routing is not None:
         return report, None
     return report, compare(store, items, report, compare_with, matcher)

@@ -187,8 +187,11 @@ def test_campaigns_test_fails_when_the_checker_ignores_examples(
 
 
 def test_campaigns_test_says_when_there_is_nothing_to_test(camps: Path) -> None:
+    # Campaigns start with no examples: nothing to test is no usage error (exit 0, not 2).
     r = CliRunner().invoke(cli, ["campaigns", "test", str(camps)])
-    assert r.exit_code != 0 and "no campaign has `examples:` to test" in r.output
+    assert r.exit_code == 0 and "no campaign has `examples:` yet, nothing to test" in r.output
+    r = CliRunner().invoke(cli, ["campaigns", "test", str(camps), "--json"])
+    assert r.exit_code == 0 and r.output.strip() == "[]"
 
 
 def test_sentence_key_reads_both_chinese_scripts_alike() -> None:

@@ -86,6 +86,7 @@ def test_a_rescore_takes_only_its_cards_interactions_in_its_language(
     assert scope is not None and scope.stored
     assert (scope.basis, scope.taken, scope.not_its_card, scope.other_language) == ("card", 2, 1, 1)
     assert store.evaluated_ids(draft.hash) == {"en1", "en2"}
+    assert report.by_card == {f"Service ({draft.hash[:8]})": 2}  # the summary names the card
     # A card of a name that never scored takes every stored contact in its language.
     new = card(tmp_path, "new.yaml", name="Brand new")
     report, _ = rescore(store, new, Matcher(), workers=1)

@@ -90,6 +90,13 @@ class ExampleCheck:
         return self.expected == self.actual
 
 
+def examples_folder(card_path: Path) -> Path | None:
+    """The folder of labelled examples shipped beside a card (examples/NAME/ for NAME.yaml),
+    if there is one."""
+    folder = card_path.parent / "examples" / card_path.stem
+    return folder if folder.is_dir() else None
+
+
 def check_examples(
     card: LoadedScorecard, examples: Path | None, matcher: Matcher
 ) -> list[ExampleCheck]:
