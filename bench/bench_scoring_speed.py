@@ -95,22 +95,94 @@ def scoring_before() -> Iterator[None]:
 
 
 class Tokens:
-    """Tokens the sentence model ran: of the sentences, and with their batches' padding."""
+    """Tokens the sentence model ran: of the sentences, and with their batches' padding;
+    the CPU seconds of its runs by thread."""
 
     def __init__(self) -> None:
         self.real = self.padded = self.runs = 0
+        self.cpu: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def counting(self, run: Any) -> Any:
         def counted(encodings: list[Any]) -> Any:
             lengths = [len(e.ids) for e in encodings]
-            with self._lock:
-                self.real += sum(lengths)
-                self.padded += max(lengths) * len(lengths)
-                self.runs += 1
-            return run(encodings)
+            start = time.thread_time()
+            try:
+                return run(encodings)
+            finally:
+                used = time.thread_time() - start
+                name = threading.current_thread().name
+                with self._lock:
+                    self.real += sum(lengths)
+                    self.padded += max(lengths) * len(lengths)
+                    self.runs += 1
+                    self.cpu[name] = self.cpu.get(name, 0.0) + used
 
         return counted
+
+
+class Timeline:
+    """Which threads of this process were on a CPU or waiting for one, sampled every
+    SAMPLE_S seconds of one scoring: each thread's own CPU clock (pthread_getcpuclockid),
+    and its state in /proc (R: running or runnable; else blocked: on a batch, a lock, the
+    GIL). How many threads are runnable does not depend on the load of the machine: with
+    two or more runnable at every moment, a quiet machine's two cores are busy throughout.
+    Only with `--timeline` (the sampler costs a little CPU itself)."""
+
+    SAMPLE_S = 0.01
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, dict[str, float], int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="timeline", daemon=True)
+
+    def __enter__(self) -> Timeline:
+        self.start = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.end = time.perf_counter()
+
+    def _read(self) -> tuple[float, dict[str, float], int]:
+        clocks, runnable = {}, 0
+        for t in threading.enumerate():
+            if t.ident is None or t is self._thread:
+                continue
+            try:
+                clocks[t.name] = time.clock_gettime(time.pthread_getcpuclockid(t.ident))
+                with open(f"/proc/self/task/{t.native_id}/stat", "rb") as f:
+                    state = f.read().rsplit(b")", 1)[1].split()[0]
+            except (OSError, AttributeError):
+                continue
+            runnable += state == b"R"
+        return time.perf_counter(), clocks, runnable
+
+    def _sample(self) -> None:
+        self.samples.append(self._read())
+        while not self._stop.wait(self.SAMPLE_S):
+            self.samples.append(self._read())
+        self.samples.append(self._read())
+
+    def busy(self) -> dict[str, float]:
+        """CPU seconds of each thread over the scoring (a thread started in it from 0)."""
+        first, last = self.samples[0][1], self.samples[-1][1]
+        return {name: last[name] - first.get(name, 0.0) for name in last}
+
+    def runnable(self, cores: int = 2) -> tuple[float, list[float]]:
+        """Threads runnable (at most `cores`), on average over the samples and in each
+        tenth of the scoring."""
+        t0, t1 = self.samples[0][0], self.samples[-1][0]
+        span = (t1 - t0) / 10 or 1.0
+        sums, counts = [0.0] * 10, [0] * 10
+        for at, _, n in self.samples:
+            k = min(9, int((at - t0) / span))
+            sums[k] += min(n, cores)
+            counts[k] += 1
+        tenths = [s / c if c else 0.0 for s, c in zip(sums, counts, strict=True)]
+        return sum(sums) / max(1, sum(counts)), tenths
 
 
 def fresh_matcher(loaded: Matcher, vectors: Any, tokens: Tokens | None = None) -> Matcher:
@@ -158,11 +230,13 @@ class Pass:
     tokens: Tokens
     verdicts: dict[str, Any]
     exports: list[Path]
+    timelines: list[tuple[str, Timeline]]
 
 
 def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str) -> Pass:
     forget_everything()
     n, wall, cpu = 0, 0.0, 0.0
+    timelines = []
     tokens = Tokens()
     verdicts: dict[str, Any] = {}
     exports = []
@@ -175,8 +249,14 @@ def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
         card = load_scorecard(card_path(None, args.set, COMPANIES[key][1]))
         items = [i for i in store.load_interactions() if i.turns]
         matcher = fresh_matcher(loaded, store, tokens)
+        timeline = Timeline() if args.timeline else None
         w, c = time.perf_counter(), time.process_time()
-        report = score_interactions(store, items, card, matcher)
+        if timeline is not None:
+            with timeline:
+                report = score_interactions(store, items, card, matcher)
+            timelines.append((key, timeline))
+        else:
+            report = score_interactions(store, items, card, matcher)
         wall += time.perf_counter() - w
         cpu += time.process_time() - c
         n += len(items)
@@ -187,7 +267,25 @@ def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
         out.write_text(export_json(store), encoding="utf-8")
         exports.append(out)
         store.close()
-    return Pass(n, wall, cpu, tokens, verdicts, exports)
+    return Pass(n, wall, cpu, tokens, verdicts, exports, timelines)
+
+
+def timeline_lines(p: Pass) -> list[str]:
+    """Per company: wall, each thread's CPU seconds, cores busy on average and by tenths."""
+    lines = []
+    for key, t in p.timelines:
+        wall = t.end - t.start
+        busy = {k: v for k, v in sorted(t.busy().items()) if v >= 0.005}
+        threads = ", ".join(f"{k} {v:.2f}" for k, v in busy.items())
+        mean, tenths = t.runnable()
+        lines.append(
+            f"  {key}: {wall:.2f} s wall, {sum(busy.values()) / wall:.2f} cores busy; "
+            f"CPU s by thread: {threads}; runnable threads (of 2 cores) {mean:.2f}, "
+            f"by tenths: {' '.join(f'{c:.1f}' for c in tenths)}"
+        )
+    model = ", ".join(f"{k} {v:.2f}" for k, v in sorted(p.tokens.cpu.items()))
+    lines.append(f"  CPU s of the sentence model's runs by thread (all companies): {model}")
+    return lines
 
 
 def median(values: list[float]) -> float:
@@ -344,6 +442,11 @@ def main() -> None:
     ap.add_argument("--skip-rescore", action="store_true")
     ap.add_argument("--workers", type=int, help="processes that rescore (default: the cores)")
     ap.add_argument("--details", action="store_true")
+    ap.add_argument(
+        "--timeline",
+        action="store_true",
+        help="sample each thread's CPU clock during each company's scoring and print it",
+    )
     ap.add_argument("--save", type=Path, help="write the criterion results of this run")
     ap.add_argument("--compare", type=Path, help="criterion results of an earlier run")
     args = ap.parse_args()
@@ -387,12 +490,14 @@ def main() -> None:
         print(passes_line("before", [before]))
     label = "after" if len(passes) == 1 else f"after, median of {len(passes)}"
     print(passes_line(label, passes))
-    if len(passes) > 1:
+    if len(passes) > 1 or args.timeline:
         for k, p in enumerate(passes):
             print(
                 f"  pass {k + 1}: {p.wall:.2f} s wall, {p.cpu:.2f} CPU s, {p.tokens.real} tokens "
                 f"({p.tokens.padded} with padding, {p.tokens.runs} runs)"
             )
+            if args.timeline:
+                print("\n".join(timeline_lines(p)))
     unsteady = [k + 1 for k, p in enumerate(passes) if differing(p.verdicts, after.verdicts)]
     print(
         f"after passes whose criterion results differ from the first: {len(unsteady)} of "

@@ -257,16 +257,24 @@ def _near(phrases: tuple[str, ...], said: list[str], limit: float) -> dict[str, 
         starts = []
         for sentence in said:
             starts.append(len(runs))
-            sizes = {max(1, n - 1), n, n + 1}
-            runs.extend(dict.fromkeys(w for size in sizes for w in _windows(sentence, size)))
+            runs.extend(_runs(sentence, n))
         scores = process.cdist(joined, runs, scorer=fuzz.ratio, score_cutoff=floor, workers=1)
         # Each sentence's best run per phrase (its runs are one block of columns).
         reached = np.maximum.reduceat(scores, starts, axis=1) >= floor
-        for col, sentence in enumerate(said):
-            near[sentence].extend(i for i, ok in zip(indexes, reached[:, col], strict=True) if ok)
+        rows, cols = np.nonzero(reached)
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+            near[said[col]].append(indexes[row])
     for found in near.values():
         found.sort()
     return near
+
+
+@lru_cache(maxsize=131072)
+def _runs(sentence: str, n: int) -> tuple[str, ...]:
+    """The sentence's runs of words that a phrase of n words is compared with: of n words,
+    one fewer and one more, each once."""
+    sizes = {max(1, n - 1), n, n + 1}
+    return tuple(dict.fromkeys(w for size in sizes for w in _windows(sentence, size)))
 
 
 @lru_cache(maxsize=4096)
@@ -288,7 +296,9 @@ class Matcher:
         self._embedder = embedder
         self._given = embedder is not None  # one embedder for every language
         self._vectors = vectors
-        self._expected: list[str] = []
+        self._expected: list[list[str]] = []
+        # Whether a criterion asked for the expected sentences since expect_anew().
+        self.expected_asked = False
         self._by_language: dict[str, Embedder] = {}
 
     @property
@@ -343,16 +353,24 @@ class Matcher:
         if sentences_:
             self._ahead(sentences_)
 
+    def expect_anew(self) -> None:
+        """A new run of scoring: nothing expected, nothing asked for yet."""
+        self._expected = []
+        self.expected_asked = False
+
     def expect(self, sentences_: list[str]) -> None:
-        """Sentences that may be asked for soon; embedded together on the first ask."""
-        self._expected = sentences_
+        """Sentences that may be asked for soon, after those expected before; embedded on
+        the first ask, each list given as one part."""
+        self._expected.append(sentences_)
 
     def embed_expected(self) -> None:
-        """Embed what was expected (each sentence once, in the order given, ahead of the
-        criteria where the model can), if anything was."""
+        """Embed what was expected (each list in turn, each sentence once, in the order
+        given, ahead of the criteria where the model can), if anything was."""
+        self.expected_asked = True
         expected, self._expected = self._expected, []
-        if expected:
-            self._ahead(list(dict.fromkeys(expected)))
+        for part in expected:
+            if part:
+                self._ahead(list(dict.fromkeys(part)))
 
     def _ahead(self, sentences_: list[str]) -> None:
         ahead = getattr(self.embedder, "embed_ahead", None)

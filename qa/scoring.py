@@ -26,6 +26,7 @@ from qa.scorecard.context import sentences_for_acts
 from qa.scorecard.engine import score_interaction, semantic_sentences, semantic_specs
 from qa.scorecard.load import LoadedScorecard
 from qa.store import Store, content_id
+from qa.text import sentences
 from qa.vocabulary import Channel, Status
 from qa.voice.asr import Transcriber
 from qa.voice.batch import TranscribeReport, pending, transcribe_pending
@@ -37,7 +38,14 @@ if TYPE_CHECKING:
     from qa.executors import Executor
 
 SAVE_EVERY = 200  # evaluations per transaction: a killed run loses at most this many
-PREFETCH = 256  # interactions whose sentences are embedded together, in large batches
+# Interactions whose sentences are handed to the embedding threads together; the next ones
+# are handed when half of them are scored, so that the threads never run dry between them.
+PREFETCH = 256
+# Sentences handed ahead in one part (embedded in batches by length within it): the parts
+# follow the order the interactions are scored in, so the first one's are ready first. The
+# last parts of a run are smaller (each two thirds of what is left, at least one
+# interaction), so that the sentence model is still at work while the last are scored.
+AHEAD_PART = 256
 
 
 @dataclass
@@ -210,18 +218,87 @@ def _score_one(job: _Job, item: Interaction) -> _Scored | None:
 
 
 def _scorings(job: _Job, items: list[Interaction]) -> Iterator[_Scored | None]:
-    """Each interaction scored in this process, in order."""
-    matcher, card = job.matcher, job.card
+    """Each interaction scored in this process, in order, its sentences handed ahead."""
+    ahead = _Ahead(job, items)
     for n, item in enumerate(items):
-        if n % PREFETCH == 0:
-            if job.uses_semantic:
-                matcher.prefetch(
-                    [s for i in items[n : n + PREFETCH] for s in semantic_sentences(card, i)]
-                )
-            # Criteria that read dialogue acts embed every sentence that may perform one:
-            # all of the next interactions' at once, when the first one asks.
-            matcher.expect([s for i in items[n : n + PREFETCH] for s in sentences_for_acts(i)])
+        ahead.before(n)
         yield _score_one(job, item)
+
+
+class _Ahead:
+    """Hands the sentences of the interactions to come to the embedding threads, in the
+    order they will be asked for, in parts (each embedded in batches by length).
+
+    What a card reads: the sentences of its semantic phrase lists' windows, and, where its
+    criteria read dialogue acts, every sentence that may perform one. Act sentences are
+    only expected till a criterion asks for one (the matcher hands them ahead on the first
+    ask); after, they are handed with the rest. The first interaction's sentences are a
+    part of their own; the rest of the first PREFETCH interactions are expected with their
+    act sentences (handed at the first ask, most often in the first interaction), else
+    handed without them once the first interaction is scored. The next PREFETCH are handed
+    when half of those are scored, so that the threads never run dry between them."""
+
+    def __init__(self, job: _Job, items: list[Interaction]) -> None:
+        self.job, self.items = job, items
+        self.handed = 0  # interactions whose sentences were handed ahead or expected
+        job.matcher.expect_anew()
+
+    def before(self, n: int) -> None:
+        """Called before the n-th interaction is scored."""
+        matcher, total = self.job.matcher, len(self.items)
+        if n == 0:
+            self.handed = min(total, PREFETCH)
+            self._hand(0, 1)
+            for part in self._parts(1, self.handed):
+                matcher.expect(self._sentences(part, acts=True))
+        elif n == 1 and not matcher.expected_asked:
+            matcher.expect_anew()  # no act read in the first: the rest as they are asked for
+            self._hand(1, self.handed)
+        elif self.handed < total and n >= self.handed - PREFETCH // 2:
+            start, self.handed = self.handed, min(total, self.handed + PREFETCH)
+            self._hand(start, self.handed)
+
+    def _hand(self, start: int, end: int) -> None:
+        matcher = self.job.matcher
+        for part in self._parts(start, end):
+            said = self._sentences(part, acts=matcher.expected_asked)
+            if said:
+                matcher.prefetch(said)
+            if not matcher.expected_asked:
+                matcher.expect([s for i in part for s in sentences_for_acts(i)])
+
+    def _sentences(self, part: list[Interaction], acts: bool) -> list[str]:
+        """The part's sentences, interaction by interaction: of semantic phrase lists'
+        windows, and with `acts` every one a dialogue act may be read from."""
+        card, semantic = self.job.card, self.job.uses_semantic
+        out: list[str] = []
+        for item in part:
+            if semantic:
+                out.extend(semantic_sentences(card, item))
+            if acts:
+                out.extend(sentences_for_acts(item))
+        return out
+
+    def _parts(self, start: int, end: int) -> list[list[Interaction]]:
+        """The interactions start..end in parts of about AHEAD_PART sentences; at the end
+        of the run each part is two thirds of the sentences left (at least one
+        interaction), so the last ones are small: the model is still at work on them while
+        the interactions before are scored."""
+        items = self.items[start:end]
+        sizes = [sum(len(sentences(t.text)) for t in i.turns) for i in items]
+        last = end == len(self.items)
+        parts: list[list[Interaction]] = []
+        a, left = 0, sum(sizes)
+        while a < len(items):
+            target = min(AHEAD_PART, 2 * left // 3) if last else AHEAD_PART
+            b, got = a, 0
+            while b < len(items) and (b == a or got < target):
+                got += sizes[b]
+                b += 1
+            parts.append(items[a:b])
+            left -= got
+            a = b
+        return parts
 
 
 WORKER_DIED = (

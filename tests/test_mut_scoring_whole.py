@@ -254,10 +254,11 @@ class ExpectingMatcher(Matcher):
         super().expect(sentences_)
 
 
-def test_the_sentences_acts_may_be_read_from_are_expected_a_prefetch_at_a_time(
+def test_the_sentences_acts_may_be_read_from_are_expected_a_part_at_a_time(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every sentence of the next PREFETCH interactions but an identifier alone."""
+    """Every sentence but an identifier alone: the first interaction's, and the rest of
+    PREFETCH; no act asked for in the first, the rest again, then the next PREFETCH."""
     monkeypatch.setattr(scoring, "PREFETCH", 3)
     items = [
         chat(f"c{k}", turns=[Turn("customer", f"Line {k} here. 4417."), Turn("agent", "Sure.")])
@@ -267,9 +268,12 @@ def test_the_sentences_acts_may_be_read_from_are_expected_a_prefetch_at_a_time(
     matcher = ExpectingMatcher()
     score_interactions(store, items, loaded([{"id": "greet", "phrases": ["sure"]}]), matcher)
     assert matcher.expected == [
-        ["Line 0 here.", "Sure.", "Line 1 here.", "Sure.", "Line 2 here.", "Sure."],
+        ["Line 0 here.", "Sure."],
+        ["Line 1 here.", "Sure.", "Line 2 here.", "Sure."],
+        ["Line 1 here.", "Sure.", "Line 2 here.", "Sure."],
         ["Line 3 here.", "Sure.", "Line 4 here.", "Sure."],
     ]
+    assert not matcher.expected_asked
 
 
 def sem(speaker: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
@@ -959,8 +960,8 @@ def unlisted_offer(sentence: str, ctx: Context) -> str | None:
     (`default_offer`), and the offer heads read the sentence as an offer. The product's
     words, or None."""
     words = normalise(sentence).split()
-    frames = [normalise(f).split() for f in ctx.cues("offer_frames")]
-    if not any(_contains(words, f) for f in frames if f):
+    said = f" {' '.join(words)} "
+    if not any(f in said for f in _padded(tuple(ctx.cues("offer_frames")))):
         return None
     if _has_any(sentence, ctx.cues("default_offer")):
         return None
@@ -1047,6 +1048,19 @@ def _only_held(sentence: str, product: str, ctx: Context) -> bool:
 
 
 HELD_SPAN = 8  # words before a product in which "you're on", "you've got" frame it as held
+
+
+@lru_cache(maxsize=256)
+def _padded(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Each phrase's words, joined by one space and with one space either side: a run of
+    words is in a sentence exactly where the padded phrase is in the padded sentence (the
+    words hold no space), without a comparison per position of the sentence."""
+    out = []
+    for p in phrases:
+        words = normalise(p).split()
+        if words:
+            out.append(f" {' '.join(words)} ")
+    return tuple(out)
 
 
 def _contains(words: list[str], part: list[str]) -> bool:
