@@ -232,11 +232,12 @@ class _Ahead:
     What a card reads: the sentences of its semantic phrase lists' windows, and, where its
     criteria read dialogue acts, every sentence that may perform one. Act sentences are
     only expected till a criterion asks for one (the matcher hands them ahead on the first
-    ask); after, they are handed with the rest. The first interaction's sentences are a
-    part of their own; the rest of the first PREFETCH interactions are expected with their
-    act sentences (handed at the first ask, most often in the first interaction), else
-    handed without them once the first interaction is scored. The next PREFETCH are handed
-    when half of those are scored, so that the threads never run dry between them."""
+    ask); after, they are handed with the rest, in one part. Before the first interaction
+    the first PREFETCH are expected with their act sentences, the first interaction's a
+    part of its own (handed at the first ask, most often in the first interaction; a
+    semantic list asked before embeds what it reads then); if the first asks for no act,
+    the rest are handed without them once it is scored. The next PREFETCH are handed when
+    half of those are scored, so that the threads never run dry between them."""
 
     def __init__(self, job: _Job, items: list[Interaction]) -> None:
         self.job, self.items = job, items
@@ -248,7 +249,7 @@ class _Ahead:
         matcher, total = self.job.matcher, len(self.items)
         if n == 0:
             self.handed = min(total, PREFETCH)
-            self._hand(0, 1)
+            matcher.expect(self._sentences(self.items[:1], acts=True))
             for part in self._parts(1, self.handed):
                 matcher.expect(self._sentences(part, acts=True))
         elif n == 1 and not matcher.expected_asked:
