@@ -45,7 +45,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -230,7 +230,7 @@ class Pass:
     tokens: Tokens
     verdicts: dict[str, Any]
     exports: list[Path]
-    timelines: list[tuple[str, Timeline]]
+    timelines: list[tuple[str, Timeline]] = field(default_factory=list)  # with --timeline
 
 
 def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str) -> Pass:

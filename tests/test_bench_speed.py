@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench_judgment import code_digest
-from bench.bench_scoring_speed import Pass, Tokens, differing, passes_line
+from bench.bench_scoring_speed import Pass, Timeline, Tokens, differing, passes_line
 
 
 def _package(root: Path) -> Path:
@@ -66,6 +66,25 @@ def test_token_counter_counts_sentences_and_padding() -> None:
     assert run([Enc(3), Enc(5)]) == 2
     run([Enc(4)])
     assert (tokens.real, tokens.padded, tokens.runs) == (12, 14, 2)
+    assert list(tokens.cpu) == ["MainThread"] and tokens.cpu["MainThread"] >= 0.0
+
+
+def test_timeline_counts_cpu_by_thread_and_runnable_threads_by_tenths() -> None:
+    """Samples at 0..10 s: one thread runnable in the first half, three (two cores) after;
+    a thread that starts during the scoring counts from nothing."""
+    t = Timeline()
+    t.samples = [
+        (
+            float(k),
+            {"main": 0.5 * k, **({"embed": 0.8 * (k - 5)} if k >= 5 else {})},
+            1 + 2 * (k >= 5),
+        )
+        for k in range(11)
+    ]
+    assert t.busy() == {"main": 5.0, "embed": 4.0}
+    mean, tenths = t.runnable()
+    assert tenths == [1.0] * 5 + [2.0] * 5
+    assert mean == (5 * 1 + 6 * 2) / 11
 
 
 def test_differing_lists_keys_on_either_side() -> None:
