@@ -24,9 +24,8 @@ from qa.model import Turn, Word
 from qa.vocabulary import DIARIZATION_MODES, Diarization
 from qa.voice.asr import SAMPLE_RATE, AsrResult, AsrSettings, Transcriber
 from qa.voice.diarize import Segment, SpeakerCount, diarize_embedded, diarize_pyannote
-from qa.voice.roles import DOUBTFUL, SWAPPED, decide_roles, stereo_roles
+from qa.voice.roles import DOUBTFUL, SWAPPED, stereo_roles, voice_roles
 
-ROLE_TURNS = 4  # how many of a speaker's first turns the role decision reads
 # Who opens a mono call: the voice that says most in its first seconds. One word cannot
 # decide it: a short "Hello" at the start is easily put with the other voice.
 OPENING_S = 5.0
@@ -206,15 +205,18 @@ def _mono(
     warnings: list[str] = []
     needs_review = False
     first = opening_speaker(speakers)
-    texts = {v: _first_texts([w for w, s in speakers if s == v], settings.turn_gap) for v in voices}
+    # Every turn of each voice: the close, the checks and the requests count as much as an
+    # opening the recogniser may have misheard.
+    texts = {v: _texts([w for w, s in speakers if s == v], settings.turn_gap) for v in voices}
+    evidence: dict[str, Any] = {}
     if len(voices) < 2:
         decision_agent, conf = (voices[0] if voices else "S1"), 0.5
         if mode != Diarization.NONE:
             warnings.append(ONE_VOICE)
             needs_review = True
     else:
-        decision = decide_roles(texts, first, settings.company_names)
-        decision_agent, conf = decision.agent, decision.confidence
+        decision = voice_roles(texts, first, settings.company_names)
+        decision_agent, conf, evidence = decision.agent, decision.confidence, decision.evidence
     labelled = [(w, "agent" if s == decision_agent else "customer", s) for w, s in speakers]
     info = {
         "diarization": mode,
@@ -222,6 +224,8 @@ def _mono(
         "agent_speaker": decision_agent,
         "role_confidence": conf,
     }
+    if evidence:
+        info["role_evidence"] = evidence
     return VoiceResult(
         words_to_turns(labelled, settings.turn_gap),
         result.language,
@@ -313,8 +317,8 @@ def _plain_turns(words: list[Word], gap: float) -> list[Turn]:
     return words_to_turns([(w, "x", "x") for w in words], gap)
 
 
-def _first_texts(words: list[Word], gap: float) -> list[str]:
-    return [t.text for t in _plain_turns(words, gap)[:ROLE_TURNS]]
+def _texts(words: list[Word], gap: float) -> list[str]:
+    return [t.text for t in _plain_turns(words, gap)]
 
 
 def result_to_json(result: AsrResult) -> str:

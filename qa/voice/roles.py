@@ -2,15 +2,17 @@
 
 Swapped agent/customer labels are the most common complaint about call
 analytics, so stereo recordings are checked too: a greeting with the company
-name on the "customer" channel means the channels are swapped.
+name on the "customer" channel means the channels are swapped. Mono calls weigh
+the same evidence over each voice's whole call (`voice_roles`), so that one
+misheard greeting, or a caller who gives their name, does not swap the roles.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from qa.text import normalise
@@ -75,6 +77,8 @@ class RoleDecision:
     agent: str  # the speaker label that is the agent
     confidence: float
     scores: dict[str, float]
+    # What was weighed, per voice and per signal (mono calls: `voice_roles`).
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 def decide_roles(
@@ -242,6 +246,72 @@ def stereo_roles(
         "mapped_customer": {"agent": c_agent, "customer": c_customer, "cues": c_cues},
     }
     return StereoDecision(swapped, conf, not swapped and lean > 0, evidence)
+
+
+@dataclass(frozen=True)
+class VoiceRoleSettings:
+    # The voice that opens the call counts less than any one cue: it decides only where the
+    # words say nothing either way.
+    opening_weight: float = 0.5
+    stereo: StereoSettings = field(default_factory=StereoSettings)
+
+
+def voice_roles(
+    texts: Mapping[str, Sequence[str]],
+    opening: str | None,
+    company_names: Sequence[str] = (),
+    settings: VoiceRoleSettings = VoiceRoleSettings(),
+) -> RoleDecision:
+    """Which voice of a mono call is the agent, from every turn of each voice.
+
+    Three signals, each weighed over the whole call rather than its opening alone: who
+    sounds like an agent (greeting, company name, offers of help, verification, the close,
+    talk of "your" account), who sounds like a customer (a request, their own problem, "my"
+    card), and who opens the call. Each voice scores its agent evidence minus its customer
+    evidence, plus the opening weight; the highest is the agent. Signals that agree add up,
+    so a greeting lost to the recogniser, or a caller's "my name is", is outweighed by the
+    rest of the call. Which voice each signal points to is kept in the evidence."""
+    per_voice: dict[str, dict[str, Any]] = {}
+    scores: dict[str, float] = {}
+    for voice, said in texts.items():
+        agent, customer, cues = channel_evidence(said, company_names, settings.stereo)
+        per_voice[voice] = {"agent": agent, "customer": customer, "cues": cues}
+        scores[voice] = agent - customer + (settings.opening_weight if voice == opening else 0.0)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    margin = ranked[0][1] - ranked[1][1] if len(ranked) > 1 else ranked[0][1]
+    agent_voice = ranked[0][0]
+    signals = {
+        "agent_cues": _clear_top({v: e["agent"] for v, e in per_voice.items()}),
+        # The customer is the voice with the most customer evidence; with two voices, the
+        # other one is the agent it points to.
+        "customer_cues": _other(
+            _clear_top({v: e["customer"] for v, e in per_voice.items()}), list(per_voice)
+        ),
+        "opening": opening if opening in per_voice else None,
+    }
+    voting = [v for v in signals.values() if v is not None]
+    evidence = {
+        "voices": per_voice,
+        "signals": signals,
+        "agreeing": sum(v == agent_voice for v in voting),
+        "against": sum(v != agent_voice for v in voting),
+    }
+    return RoleDecision(agent_voice, confidence(margin), scores, evidence)
+
+
+def _clear_top(values: dict[str, float]) -> str | None:
+    """The voice with strictly the most of something; None on a tie or when none has any."""
+    ranked = sorted(values.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] <= 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def _other(voice: str | None, voices: list[str]) -> str | None:
+    """The other voice of two; None otherwise (with three voices a customer names no agent)."""
+    if voice is None or len(voices) != 2:
+        return None
+    return voices[1] if voices[0] == voice else voices[0]
 
 
 def channel_roles(
