@@ -52,3 +52,15 @@ def test_misheard_swapped_call_is_kept_and_marked_for_review(whisper: WhisperTra
     )
     assert result.info["roles_swapped"] is False and result.needs_review
     assert result.info["role_confidence"] < 0.5
+
+
+@pytest.mark.parametrize("sid", CALLS)
+def test_mono_mix_roles(sid: str, whisper: WhisperTranscriber) -> None:
+    """The same call mixed to one channel: embedded diarization, then roles from each voice's
+    whole call. The mixes are dithered, so a few bits of noise decide whether tiny.en hears
+    the agent's greeting; the roles must not rest on it."""
+    result = transcribe_recording(hvb.mono(sid), VoiceSettings(), whisper, hvb.file_cache())
+    assert result.info["diarization"] == "embedded" and result.info["speakers"] == 2
+    words = [(w.start, w.end, t.role) for t in result.turns for w in t.words]
+    right, judged = hvb.words_right_role(sid, words)
+    assert judged >= 40 and right / judged >= 0.98, (right, judged, result.info["role_evidence"])
