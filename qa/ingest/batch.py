@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,14 +186,11 @@ def _ingest_file(
             f"unsupported file type '{suffix or path.name}': qa reads {', '.join(SUPPORTED)}"
         )
     before = _stored_from(store, path, earlier)
+    guessed = from_filename(path, config.filename_pattern)
     # What this run gives, over what every interaction of the file was given before: a run
     # without the manifest reads the file as the run with it did, and skips it when nothing
     # else changed.
-    file_meta = {
-        **_common_given(before),
-        **from_filename(path, config.filename_pattern),
-        **manifest.lookup(path),
-    }
+    file_meta = {**_common_given(before), **guessed, **manifest.lookup(path)}
     key = _source_key(path, file_meta)
     if store.source_done(key):
         report.skipped.append(str(path))
@@ -218,7 +215,9 @@ def _ingest_file(
     stored = _stored_given(store, [i.id for i in items])
     for item in items:
         item.source = str(path)
-        meta = {**file_meta, **manifest.lookup(path, item.metadata.get("conversation_id"))}
+        listed = manifest.lookup(path, item.metadata.get("conversation_id"))
+        meta = {**file_meta, **listed}
+        meta = _file_over_name(meta, guessed, item, {*manifest.lookup(path), *listed})
         _apply_given(item, meta, stored.get(item.id))
         item.agent = config.resolve_agent(item.agent)
         _detect_language(item)
@@ -301,6 +300,28 @@ def _apply_given(item: Interaction, meta: dict[str, Any], stored: Interaction | 
     hashes = stored.metadata.get(HASHES_KEY) if stored else None
     if hashes and any(m in str(v) for v in meta.values() for m in MASKS):
         item.metadata[HASHES_KEY] = hashes
+
+
+# The fields a file name can guess, and whether the file itself says them.
+_SAID_IN_FILE: dict[str, Callable[[Interaction], bool]] = {
+    "agent_id": lambda i: i.agent is not None and bool(i.agent.id),
+    "agent_name": lambda i: i.agent is not None and bool(i.agent.name),
+    "team": lambda i: i.agent is not None and bool(i.agent.team),
+    **{
+        name: (lambda i, n=name: getattr(i, n) is not None)  # type: ignore[misc]
+        for name in ("campaign", "customer_id", "case_id", "direction", "started_at", "language")
+    },
+}
+
+
+def _file_over_name(
+    meta: dict[str, Any], guessed: dict[str, Any], item: Interaction, listed: set[str]
+) -> dict[str, Any]:
+    """`meta` less what the file name guessed where the file itself says it: a chat whose
+    file names its agent keeps that agent, whatever its file name looks like. The fields
+    the manifest lists (`listed`) still win over both."""
+    said = {k for k, in_file in _SAID_IN_FILE.items() if in_file(item)} - listed
+    return {k: v for k, v in meta.items() if k not in guessed or k not in said}
 
 
 def _detect_language(item: Interaction) -> None:
@@ -394,7 +415,9 @@ def rebuild_email_threads(store: Store, config: Config, manifest: Manifest) -> l
             continue
         item = build_thread(thread, config.email.agent_domains, config.email.agent_addresses)
         source = Path(thread[0].source)
-        meta = {**from_filename(source, config.filename_pattern), **manifest.lookup(source)}
+        guessed = from_filename(source, config.filename_pattern)
+        listed = manifest.lookup(source)
+        meta = _file_over_name({**guessed, **listed}, guessed, item, {*listed})
         _apply_given(item, meta, _stored_given(store, [item.id]).get(item.id))
         item.agent = config.resolve_agent(item.agent)
         _detect_language(item)
