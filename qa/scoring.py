@@ -467,6 +467,10 @@ def score_paths(
         if _under(r["source"], roots) or r["id"] in touched
     ]
     failures = list(ingested.failures) + (transcribed.failures if transcribed else [])
+    # A recording that failed in an earlier run stays failed until its file is fixed: listed
+    # again, so that the rerun gives the same answer (and the same exit code).
+    listed = {(f.source, f.stage) for f in failures}
+    failures += [f for f in store.recording_failures(wanted) if (f.source, f.stage) not in listed]
     report = ScoreReport(ingest=ingested, failures=failures, transcription=transcribed)
     if verifier is None:
         verifier = Verifier(verify_settings(config))

@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 from qa.errors import ConfigError
-from qa.model import Agent, Interaction, Turn, Word
+from qa.model import Agent, Failure, Interaction, Turn, Word
 from qa.store.connection import Connection
+from qa.vocabulary import Status
 
 
 class Lookups(Connection):
@@ -20,6 +21,28 @@ class Lookups(Connection):
         return [
             dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")
         ]
+
+    def recording_failures(self, ids: list[str]) -> list[Failure]:
+        """The failures of those interactions whose recording still stands as failed (a
+        fixed file is a new recording): each with its stored reason, so that every run over
+        the recording lists it again."""
+        out: list[Failure] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT source, error, json_extract(metadata, '$.audio.sha256') AS sha,"
+                " (SELECT f.reason FROM failures f WHERE f.source = i.source"
+                "  AND f.stage = 'transcribe'"
+                "  AND f.file_hash = json_extract(i.metadata, '$.audio.sha256')"
+                "  ORDER BY f.created_at DESC LIMIT 1)"
+                f" FROM interactions i WHERE status = ? AND id IN ({marks}) ORDER BY source",
+                [Status.FAILED, *chunk],
+            ).fetchall()
+            out += [
+                Failure(r[0], "transcribe", r[3] or r[1] or "no reason kept", r[2]) for r in rows
+            ]
+        return out
 
     def email_messages(self) -> list[tuple[dict[str, Any], str | None]]:
         rows = self.conn.execute("SELECT record, thread_key FROM email_messages").fetchall()

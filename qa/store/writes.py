@@ -12,7 +12,7 @@ from qa.model import Agent, Evaluation, Evidence, Failure, Flag, Interaction
 from qa.redact import is_digit_token, mask_split_cards, redact
 from qa.store.connection import Connection, content_digest, content_id, now
 from qa.store.connection import to_json as _json
-from qa.vocabulary import Channel
+from qa.vocabulary import Channel, Status
 
 
 class Writes(Connection):
@@ -44,6 +44,20 @@ class Writes(Connection):
         )
         # A file that failed before and now reads fine is no longer a failure.
         conn.execute("DELETE FROM failures WHERE source = ? AND stage = 'ingest'", [_cards(source)])
+        # Nor is a recording that failed to transcribe, once a new version of its file
+        # stands in its place: the failed one held nothing (no turns, no scores).
+        marks = ",".join("?" * len(ids))
+        stale = conn.execute(
+            "SELECT id, json_extract(metadata, '$.audio.sha256') FROM interactions"
+            f" WHERE source = ? AND status = ? AND id NOT IN ({marks})",
+            [_cards(source), Status.FAILED, *ids],
+        ).fetchall()
+        for ident, digest in stale:
+            self._delete_interaction(conn, ident)
+            conn.execute(
+                "DELETE FROM failures WHERE source = ? AND stage = 'transcribe' AND file_hash IS ?",
+                [_cards(source), digest],
+            )
 
     def record_failure(self, failure: Failure, run_id: str | None = None) -> None:
         key = hashlib.sha256(

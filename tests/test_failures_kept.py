@@ -1,0 +1,47 @@
+"""A failed input stays a failure until it is fixed: every run lists it again (with the
+same exit code), the exports and `qa show` tell it, and a fixed file is picked up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa.config import Config, VoiceConfig
+from qa.matching import Matcher
+from qa.scoring import score_paths
+from qa.store import Store
+from qa.voice.pipeline import VoiceSettings
+from tests.test_mut_scoring import loaded
+from tests.test_voice_unit import AGENT_WORDS, CUSTOMER_WORDS, FakeTranscriber, stereo_file
+
+QUIET = Config(voice=VoiceConfig(verify=False))  # no second reading: no model here
+
+
+def test_a_recording_that_failed_is_listed_on_every_run_until_fixed(
+    tmp_path: Path, store: Store
+) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    call = stereo_file(folder / "call.wav", left=0.5, right=0.3)
+    card = loaded([{"id": "greet", "phrases": ["thank"]}], channels=["voice"])
+
+    def run(words: dict[int, list[tuple[float, float, str]]]) -> list[tuple[str, str, str]]:
+        report = score_paths(
+            [folder],
+            store,
+            QUIET,
+            card,
+            Matcher(),
+            voice=VoiceSettings(),
+            transcriber=FakeTranscriber(words),
+        )
+        return [(Path(f.source).name, f.stage, f.reason) for f in report.failures]
+
+    silent = [("call.wav", "transcribe", "no speech found: the recording is silent or too quiet")]
+    assert run({}) == silent
+    assert run({}) == silent  # the rerun gives the same answer: exit code 1 again
+    # The file is fixed (a new recording in its place): picked up, the failure is gone.
+    stereo_file(call, left=0.5, right=0.3, seconds=2.5)
+    assert run({5: AGENT_WORDS, 3: CUSTOMER_WORDS}) == []
+    assert run({}) == []
+    assert [r["stage"] for r in store.failures()] == []
+    assert [i.status for i in store.load_interactions()] == ["transcribed"]
