@@ -55,12 +55,25 @@ def fail(exc: QAError) -> NoReturn:
     raise UsageProblem(str(exc)) from exc
 
 
-def _open(db: Path, config_path: Path | None = None) -> Any:
+def _open(db: Path, config_path: Path | None = None, existing: bool = False) -> Any:
+    """The store and the site configuration; with `existing`, a database that is there
+    already (the commands that only read never make one)."""
     from qa.config import load_config
     from qa.store import Store
 
     config = load_config(config_path)
-    return Store(db, redaction=config.redact.policy()), config
+    opener = Store.existing if existing else Store
+    return opener(db, redaction=config.redact.policy()), config
+
+
+def fail_fresh(exc: QAError, db: Path, existed: bool) -> NoReturn:
+    """A usage error of a command that writes: the database it had just made, still empty,
+    is not left behind."""
+    if not existed:
+        from qa.store import discard_if_empty
+
+        discard_if_empty(db)
+    fail(exc)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,12 +108,13 @@ def ingest(
     from qa.ingest.batch import ingest as run_ingest
     from qa.progress import BarProgress
 
+    existed = db.exists()
     try:
         store, cfg = _open(db, config)
         report = run_ingest(list(paths), store, cfg, manifest, progress=BarProgress())
         journeys = _rebuild_journeys(store, cfg)
     except QAError as exc:
-        fail(exc)
+        fail_fresh(exc, db, existed)
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "journeys": journeys}, indent=2))
     else:
@@ -315,6 +329,7 @@ def score(
     from qa.progress import BarProgress
     from qa.voice.batch import voice_settings
 
+    existed = db.exists()
     try:
         card, routing = _card_or_routing(card_path, routing_path, config)
         active = load_campaigns(campaigns) if campaigns is not None else None
@@ -324,7 +339,7 @@ def score(
         report = job.run(store, cfg, Matcher(vectors=store), runner, BarProgress())
         journeys = _rebuild_journeys(store, cfg)
     except QAError as exc:
-        fail(exc)
+        fail_fresh(exc, db, existed)
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "journeys": journeys}, indent=2))
     else:
@@ -565,7 +580,7 @@ def show(ident: str, db: Path, as_json: bool) -> None:
     from qa.store import Store
 
     try:
-        store = Store(db)
+        store = Store.existing(db)
         item = interaction_dict(store, store.resolve_id(ident))
     except QAError as exc:
         fail(exc)
@@ -588,7 +603,7 @@ def export(fmt: str, out: Path | None, db: Path) -> None:
     from qa.store import Store
 
     try:
-        store = Store(db)
+        store = Store.existing(db)
     except QAError as exc:
         fail(exc)
     text = export_json(store) if fmt == "json" else export_csv(store)
@@ -737,7 +752,7 @@ def report(
     from qa.report.data import Filters
 
     try:
-        store, site = _open(db, config)
+        store, site = _open(db, config, existing=True)
         _check_known(store, agent, team)
         if since and until and since > until:
             raise ConfigError(f"--since {since} is after --until {until}")

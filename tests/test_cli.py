@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import cli
+from qa.store import Store
 from tests.conftest import EXAMPLES, ROOT
 
 HEAVY = [
@@ -125,6 +126,7 @@ def test_examples_export_shape(tmp_path: Path) -> None:
 
 
 def test_unknown_id_is_a_usage_error(tmp_path: Path) -> None:
+    Store(tmp_path / "qa.db").close()  # a database that holds no such interaction
     result = CliRunner().invoke(cli, ["show", "nope", "--db", str(tmp_path / "qa.db")])
     assert result.exit_code == 2
     assert "no interaction 'nope'" in result.output

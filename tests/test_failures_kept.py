@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from qa.cli import cli
 from qa.config import Config, VoiceConfig
 from qa.matching import Matcher
 from qa.scoring import score_paths
@@ -45,3 +49,41 @@ def test_a_recording_that_failed_is_listed_on_every_run_until_fixed(
     assert run({}) == []
     assert [r["stage"] for r in store.failures()] == []
     assert [i.status for i in store.load_interactions()] == ["transcribed"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "call.wav"],
+        ["export"],
+        ["export", "--format", "csv"],
+        ["report", "--out", "{tmp}/r"],
+    ],
+)
+def test_a_command_that_reads_refuses_a_missing_database(
+    tmp_path: Path, runner: CliRunner, args: list[str]
+) -> None:
+    db = tmp_path / "nothere.db"
+    result = runner.invoke(cli, [a.format(tmp=tmp_path) for a in args] + ["--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert f"no database at {db}: run `qa score` first" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "{empty}", "--scorecard", "inbound_service"],
+        ["score", "{missing}", "--scorecard", "inbound_service"],
+        ["ingest", "{empty}"],
+    ],
+)
+def test_a_usage_error_leaves_no_new_database(
+    tmp_path: Path, runner: CliRunner, args: list[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    db = tmp_path / "new.db"
+    where = {"empty": tmp_path / "empty", "missing": tmp_path / "missing"}
+    result = runner.invoke(cli, [a.format(**where) for a in args] + ["--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
