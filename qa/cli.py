@@ -15,7 +15,7 @@ import click
 
 from qa import __version__
 from qa.errors import ConfigError, QAError
-from qa.vocabulary import Channel, Diarization, FlagStatus, choices
+from qa.vocabulary import Channel, Diarization, FlagStatus, Status, choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -573,15 +573,24 @@ def route(
 def show(ident: str, db: Path, as_json: bool) -> None:
     """One interaction: transcript, scores, flags and evidence.
 
-    ID may be a unique prefix of the id, or the source file name.
+    ID may be a unique prefix of the id, or the source file name. A file that failed
+    before it became an interaction shows its failure (exit 1).
     """
     from qa.export import interaction_dict
-    from qa.show import render_interaction
+    from qa.show import render_failures, render_interaction
     from qa.store import Store
 
     try:
         store = Store.existing(db)
-        item = interaction_dict(store, store.resolve_id(ident))
+        try:
+            item = interaction_dict(store, store.resolve_id(ident))
+        except ConfigError:
+            failed = store.open_failures(ident)  # a file that never became an interaction
+            if not failed:
+                raise
+            out = {"source": failed[0]["source"], "status": Status.FAILED, "failures": failed}
+            click.echo(json.dumps(out, indent=2) if as_json else render_failures(failed))
+            sys.exit(1)
     except QAError as exc:
         fail(exc)
     click.echo(

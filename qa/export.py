@@ -18,7 +18,7 @@ from qa.store.read import (
     TurnView,
     read_interactions,
 )
-from qa.vocabulary import FlagStatus
+from qa.vocabulary import FlagStatus, Status
 
 
 def as_dict(item: InteractionView) -> dict[str, Any]:
@@ -155,6 +155,12 @@ def journey_sections(store: Store) -> dict[str, Any]:
     }
 
 
+def failure_sections(store: Store) -> dict[str, Any]:
+    """The export's `failures` key: every input that failed and is not fixed (file, stage,
+    reason, when), still there once a run's output is gone."""
+    return {"failures": store.open_failures()}
+
+
 def export_json(store: Store) -> str:
     """`{"interactions": [...]}`, byte for byte what `json.dumps(..., ensure_ascii=False,
     indent=2)` writes, but written as each interaction is shaped (no second copy of the
@@ -167,7 +173,8 @@ def export_json(store: Store) -> str:
         _write_json(item, "\n    ", parts.append)
         sep = ",\n    "
     parts.append("\n  ]" if len(parts) > 1 else "]")
-    for key, value in {**journey_sections(store), **review_sections(store)}.items():
+    sections = {**journey_sections(store), **review_sections(store), **failure_sections(store)}
+    for key, value in sections.items():
         parts.append(f",\n  {encode_basestring(key)}: ")
         _write_json(value, "\n  ", parts.append)
     parts.append("\n}")
@@ -309,6 +316,7 @@ CSV_COLUMNS = [
     "team",
     "started_at",
     "status",
+    "reason",  # why the interaction failed or is held for review; or why a file failed
     "scorecard",
     "scorecard_hash",
     "total",
@@ -338,7 +346,7 @@ def export_csv(store: Store) -> str:
     writer.writerow(CSV_COLUMNS)
     from qa.review.feedback import feedback_by_interaction
 
-    empty = [None] * (len(CSV_COLUMNS) - 8 - len(ROUTING_CSV) - len(REVIEW_CSV))
+    empty = [None] * (len(CSV_COLUMNS) - 9 - len(ROUTING_CSV) - len(REVIEW_CSV))
     unreviewed = [None] * len(REVIEW_CSV)
     acks, disputes = feedback_by_interaction(store)
     for item in read_interactions(store, Selection(turns=False)):
@@ -351,6 +359,7 @@ def export_csv(store: Store) -> str:
             item.team,
             item.started_at,
             item.status,
+            item.error,
         ]
         routed = _routing_cells(item)
         if not item.evaluations:
@@ -382,4 +391,10 @@ def export_csv(store: Store) -> str:
                     + routed
                     + _review_cells(c, ev, acks.get(item.id, []), disputes.get(item.id, []))
                 )
+    # A file that failed before it became an interaction: one row with its reason.
+    none = [None] * (len(CSV_COLUMNS) - 9)
+    for f in store.open_failures():
+        if f["stage"] != "transcribe":  # a recording's failure rides on its own row above
+            head = [None, f["source"], None, None, None, None, None, Status.FAILED, f["reason"]]
+            writer.writerow(head + none)
     return buf.getvalue()

@@ -73,3 +73,12 @@ def render_interaction(item: dict[str, Any]) -> str:
             lines.append(f"  {f['severity']:<7} {f['kind']}{held}{conf}: {f['message']}")
             lines += [_evidence_line(e) for e in f["evidence"][:1]]
     return "\n".join(lines)
+
+
+def render_failures(failures: list[dict[str, Any]]) -> str:
+    """A file that failed before it became an interaction: each failure with its stage,
+    when and why."""
+    return "\n".join(
+        f"{f['source']}  status: failed at {f['stage']} ({f['at']})\n  reason: {f['reason']}"
+        for f in failures
+    )

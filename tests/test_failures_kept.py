@@ -3,6 +3,9 @@ same exit code), the exports and `qa show` tell it, and a fixed file is picked u
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -10,10 +13,14 @@ from click.testing import CliRunner
 
 from qa.cli import cli
 from qa.config import Config, VoiceConfig
+from qa.export import export_csv, export_json
+from qa.ingest.batch import ingest
 from qa.matching import Matcher
 from qa.scoring import score_paths
 from qa.store import Store
+from qa.voice.batch import transcribe_pending
 from qa.voice.pipeline import VoiceSettings
+from tests.conftest import write_chat_json
 from tests.test_mut_scoring import loaded
 from tests.test_voice_unit import AGENT_WORDS, CUSTOMER_WORDS, FakeTranscriber, stereo_file
 
@@ -87,3 +94,54 @@ def test_a_usage_error_leaves_no_new_database(
     result = runner.invoke(cli, [a.format(**where) for a in args] + ["--db", str(db)])
     assert result.exit_code == 2, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+@pytest.fixture
+def failed_db(tmp_path: Path) -> Path:
+    """A chat that reads, a chat that does not, and a silent call."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_chat_json(folder / "good.json")
+    (folder / "broken_chat.json").write_text("{", encoding="utf-8")
+    stereo_file(folder / "call.wav", left=0.5, right=0.3)
+    store = Store(tmp_path / "qa.db")
+    ingest([folder], store, Config())
+    transcribe_pending(store, VoiceSettings(), FakeTranscriber({}))
+    store.close()
+    return tmp_path / "qa.db"
+
+
+def test_the_exports_tell_what_failed_and_why(failed_db: Path) -> None:
+    store = Store(failed_db)
+    failures = json.loads(export_json(store))["failures"]
+    assert [(Path(f["source"]).name, f["stage"]) for f in failures] == [
+        ("broken_chat.json", "ingest"),
+        ("call.wav", "transcribe"),
+    ]
+    assert "broken JSON" in failures[0]["reason"] and failures[0]["at"]
+    assert failures[1]["reason"].startswith("no speech found")
+    rows = {
+        (Path(r["source"]).name, r["status"]): r["reason"]
+        for r in csv.DictReader(io.StringIO(export_csv(store)))
+    }
+    assert rows[("good.json", "ingested")] == ""
+    assert rows[("call.wav", "failed")].startswith("no speech found")
+    assert "broken JSON" in rows[("broken_chat.json", "failed")]
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "said"),
+    [
+        ("broken_chat.json", 1, "status: failed at ingest"),
+        ("call.wav", 0, "status: failed  error: no speech found"),
+        ("good.json", 0, "status: ingested"),
+    ],
+)
+def test_show_tells_a_failed_file(
+    failed_db: Path, runner: CliRunner, name: str, code: int, said: str
+) -> None:
+    result = runner.invoke(cli, ["show", name, "--db", str(failed_db)])
+    assert result.exit_code == code, result.output
+    assert said in result.output
+    shown = runner.invoke(cli, ["show", name, "--json", "--db", str(failed_db)])
+    assert json.loads(shown.output)["status"] in {"failed", "ingested"}

@@ -22,6 +22,26 @@ class Lookups(Connection):
             dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY created_at, source")
         ]
 
+    def open_failures(self, source: str | None = None) -> list[dict[str, Any]]:
+        """Every input that failed and is not fixed yet, oldest first: the file, the stage
+        (ingest, transcribe), the reason and when. With `source`, only those of that file
+        (its path, or its name under any folder)."""
+        where, params = "", []
+        if source is not None:
+            where, params = " AND (f.source = ? OR f.source LIKE ?)", [source, "%/" + source]
+        rows = self.conn.execute(
+            "SELECT f.source, f.stage, f.reason, f.file_hash, f.created_at FROM failures f"
+            # A recording's failure holds while the recording stands failed (a redone or
+            # replaced one is no failure any more).
+            " WHERE (f.stage != 'transcribe' OR EXISTS (SELECT 1 FROM interactions i"
+            "  WHERE i.source = f.source AND i.status = ?"
+            "  AND json_extract(i.metadata, '$.audio.sha256') IS f.file_hash))"
+            f"{where} ORDER BY f.created_at, f.source",
+            [Status.FAILED, *params],
+        )
+        keys = ("source", "stage", "reason", "file_hash", "at")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
     def recording_failures(self, ids: list[str]) -> list[Failure]:
         """The failures of those interactions whose recording still stands as failed (a
         fixed file is a new recording): each with its stored reason, so that every run over
