@@ -259,8 +259,13 @@ def _card_or_routing(
     """The one card, or the routing file: exactly one of them (a usage error otherwise)."""
     from qa.scorecard.load import load_scorecard
 
-    if (card_path is None) == (routing_path is None):
-        raise ConfigError("give --scorecard FILE (one card for all) or --routing FILE, not both")
+    if card_path is None and routing_path is None:
+        raise ConfigError(
+            "give one of --scorecard FILE (one card for all) or --routing FILE (the cards each"
+            " contact's work type gets)"
+        )
+    if card_path is not None and routing_path is not None:
+        raise ConfigError("give --scorecard FILE or --routing FILE, not both")
     if routing_path is not None:
         return None, _routing(routing_path, config_path)
     assert card_path is not None

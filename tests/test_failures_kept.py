@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from qa.cli import cli
 from qa.config import Config, VoiceConfig
+from qa.errors import ConfigError, InputError
 from qa.export import export_csv, export_json
 from qa.ingest.batch import ingest
 from qa.matching import Matcher
@@ -145,3 +146,41 @@ def test_show_tells_a_failed_file(
     assert said in result.output
     shown = runner.invoke(cli, ["show", name, "--json", "--db", str(failed_db)])
     assert json.loads(shown.output)["status"] in {"failed", "ingested"}
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        (
+            {"human.csv": "interaction_id,criterion_id,result\n", "qa.yaml": "x: 1\n"},
+            "(passed over human.csv (human evaluations: give it to `qa calibrate`),"
+            " qa.yaml (a .yaml file configures qa))",
+        ),
+        ({".hidden.json": "{}", "manifest.csv": "file\n"}, "passed over .hidden.json (hidden)"),
+        ({}, "(no file there): qa reads"),
+    ],
+)
+def test_no_input_files_says_what_was_passed_over(
+    tmp_path: Path, store: Store, files: dict[str, str], said: str
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        ingest([folder], store, Config())
+    assert said in str(err.value)
+
+
+def test_broken_audio_says_what_to_do(tmp_path: Path) -> None:
+    from qa.ingest.audio import probe_audio
+
+    fake = tmp_path / "call.flac"
+    fake.write_bytes(b"fLaC" + bytes(200))
+    with pytest.raises(InputError) as err:
+        probe_audio(fake)
+    assert "[Errno" not in str(err.value)
+    assert str(err.value).endswith(
+        "check that the file was copied whole, or convert it to WAV or FLAC"
+        " (e.g. ffmpeg -i FILE call.wav) and score that"
+    )

@@ -646,8 +646,8 @@ def test_no_input_files_names_the_paths_and_what_qa_reads(tmp_path: Path, store:
     with pytest.raises(ConfigError) as err:
         ingest([tmp_path / "one", tmp_path / "two"], store, Config())
     assert str(err.value) == (
-        f"no input files under {tmp_path / 'one'}, {tmp_path / 'two'} (is the folder empty, "
-        f"or unreadable?): qa reads {', '.join(SUPPORTED)}"
+        f"no input files under {tmp_path / 'one'}, {tmp_path / 'two'} (no file there): "
+        f"qa reads {', '.join(SUPPORTED)}"
     )
 
 

@@ -224,10 +224,13 @@ def test_score_takes_a_scorecard_or_a_routing_file_not_both(tmp_path: Path) -> N
     folder = tmp_path / "in"
     folder.mkdir()
     db = str(tmp_path / "q.db")
-    for extra in ([], ["--scorecard", "inbound_service", "--routing", "routing"]):
+    for extra, said in (
+        ([], "give one of --scorecard FILE (one card for all) or --routing FILE"),
+        (["--scorecard", "inbound_service", "--routing", "routing"], "not both"),
+    ):
         result = CliRunner().invoke(cli, ["score", str(folder), "--db", db, *extra])
         assert result.exit_code == 2
-        assert "give --scorecard FILE (one card for all) or --routing FILE" in result.output
+        assert said in result.output
 
 
 def test_the_shipped_routing_sends_every_work_type_to_a_shipped_card() -> None:

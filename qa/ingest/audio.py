@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,15 @@ def unreadable_errors() -> tuple[type[BaseException], ...]:
     import av
 
     return (av.error.FFmpegError, OSError, EOFError)
+
+
+def unreadable_reason(what: str, exc: BaseException) -> str:
+    """What went wrong, without FFmpeg's error number, and what to do about it."""
+    said = re.sub(r"^\[Errno -?\d+\] ", "", str(exc))
+    return (
+        f"{what} ({type(exc).__name__}: {said}): check that the file was copied whole, or "
+        "convert it to WAV or FLAC (e.g. ffmpeg -i FILE call.wav) and score that"
+    )
 
 
 def probe_audio(path: Path) -> dict[str, Any]:
@@ -55,4 +65,4 @@ def probe_audio(path: Path) -> dict[str, Any]:
                 "duration": duration,
             }
     except unreadable_errors() as exc:  # anything else is a bug, and surfaces with its traceback
-        raise InputError(f"not a readable audio file ({type(exc).__name__}: {exc})") from exc
+        raise InputError(unreadable_reason("not a readable audio file", exc)) from exc

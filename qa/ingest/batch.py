@@ -76,10 +76,14 @@ class IngestReport:
         }
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """The input files under the paths, and the manifests found beside them."""
+def discover(
+    paths: Iterable[Path], passed_over: list[str] | None = None
+) -> tuple[list[Path], list[Path]]:
+    """The input files under the paths, and the manifests found beside them; each file
+    passed over is named in `passed_over` with the reason."""
     files: list[Path] = []
     manifests: list[Path] = []
+    skipped = passed_over if passed_over is not None else []
     for path in paths:
         if not path.exists():
             raise ConfigError(f"no such file or folder: {path}")
@@ -87,10 +91,15 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
         for p in candidates:
             rel = p.relative_to(path) if path.is_dir() else Path(p.name)
             if any(part.startswith(".") for part in rel.parts):
-                continue
-            if p.name.lower() in MANIFEST_NAMES and path.is_dir():
+                skipped.append(f"{p.name} (hidden)")
+            elif p.name.lower() in MANIFEST_NAMES and path.is_dir():
                 manifests.append(p)
-            elif p.suffix.lower() not in CONFIG_EXTENSIONS and not _is_human_evaluations(p):
+                skipped.append(f"{p.name} (the folder's manifest)")
+            elif p.suffix.lower() in CONFIG_EXTENSIONS:
+                skipped.append(f"{p.name} (a {p.suffix.lower()} file configures qa)")
+            elif _is_human_evaluations(p):
+                skipped.append(f"{p.name} (human evaluations: give it to `qa calibrate`)")
+            else:
                 files.append(p)
     return files, manifests
 
@@ -114,12 +123,12 @@ def ingest(
     manifest_path: Path | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    files, found = discover(paths)
+    passed_over: list[str] = []
+    files, found = discover(paths, passed_over)
     if not files:
-        raise ConfigError(
-            f"no input files under {', '.join(str(p) for p in paths)} (is the folder empty, or "
-            f"unreadable?): qa reads {', '.join(SUPPORTED)}"
-        )
+        where = ", ".join(str(p) for p in paths)
+        why = f"passed over {', '.join(passed_over)}" if passed_over else "no file there"
+        raise ConfigError(f"no input files under {where} ({why}): qa reads {', '.join(SUPPORTED)}")
     manifest = Manifest.load(manifest_path) if manifest_path else _merge_manifests(found)
     report = IngestReport(files=len(files))
     run_id = store.start_run("ingest", {"paths": [str(p) for p in paths], "files": len(files)})

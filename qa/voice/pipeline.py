@@ -73,7 +73,7 @@ def decode(path: Path) -> list[np.ndarray]:
     """
     import av
 
-    from qa.ingest.audio import unreadable_errors
+    from qa.ingest.audio import unreadable_errors, unreadable_reason
 
     try:
         with av.open(str(path)) as container:
@@ -91,7 +91,7 @@ def decode(path: Path) -> list[np.ndarray]:
             ]
             chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
     except unreadable_errors() as exc:  # anything else is a bug: it surfaces as it is
-        raise InputError(f"cannot decode audio ({type(exc).__name__}: {exc})") from exc
+        raise InputError(unreadable_reason("cannot decode audio", exc)) from exc
     if not chunks:
         raise InputError("the recording holds no samples")
     samples = np.concatenate(chunks).astype(np.float32) / 32768.0
