@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.vocabulary import FlagStatus
+from qa.vocabulary import FlagStatus, Status
 
 
 def _clock(seconds: float | None) -> str:
@@ -26,6 +26,11 @@ def _evidence_line(e: dict[str, Any]) -> str:
     return f"         [{_clock(e.get('start'))}] {e.get('role') or ''}: {e['quote']}"
 
 
+def _reason_label(status: str) -> str:
+    """A call held for review is no error: its reason says why a person should look."""
+    return str(Status.REVIEW) if status == Status.REVIEW else "error"
+
+
 def render_interaction(item: dict[str, Any]) -> str:
     agent = item["agent"]
     lines = [
@@ -34,7 +39,8 @@ def render_interaction(item: dict[str, Any]) -> str:
         + (f" ({agent['name']})" if agent.get("name") else "")
         + (f"  team: {agent['team']}" if agent.get("team") else ""),
         f"started: {item['started_at'] or '?'}  duration: {_clock(item['duration'])}"
-        f"  status: {item['status']}" + (f"  error: {item['error']}" if item["error"] else ""),
+        f"  status: {item['status']}"
+        + (f"  {_reason_label(item['status'])}: {item['error']}" if item["error"] else ""),
     ]
     for key in ("direction", "campaign", "customer_id", "case_id", "language"):
         if item.get(key):
