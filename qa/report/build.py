@@ -264,6 +264,19 @@ def _metric_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _held_rows(held: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A held call in the review queue: its file, its card and score, and why it waits."""
+    return [
+        {
+            "name": f"{Path(i['source']).name}: {e['scorecard']} {e['percent']:.0f}%",
+            "note": i.get("error") or "",
+            "was": None,
+            "evidence": [],
+        }
+        for i, e in held
+    ]
+
+
 class ReportBuilder:
     def __init__(self, data: ReportData, env: Environment, out: Path, copy_audio: bool = True):
         self.data, self.env, self.out, self.copy_audio = data, env, out, copy_audio
@@ -273,6 +286,10 @@ class ReportBuilder:
             (i["started_at"] or "")[:10] for i in data.interactions.values() if i["started_at"]
         )
         period = f"{dates[0]} to {dates[-1]}" if dates else NO_DATES
+        # Calls held for review (their roles are in doubt) wait for a person: shown as held,
+        # not counted in any average and not coached, as a held flag is not counted.
+        self.held = {k for k, i in data.interactions.items() if i.get("status") == Status.REVIEW}
+        self.counted = {k: e for k, e in data.evaluations.items() if k not in self.held}
         self.generated = {
             "at": stamp,
             "period": period,
@@ -291,8 +308,11 @@ class ReportBuilder:
         return agents
 
     def _agent(self, aid: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-        evals = [
-            (i, self.data.evaluations[i["id"]]) for i in items if i["id"] in self.data.evaluations
+        evals = [(i, self.counted[i["id"]]) for i in items if i["id"] in self.counted]
+        held = [
+            (i, self.data.evaluations[i["id"]])
+            for i in items
+            if i["id"] in self.held and i["id"] in self.data.evaluations
         ]
         by_channel: dict[str, dict[str, Any]] = {}
         for ch in CHANNELS:
@@ -327,7 +347,7 @@ class ReportBuilder:
             "flags": len(flag_list),
             "flag_list": flag_list,
             "review_list": review_list,
-            "review_results": self._review_results(evals),
+            "review_results": self._review_results(evals) + _held_rows(held),
             "by_channel": by_channel,
             "by_work_type": by_work_type,
             "trend": _trend([((i["started_at"] or "")[:10], e["percent"]) for i, e in evals]),
@@ -342,15 +362,22 @@ class ReportBuilder:
                         "percent": e["percent"],
                         "auto_fail": e["auto_fail"],
                         "interaction_id": i["id"],
+                        "held": i["id"] in self.held,
                     }
-                    for i, e in evals
+                    for i, e in evals + held
                 ),
                 key=lambda r: r["date"],
                 reverse=True,
             ),
             # Every card the route gave counts for coaching (a compliance card too).
             **self._coaching(
-                evals + [(i, e) for i in items for e in self.data.extra.get(i["id"], [])]
+                evals
+                + [
+                    (i, e)
+                    for i in items
+                    if i["id"] not in self.held
+                    for e in self.data.extra.get(i["id"], [])
+                ]
             ),
         }
 
@@ -452,9 +479,9 @@ class ReportBuilder:
     # -- team -------------------------------------------------------------------------
 
     def team(self, agents: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        scores = [e["percent"] for e in self.data.evaluations.values()]
+        scores = [e["percent"] for e in self.counted.values()]
         failed: dict[tuple[str, str], dict[str, Any]] = {}
-        for ev in self.data.evaluations.values():
+        for ev in self.counted.values():
             for r in self.data.results.get(ev["id"], []):
                 if r["result"] in ("na", Status.REVIEW):
                     continue
@@ -479,7 +506,7 @@ class ReportBuilder:
         return {
             "evaluations": len(scores),
             "average": sum(scores) / len(scores) if scores else None,
-            "auto_fails": sum(1 for e in self.data.evaluations.values() if e["auto_fail"]),
+            "auto_fails": sum(1 for e in self.counted.values() if e["auto_fail"]),
             "flags": sum(
                 1
                 for fs in self.data.flags.values()
@@ -494,19 +521,17 @@ class ReportBuilder:
             ),
             "results_in_review": sum(
                 1
-                for ev in self.data.evaluations.values()
+                for ev in self.counted.values()
                 for r in self.data.results.get(ev["id"], [])
                 if r["result"] == Status.REVIEW
             ),
             "agents": sorted(agents.values(), key=lambda a: a["name"].lower()),
-            "by_work_type": _by_work_type(
-                [(items[i], e) for i, e in self.data.evaluations.items()]
-            ),
+            "by_work_type": _by_work_type([(items[i], e) for i, e in self.counted.items()]),
             "most_failed": most,
             "trend": _trend(
                 [
                     ((items[i]["started_at"] or "")[:10], e["percent"])
-                    for i, e in self.data.evaluations.items()
+                    for i, e in self.counted.items()
                 ]
             ),
         }
