@@ -38,6 +38,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -231,12 +232,17 @@ class Pass:
     verdicts: dict[str, Any]
     exports: list[Path]
     timelines: list[tuple[str, Timeline]] = field(default_factory=list)  # with --timeline
+    # What a pass pays once per process, while scoring: memory pages touched for the first
+    # time (the model's arena growing to its largest batch) and modules imported on first use.
+    faults: int = 0
+    imported: int = 0
 
 
 def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str) -> Pass:
     forget_everything()
     n, wall, cpu = 0, 0.0, 0.0
     timelines = []
+    faults = imported = 0
     tokens = Tokens()
     verdicts: dict[str, Any] = {}
     exports = []
@@ -250,6 +256,7 @@ def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
         items = [i for i in store.load_interactions() if i.turns]
         matcher = fresh_matcher(loaded, store, tokens)
         timeline = Timeline() if args.timeline else None
+        modules, paged = len(sys.modules), resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         w, c = time.perf_counter(), time.process_time()
         if timeline is not None:
             with timeline:
@@ -259,6 +266,8 @@ def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
             report = score_interactions(store, items, card, matcher)
         wall += time.perf_counter() - w
         cpu += time.process_time() - c
+        faults += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - paged
+        imported += len(sys.modules) - modules
         n += len(items)
         for ident, ev in report.evaluations.items():
             for r in ev.criteria:
@@ -267,7 +276,7 @@ def first_scoring(args: argparse.Namespace, loaded: Matcher, tmp: Path, tag: str
         out.write_text(export_json(store), encoding="utf-8")
         exports.append(out)
         store.close()
-    return Pass(n, wall, cpu, tokens, verdicts, exports, timelines)
+    return Pass(n, wall, cpu, tokens, verdicts, exports, timelines, faults, imported)
 
 
 def timeline_lines(p: Pass) -> list[str]:
@@ -494,10 +503,18 @@ def main() -> None:
         for k, p in enumerate(passes):
             print(
                 f"  pass {k + 1}: {p.wall:.2f} s wall, {p.cpu:.2f} CPU s, {p.tokens.real} tokens "
-                f"({p.tokens.padded} with padding, {p.tokens.runs} runs)"
+                f"({p.tokens.padded} with padding, {p.tokens.runs} runs); {p.faults} page "
+                f"faults, {p.imported} modules imported"
             )
             if args.timeline:
                 print("\n".join(timeline_lines(p)))
+    if len(passes) > 1:
+        print(
+            "  (each pass forgets every cache of qa; what the process keeps: the loaded model "
+            "and its memory arena, modules imported on first use (the language detector's "
+            "model among them), compiled regular expressions: paid once by the first pass as "
+            "by a long batch; the median leaves the first pass out when the rest are steady)"
+        )
     unsteady = [k + 1 for k, p in enumerate(passes) if differing(p.verdicts, after.verdicts)]
     print(
         f"after passes whose criterion results differ from the first: {len(unsteady)} of "

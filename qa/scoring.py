@@ -234,10 +234,12 @@ class _Ahead:
     only expected till a criterion asks for one (the matcher hands them ahead on the first
     ask); after, they are handed with the rest, in one part. Before the first interaction
     the first PREFETCH are expected with their act sentences, the first interaction's a
-    part of its own (handed at the first ask, most often in the first interaction; a
-    semantic list asked before embeds what it reads then); if the first asks for no act,
-    the rest are handed without them once it is scored. The next PREFETCH are handed when
-    half of those are scored, so that the threads never run dry between them."""
+    part of its own (handed at the first ask, most often in the first interaction), which
+    a card with semantic lists hands at once (the model loads for it anyway, and so works
+    while the first interaction's criteria run up to their first ask); if the first asks
+    for no act, the rest are handed without them once it is scored. The next PREFETCH are
+    handed when half of those are scored, so that the threads never run dry between
+    them."""
 
     def __init__(self, job: _Job, items: list[Interaction]) -> None:
         self.job, self.items = job, items
@@ -249,7 +251,11 @@ class _Ahead:
         matcher, total = self.job.matcher, len(self.items)
         if n == 0:
             self.handed = min(total, PREFETCH)
-            matcher.expect(self._sentences(self.items[:1], acts=True))
+            first = self._sentences(self.items[:1], acts=True)
+            if self.job.uses_semantic and first:
+                matcher.prefetch(first)  # the model is needed anyway: at work from the start
+            else:
+                matcher.expect(first)
             for part in self._parts(1, self.handed):
                 matcher.expect(self._sentences(part, acts=True))
         elif n == 1 and not matcher.expected_asked:

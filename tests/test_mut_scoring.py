@@ -406,11 +406,11 @@ def test_score_interactions_report_batches_and_progress(
     progress = Recorder()
     report = score_interactions(store, [*items, waiting, failed], card, matcher, progress)
     assert saved == [2, 2, 1]
-    # No act read in item 0 (its own sentences embedded as asked for): the agent sentences
-    # of items 1-2 once it is scored; of 3-4 (v1 has none) when item 2 comes (half of
-    # PREFETCH ahead); v2 has none: nothing to hand.
-    assert [len(p) for p in matcher.prefetched] == [2, 2]
-    assert matcher.prefetched[0] == ["Hello, sorry."] * 2
+    # Item 0's sentences at once (the window's and every other); no act read in it: the
+    # agent sentences of items 1-2 once it is scored; of 3-4 (v1 has none) when item 2
+    # comes (half of PREFETCH ahead); v2 has none: nothing to hand.
+    assert [len(p) for p in matcher.prefetched] == [3, 2, 2]
+    assert matcher.prefetched[1] == ["Hello, sorry."] * 2
     assert (report.scored, report.already, report.flags) == (5, 0, 0)
     assert report.waiting == ["v1"]
     assert sorted(report.evaluations) == [f"c{i}" for i in range(5)]
