@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from qa.report.build import ReportBuilder
+from qa.report.build import ReportBuilder, templates_env
 from qa.report.data import ReportData
 
 
@@ -32,6 +32,8 @@ def call(ident: str, status: str, percent: float, result: str) -> tuple[Any, Any
         "scorecard_hash": "h",
         "percent": percent,
         "auto_fail": False,
+        "campaigns_hash": None,
+        "engine": "e",
     }
     res = {
         "criterion_id": "greet",
@@ -60,7 +62,7 @@ def test_a_held_call_is_shown_but_not_counted(
         {},
         {},
     )
-    builder = ReportBuilder(data, None, tmp_path)  # type: ignore[arg-type]
+    builder = ReportBuilder(data, templates_env(), tmp_path)
     [agent] = builder.agents().values()
     assert agent["average"] == average
     assert len(agent["opportunities"]) == opportunities
@@ -69,3 +71,21 @@ def test_a_held_call_is_shown_but_not_counted(
     if queued:
         assert agent["review_results"][0]["note"].startswith("roles in doubt")
     assert builder.team(builder.agents())["average"] == average
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [("review", "No evaluations on this page."), ("transcribed", "Top coaching")],
+)
+def test_an_agent_with_only_a_held_call_is_not_told_every_criterion_was_met(
+    tmp_path: Path, status: str, said: str
+) -> None:
+    item, ev, res = call("doubt", status, 30.0, "fail")
+    data = ReportData({"doubt": item}, {"doubt": ev}, {ev["id"]: [res]}, {}, {})
+    builder = ReportBuilder(data, templates_env(), tmp_path)
+    [agent] = builder.agents().values()
+    page = tmp_path / "agent.html"
+    builder.render("agent.html", page, "../", ["doubt"], agent=agent, journey_view=None)
+    html = page.read_text(encoding="utf-8")
+    assert said in html
+    assert "every criterion was met" not in html
