@@ -2,7 +2,8 @@
 
 Human evaluations arrive as CSV (`interaction_id` or `source`, `criterion_id`,
 `result`, optional `evaluator` and `comment`), are stored once each, and are
-compared with the latest automatic evaluation of each interaction.
+compared with the latest automatic evaluation of each interaction; with a card, with that
+card's results, scored in memory where it has not scored the contact (nothing stored).
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.errors import ConfigError, QAError
 from qa.store import Store, content_id, now
 from qa.store.read import Selection, read_interactions
+
+if TYPE_CHECKING:
+    from qa.model import Evaluation
+
+    # An evaluation scored for one comparison and never stored, with its contact's agent.
+    InMemory = tuple[str | None, Evaluation]
 
 RESULTS = ("pass", "fail", "na")
 
@@ -231,6 +238,11 @@ class Calibration:
     rated: int = 0  # human ratings of the criteria compared (decisions in the app included)
     unmatched: dict[str, int] = field(default_factory=dict)  # no machine result: why, how many
     replaced: list[str] = field(default_factory=list)  # adopted over an example of the other kind
+    # With a card: labelled contacts it scored in memory for this comparison (a what-if,
+    # nothing stored), and those it had already scored, whose stored results were compared.
+    scored_in_memory: int = 0
+    scored_before: int = 0
+    card: str | None = None  # the card's file name
 
     def as_dict(self) -> dict[str, Any]:
         def row(c: CriterionAgreement) -> dict[str, Any]:
@@ -263,6 +275,8 @@ class Calibration:
             "replaced": self.replaced,
             "adopted": self.adopted,
             "adopt_command": self.command,
+            "scored_in_memory": self.scored_in_memory,
+            "scored_before": self.scored_before,
             "import": None
             if self.imported is None
             else {
@@ -274,10 +288,11 @@ class Calibration:
 
 
 def _machine_results(
-    store: Store, scorecard_hash: str | None
+    store: Store, scorecard_hash: str | None, in_memory: dict[str, InMemory] | None = None
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[str, list[str]]]:
     """(interaction, criterion) -> the latest automatic result (optionally of one scorecard),
-    and per interaction the names of the cards that scored it."""
+    and per interaction the names of the cards that scored it. `in_memory`: per interaction,
+    its agent and an evaluation scored for this comparison only, never stored."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     cards: dict[str, list[str]] = {}
     selection = Selection(scorecard_hash=scorecard_hash, turns=False, human=False)
@@ -296,6 +311,18 @@ def _machine_results(
                     "evidence": c.evidence,
                     "note": c.note,
                 }
+    for ident, (agent, ev) in (in_memory or {}).items():
+        cards[ident] = [ev.scorecard_name or ev.scorecard_hash[:8]]
+        for r in ev.criteria:
+            out[(ident, r.id)] = {
+                "interaction_id": ident,
+                "agent_id": agent,
+                "criterion_id": r.id,
+                "result": r.result,
+                "points": r.points,
+                "evidence": [e.as_dict() for e in r.evidence],
+                "note": r.note,
+            }
     return out, cards
 
 
@@ -310,11 +337,15 @@ def _unmatched_reason(h: dict[str, Any], cards: dict[str, list[str]], one_card: 
 
 
 def calibrate(
-    store: Store, scorecard_hash: str | None = None, criteria: set[str] | None = None
+    store: Store,
+    scorecard_hash: str | None = None,
+    criteria: set[str] | None = None,
+    in_memory: dict[str, InMemory] | None = None,
 ) -> Calibration:
     """Compare the stored human ratings with the machine's; with `criteria`, only those
-    (the card being calibrated), so another card's criteria are not listed."""
-    machine, cards = _machine_results(store, scorecard_hash)
+    (the card being calibrated), so another card's criteria are not listed. `in_memory`:
+    evaluations scored for this comparison only (see `_machine_results`)."""
+    machine, cards = _machine_results(store, scorecard_hash, in_memory)
     humans = [
         h
         for h in store.db.query(
@@ -422,24 +453,37 @@ def run_calibration(
 ) -> Calibration:
     """Import the human CSV, score with the card where needed, compare, and write the page.
     With a card, list the examples the disagreements would teach it; with `adopt`, write
-    them into the card (only `evaluator`'s, when given)."""
+    them into the card (only `evaluator`'s, when given).
+
+    Calibrating a card is a what-if: the labelled contacts the card has not scored are
+    scored in memory from their stored transcripts (no audio work) and nothing is stored, so
+    trying a draft never becomes the latest evaluation that reports show. Those the card
+    (this very content) already scored are compared with their stored results."""
     card_hash = None
+    in_memory: dict[str, InMemory] = {}
+    before = 0
     if adopt and card_path is None:
         raise ConfigError("--adopt needs --scorecard: the card that takes the examples")
     if card_path is not None:
         from qa.matching import Matcher
         from qa.scorecard.load import load_scorecard
-        from qa.scoring import score_interactions
+        from qa.scoring import score_in_memory
 
         card = load_scorecard(card_path)
         card_hash = card.hash
         ids = {c.id for _, c in card.scorecard.criteria()}
         labelled = labelled_interactions(store, human_csv)
         done = store.evaluated_ids(card.hash)
+        before = sum(1 for i in labelled if i in done)
         wanted = [i for i in labelled if i not in done]
         todo = [i for i in store.load_interactions(wanted) if i.turns] if wanted else []
-        if todo:  # stored transcripts only: no audio work
-            score_interactions(store, todo, card, Matcher(vectors=store))
+        if todo:
+            scored = score_in_memory(store, todo, card, Matcher(vectors=store)).evaluations
+            in_memory = {
+                i.id: (i.agent.id if i.agent else None, scored[i.id])
+                for i in todo
+                if i.id in scored
+            }
     else:
         ids = {
             r[0] for r in store.conn.execute("SELECT DISTINCT criterion_id FROM criterion_results")
@@ -447,8 +491,10 @@ def run_calibration(
     if not ids:
         raise ConfigError("nothing has been scored yet: run `qa score` first, or pass --scorecard")
     imported = import_human_csv(store, human_csv, ids)
-    cal = calibrate(store, card_hash, ids if card_path is not None else None)
+    cal = calibrate(store, card_hash, ids if card_path is not None else None, in_memory)
     cal.imported = imported
+    cal.scored_in_memory, cal.scored_before = len(in_memory), before
+    cal.card = card_path.name if card_path is not None else None
     if card_path is not None:
         _propose(store, cal, card_path, human_csv, adopt, evaluator)
     if out is not None:
@@ -562,6 +608,14 @@ def render_calibration(cal: Calibration) -> str:
         if imp.bad:
             lines.append(f"Ignored {len(imp.bad)} bad row(s):")
             lines += [f"  line {b.line}: {b.reason}" for b in imp.bad]
+        lines.append("")
+    if cal.card is not None:
+        lines.append(
+            f"{cal.card}: {cal.scored_in_memory} labelled contact(s) scored in memory for this"
+            " comparison, a what-if: nothing stored, reports unchanged."
+        )
+        if cal.scored_before:
+            lines.append(f"  {cal.scored_before} already scored with this card: stored results.")
         lines.append("")
     if cal.unmatched:
         lines.append(

@@ -800,7 +800,10 @@ def report(
 @cli.command()
 @click.argument("human_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--scorecard", "card_path", type=click.Path(path_type=Path), help="Compare with this scorecard."
+    "--scorecard",
+    "card_path",
+    type=click.Path(path_type=Path),
+    help="Compare with this scorecard: a what-if that scores in memory and stores nothing.",
 )
 @click.option(
     "--out",
@@ -828,6 +831,11 @@ def calibrate(
 
     HUMAN.csv has interaction_id (or source), criterion_id, result (pass/fail/na
     or points), and optionally evaluator and comment. Importing a file twice adds nothing.
+
+    With --scorecard FILE, a what-if: the labelled contacts that card has not scored are
+    scored in memory from their stored transcripts and nothing is stored, so the stored
+    results and reports stay as they are (use qa rescore to store a card's results).
+    Contacts the card (the same content) already scored are compared as stored.
     """
     from qa.calibrate import render_calibration, run_calibration
 

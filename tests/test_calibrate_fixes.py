@@ -41,8 +41,8 @@ def test_scorecard_scores_only_the_labelled_interactions(tmp_path: Path) -> None
     labels = tmp_path / "h.csv"
     labels.write_text("interaction_id,criterion_id,result\ni1,hello,pass\ni2,hello,pass\n")
     cal = run_calibration(store, labels, card, None)
-    scored = {r["interaction_id"] for r in store.db.query("SELECT interaction_id FROM evaluations")}
-    assert scored == {"i1", "i2"}
+    assert cal.scored_in_memory == 2  # i1 and i2, in memory: nothing stored
+    assert list(store.db.query("SELECT interaction_id FROM evaluations")) == []
     assert cal.overall.pairs == 2 and cal.overall.agreement == 0.5
 
 
