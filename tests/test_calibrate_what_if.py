@@ -15,10 +15,12 @@ from qa.matching import Matcher
 from qa.model import Turn
 from qa.scoring import score_interactions
 from qa.store import Store
-from tests.test_rescore_scope import card, latest
 from tests.test_mut_scoring import chat
+from tests.test_rescore_scope import card, latest
 
-LABELS = "interaction_id,criterion_id,result,evaluator\nen1,greet,pass,maria\nen2,greet,pass,maria\n"
+LABELS = (
+    "interaction_id,criterion_id,result,evaluator\nen1,greet,pass,maria\nen2,greet,pass,maria\n"
+)
 
 
 def seeded(tmp_path: Path, store: Store) -> Path:
