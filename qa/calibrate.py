@@ -311,16 +311,16 @@ def _machine_results(
                     "evidence": c.evidence,
                     "note": c.note,
                 }
-    for ident, (agent, ev) in (in_memory or {}).items():
-        cards[ident] = [ev.scorecard_name or ev.scorecard_hash[:8]]
-        for r in ev.criteria:
+    for ident, (agent, scored) in (in_memory or {}).items():
+        cards[ident] = [scored.scorecard_name or scored.scorecard_hash[:8]]
+        for r in scored.criteria:
             out[(ident, r.id)] = {
                 "interaction_id": ident,
                 "agent_id": agent,
                 "criterion_id": r.id,
                 "result": r.result,
                 "points": r.points,
-                "evidence": [e.as_dict() for e in r.evidence],
+                "evidence": [one.as_dict() for one in r.evidence],
                 "note": r.note,
             }
     return out, cards
