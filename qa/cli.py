@@ -199,7 +199,7 @@ def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice
     try:
         store, cfg = _open(db, config)
         settings = voice_settings(cfg, **voice)
-        report = transcribe_pending(store, settings, progress=BarProgress(), redo=redo)
+        report = transcribe_pending(store, settings, progress=BarProgress(), redo=redo, relist=True)
     except QAError as exc:
         fail(exc)
     if as_json:

@@ -184,3 +184,11 @@ def test_broken_audio_says_what_to_do(tmp_path: Path) -> None:
         "check that the file was copied whole, or convert it to WAV or FLAC"
         " (e.g. ffmpeg -i FILE call.wav) and score that"
     )
+
+
+def test_qa_transcribe_lists_a_failed_recording_again(tmp_path: Path, store: Store) -> None:
+    stereo_file(tmp_path / "call.wav", left=0.5, right=0.3)
+    ingest([tmp_path / "call.wav"], store, Config())
+    for relist, listed in ((True, 1), (True, 1), (False, 0)):
+        report = transcribe_pending(store, VoiceSettings(), FakeTranscriber({}), relist=relist)
+        assert [f.reason[:15] for f in report.failures] == ["no speech found"] * listed

@@ -76,12 +76,15 @@ def transcribe_pending(
     progress: Progress | None = None,
     redo: bool = False,
     executor: Executor | None = None,
+    relist: bool = False,
 ) -> TranscribeReport:
     """Every pending recording through the executor (default: one after another, here).
 
     Whichever executor recognises them, the outcomes come back in order and this process
     alone writes them: per recording, its cache entries, its segments, and last its turns
     with the status that marks it done, so a killed run redoes at most the one in hand.
+    With `relist`, the recordings that failed in an earlier run and stand failed are
+    listed among the failures too, so that a rerun gives the same answer.
     """
     from qa.executors.local import Sequential
     from qa.executors.task import RecordingTask
@@ -107,7 +110,21 @@ def transcribe_pending(
         )
     progress.finish()
     report.wall_seconds = time.perf_counter() - started
+    if relist:
+        seen = {f.source for f in report.failures}
+        earlier = store.recording_failures(_failed_recordings(store))
+        report.failures += [f for f in earlier if f.source not in seen]
     return report
+
+
+def _failed_recordings(store: Store) -> list[str]:
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM interactions WHERE channel = ? AND status = ? ORDER BY id",
+            [Channel.VOICE, Status.FAILED],
+        )
+    ]
 
 
 def _save_outcome(
