@@ -64,6 +64,36 @@ def test_pages_render_offline_and_are_not_blank(page: Any, report_dir: Path) -> 
     assert remote == [], remote
 
 
+# The content column's inner edges (left, right) of an element, and of the footer beside it.
+COLUMN = """sel => {
+  const edges = el => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return [r.left + parseFloat(s.paddingLeft), r.right - parseFloat(s.paddingRight)];
+  };
+  return [edges(document.querySelector('main')), edges(document.querySelector(sel))];
+}"""
+
+
+@pytest.mark.parametrize("kind", ["index", "agent", "transcript"])
+@pytest.mark.parametrize("width", [1280, 700])
+def test_the_sources_footer_sits_in_the_content_column(
+    page: Any,
+    report_dir: Path,  # noqa: F811
+    kind: str,
+    width: int,
+) -> None:
+    target = {
+        "index": report_dir / "index.html",
+        "agent": next((report_dir / "agents").glob("l.chen-*.html")),
+        "transcript": sorted((report_dir / "t").glob("*.html"))[0],
+    }[kind]
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(target.as_uri())
+    assert "Figures from scorecard" in page.locator("footer.sources").inner_text()
+    main, footer = page.evaluate(COLUMN, "footer.sources")
+    assert footer == pytest.approx(main, abs=1), (main, footer)
+
+
 def test_evidence_links_open_the_transcript_at_the_moment(page: Any, report_dir: Path) -> None:  # noqa: F811
     agent = next((report_dir / "agents").glob("l.chen-*.html"))
     page.goto(agent.as_uri())
