@@ -281,7 +281,8 @@ class Config(_Strict):
         """`customers:` and the entries of `customers_file:` (validated with file and line)."""
         if self.customers_file is None:
             return list(self.customers)
-        return [*self.customers, *validate_file(self.customers_file, CustomerRoster).customers]
+        roster = validate_file(self.customers_file, CustomerRoster, name=str(self.customers_file))
+        return [*self.customers, *roster.customers]
 
     def resolve_agent(self, agent: Agent | None) -> Agent | None:
         """The roster's agent for an id, alias or email address; the agent as given otherwise."""
@@ -314,7 +315,8 @@ def load_config(path: Path | None = None) -> Config:
             set_site_extensions(None)
             return Config()
         path = CONFIG_DEFAULT
-    config = validate_file(path, Config)
+    # Errors name the file as it was given (--config, $QA_CONFIG), so it is the one opened.
+    config = validate_file(path, Config, name=str(path))
     config._source = path.resolve()
     set_site_extensions(config.packs)  # the site's cue words, for everything scored next
     if config.work_types is not None and not config.work_types.is_absolute():

@@ -196,8 +196,35 @@ def _message(err: Any) -> str:
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown type {ctx.get('tag')!r}: use one of {ctx.get('expected_tags')}"
+    if kind in WANTED:
+        return f"{WANTED[kind]}, not {_shown(err.get('input'))}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "one of the listed values")
+        return f"must be {expected}, not {_shown(err.get('input'))}"
     msg = str(err.get("msg", "invalid"))
+    msg = msg.removeprefix("Value error, ")  # a validator's own message says what is wrong
     return msg[0].lower() + msg[1:] if msg else msg
+
+
+# What a value of the wrong kind must be instead, said in the file's terms (YAML), in place
+# of the parser's phrase ("input should be a valid boolean, unable to interpret input").
+WANTED = {
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text (quote it: '...')",
+    "list_type": "must be a list ([a, b], or one '- item' line each)",
+    "dict_type": "must be a mapping (key: value lines)",
+    "model_type": "must be a mapping of settings (key: value lines)",
+    "model_attributes_type": "must be a mapping of settings (key: value lines)",
+    "path_type": "must be a file or folder path",
+}
+SHOWN_CHARS = 40  # the most of a wrong value an error quotes
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as the error quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def _user_path(loc: tuple[Any, ...], data: Any) -> Loc:
@@ -220,17 +247,24 @@ def _user_path(loc: tuple[Any, ...], data: Any) -> Loc:
 
 
 def format_errors(
-    path: Path, exc: ValidationError, lines: dict[Loc, int], data: Any = None
+    path: Path,
+    exc: ValidationError,
+    lines: dict[Loc, int],
+    data: Any = None,
+    name: str | None = None,
 ) -> list[str]:
-    """Turn a pydantic error into ``file:line a → b: message`` lines."""
-    problems = []
+    """Turn a pydantic error into ``file:line a → b: message`` lines, in the file's line
+    order (the top level first). ``name`` is how the file is named (its base name unless
+    given: a configuration is named as the user gave its path)."""
+    shown = path.name if name is None else name
+    located = []
     for err in exc.errors():
         loc: Loc = _user_path(err["loc"], data)
         line = _line_for(loc, lines)
-        where = f"{path.name}:{line}" if line else path.name
+        where = f"{shown}:{line}" if line else shown
         dotted = " → ".join(str(p) for p in loc) or "(top level)"
-        problems.append(f"{where} {dotted}: {_message(err)}")
-    return problems
+        located.append((line or 0, f"{where} {dotted}: {_message(err)}"))
+    return [problem for _, problem in sorted(located, key=lambda lp: lp[0])]
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -239,10 +273,13 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "list"})
 
 
-def validate_file(path: Path, model: type[M], text: str | None = None) -> M:
-    """Load and validate one YAML file, raising FileErrors with every problem."""
+def validate_file(
+    path: Path, model: type[M], text: str | None = None, name: str | None = None
+) -> M:
+    """Load and validate one YAML file, raising FileErrors with every problem (the file
+    named as `format_errors` names it)."""
     data, lines = load_yaml(path, text)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise FileErrors(format_errors(path, exc, lines, data)) from exc
+        raise FileErrors(format_errors(path, exc, lines, data, name)) from exc

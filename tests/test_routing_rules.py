@@ -168,7 +168,7 @@ def test_no_rule_and_no_default_at_run_time_is_a_usage_error(tmp_path: Path) -> 
         (
             "rules:\n  - when: {direction: sideways}\n    scorecards: [inbound_service]\n"
             "default: {scorecards: [inbound_service]}\n",
-            "routing.yaml:2 rules → 0 → when → direction: value error, unknown direction",
+            "routing.yaml:2 rules → 0 → when → direction: unknown direction",
         ),
         (
             "rules:\n  - when: {channel: voice}\n    scorecards: [inbound_service]\n",

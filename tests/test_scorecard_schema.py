@@ -80,7 +80,7 @@ def test_duplicate_ids_and_two_window_bounds_are_rejected(tmp_path: Path) -> Non
     with pytest.raises(FileErrors) as caught:
         load_scorecard(path)
     assert caught.value.problems == [
-        "dup.yaml:7 sections → 0 → criteria → 2 → window: value error, give one of first_seconds,"
+        "dup.yaml:7 sections → 0 → criteria → 2 → window: give one of first_seconds,"
         " last_seconds, first_turns, last_turns, not ['first_turns', 'last_turns']"
     ]
     path.write_text(path.read_text().replace(", last_turns: 1", ""))
