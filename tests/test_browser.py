@@ -94,6 +94,42 @@ def test_the_sources_footer_sits_in_the_content_column(
     assert footer == pytest.approx(main, abs=1), (main, footer)
 
 
+# The trend chart's box and its labels' boxes (left, top, right, bottom), as drawn.
+CHART = """() => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const svg = document.querySelector('svg.trend');
+  return {svg: box(svg), ticks: [...svg.querySelectorAll('g.axis.y text')].map(box),
+          dates: [...svg.querySelectorAll('g.axis.x text')].map(box),
+          text: [...svg.querySelectorAll('g.axis text')].map(t => t.textContent),
+          name: svg.getAttribute('aria-labelledby') && document.getElementById(
+            svg.getAttribute('aria-labelledby')).textContent};
+}"""
+
+
+def chart_is_legible(page: Any) -> dict[str, Any]:
+    """The drawn chart: every label inside it, none over another, dates below the scores."""
+    drawn = page.evaluate(CHART)
+    left, top, right, bottom = drawn["svg"]
+    labels = drawn["ticks"] + drawn["dates"]
+    for x0, y0, x1, y1 in labels:
+        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (drawn["svg"], labels)
+        assert x1 - x0 > 5 and y1 - y0 > 5  # drawn, at a readable size
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b, drawn["text"])
+    (first, last) = drawn["dates"]
+    assert first[0] < last[0] and min(first[1], last[1]) >= max(t[3] for t in drawn["ticks"][:1])
+    return drawn
+
+
+def test_the_trend_chart_has_axes_and_a_name(page: Any, report_dir: Path) -> None:  # noqa: F811
+    page.goto((report_dir / "index.html").as_uri())
+    drawn = chart_is_legible(page)
+    assert drawn["text"][:5] == ["0%", "25%", "50%", "75%", "100%"]
+    assert drawn["name"] == "score trend"
+
+
 def test_evidence_links_open_the_transcript_at_the_moment(page: Any, report_dir: Path) -> None:  # noqa: F811
     agent = next((report_dir / "agents").glob("l.chen-*.html"))
     page.goto(agent.as_uri())

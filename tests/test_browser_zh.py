@@ -10,7 +10,7 @@ import pytest
 
 from qa.report.build import build_report
 from tests.conftest import needs
-from tests.test_browser import browser, page  # noqa: F401  (the shared Chromium fixtures)
+from tests.test_browser import browser, chart_is_legible, page  # noqa: F401  (shared fixtures)
 from tests.test_zh_ui import CUSTOMER, zh_store
 
 pytestmark = [pytest.mark.browser, needs("playwright")]
@@ -50,3 +50,11 @@ def test_customer_text_on_a_chinese_transcript_is_text(page: Any, zh_report: Pat
     assert page.locator(".turn.customer .who").first.inner_text() == "客户"
     results = page.locator(".transcript .result").all_inner_texts()
     assert "未达标 · restate_need" in results and "标记 · 矛盾" in results, results
+
+
+def test_the_trend_chart_in_chinese(page: Any, zh_report: Path) -> None:  # noqa: F811
+    agent = next((zh_report / "agents").glob("*.html"))
+    page.goto(agent.as_uri())
+    drawn = chart_is_legible(page)
+    assert drawn["text"][5:] == ["2026年3月9日", "2026年3月12日"]
+    assert drawn["name"] == "得分趋势"

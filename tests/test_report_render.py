@@ -156,7 +156,7 @@ def test_fast_pages_equal_plain_jinja_pages(
         env = Environment(
             loader=fast.loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True
         )
-        env.globals["clock_text"] = clock_text
+        env.globals.update(build.PAGE_HELPERS)
         i18n.install(env, language)
         return env
 

@@ -27,6 +27,7 @@ from markupsafe import escape
 from qa.ingest.audio import AUDIO_EXTENSIONS
 from qa.progress import NoProgress, Progress
 from qa.report import i18n
+from qa.report.chart import trend_chart
 from qa.report.data import Filters, ReportData, load_report_data
 from qa.report.i18n import N_
 from qa.report.journeys import JourneyReport
@@ -150,7 +151,7 @@ def templates_env(
         auto_reload=False,
         bytecode_cache=COMPILED_PAGES,
     )
-    env.globals["clock_text"] = clock_text
+    env.globals.update(PAGE_HELPERS)
     i18n.install(env, language)
     return env
 
@@ -169,6 +170,11 @@ def clock_text(seconds: Any) -> str:
 def _int(value: Any) -> int:
     """Jinja's `int` filter, which the clock macro used (NaN becomes 0)."""
     return value if type(value) is int else int(do_int(value))
+
+
+# What the pages may call besides jinja's own: the clock macro done in Python, and the
+# trend chart's geometry (qa.report.chart; the `trend` macro draws it).
+PAGE_HELPERS: dict[str, Any] = {"clock_text": clock_text, "trend_chart": trend_chart}
 
 
 def slug(agent_id: str) -> str:
