@@ -94,10 +94,52 @@ def test_sentences_given_ahead_are_embedded_once_and_as_if_asked() -> None:
     assert len(store.saved) == len(SENTENCES)  # kept for the next run, like any other
 
 
+class WaitsForAWorker(Session):
+    """A batch run by the asking thread waits until an embedding thread has run one, so the
+    test does not depend on which thread the scheduler starts first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.worker_ran = threading.Event()
+
+    def run(self, _: Any, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        if threading.current_thread().name.startswith("qa-embed-"):
+            self.worker_ran.set()
+        else:
+            self.worker_ran.wait(timeout=10)
+        return super().run(_, feeds)
+
+
 def test_asked_for_batches_run_on_the_embedding_threads_too() -> None:
-    session = Session()
+    session = WaitsForAWorker()
     fake(session).embed(SENTENCES)
     assert any(name.startswith("qa-embed-") for name in session.threads)
+
+
+def test_batches_no_worker_started_run_here_before_a_held_one_is_waited_for() -> None:
+    # A batch given ahead that a worker holds is waited for only after this thread has run
+    # every needed batch that no worker has started: else it idles with work of its own queued.
+    e = fake()
+    release = threading.Event()
+
+    def slow() -> np.ndarray:
+        release.wait(timeout=10)
+        return np.ones((1, 4), dtype=np.float32)
+
+    held = text._Job(slow, [SENTENCES[0]])
+    assert held.claim()  # taken by an embedding thread, still running
+    free = text._Job(lambda: np.zeros((1, 4), dtype=np.float32), [SENTENCES[1]])
+    for job in (held, free):
+        e._pending[job.texts[0]] = job
+        e._open[id(job)] = job
+    asker = threading.Thread(target=lambda: e.embed([SENTENCES[0], SENTENCES[1]]), daemon=True)
+    asker.start()
+    ran_first = free.done.wait(timeout=10)
+    threading.Thread(target=held.run, daemon=True).start()
+    release.set()
+    asker.join(timeout=10)
+    assert ran_first, "the asking thread waited on the held batch before running its own"
+    assert not asker.is_alive()
 
 
 def test_stored_vectors_are_not_embedded_again_ahead() -> None:

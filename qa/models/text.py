@@ -365,9 +365,13 @@ class TextEmbedder:
 
         with self._lock:
             computed: dict[str, Any] = {}
-            # Batches given ahead that hold some of these texts: taken over if no worker has
-            # started them, else waited for.
+            # Batches given ahead that hold some of these texts: every one no worker has
+            # started is run here first, then those a worker holds are waited for (waiting on
+            # a held batch first would leave this thread idle with work of its own queued).
             jobs = {id(j): j for t in texts if (j := self._pending.get(t)) is not None}
+            for job in jobs.values():
+                if job.claim():
+                    job.run()
             for job in jobs.values():
                 self._collect(job, job.wait(), computed)
             # Similar lengths in one batch waste less padding.
