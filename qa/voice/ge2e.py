@@ -1,4 +1,5 @@
-"""The GE2E voice encoder (resemblyzer's model and weights) in NumPy: no torch.
+"""The GE2E voice encoder (resemblyzer's model and weights) without torch: the mel frames in
+NumPy, the LSTM on onnxruntime (a NumPy reference beside it).
 
 A 40-band mel spectrogram (25 ms windows, 10 ms hop, as librosa computes it for
 resemblyzer), cut into partial utterances of 160 frames (1.6 s); each goes through a
