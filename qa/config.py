@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -201,10 +202,23 @@ class JourneysConfig(_Strict):
     )
     country_code: str = Field(
         "44",
-        pattern=r"^[1-9][0-9]{0,2}$",
         description="Calling code that national numbers (0...) are read in: 07700 900101 is "
         "+44 7700 900101.",
     )
+
+    @field_validator("country_code", mode="before")
+    @classmethod
+    def _calling_code(cls, value: object) -> object:
+        """1 to 3 digits, written as a number (44) or as text ("44"); said in words, not as
+        the pattern it must match."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and not re.fullmatch(r"[1-9][0-9]{0,2}", value):
+            raise ValueError(
+                f"must be a calling code of 1 to 3 digits without + or 00 (44, 1, 852), "
+                f"not {value!r}"
+            )
+        return value
 
 
 class Config(_Strict):

@@ -68,11 +68,26 @@ def test_the_command_line_shows_them_so(typed: str) -> None:
         ("work_types: {a: 1}\n", "work_types: must be a file or folder path, not {'a': 1}"),
         ("- a\n- b\n", "(top level): must be a mapping of settings (key: value lines)"),
         (
+            'journeys:\n  country_code: "+44"\n',
+            "journeys → country_code: must be a calling code of 1 to 3 digits without + or 00"
+            " (44, 1, 852), not '+44'",
+        ),
+        (
             "redact:\n  emails: " + "x" * 80 + "\n",
             "redact → emails: must be true or false, not '" + "x" * 38 + "…",
         ),
     ],
-    ids=["bool", "text", "list", "settings", "mapping", "path", "top-level", "long-value"],
+    ids=[
+        "bool",
+        "text",
+        "list",
+        "settings",
+        "mapping",
+        "path",
+        "top-level",
+        "calling-code",
+        "long-value",
+    ],
 )
 def test_what_a_value_must_be(typed: str, text: str, problem: str) -> None:
     Path(typed).write_text(text, encoding="utf-8")
@@ -81,3 +96,9 @@ def test_what_a_value_must_be(typed: str, text: str, problem: str) -> None:
     [only] = caught.value.problems
     assert only.startswith("site/qa.yaml:") and problem in only, only
     assert "input should" not in only
+
+
+@pytest.mark.parametrize(("written", "code"), [("44", "44"), ('"852"', "852"), ("1", "1")])
+def test_a_calling_code_is_read_as_a_number_or_as_text(typed: str, written: str, code: str) -> None:
+    Path(typed).write_text(f"journeys:\n  country_code: {written}\n", encoding="utf-8")
+    assert load_config(Path(typed)).journeys.country_code == code
