@@ -27,7 +27,7 @@ from qa.model import Agent, Interaction, Turn, Word
 from qa.store import content_id
 from qa.timeutil import normalise_date
 from qa.vocabulary import Channel, DiarizationSource, Status
-from qa.voice.roles import agent_score, channel_roles, decide_roles
+from qa.voice.roles import agent_score, channel_roles, voice_roles
 
 TRANSCRIPT_EXTENSIONS = {".vtt", ".srt"}
 TURN_GAP_S = 1.0  # vendor words this far apart (same speaker) start a new turn
@@ -499,8 +499,9 @@ def _first_texts(turns: Sequence[RawTurn], speaker: str, n: int = 4) -> list[str
 
 def decide_speaker_roles(
     turns: list[RawTurn], hints: RoleHints, channels: bool
-) -> tuple[dict[str, str], dict[str, float], list[str]]:
-    """The role of each speaker label, its confidence, and any warnings."""
+) -> tuple[dict[str, str], dict[str, float], list[str], dict[str, Any]]:
+    """The role of each speaker label, its confidence, any warnings, and the evidence the
+    content gave where no label named the roles (empty otherwise)."""
     labels = list(dict.fromkeys(t.speaker for t in turns if t.speaker is not None))
     roles: dict[str, str] = {}
     conf: dict[str, float] = {}
@@ -511,7 +512,7 @@ def decide_speaker_roles(
     unknown = [lb for lb in labels if lb not in roles]
     warnings: list[str] = []
     if not unknown:
-        return roles, conf, warnings
+        return roles, conf, warnings, {}
     if channels and len(labels) == 2:
         ordered = sorted(labels)
         by_channel = [_first_texts(turns, lb) for lb in ordered]
@@ -520,21 +521,23 @@ def decide_speaker_roles(
             roles[lb], conf[lb] = ("agent" if i == agent_idx else "customer"), c
         if why:
             warnings.append(why)
-        return roles, conf, warnings
+        return roles, conf, warnings, {}
     if "agent" in roles.values():
         for lb in unknown:  # the agent is named: the other voices are customers
             roles[lb], conf[lb] = "customer", NAMED_OTHER_CONFIDENCE
-        return roles, conf, warnings
+        return roles, conf, warnings, {}
     if "customer" in roles.values() and len(unknown) == 1:
         roles[unknown[0]], conf[unknown[0]] = "agent", NAMED_OTHER_CONFIDENCE
-        return roles, conf, warnings
-    texts = {lb: _first_texts(turns, lb) for lb in labels}
+        return roles, conf, warnings, {}
+    # The mono-call rule, over every turn of each voice: a misheard greeting, or a caller's
+    # "my name is" in the first turns, is outweighed by the rest of the call.
+    texts = {lb: [t.text for t in turns if t.speaker == lb] for lb in labels}
     first = turns[0].speaker if turns else None
-    decision = decide_roles(texts, first, hints.company_names)
+    decision = voice_roles(texts, first, hints.company_names)
     for lb in unknown:
         roles[lb] = "agent" if lb == decision.agent else "customer"
         conf[lb] = decision.confidence
-    return roles, conf, warnings
+    return roles, conf, warnings, decision.evidence
 
 
 def unlabelled_roles(turns: list[RawTurn], hints: RoleHints) -> list[str]:
@@ -576,7 +579,7 @@ def order_turns(turns: list[RawTurn]) -> tuple[list[RawTurn], list[str]]:
 def build_interaction(parsed: Parsed, source: str, hints: RoleHints) -> Interaction:
     turns, warnings = order_turns(parsed.turns)
     if any(t.speaker is not None for t in turns):
-        roles, conf, why = decide_speaker_roles(turns, hints, parsed.channels)
+        roles, conf, why, evidence = decide_speaker_roles(turns, hints, parsed.channels)
         warnings += why
         unlabelled = [t for t in turns if t.speaker is None]
         if unlabelled:
@@ -591,6 +594,7 @@ def build_interaction(parsed: Parsed, source: str, hints: RoleHints) -> Interact
             for t in turns
         ]
     else:
+        evidence = {}
         warnings.append("no speaker labels: roles from the content, at a low confidence")
         assigned = [(r, UNLABELLED_CONFIDENCE) for r in unlabelled_roles(turns, hints)]
     out_turns = [
@@ -612,6 +616,8 @@ def build_interaction(parsed: Parsed, source: str, hints: RoleHints) -> Interact
         "source_format": parsed.fmt,
         "role_confidence": round(role_conf, 2),
     }
+    if evidence:
+        voice["role_evidence"] = evidence
     if not parsed.extra.get("timed", True):
         voice["timed"] = False
     if parsed.extra.get("turn_ends"):
