@@ -43,7 +43,7 @@ from qa.ingest.transcripts import (
 )
 from qa.journeys.identity import HASHES_KEY, MASKS
 from qa.language import interaction_language
-from qa.model import Agent, Failure, Interaction
+from qa.model import Failure, Interaction
 from qa.progress import NoProgress, Progress
 from qa.redact import redact
 from qa.store import Store
@@ -237,12 +237,8 @@ def _ingest_file(
 
 def _earlier_sources(store: Store) -> dict[str, str]:
     """Each file read before (its stored path) and the ids of the interactions its last
-    ingest wrote (JSON): read once per run, as a file's own lookup would read the whole
-    table (sources is keyed by the file's digest, not its path)."""
-    rows = store.conn.execute(
-        "SELECT source, interaction_ids FROM sources ORDER BY ingested_at, rowid"
-    )
-    return {source: ids for source, ids in rows if ids}  # the latest ingest of a path wins
+    ingest wrote (JSON), read once per run."""
+    return store.earlier_sources()
 
 
 def _stored_from(
@@ -258,33 +254,7 @@ def _stored_from(
 def _stored_given(store: Store, ids: list[str]) -> dict[str, Interaction]:
     """The stored interactions of these ids as far as a new ingest keeps them: the fields
     a manifest sets, and of the metadata only what was given and the identifier hashes."""
-    out: dict[str, Interaction] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows = store.conn.execute(
-            "SELECT i.id, i.channel, i.source, i.agent_id, a.name, i.team, i.campaign,"
-            " i.customer_id, i.case_id, i.direction, i.started_at,"
-            f" json_extract(i.metadata, '$.{GIVEN_KEY}'),"
-            f" json_extract(i.metadata, '$.{HASHES_KEY}')"
-            " FROM interactions i LEFT JOIN agents a ON a.id = i.agent_id"
-            f" WHERE i.id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        for r in rows:
-            metadata = {k: json.loads(v) for k, v in ((GIVEN_KEY, r[11]), (HASHES_KEY, r[12])) if v}
-            out[r[0]] = Interaction(
-                id=r[0],
-                channel=r[1],
-                source=r[2],
-                agent=Agent(r[3], r[4], r[5]) if r[3] else None,
-                campaign=r[6],
-                customer_id=r[7],
-                case_id=r[8],
-                direction=r[9],
-                started_at=r[10],
-                metadata=metadata,
-            )
-    return out
+    return store.stored_given(ids, (GIVEN_KEY, HASHES_KEY))
 
 
 def _common_given(items: list[Interaction]) -> dict[str, Any]:

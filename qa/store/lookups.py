@@ -113,6 +113,45 @@ class Lookups(Connection):
         ).fetchall()
         return {r[0] for r in rows}
 
+    def earlier_sources(self) -> dict[str, str]:
+        """Each file read before (its stored path) and the ids of the interactions its last
+        ingest wrote (JSON): one read of the table, as a file's own lookup would read all of
+        it (sources is keyed by the file's digest, not its path)."""
+        rows = self.conn.execute(
+            "SELECT source, interaction_ids FROM sources ORDER BY ingested_at, rowid"
+        )
+        return {source: ids for source, ids in rows if ids}  # the latest ingest of a path wins
+
+    def stored_given(self, ids: list[str], keys: tuple[str, ...]) -> dict[str, Interaction]:
+        """A lean read of these interactions for a new ingest of their files: the fields a
+        manifest sets, and of the metadata only the given keys (no turns)."""
+        out: dict[str, Interaction] = {}
+        picks = "".join(f", json_extract(i.metadata, '$.{k}')" for k in keys)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.conn.execute(
+                "SELECT i.id, i.channel, i.source, i.agent_id, a.name, i.team, i.campaign,"
+                f" i.customer_id, i.case_id, i.direction, i.started_at{picks}"
+                " FROM interactions i LEFT JOIN agents a ON a.id = i.agent_id"
+                f" WHERE i.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for r in rows:
+                metadata = {k: json.loads(v) for k, v in zip(keys, r[11:], strict=True) if v}
+                out[r[0]] = Interaction(
+                    id=r[0],
+                    channel=r[1],
+                    source=r[2],
+                    agent=Agent(r[3], r[4], r[5]) if r[3] else None,
+                    campaign=r[6],
+                    customer_id=r[7],
+                    case_id=r[8],
+                    direction=r[9],
+                    started_at=r[10],
+                    metadata=metadata,
+                )
+        return out
+
     def load_interactions(self, ids: list[str] | None = None) -> list[Interaction]:
         """Interactions with their turns, as the scoring stage needs them."""
         where = ""
