@@ -197,7 +197,7 @@ def transcribe(db: Path, config: Path | None, as_json: bool, redo: bool, **voice
     from qa.voice.batch import transcribe_pending, voice_settings
 
     try:
-        store, cfg = _open(db, config)
+        store, cfg = _open(db, config, existing=True)
         settings = voice_settings(cfg, **voice)
         report = transcribe_pending(store, settings, progress=BarProgress(), redo=redo, relist=True)
     except QAError as exc:
@@ -442,7 +442,7 @@ def rescore(
             raise ConfigError("--compare goes with --scorecard, not with --routing")
         old = load_scorecard(compare) if compare else None
         active = load_campaigns(campaigns) if campaigns is not None else None
-        store, cfg = _open(db)
+        store, cfg = _open(db, existing=True)
         matcher = Matcher(vectors=store)
         report, comparison = run_rescore(
             store,
@@ -550,7 +550,8 @@ def route(
 
     try:
         routing = _routing(routing_path or shipped_routing(), config)
-        store, cfg = _open(db, config)
+        # Only ids: nothing is read from files, so the database must be there.
+        store, cfg = _open(db, config, existing=not any(Path(r).exists() for r in refs))
         paths = [Path(r) for r in refs if Path(r).exists()]
         ids = interactions_under(store, cfg, paths, manifest) if paths else []
         ids += [store.resolve_id(r) for r in refs if not Path(r).exists()]
@@ -648,7 +649,7 @@ def journeys(
     from qa.journeys import read
 
     try:
-        store, cfg = _open(db, config)
+        store, cfg = _open(db, config, existing=True)
         if rebuild or not read.built(store):
             _rebuild_journeys(store, cfg, force=rebuild)
     except QAError as exc:
@@ -840,7 +841,7 @@ def calibrate(
     from qa.calibrate import render_calibration, run_calibration
 
     try:
-        store, _ = _open(db)
+        store, _ = _open(db, existing=True)
         cal = run_calibration(store, human_csv, card_path, out, adopt, evaluator)
     except QAError as exc:
         fail(exc)

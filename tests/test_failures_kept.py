@@ -66,13 +66,21 @@ def test_a_recording_that_failed_is_listed_on_every_run_until_fixed(
         ["export"],
         ["export", "--format", "csv"],
         ["report", "--out", "{tmp}/r"],
+        ["rescore", "--scorecard", "inbound_service"],
+        ["calibrate", "{labels}"],
+        ["journeys"],
+        ["transcribe"],
+        ["route", "0c491e"],
     ],
 )
 def test_a_command_that_reads_refuses_a_missing_database(
     tmp_path: Path, runner: CliRunner, args: list[str]
 ) -> None:
     db = tmp_path / "nothere.db"
-    result = runner.invoke(cli, [a.format(tmp=tmp_path) for a in args] + ["--db", str(db)])
+    labels = tmp_path.parent / f"{tmp_path.name}-labels.csv"  # outside the folder checked
+    labels.write_text("interaction_id,criterion_id,result\nabc,greeting,pass\n")
+    words = [a.format(tmp=tmp_path, labels=labels) for a in args]
+    result = runner.invoke(cli, words + ["--db", str(db)])
     assert result.exit_code == 2, result.output
     assert f"no database at {db}: run `qa score` first" in result.output
     assert list(tmp_path.iterdir()) == []

@@ -15,6 +15,7 @@ from qa.journeys import identity as ident
 from qa.journeys.build import build, find_reference
 from qa.journeys.model import Contact, Turn
 from qa.journeys.outcome import detect
+from qa.store import Store
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -313,6 +314,7 @@ def test_a_bad_roster_names_its_line(tmp_path: Path) -> None:
         "customers:\n  - id: K-1\n    phone: ['07700 900999']\n", encoding="utf-8"
     )
     (tmp_path / "qa.yaml").write_text("customers_file: roster.yaml\n", encoding="utf-8")
+    Store(tmp_path / "x.db").close()  # qa journeys reads a database that is there
     result = CliRunner().invoke(
         cli, ["journeys", "--db", str(tmp_path / "x.db"), "--config", str(tmp_path / "qa.yaml")]
     )
