@@ -125,3 +125,17 @@ def test_named_roles_store_no_content_evidence() -> None:
     item = build_interaction(parse_call_text(text), "call.txt", RoleHints())
     assert _roles(item) == ["agent", "customer"]
     assert "role_evidence" not in item.metadata["voice"]
+
+
+def test_turns_with_no_speaker_label_read_a_callers_name_and_request_as_the_customer() -> None:
+    # No labels at all: each turn is read on its own. The caller opens with their name and a
+    # request; the first-turn default (the agent) must not win over what the turn says.
+    said = [
+        "Hi, my name is Priya Okafor and I'd like to move my appointment.",
+        "Of course. For security, can you confirm your date of birth?",
+        "It's the fourth of May.",
+    ]
+    data = {"turns": [{"start": float(i), "end": i + 0.9, "text": t} for i, t in enumerate(said)]}
+    item = build_interaction(parse_turns_json(data), "call.json", RoleHints())
+    assert _roles(item) == ["customer", "agent", "customer"]
+    assert item.metadata["voice"]["role_confidence"] <= 0.3  # still a guess

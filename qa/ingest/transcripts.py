@@ -27,7 +27,7 @@ from qa.model import Agent, Interaction, Turn, Word
 from qa.store import content_id
 from qa.timeutil import normalise_date
 from qa.vocabulary import Channel, DiarizationSource, Status
-from qa.voice.roles import agent_score, channel_roles, voice_roles
+from qa.voice.roles import channel_evidence, channel_roles, voice_roles
 
 TRANSCRIPT_EXTENSIONS = {".vtt", ".srt"}
 TURN_GAP_S = 1.0  # vendor words this far apart (same speaker) start a new turn
@@ -541,11 +541,14 @@ def decide_speaker_roles(
 
 
 def unlabelled_roles(turns: list[RawTurn], hints: RoleHints) -> list[str]:
-    """Roles for turns no label names: from each turn's cues; with none, the voices are
-    taken to alternate, the agent first. A guess, kept at a low confidence."""
+    """Roles for turns no label names: from each turn's cues, weighed as the mono and stereo
+    rules weigh a voice's (a caller's "my name is" with a request reads as the customer);
+    with none, the voices are taken to alternate, the agent first. A guess, kept at a low
+    confidence."""
     out: list[str] = []
     for i, t in enumerate(turns):
-        score = agent_score([t.text], hints.company_names)
+        agent, customer, _ = channel_evidence([t.text], hints.company_names)
+        score = agent - customer
         if score > 0:
             out.append("agent")
         elif score < 0:
