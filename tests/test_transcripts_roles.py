@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.ingest.transcripts import RoleHints, build_interaction, parse_call_text, parse_turns_json
+from qa.ingest.transcripts import (
+    RawTurn,
+    RoleHints,
+    build_interaction,
+    decide_speaker_roles,
+    parse_call_text,
+    parse_turns_json,
+)
 from qa.model import Interaction
 
 # The caller gives their name and makes a request in their first turn; the recogniser
@@ -139,3 +146,24 @@ def test_turns_with_no_speaker_label_read_a_callers_name_and_request_as_the_cust
     item = build_interaction(parse_turns_json(data), "call.json", RoleHints())
     assert _roles(item) == ["customer", "agent", "customer"]
     assert item.metadata["voice"]["role_confidence"] <= 0.3  # still a guess
+
+
+def test_two_channel_transcript_swapped_is_read_over_the_whole_call() -> None:
+    # The channel map says ch_0 is the agent, but the files were swapped; each channel's first
+    # four turns say nothing, and the evidence comes after them, as on a recording.
+    neutral = ["Hello?", "Yes.", "Okay.", "Right."]
+    caller = [*neutral, "I'd like to cancel my broadband, my bill went up again."]
+    agent = [
+        *neutral,
+        "For security, can you confirm your postcode?",
+        "Is there anything else I can help with?",
+    ]
+    turns = [
+        RawTurn(label, float(2 * i + k), 2 * i + k + 0.9, text)
+        for k, (label, texts) in enumerate((("ch_0", caller), ("ch_1", agent)))
+        for i, text in enumerate(texts)
+    ]
+    turns.sort(key=lambda t: t.start)
+    roles, _, warnings, _ = decide_speaker_roles(turns, RoleHints(), channels=True)
+    assert roles == {"ch_0": "customer", "ch_1": "agent"}
+    assert any("swapped" in w for w in warnings)

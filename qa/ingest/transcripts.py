@@ -493,8 +493,9 @@ def _role_of_label(label: str, hints: RoleHints) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _first_texts(turns: Sequence[RawTurn], speaker: str, n: int = 4) -> list[str]:
-    return [t.text for t in turns if t.speaker == speaker][:n]
+def _texts_of(turns: Sequence[RawTurn], speaker: str) -> list[str]:
+    """Every turn of one voice: roles are weighed over the whole call, as for a recording."""
+    return [t.text for t in turns if t.speaker == speaker]
 
 
 def decide_speaker_roles(
@@ -515,7 +516,7 @@ def decide_speaker_roles(
         return roles, conf, warnings, {}
     if channels and len(labels) == 2:
         ordered = sorted(labels)
-        by_channel = [_first_texts(turns, lb) for lb in ordered]
+        by_channel = [_texts_of(turns, lb) for lb in ordered]
         agent_idx, c, why = channel_roles(by_channel, hints.agent_channel, hints.company_names)
         for i, lb in enumerate(ordered):
             roles[lb], conf[lb] = ("agent" if i == agent_idx else "customer"), c
