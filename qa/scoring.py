@@ -142,11 +142,7 @@ def score_interactions(
                 item.metadata["verification"] = one.verification
                 store.set_metadata(item.id, "verification", one.verification)
             batch.append((item.id, one.evaluation, one.metrics, one.flags, campaign_set))
-            report.flags += len(one.flags or [])
-            report.evaluations[item.id] = one.evaluation
-            report.flags_by_id[item.id] = one.standing
-            report.campaigns_by_id[item.id] = campaigns
-            report.scored += 1
+            _tally(report, item, one, campaigns)
         if len(batch) >= SAVE_EVERY:
             store.save_evaluations(batch, engine, contents)
             batch = []
@@ -156,6 +152,17 @@ def score_interactions(
     if verifier is not None:
         report.verification = verifier.summary()
     return report
+
+
+def _tally(
+    report: ScoreReport, item: Interaction, one: _Scored, campaigns: list[Campaign] | None
+) -> None:
+    """One scored interaction into the report, stored or scored as a what-if alike."""
+    report.flags += len(one.flags or [])
+    report.evaluations[item.id] = one.evaluation
+    report.flags_by_id[item.id] = one.standing
+    report.campaigns_by_id[item.id] = campaigns
+    report.scored += 1
 
 
 @dataclass
@@ -748,11 +755,7 @@ def score_in_memory(
     scorings = _in_pool(job, workers) if workers > 1 else _scorings(job, items)
     for item, one in zip(items, scorings, strict=True):
         if one is not None:
-            report.flags += len(one.flags or [])
-            report.evaluations[item.id] = one.evaluation
-            report.flags_by_id[item.id] = one.standing
-            report.campaigns_by_id[item.id] = campaigns
-            report.scored += 1
+            _tally(report, item, one, campaigns)
         progress.advance(item.source)
     progress.finish()
     return report
