@@ -532,7 +532,7 @@ def decide_speaker_roles(
         return roles, conf, warnings, {}
     # The mono-call rule, over every turn of each voice: a misheard greeting, or a caller's
     # "my name is" in the first turns, is outweighed by the rest of the call.
-    texts = {lb: [t.text for t in turns if t.speaker == lb] for lb in labels}
+    texts = {lb: _texts_of(turns, lb) for lb in labels}
     first = turns[0].speaker if turns else None
     decision = voice_roles(texts, first, hints.company_names)
     for lb in unknown:
